@@ -1,0 +1,469 @@
+"""The partnership itself: boards, the people and agencies around the table,
+their groups and meetings, who came, who paid, and the risks the board holds.
+
+Everything a fixture refers to has a natural key, so the past reports load in
+any order and load again without duplicating anything.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class NaturalKeyManager(models.Manager):
+    """Manager whose get_by_natural_key delegates to the model's classmethod,
+    so each model states its key in one place."""
+
+    def get_by_natural_key(self, *key):  # type: ignore[no-untyped-def]
+        return self.model.get_by_natural_key(*key)
+
+
+class SourceDocument(models.Model):
+    """A published document that facts in Assure were transcribed from, with
+    the gaps its text extraction left (lost charts, broken tables)."""
+
+    key = models.SlugField(max_length=80, unique=True, help_text="The seed file's name.")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.CharField(
+        max_length=60, blank=True, help_text="Publication date as the document gives it."
+    )
+    notes = models.TextField(
+        blank=True, help_text="What the transcription could not read and how it was recorded."
+    )
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.key,)
+
+    @classmethod
+    def get_by_natural_key(cls, key: str) -> SourceDocument:
+        return cls.objects.get(key=key)
+
+
+class Board(models.Model):
+    class Kind(models.TextChoices):
+        LSCB = "lscb", "Local Safeguarding Children Board"
+        PARTNERSHIP = "partnership", "Safeguarding children partnership"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=20, help_text="For example LSCB or BBSCB.")
+    area = models.CharField(max_length=100, help_text="The local authority area it serves.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LSCB)
+    website = models.URLField(blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="boards",
+        blank=True,
+        help_text="People who may see this board's pages, in the role their account holds.",
+    )
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords(excluded_fields=["users"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("board:home", kwargs={"board": self.slug})
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @classmethod
+    def get_by_natural_key(cls, slug: str) -> Board:
+        return cls.objects.get(slug=slug)
+
+
+class ReportingYearQuerySet(models.QuerySet["ReportingYear"]):
+    def containing(self, day: datetime.date) -> ReportingYear | None:
+        return self.filter(start__lte=day, end__gte=day).first()
+
+
+class ReportingYear(models.Model):
+    """April to March, labelled "2016-17"."""
+
+    label = models.CharField(max_length=7, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+
+    objects = NaturalKeyManager.from_queryset(ReportingYearQuerySet)()
+
+    class Meta:
+        ordering = ["start"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.start is None:
+            return
+        if (self.start.month, self.start.day) != (4, 1):
+            raise ValidationError({"start": "A reporting year starts on 1 April."})
+        expected_end = datetime.date(self.start.year + 1, 3, 31)
+        if self.end != expected_end:
+            raise ValidationError({"end": f"A year starting {self.start} ends on {expected_end}."})
+        expected_label = f"{self.start.year}-{(self.start.year + 1) % 100:02d}"
+        if self.label != expected_label:
+            raise ValidationError({"label": f"This year is labelled {expected_label}."})
+
+    @classmethod
+    def for_start_year(cls, year: int) -> ReportingYear:
+        """The reporting year that starts in April of `year`, created if new."""
+        obj, _ = cls.objects.get_or_create(
+            label=f"{year}-{(year + 1) % 100:02d}",
+            defaults={"start": datetime.date(year, 4, 1), "end": datetime.date(year + 1, 3, 31)},
+        )
+        return obj
+
+    @property
+    def previous_label(self) -> str:
+        year = self.start.year - 1
+        return f"{year}-{(year + 1) % 100:02d}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.label,)
+
+    @classmethod
+    def get_by_natural_key(cls, label: str) -> ReportingYear:
+        return cls.objects.get(label=label)
+
+
+class Agency(models.Model):
+    class Sector(models.TextChoices):
+        LOCAL_AUTHORITY = "local-authority", "Local authority"
+        POLICE = "police", "Police"
+        HEALTH = "health", "Health"
+        EDUCATION = "education", "Education"
+        PROBATION = "probation", "Probation and youth justice"
+        COURTS = "courts", "Courts and family justice"
+        VOLUNTARY = "voluntary", "Voluntary and community"
+        PARTNERSHIP = "partnership", "Safeguarding partnership"
+        COMMUNITY = "community", "Lay and community"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @classmethod
+    def get_by_natural_key(cls, slug: str) -> Agency:
+        return cls.objects.get(slug=slug)
+
+
+class Group(models.Model):
+    """A board, executive, sub-group or task-and-finish group. A pan-area group
+    (the Pan-Bedfordshire CDOP, say) serves several boards at once."""
+
+    class Kind(models.TextChoices):
+        STRATEGIC_BOARD = "strategic-board", "Strategic board"
+        EXECUTIVE = "executive", "Executive"
+        SUB_GROUP = "sub-group", "Sub-group"
+        TASK_AND_FINISH = "task-and-finish", "Task and finish group"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=20, blank=True, help_text="For example S&AG, MAAG.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    boards = models.ManyToManyField(Board, related_name="groups")
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="sub_groups"
+    )
+    purpose = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords(excluded_fields=["boards"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @classmethod
+    def get_by_natural_key(cls, slug: str) -> Group:
+        return cls.objects.get(slug=slug)
+
+
+class Member(models.Model):
+    """A seat at the table: a person (or an agency's seat when the report names
+    no person) in a role, for a board, from one date to another."""
+
+    class Role(models.TextChoices):
+        INDEPENDENT_CHAIR = "independent-chair", "Independent chair"
+        INDEPENDENT_SCRUTINEER = "independent-scrutineer", "Independent scrutineer"
+        BUSINESS_MANAGER = "business-manager", "Business manager"
+        LAY_MEMBER = "lay-member", "Lay member"
+        STATUTORY_PARTNER = "statutory-partner", "Statutory partner"
+        AGENCY_REPRESENTATIVE = "agency-representative", "Agency representative"
+        ADVISER = "adviser", "Adviser"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="members")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    person = models.CharField(max_length=120, blank=True, help_text="Blank for an agency's seat.")
+    position = models.CharField(max_length=200, blank=True, help_text="Job title as published.")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    groups = models.ManyToManyField(Group, related_name="members", blank=True)
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords(excluded_fields=["groups"])
+
+    class Meta:
+        ordering = ["board", "agency__name", "position", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "agency", "position", "person"],
+                condition=models.Q(agency__isnull=False),
+                name="member_unique_agency_seat",
+                violation_error_message="This board already has that seat for that agency.",
+            ),
+            models.UniqueConstraint(
+                fields=["board", "position", "person"],
+                condition=models.Q(agency__isnull=True),
+                name="member_unique_seat",
+                violation_error_message="This board already has that seat.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The row label used in attendance tables: agency, then position."""
+        agency = self.agency.short_name or self.agency.name if self.agency_id else ""
+        parts = [part for part in (agency, self.position) if part]
+        label = " - ".join(parts) or self.person
+        return f"{label} ({self.person})" if self.person and parts else label
+
+    def clean(self) -> None:
+        if not (self.agency_id or self.position or self.person):
+            raise ValidationError("A member needs a person, a position or an agency.")
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The end date is before the start date."})
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        agency = self.agency.slug if self.agency_id else ""
+        return (self.board.slug, agency, self.position, self.person)
+
+    natural_key.dependencies = ["board.board", "board.agency"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str, agency: str, position: str, person: str) -> Member:
+        lookup = {"agency__slug": agency} if agency else {"agency__isnull": True}
+        return cls.objects.get(board__slug=board, position=position, person=person, **lookup)
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    location = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "date"], name="meeting_unique_group_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} on {self.date:%-d %B %Y}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.group.slug, self.date.isoformat())
+
+    natural_key.dependencies = ["board.group"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, group: str, date: str) -> Meeting:
+        return cls.objects.get(group__slug=group, date=date)
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        DEPUTY = "deputy", "Deputy attended"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent"
+        NOT_APPLICABLE = "not-applicable", "Not yet a member"
+
+    #: Statuses that count as the seat being represented at the meeting.
+    PRESENT = frozenset({Status.ATTENDED, Status.DEPUTY})
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(max_length=20, choices=Status.choices)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"], name="attendance_unique_meeting_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_status_display()}"
+
+    def clean(self) -> None:
+        if self.meeting_id and self.member_id:
+            boards = self.meeting.group.boards.all()
+            if self.member.board not in boards:
+                raise ValidationError(
+                    {"member": f"{self.member} is not on a board that {self.meeting.group} serves."}
+                )
+
+    def natural_key(self) -> tuple[str, ...]:
+        return self.meeting.natural_key() + self.member.natural_key()
+
+    natural_key.dependencies = ["board.meeting", "board.member"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, *key: str) -> Attendance:
+        meeting = Meeting.get_by_natural_key(*key[:2])
+        member = Member.get_by_natural_key(*key[2:])
+        return cls.objects.get(meeting=meeting, member=member)
+
+
+class Contribution(models.Model):
+    """A partner's contribution to the board's budget for a reporting year,
+    under the label the published report gives it."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="contributions")
+    year = models.ForeignKey(ReportingYear, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
+    )
+    label = models.CharField(max_length=200, help_text="The contributor as the report names it.")
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "year", "-amount"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "year", "label"], name="contribution_unique_label"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.year}: £{self.amount:,.2f}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.board.slug, self.year.label, self.label)
+
+    natural_key.dependencies = ["board.board", "board.reportingyear"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str, year: str, label: str) -> Contribution:
+        return cls.objects.get(board__slug=board, year__label=year, label=label)
+
+
+class Risk(models.Model):
+    """An entry in the board's risk log, scored likelihood x impact (1-5 each)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MONITORING = "monitoring", "Monitoring"
+        CLOSED = "closed", "Closed"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="risks")
+    ref = models.CharField(max_length=20, verbose_name="reference")
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    owner = models.CharField(max_length=120)
+    likelihood = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (rare) to 5 (almost certain)."
+    )
+    impact = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (minor) to 5 (severe)."
+    )
+    mitigations = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    review_date = models.DateField(help_text="When the board next reviews this risk.")
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "ref"]
+        constraints = [models.UniqueConstraint(fields=["board", "ref"], name="risk_unique_ref")]
+
+    def __str__(self) -> str:
+        return f"{self.ref}: {self.title}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def level(self) -> str:
+        """High (15 or more), medium (8 to 14) or low, as the usual 5x5 matrix bands."""
+        if self.score >= 15:
+            return "High"
+        if self.score >= 8:
+            return "Medium"
+        return "Low"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.board.slug, self.ref)
+
+    natural_key.dependencies = ["board.board"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str, ref: str) -> Risk:
+        return cls.objects.get(board__slug=board, ref=ref)

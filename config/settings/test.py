@@ -1,0 +1,24 @@
+"""Settings for the test suite: the base settings with fast hashing and a
+throw-away media folder. The database still comes from DATABASE_URL so the
+same suite runs on SQLite and on PostgreSQL."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "assure-test-suite-key-not-for-any-real-use-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import PASSWORD_HASHERS  # noqa: E402
+
+# Argon2 stays in the list so stored hashes still verify; MD5 first keeps the suite fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+MEDIA_ROOT = tempfile.mkdtemp(prefix="assure-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,259 @@
+"""Loading the past reports' fixtures, validated, all or nothing.
+
+Django's loaddata saves raw objects and checks nothing, so a typo in a
+transcribed report would land silently. This loader reads every file first,
+resolves natural keys itself so an error can name the file, the object and the
+field, runs full_clean on every object, and saves inside one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.db import models, transaction
+
+
+class FixtureError(Exception):
+    """A fixture that cannot be loaded; the message names file, object and field."""
+
+
+@dataclass
+class Record:
+    path: Path
+    index: int  # 1-based position in its file
+    model: type[models.Model]
+    fields: dict[str, Any]
+
+    def where(self, field_name: str | None = None) -> str:
+        key = self.fields_key()
+        text = f"{self.path.name}, object {self.index} ({self.model._meta.label_lower}{key})"
+        return f"{text}, field '{field_name}'" if field_name else text
+
+    def fields_key(self) -> str:
+        for name in ("slug", "key", "label", "ref", "title"):
+            if isinstance(self.fields.get(name), str):
+                return f" {name}={self.fields[name]!r}"
+        return ""
+
+
+@dataclass
+class LoadResult:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0
+
+    def count(self, bucket: dict[str, int], label: str) -> None:
+        bucket[label] = bucket.get(label, 0) + 1
+
+    @property
+    def total_created(self) -> int:
+        return sum(self.created.values())
+
+    @property
+    def total_updated(self) -> int:
+        return sum(self.updated.values())
+
+
+def read_records(paths: Sequence[Path]) -> list[Record]:
+    records = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise FixtureError(
+                f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+            ) from None
+        except UnicodeDecodeError:
+            raise FixtureError(f"{path.name}: not UTF-8 text.") from None
+        if not isinstance(data, list):
+            raise FixtureError(f"{path.name}: a fixture is a JSON list of objects.")
+        for index, item in enumerate(data, start=1):
+            records.append(_record(path, index, item))
+    return records
+
+
+def _record(path: Path, index: int, item: object) -> Record:
+    if not isinstance(item, dict) or not isinstance(item.get("fields"), dict):
+        raise FixtureError(f"{path.name}, object {index}: needs 'model' and a 'fields' object.")
+    label = item.get("model")
+    try:
+        model = apps.get_model(str(label))
+    except (LookupError, ValueError):
+        raise FixtureError(f"{path.name}, object {index}: unknown model {label!r}.") from None
+    if not hasattr(model, "natural_key"):
+        raise FixtureError(
+            f"{path.name}, object {index}: {label} has no natural key, so it cannot be "
+            "loaded again without duplicates."
+        )
+    if "pk" in item:
+        raise FixtureError(
+            f"{path.name}, object {index}: fixtures use natural keys; remove the 'pk'."
+        )
+    return Record(path, index, model, item["fields"])
+
+
+def dependency_order(records: Iterable[Record]) -> list[type[models.Model]]:
+    """Models ordered so that whatever a model points to is saved before it."""
+    present = {record.model for record in records}
+    ordered: list[type[models.Model]] = []
+    visiting: set[type[models.Model]] = set()
+
+    def visit(model: type[models.Model]) -> None:
+        if model in ordered or model in visiting:
+            return
+        visiting.add(model)
+        for f in model._meta.get_fields():
+            target = f.related_model if (f.many_to_one or f.many_to_many) and f.concrete else None
+            if target in present and target is not model:
+                visit(target)
+        visiting.discard(model)
+        ordered.append(model)
+
+    for model in sorted(present, key=lambda m: m._meta.label_lower):
+        visit(model)
+    return ordered
+
+
+class Loader:
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self.result = LoadResult()
+        self.seen: dict[tuple[str, tuple[Any, ...]], Record] = {}
+
+    def run(self) -> LoadResult:
+        with transaction.atomic():
+            for model in dependency_order(self.records):
+                for record in (r for r in self.records if r.model is model):
+                    self.load(record)
+        return self.result
+
+    def load(self, record: Record) -> None:
+        instance = record.model()
+        m2m: dict[str, list[models.Model]] = {}
+        for name, value in record.fields.items():
+            try:
+                model_field = record.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                raise FixtureError(f"{record.where(name)}: no such field.") from None
+            if model_field.many_to_many:
+                m2m[name] = self.resolve_many(record, model_field, value)
+            elif model_field.many_to_one:
+                setattr(instance, model_field.name, self.resolve(record, model_field, value))
+            elif model_field.concrete and not model_field.auto_created:
+                setattr(instance, model_field.attname, value)
+            else:
+                raise FixtureError(f"{record.where(name)}: this field cannot be loaded.")
+        key = self.natural_key(record, instance)
+        existing = self.find_existing(record, key)
+        if existing is not None:
+            instance.pk = existing.pk
+            instance._state.adding = False
+        try:
+            instance.full_clean(validate_constraints=True)
+        except ValidationError as exc:
+            raise FixtureError(f"{record.where()}: {describe(exc)}") from None
+        self.save(record, instance, existing, m2m)
+
+    def natural_key(self, record: Record, instance: models.Model) -> tuple[Any, ...]:
+        try:
+            key = tuple(instance.natural_key())  # type: ignore[attr-defined]
+        except (ObjectDoesNotExist, AttributeError, TypeError) as exc:
+            raise FixtureError(f"{record.where()}: its natural key is incomplete ({exc}).") from None
+        label = record.model._meta.label_lower
+        earlier = self.seen.get((label, key))
+        if earlier is not None:
+            raise FixtureError(
+                f"{record.where()}: duplicate natural key {list(key)}, already defined by "
+                f"{earlier.where()}."
+            )
+        self.seen[(label, key)] = record
+        return key
+
+    def find_existing(self, record: Record, key: tuple[Any, ...]) -> models.Model | None:
+        try:
+            return record.model._default_manager.get_by_natural_key(*key)  # type: ignore[attr-defined]
+        except record.model.DoesNotExist:
+            return None
+
+    def resolve(self, record: Record, model_field: Any, value: Any) -> models.Model | None:
+        if value is None:
+            return None
+        target = model_field.related_model
+        if not isinstance(value, list):
+            raise FixtureError(
+                f"{record.where(model_field.name)}: a reference is a natural key list, "
+                f"for example [\"slug\"]; got {value!r}."
+            )
+        try:
+            return target._default_manager.get_by_natural_key(*value)
+        except target.DoesNotExist:
+            raise FixtureError(
+                f"{record.where(model_field.name)}: no {target._meta.label_lower} with "
+                f"natural key {value} is defined in any fixture."
+            ) from None
+        except TypeError:
+            raise FixtureError(
+                f"{record.where(model_field.name)}: {value} is not a natural key of "
+                f"{target._meta.label_lower}."
+            ) from None
+
+    def resolve_many(self, record: Record, model_field: Any, value: Any) -> list[models.Model]:
+        if not isinstance(value, list):
+            raise FixtureError(f"{record.where(model_field.name)}: expected a list of keys.")
+        return [obj for item in value if (obj := self.resolve(record, model_field, item))]
+
+    def save(
+        self,
+        record: Record,
+        instance: models.Model,
+        existing: models.Model | None,
+        m2m: dict[str, list[models.Model]],
+    ) -> None:
+        label = record.model._meta.label_lower
+        changed = existing is None or any(
+            getattr(existing, f.attname) != getattr(instance, f.attname)
+            for f in record.model._meta.concrete_fields
+            if not getattr(f, "auto_now", False)
+        )
+        if changed:
+            instance._change_reason = f"Loaded from {record.path.name}"  # type: ignore[attr-defined]
+            instance.save()
+        for name, objects in m2m.items():
+            manager = getattr(instance, name)
+            current = set(manager.all())
+            if current != set(objects):
+                manager.set(objects)
+                changed = True
+        if existing is None:
+            self.result.count(self.result.created, label)
+        elif changed:
+            self.result.count(self.result.updated, label)
+        else:
+            self.result.unchanged += 1
+
+
+def describe(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"field '{name}': {' '.join(str(m) for m in errors[0].messages)}"
+            if name != "__all__"
+            else " ".join(str(m) for e in errors for m in e.messages)
+            for name, errors in exc.error_dict.items()
+        )
+    return " ".join(exc.messages)
+
+
+def fixture_paths(directories: Iterable[Path]) -> list[Path]:
+    return sorted(path for directory in directories for path in Path(directory).glob("*.json"))
+
+
+def load_fixtures(paths: Sequence[Path]) -> LoadResult:
+    """Validate and load every object of every file, or nothing at all."""
+    records = read_records(paths)
+    return Loader(records).run()
