@@ -412,6 +412,40 @@ class Contribution(models.Model):
         return cls.objects.get(board__slug=board, year__label=year, label=label)
 
 
+class PublishedTotal(models.Model):
+    """The budget total a published report states, kept beside the lines so a
+    report whose lines do not add up to its own total shows the difference
+    instead of hiding it."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="published_totals")
+    year = models.ForeignKey(ReportingYear, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    source = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["board", "year"], name="publishedtotal_unique_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board} {self.year}: £{self.amount:,.2f} as published"
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.board.slug, self.year.label)
+
+    natural_key.dependencies = ["board.board", "board.reportingyear"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str, year: str) -> PublishedTotal:
+        return cls.objects.get(board__slug=board, year__label=year)
+
+
 class Risk(models.Model):
     """An entry in the board's risk log, scored likelihood x impact (1-5 each)."""
 
@@ -426,10 +460,12 @@ class Risk(models.Model):
     description = models.TextField()
     owner = models.CharField(max_length=120)
     likelihood = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (rare) to 5 (almost certain)."
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (rare) to 5 (almost certain).",
     )
     impact = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (minor) to 5 (severe)."
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (minor) to 5 (severe).",
     )
     mitigations = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -445,6 +481,9 @@ class Risk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ref}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("board:risk", kwargs={"board": self.board.slug, "ref": self.ref})
 
     @property
     def score(self) -> int:

@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+admin.site.site_header = "Assure administration"
+admin.site.site_title = "Assure administration"
+
 urlpatterns = [
+    path("", include("core.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("boards/<slug:board>/", include("board.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,8 @@ def check_content_security_policy(app_configs: Iterable[Any] | None, **kwargs: A
     script_src = policy.get("script-src", policy.get("default-src", []))
     if any("unsafe-inline" in str(source) for source in script_src):
         errors.append(
-            Error("The Content Security Policy's script-src allows 'unsafe-inline'.", id="assure.E003")
+            Error(
+                "The Content Security Policy's script-src allows 'unsafe-inline'.", id="assure.E003"
+            )
         )
     return errors

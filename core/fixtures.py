@@ -23,6 +23,10 @@ class FixtureError(Exception):
     """A fixture that cannot be loaded; the message names file, object and field."""
 
 
+class _SelfReferenceMissing(Exception):
+    """A record points at another record of its model not yet loaded."""
+
+
 @dataclass
 class Record:
     path: Path
@@ -109,7 +113,8 @@ def dependency_order(records: Iterable[Record]) -> list[type[models.Model]]:
             return
         visiting.add(model)
         for f in model._meta.get_fields():
-            target = f.related_model if (f.many_to_one or f.many_to_many) and f.concrete else None
+            forward = (f.many_to_one and f.concrete) or (f.many_to_many and not f.auto_created)
+            target = f.related_model if forward else None
             if target in present and target is not model:
                 visit(target)
         visiting.discard(model)
@@ -129,26 +134,30 @@ class Loader:
     def run(self) -> LoadResult:
         with transaction.atomic():
             for model in dependency_order(self.records):
-                for record in (r for r in self.records if r.model is model):
-                    self.load(record)
+                self.load_model([r for r in self.records if r.model is model])
         return self.result
 
-    def load(self, record: Record) -> None:
+    def load_model(self, pending: list[Record]) -> None:
+        """Load one model's records; one that points at another record of the
+        same model (a group reporting to a group) waits until that is loaded."""
+        while pending:
+            waiting = []
+            for record in pending:
+                try:
+                    self.load(record)
+                except _SelfReferenceMissing:
+                    waiting.append(record)
+            if len(waiting) == len(pending):
+                self.load(waiting[0], final=True)  # raises the missing reference
+            pending = waiting
+
+    def load(self, record: Record, final: bool = False) -> None:
         instance = record.model()
-        m2m: dict[str, list[models.Model]] = {}
-        for name, value in record.fields.items():
-            try:
-                model_field = record.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                raise FixtureError(f"{record.where(name)}: no such field.") from None
-            if model_field.many_to_many:
-                m2m[name] = self.resolve_many(record, model_field, value)
-            elif model_field.many_to_one:
-                setattr(instance, model_field.name, self.resolve(record, model_field, value))
-            elif model_field.concrete and not model_field.auto_created:
-                setattr(instance, model_field.attname, value)
-            else:
-                raise FixtureError(f"{record.where(name)}: this field cannot be loaded.")
+        m2m = self.assign_fields(record, instance, final)
+        try:
+            instance.clean_fields()  # turns the JSON's strings into dates and decimals
+        except ValidationError as exc:
+            raise FixtureError(f"{record.where()}: {describe(exc)}") from None
         key = self.natural_key(record, instance)
         existing = self.find_existing(record, key)
         if existing is not None:
@@ -160,11 +169,44 @@ class Loader:
             raise FixtureError(f"{record.where()}: {describe(exc)}") from None
         self.save(record, instance, existing, m2m)
 
+    def assign_fields(
+        self, record: Record, instance: models.Model, final: bool
+    ) -> dict[str, list[models.Model]]:
+        """Set the record's fields on the instance; return its many-to-many values."""
+        m2m: dict[str, list[models.Model]] = {}
+        for name, value in record.fields.items():
+            try:
+                model_field = record.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                raise FixtureError(f"{record.where(name)}: no such field.") from None
+            if model_field.many_to_many:
+                m2m[name] = self.resolve_many(record, model_field, value)
+            elif model_field.many_to_one:
+                setattr(
+                    instance, model_field.name, self.resolve_own(record, model_field, value, final)
+                )
+            elif model_field.concrete and not model_field.auto_created:
+                setattr(instance, model_field.attname, value)
+            else:
+                raise FixtureError(f"{record.where(name)}: this field cannot be loaded.")
+        return m2m
+
+    def resolve_own(self, record: Record, model_field: Any, value: Any, final: bool) -> Any:
+        """Resolve a foreign key; one to a not-yet-loaded record of the same model waits."""
+        try:
+            return self.resolve(record, model_field, value)
+        except FixtureError:
+            if model_field.related_model is record.model and not final:
+                raise _SelfReferenceMissing from None
+            raise
+
     def natural_key(self, record: Record, instance: models.Model) -> tuple[Any, ...]:
         try:
             key = tuple(instance.natural_key())  # type: ignore[attr-defined]
         except (ObjectDoesNotExist, AttributeError, TypeError) as exc:
-            raise FixtureError(f"{record.where()}: its natural key is incomplete ({exc}).") from None
+            raise FixtureError(
+                f"{record.where()}: its natural key is incomplete ({exc})."
+            ) from None
         label = record.model._meta.label_lower
         earlier = self.seen.get((label, key))
         if earlier is not None:
@@ -188,7 +230,7 @@ class Loader:
         if not isinstance(value, list):
             raise FixtureError(
                 f"{record.where(model_field.name)}: a reference is a natural key list, "
-                f"for example [\"slug\"]; got {value!r}."
+                f'for example ["slug"]; got {value!r}.'
             )
         try:
             return target._default_manager.get_by_natural_key(*value)

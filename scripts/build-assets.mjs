@@ -15,6 +15,6 @@ const css = sass.compile("static/scss/assure.scss", {
 });
 writeFileSync(`${out}/css/assure.css`, css.css);
 
-cpSync("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js", `${out}/js/govuk-frontend.min.js`);
+cpSync("node_modules/govuk-frontend/dist/govuk/all.bundle.js", `${out}/js/govuk-frontend.js`);
 cpSync("node_modules/htmx.org/dist/htmx.min.js", `${out}/js/htmx.min.js`);
 console.log("Assure assets built into static/dist/");

@@ -20,7 +20,7 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off. Generate one with "
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
         )
-    SECRET_KEY = "assure-local-development-only-" + "x" * 40  # noqa: S105
+    SECRET_KEY = "assure-local-development-only-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_tables2",
     "django_filters",
     "simple_history",
@@ -186,3 +187,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
 }
+FORM_RENDERER = "core.forms.GovukFormRenderer"

@@ -10,8 +10,8 @@ os.environ.setdefault("SECRET_KEY", "assure-test-suite-key-not-for-any-real-use-
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
-from config.settings.base import *  # noqa: E402, F403
-from config.settings.base import PASSWORD_HASHERS  # noqa: E402
+from config.settings.base import *  # noqa: F403
+from config.settings.base import PASSWORD_HASHERS
 
 # Argon2 stays in the list so stored hashes still verify; MD5 first keeps the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

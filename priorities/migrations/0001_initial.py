@@ -7,267 +7,736 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('board', '0001_initial'),
+        ("board", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceType',
+            name="EvidenceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=60)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=60)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ActionPlan',
+            name="ActionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('business-plan', 'Business plan'), ('case-review', 'Case review'), ('audit', 'Audit'), ('inspection', 'Inspection'), ('section-11', 'Section 11'), ('other', 'Other')], max_length=20)),
-                ('period', models.CharField(blank=True, help_text='As written, e.g. "2015-2017".', max_length=40)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('closed', 'Closed')], default='active', max_length=10)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True, help_text='Gaps in the source and how they were recorded.')),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='action_plans', to='board.board')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='board.sourcedocument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("business-plan", "Business plan"),
+                            ("case-review", "Case review"),
+                            ("audit", "Audit"),
+                            ("inspection", "Inspection"),
+                            ("section-11", "Section 11"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True, help_text='As written, e.g. "2015-2017".', max_length=40
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("active", "Active"), ("closed", "Closed")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Gaps in the source and how they were recorded."
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="action_plans",
+                        to="board.board",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="board.sourcedocument",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['board', '-period', 'title'],
+                "ordering": ["board", "-period", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text='For example "1a".', max_length=12, verbose_name='reference')),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order within the plan.')),
-                ('description', models.TextField(verbose_name='action')),
-                ('timescale', models.CharField(blank=True, help_text='As written in the plan.', max_length=120)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('lead', models.CharField(blank=True, max_length=200)),
-                ('oversight_note', models.CharField(blank=True, help_text='The oversight and reporting line as written.', max_length=300)),
-                ('impact_expected', models.TextField(blank=True)),
-                ('how_we_will_know', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('lead_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='board.agency')),
-                ('oversight_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='board.group')),
-                ('reporting_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='board.group')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='priorities.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.CharField(
+                        help_text='For example "1a".', max_length=12, verbose_name="reference"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order within the plan."),
+                ),
+                ("description", models.TextField(verbose_name="action")),
+                (
+                    "timescale",
+                    models.CharField(
+                        blank=True, help_text="As written in the plan.", max_length=120
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("lead", models.CharField(blank=True, max_length=200)),
+                (
+                    "oversight_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="The oversight and reporting line as written.",
+                        max_length=300,
+                    ),
+                ),
+                ("impact_expected", models.TextField(blank=True)),
+                ("how_we_will_know", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="board.agency",
+                    ),
+                ),
+                (
+                    "oversight_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="board.group",
+                    ),
+                ),
+                (
+                    "reporting_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="board.group",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="priorities.actionplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'position', 'ref'],
+                "ordering": ["plan", "position", "ref"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField()),
-                ('process', models.CharField(choices=[('RED', 'Red'), ('AMBER', 'Amber'), ('GREEN', 'Green'), ('BLUE', 'Blue (completed)'), ('GREY', 'Grey (not started)')], max_length=5)),
-                ('impact', models.CharField(choices=[('RED', 'Red'), ('AMBER', 'Amber'), ('GREEN', 'Green'), ('BLUE', 'Blue (completed)'), ('GREY', 'Grey (not started)')], max_length=5)),
-                ('commentary', models.TextField(blank=True)),
-                ('evidence', models.TextField(blank=True, help_text='Evidence notes or links, one per line.')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='priorities.action')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence_types', models.ManyToManyField(blank=True, related_name='+', to='priorities.evidencetype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField()),
+                (
+                    "process",
+                    models.CharField(
+                        choices=[
+                            ("RED", "Red"),
+                            ("AMBER", "Amber"),
+                            ("GREEN", "Green"),
+                            ("BLUE", "Blue (completed)"),
+                            ("GREY", "Grey (not started)"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[
+                            ("RED", "Red"),
+                            ("AMBER", "Amber"),
+                            ("GREEN", "Green"),
+                            ("BLUE", "Blue (completed)"),
+                            ("GREY", "Grey (not started)"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("commentary", models.TextField(blank=True)),
+                (
+                    "evidence",
+                    models.TextField(
+                        blank=True, help_text="Evidence notes or links, one per line."
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="priorities.action",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence_types",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="priorities.evidencetype"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_on', '-recorded_at', '-id'],
+                "ordering": ["-assessed_on", "-recorded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalActionPlan',
+            name="HistoricalActionPlan",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80)),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('business-plan', 'Business plan'), ('case-review', 'Case review'), ('audit', 'Audit'), ('inspection', 'Inspection'), ('section-11', 'Section 11'), ('other', 'Other')], max_length=20)),
-                ('period', models.CharField(blank=True, help_text='As written, e.g. "2015-2017".', max_length=40)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('closed', 'Closed')], default='active', max_length=10)),
-                ('summary', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True, help_text='Gaps in the source and how they were recorded.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('board', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='board.board')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='board.sourcedocument')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("business-plan", "Business plan"),
+                            ("case-review", "Case review"),
+                            ("audit", "Audit"),
+                            ("inspection", "Inspection"),
+                            ("section-11", "Section 11"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True, help_text='As written, e.g. "2015-2017".', max_length=40
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("active", "Active"), ("closed", "Closed")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True, help_text="Gaps in the source and how they were recorded."
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="board.board",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="board.sourcedocument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action plan',
-                'verbose_name_plural': 'historical action plans',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action plan",
+                "verbose_name_plural": "historical action plans",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPriority',
+            name="HistoricalPriority",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('summary', models.TextField(blank=True)),
-                ('evidence_base', models.TextField(blank=True)),
-                ('key_outcomes', models.TextField(blank=True)),
-                ('success_measures', models.TextField(blank=True, verbose_name='how success will be measured')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.actionplan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("summary", models.TextField(blank=True)),
+                ("evidence_base", models.TextField(blank=True)),
+                ("key_outcomes", models.TextField(blank=True)),
+                (
+                    "success_measures",
+                    models.TextField(blank=True, verbose_name="how success will be measured"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="priorities.actionplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical priority',
-                'verbose_name_plural': 'historical priorities',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical priority",
+                "verbose_name_plural": "historical priorities",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTheme',
+            name="HistoricalTheme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cross-cutting', 'Cross-cutting theme'), ('effectiveness', "Area for improving the board's effectiveness")], max_length=20)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.actionplan')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cross-cutting", "Cross-cutting theme"),
+                            ("effectiveness", "Area for improving the board's effectiveness"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="priorities.actionplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical theme',
-                'verbose_name_plural': 'historical themes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical theme",
+                "verbose_name_plural": "historical themes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Priority',
+            name="Priority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('summary', models.TextField(blank=True)),
-                ('evidence_base', models.TextField(blank=True)),
-                ('key_outcomes', models.TextField(blank=True)),
-                ('success_measures', models.TextField(blank=True, verbose_name='how success will be measured')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priorities', to='priorities.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("summary", models.TextField(blank=True)),
+                ("evidence_base", models.TextField(blank=True)),
+                ("key_outcomes", models.TextField(blank=True)),
+                (
+                    "success_measures",
+                    models.TextField(blank=True, verbose_name="how success will be measured"),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="priorities",
+                        to="priorities.actionplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'priorities',
-                'ordering': ['plan', 'number'],
+                "verbose_name_plural": "priorities",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAction',
+            name="HistoricalAction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('ref', models.CharField(help_text='For example "1a".', max_length=12, verbose_name='reference')),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order within the plan.')),
-                ('description', models.TextField(verbose_name='action')),
-                ('timescale', models.CharField(blank=True, help_text='As written in the plan.', max_length=120)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('lead', models.CharField(blank=True, max_length=200)),
-                ('oversight_note', models.CharField(blank=True, help_text='The oversight and reporting line as written.', max_length=300)),
-                ('impact_expected', models.TextField(blank=True)),
-                ('how_we_will_know', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('updated', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lead_agency', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='board.agency')),
-                ('oversight_group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='board.group')),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.actionplan')),
-                ('reporting_to', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='board.group')),
-                ('priority', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.priority')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.CharField(
+                        help_text='For example "1a".', max_length=12, verbose_name="reference"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order within the plan."),
+                ),
+                ("description", models.TextField(verbose_name="action")),
+                (
+                    "timescale",
+                    models.CharField(
+                        blank=True, help_text="As written in the plan.", max_length=120
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("lead", models.CharField(blank=True, max_length=200)),
+                (
+                    "oversight_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="The oversight and reporting line as written.",
+                        max_length=300,
+                    ),
+                ),
+                ("impact_expected", models.TextField(blank=True)),
+                ("how_we_will_know", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("updated", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="board.agency",
+                    ),
+                ),
+                (
+                    "oversight_group",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="board.group",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="priorities.actionplan",
+                    ),
+                ),
+                (
+                    "reporting_to",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="board.group",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="priorities.priority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical action',
-                'verbose_name_plural': 'historical actions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical action",
+                "verbose_name_plural": "historical actions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='action',
-            name='priority',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='priorities.priority'),
+            model_name="action",
+            name="priority",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actions",
+                to="priorities.priority",
+            ),
         ),
         migrations.CreateModel(
-            name='RagDefinition',
+            name="RagDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.CharField(choices=[('RED', 'Red'), ('AMBER', 'Amber'), ('GREEN', 'Green'), ('BLUE', 'Blue (completed)'), ('GREY', 'Grey (not started)')], max_length=5)),
-                ('process', models.TextField(blank=True)),
-                ('impact', models.TextField(blank=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rag_definitions', to='priorities.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("RED", "Red"),
+                            ("AMBER", "Amber"),
+                            ("GREEN", "Green"),
+                            ("BLUE", "Blue (completed)"),
+                            ("GREY", "Grey (not started)"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("process", models.TextField(blank=True)),
+                ("impact", models.TextField(blank=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rag_definitions",
+                        to="priorities.actionplan",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cross-cutting', 'Cross-cutting theme'), ('effectiveness', "Area for improving the board's effectiveness")], max_length=20)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='priorities.actionplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cross-cutting", "Cross-cutting theme"),
+                            ("effectiveness", "Area for improving the board's effectiveness"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="themes",
+                        to="priorities.actionplan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'kind', 'position'],
+                "ordering": ["plan", "kind", "position"],
             },
         ),
         migrations.AddConstraint(
-            model_name='actionplan',
-            constraint=models.UniqueConstraint(fields=('board', 'slug'), name='actionplan_unique_slug'),
+            model_name="actionplan",
+            constraint=models.UniqueConstraint(
+                fields=("board", "slug"), name="actionplan_unique_slug"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['action', '-assessed_on', '-recorded_at'], name='priorities__action__1ccdbe_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["action", "-assessed_on", "-recorded_at"],
+                name="priorities__action__1ccdbe_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='priority',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='priority_unique_number'),
+            model_name="priority",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="priority_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.UniqueConstraint(fields=('plan', 'ref'), name='action_unique_ref'),
+            model_name="action",
+            constraint=models.UniqueConstraint(fields=("plan", "ref"), name="action_unique_ref"),
         ),
         migrations.AddConstraint(
-            model_name='ragdefinition',
-            constraint=models.UniqueConstraint(fields=('plan', 'rating'), name='ragdefinition_unique_rating'),
+            model_name="ragdefinition",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "rating"), name="ragdefinition_unique_rating"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(fields=('plan', 'kind', 'position'), name='theme_unique_position'),
+            model_name="theme",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "kind", "position"), name="theme_unique_position"
+            ),
         ),
     ]

@@ -1,0 +1,55 @@
+# The few commands people type. `make run` and `make test` set everything up
+# first and are safe to run again.
+SHELL := /bin/bash
+PYTHON ?= python3.13
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run test test-fast lint format typecheck bench accounts clean
+
+setup: $(VENV)/.synced static/dist/.built
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --quiet --python $(BIN)/python
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/dist/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard static/scss/*.scss)
+	node scripts/build-assets.mjs
+	@touch $@
+
+# Serve Assure on http://127.0.0.1:8000 with the past reports loaded (SQLite).
+run: setup
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py load_past_reports
+	DEBUG=1 $(BIN)/python manage.py create_local_accounts
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Every test, unit and browser, on the database DATABASE_URL names (SQLite by default).
+test: setup
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: setup
+	$(BIN)/mypy board core config priorities
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles

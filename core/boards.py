@@ -1,0 +1,73 @@
+"""The one way a view gets hold of a board: check the person may see it, or
+refuse. Used by every board-scoped view in every app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from board.models import Board
+
+
+def get_board_or_404(request: HttpRequest, slug: str, perm: str = "board.see_board") -> Board:
+    """The board, if the person may see it and holds `perm` on it.
+
+    A board the person was not given is a 404, so its existence is not
+    revealed; a board they see but may not do this on is a 403.
+    """
+    board = Board.objects.filter(slug=slug).first()
+    if board is None or not request.user.has_perm("board.see_board", board):
+        raise Http404("No such board.")
+    if perm != "board.see_board" and not request.user.has_perm(perm, board):
+        raise PermissionDenied
+    return board
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    current: bool
+
+
+#: (label, url name, permission) for the board navigation, in order.
+BOARD_NAV: list[tuple[str, str, str]] = [
+    ("Overview", "board:home", "board.see_board"),
+    ("Meetings", "board:meetings", "board.read_records"),
+    ("Members", "board:members", "board.read_records"),
+    ("Budget", "board:budget", "board.read_records"),
+    ("Risk log", "board:risks", "board.read_records"),
+]
+
+
+def board_nav(request: HttpRequest, board: Board, section: str) -> list[NavItem]:
+    return [
+        NavItem(label, reverse(name, kwargs={"board": board.slug}), name == section)
+        for label, name, perm in BOARD_NAV
+        if request.user.has_perm(perm, board)
+    ]
+
+
+def render_board(
+    request: HttpRequest,
+    template: str,
+    board: Board,
+    section: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a board page with the board, its navigation and what the
+    person may do on it."""
+    full = {
+        "board": board,
+        "board_nav": board_nav(request, board, section),
+        "can_edit": request.user.has_perm("board.edit_records", board),
+        "can_read": request.user.has_perm("board.read_records", board),
+        **(context or {}),
+    }
+    return render(request, template, full, status=status)

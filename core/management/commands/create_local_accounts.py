@@ -1,0 +1,54 @@
+"""One account per role for trying Assure on your own machine (DEBUG only)."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from board.models import Board
+from core import roles
+from core.accounts import user_save
+
+ACCOUNTS = [
+    ("manager", roles.BUSINESS_MANAGER, "Local Business Manager"),
+    ("chair", roles.INDEPENDENT_CHAIR, "Local Independent Chair"),
+    ("partner", roles.PARTNER, "Local Partner"),
+    ("admin", roles.ADMIN, "Local Administrator"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create one local account per role, with random passwords printed once and kept "
+        "in .local-accounts.txt (git-ignored). Refuses to run unless DEBUG is on."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("Local accounts are only for development: DEBUG is off.")
+        store = Path(settings.BASE_DIR) / ".local-accounts.txt"
+        User = get_user_model()
+        existing = set(
+            User.objects.filter(username__in=[a[0] for a in ACCOUNTS]).values_list(
+                "username", flat=True
+            )
+        )
+        boards = list(Board.objects.all())
+        lines = []
+        for username, role, name in ACCOUNTS:
+            if username in existing:
+                continue
+            _, password = user_save(username=username, role=role, boards=boards, full_name=name)
+            lines.append(f"{username:<8} {role:<18} {password}")
+        if not lines:
+            self.stdout.write(f"Local accounts already exist; their passwords are in {store.name}.")
+            return
+        with store.open("a", encoding="utf-8") as handle:
+            handle.write(f"# Created {timezone.now():%Y-%m-%d %H:%M}\n" + "\n".join(lines) + "\n")
+        store.chmod(0o600)
+        self.stdout.write("Local accounts (also kept in .local-accounts.txt):")
+        for line in lines:
+            self.stdout.write(f"  {line}")

@@ -1,0 +1,48 @@
+"""Assure's roles. Each is a Django group created by a data migration
+(board/migrations/0002_roles.py); which boards a person sees is Board.users."""
+
+BUSINESS_MANAGER = "Business manager"
+INDEPENDENT_CHAIR = "Independent chair"
+PARTNER = "Partner"
+ADMIN = "Admin"
+
+ALL = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, PARTNER, ADMIN)
+
+#: What each role may do with the models of every app, as Django model
+#: permission verbs. Object-level rules (which board) live in each app's rules.py.
+MODEL_PERMISSIONS = {
+    BUSINESS_MANAGER: ("view", "add", "change"),
+    INDEPENDENT_CHAIR: ("view",),
+    PARTNER: (),
+    ADMIN: ("view",),
+}
+
+#: The Admin role also manages accounts in the Django admin.
+ADMIN_ACCOUNT_PERMISSIONS = ("view_user", "add_user", "change_user", "view_group")
+
+
+def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
+    """Give each role its model permissions on the models of `app_labels`.
+
+    Called from data migrations (with the historical app registry), once per
+    app that adds models, so the roles always match MODEL_PERMISSIONS.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    app_permissions = list(Permission.objects.filter(content_type__app_label__in=app_labels))
+    for name, verbs in MODEL_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*(p for p in app_permissions if p.codename.split("_", 1)[0] in verbs))
+        if name == ADMIN:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label="auth", codename__in=ADMIN_ACCOUNT_PERMISSIONS
+                )
+            )

@@ -1,0 +1,95 @@
+"""Shared fixtures: two boards, and a user in every role on the first."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from core import roles
+from tests.factories import (
+    AttendanceFactory,
+    BoardFactory,
+    GroupFactory,
+    MeetingFactory,
+    MemberFactory,
+    RiskFactory,
+    UserFactory,
+    YearFactory,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    """A board with one of everything, and a second board that must stay out of reach."""
+
+    board: object
+    other_board: object
+    group: object
+    meeting: object
+    member: object
+    risk: object
+    year: object
+    other_meeting: object
+    other_risk: object
+
+
+@pytest.fixture
+def world(db):
+    board = BoardFactory(slug="alpha", name="Alpha Safeguarding Children Board")
+    other = BoardFactory(slug="beta", name="Beta Safeguarding Children Board")
+    year = YearFactory()
+    group = GroupFactory(slug="alpha-board", boards=[board])
+    member = MemberFactory(board=board, groups=[group])
+    meeting = MeetingFactory(group=group)
+    AttendanceFactory(meeting=meeting, member=member)
+    other_group = GroupFactory(slug="beta-board", boards=[other])
+    return World(
+        board=board,
+        other_board=other,
+        group=group,
+        meeting=meeting,
+        member=member,
+        risk=RiskFactory(board=board, ref="R1"),
+        year=year,
+        other_meeting=MeetingFactory(group=other_group),
+        other_risk=RiskFactory(board=other, ref="R9"),
+    )
+
+
+ROLE_USERS = {
+    "partner": roles.PARTNER,
+    "chair": roles.INDEPENDENT_CHAIR,
+    "manager": roles.BUSINESS_MANAGER,
+    "admin": roles.ADMIN,
+}
+
+
+@pytest.fixture
+def users(world):
+    """One user per role on the first board, and a business manager of the second."""
+    made = {
+        name: UserFactory(username=name, role=role, boards=[world.board])
+        for name, role in ROLE_USERS.items()
+    }
+    made["other_manager"] = UserFactory(
+        username="other_manager", role=roles.BUSINESS_MANAGER, boards=[world.other_board]
+    )
+    return made
+
+
+@pytest.fixture
+def client_for(users):
+    def make(name: str | None) -> Client:
+        client = Client()
+        if name is not None:
+            client.force_login(users[name])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def manager_client(client_for):
+    return client_for("manager")

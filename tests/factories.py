@@ -1,0 +1,149 @@
+"""Factories for every model the tests build, in one place."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group as Role
+
+from board.models import (
+    Agency,
+    Attendance,
+    Board,
+    Contribution,
+    Group,
+    Meeting,
+    Member,
+    ReportingYear,
+    Risk,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Role.objects.get(name=extracted))
+            if extracted == "Admin":
+                self.is_staff = True
+                self.save(update_fields=["is_staff"])
+
+    @factory.post_generation
+    def boards(self, create, extracted, **kwargs):
+        if extracted:
+            self.boards.set(extracted)
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"board-{n}")
+    name = factory.Sequence(lambda n: f"Test Safeguarding Children Board {n}")
+    short_name = "TSCB"
+    area = "Testshire"
+
+
+class YearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingYear
+        django_get_or_create = ("label",)
+
+    label = "2016-17"
+    start = datetime.date(2016, 4, 1)
+    end = datetime.date(2017, 3, 31)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    sector = Agency.Sector.OTHER
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+        django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name = factory.Sequence(lambda n: f"Strategic Board {n}")
+    kind = Group.Kind.STRATEGIC_BOARD
+
+    @factory.post_generation
+    def boards(self, create, extracted, **kwargs):
+        if extracted:
+            self.boards.set(extracted)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+        skip_postgeneration_save = True
+
+    board = factory.SubFactory(BoardFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    position = factory.Sequence(lambda n: f"Director {n}")
+    role = Member.Role.AGENCY_REPRESENTATIVE
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.set(extracted)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(GroupFactory)
+    date = factory.Sequence(lambda n: datetime.date(2016, 5, 1) + datetime.timedelta(days=n))
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(MemberFactory)
+    status = Attendance.Status.ATTENDED
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contribution
+
+    board = factory.SubFactory(BoardFactory)
+    year = factory.SubFactory(YearFactory)
+    label = factory.Sequence(lambda n: f"Contributor {n}")
+    amount = Decimal("1000.00")
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Risk
+
+    board = factory.SubFactory(BoardFactory)
+    ref = factory.Sequence(lambda n: f"R{n}")
+    title = "Partners cannot release staff for training"
+    description = "Attendance at multi-agency training falls."
+    owner = "Business manager"
+    likelihood = 3
+    impact = 4
+    review_date = datetime.date(2027, 1, 31)
