@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from board import selectors, services
 from board.filters import MemberFilter, RiskFilter
@@ -25,6 +25,7 @@ EDIT = "board.edit_records"
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board)
     context: dict[str, object] = {}
@@ -40,6 +41,7 @@ def home(request: HttpRequest, board: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def members(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     member_filter = MemberFilter(
@@ -82,6 +84,7 @@ def _group_and_year(
 
 
 @login_required
+@require_GET
 def meetings(request: HttpRequest, board: str) -> HttpResponse:
     """A group's meetings in a reporting year, with the attendance matrix."""
     obj = get_board_or_404(request, board, READ)
@@ -96,7 +99,7 @@ def meetings(request: HttpRequest, board: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, EDIT)
-    form = MeetingForm(request.POST or None, board=obj)
+    form = MeetingForm(request.POST if request.method == "POST" else None, board=obj)
     if form.is_valid():
         try:
             meeting = services.meeting_create(**form.cleaned_data)
@@ -128,7 +131,9 @@ def attendance(request: HttpRequest, board: str, meeting: int) -> HttpResponse:
     seats = [row.member for row in matrix.rows]
     index = matrix.meetings.index(meeting_obj)
     current = {row.member.pk: row.cells[index].status for row in matrix.rows if row.cells[index]}
-    form = AttendanceForm(request.POST or None, seats=seats, current=current)
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, seats=seats, current=current
+    )
     if form.is_valid():
         changed = services.attendance_record(meeting=meeting_obj, marks=form.marks())
         messages.success(
@@ -148,6 +153,7 @@ def attendance(request: HttpRequest, board: str, meeting: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def budget(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     years = selectors.reporting_years()
@@ -167,6 +173,7 @@ def budget(request: HttpRequest, board: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def risks(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     risk_filter = RiskFilter(request.GET, queryset=selectors.risks_for_board(board=obj))
@@ -179,6 +186,7 @@ def risks(request: HttpRequest, board: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def risk_detail(request: HttpRequest, board: str, ref: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     risk = get_object_or_404(Risk, board=obj, ref=ref)
@@ -193,7 +201,7 @@ def risk_detail(request: HttpRequest, board: str, ref: str) -> HttpResponse:
 def risk_edit(request: HttpRequest, board: str, ref: str | None = None) -> HttpResponse:
     obj = get_board_or_404(request, board, EDIT)
     risk = get_object_or_404(Risk, board=obj, ref=ref) if ref else Risk(board=obj)
-    form = RiskForm(request.POST or None, instance=risk, board=obj)
+    form = RiskForm(request.POST if request.method == "POST" else None, instance=risk, board=obj)
     if form.is_valid():
         saved = services.risk_save(risk=form.save(commit=False), board=obj)
         messages.success(request, f"Risk {saved.ref} saved.")

@@ -30,7 +30,7 @@ class GovukFormMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = next((c for t, c in _WIDGET_CLASSES.items() if type(widget) is t), None)
-            if css is None and isinstance(widget, forms.Input):
+            if css is None and isinstance(widget, forms.widgets.Input):
                 css = "govuk-input"
             if css:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

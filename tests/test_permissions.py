@@ -1,0 +1,159 @@
+"""The permission matrix: every URL in Assure, by every role, GET and POST.
+
+A URL pattern with no entry here fails the test, so no page can be added
+without deciding who may reach it. Users of one board get nothing of another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ("anonymous", "partner", "chair", "manager", "admin", "other_manager")
+
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def expect(
+    anonymous: Any, partner: Any, chair: Any, manager: Any, admin: Any, other: Any
+) -> dict[str, Any]:
+    return dict(zip(ROLES, (anonymous, partner, chair, manager, admin, other), strict=True))
+
+
+# Shapes of expectation used by many pages.
+SEE_BOARD = expect(LOGIN, 200, 200, 200, 200, 404)
+READ = expect(LOGIN, 403, 200, 200, 200, 404)
+EDIT = expect(LOGIN, 403, 403, 200, 403, 404)
+EDIT_POST_INVALID = expect(LOGIN, 403, 403, 400, 403, 404)
+NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405)
+
+
+@dataclass
+class Rule:
+    kwargs: Any = None  # callable(world) -> URL kwargs
+    get: dict[str, Any] | None = None
+    post: dict[str, Any] | None = None
+    post_data: dict[str, Any] = field(default_factory=dict)
+
+
+def board(world: Any) -> dict[str, Any]:
+    return {"board": world.board.slug}
+
+
+MATRIX: dict[str, Rule] = {
+    "core:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
+    "core:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
+    "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200)),
+    "login": Rule(
+        get=expect(200, 302, 302, 302, 302, 302), post=expect(200, 302, 302, 302, 302, 302)
+    ),
+    "logout": Rule(
+        get=expect(405, 405, 405, 405, 405, 405), post=expect(302, 302, 302, 302, 302, 302)
+    ),
+    "board:home": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
+    "board:members": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:meetings": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:meeting_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:attendance": Rule(
+        lambda w: {"board": w.board.slug, "meeting": w.meeting.pk}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    "board:budget": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:risks": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:risk_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:risk": Rule(
+        lambda w: {"board": w.board.slug, "ref": w.risk.ref}, get=READ, post=NOT_ALLOWED
+    ),
+    "board:risk_edit": Rule(
+        lambda w: {"board": w.board.slug, "ref": w.risk.ref}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
+}
+
+# Django's own admin checks staff status and model permissions on every one of
+# its pages; the matrix checks its front door and leaves the rest to Django.
+DELEGATED_PREFIXES = ("admin:",)
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if pattern.namespace and namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    names = all_url_names()
+    missing = sorted(
+        n
+        for n in names
+        if n not in MATRIX and not (n.startswith(DELEGATED_PREFIXES) and n != "admin:index")
+    )
+    assert missing == [], f"URLs with no permission rule: {missing}"
+    stale = sorted(set(MATRIX) - names)
+    assert stale == [], f"Matrix entries for URLs that no longer exist: {stale}"
+
+
+def cases():
+    for name, rule in MATRIX.items():
+        for method in ("get", "post"):
+            expected = getattr(rule, method)
+            if expected is None:
+                continue
+            for role in ROLES:
+                yield pytest.param(name, method, role, id=f"{name}-{method}-{role}")
+
+
+def check(response: Any, expected: Any) -> None:
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status_code
+        assert "login" in response["Location"], response["Location"]
+    else:
+        assert response.status_code == expected, (response.status_code, response.get("Location"))
+
+
+@pytest.mark.parametrize(("name", "method", "role"), list(cases()))
+def test_permission_matrix(name, method, role, world, client_for):
+    rule = MATRIX[name]
+    client = client_for(None if role == "anonymous" else role)
+    url = reverse(name, kwargs=rule.kwargs(world) if rule.kwargs else None)
+    if method == "get":
+        response = client.get(url)
+    else:
+        data = rule.post_data
+        if name == "login":
+            data = {"username": "nobody", "password": "wrong"}
+        response = client.post(url, data)
+    check(response, rule.get[role] if method == "get" else rule.post[role])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["board:home", "board:members", "board:meetings", "board:budget", "board:risks"],
+)
+def test_a_manager_of_one_board_gets_nothing_of_another(name, world, client_for):
+    client = client_for("manager")
+    response = client.get(reverse(name, kwargs={"board": world.other_board.slug}))
+    assert response.status_code == 404
+
+
+def test_a_manager_cannot_reach_another_boards_meeting_through_their_own_board(world, client_for):
+    client = client_for("manager")
+    url = reverse(
+        "board:attendance", kwargs={"board": world.board.slug, "meeting": world.other_meeting.pk}
+    )
+    assert client.get(url).status_code == 404
+    url = reverse("board:risk", kwargs={"board": world.board.slug, "ref": world.other_risk.ref})
+    assert client.get(url).status_code == 404
