@@ -1,0 +1,84 @@
+"""The past reports' figures, read back through Assure's pages exactly as the
+documents state them."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from board.models import Board
+from core import roles
+from tests.factories import UserFactory
+from tests.html import table_rows
+
+# Bedford Borough Safeguarding Children Board Annual Report 2016-17, Appendix 2:
+# Strategic Board attendance (row, meetings held, number attended, %).
+APPENDIX_2 = [
+    ("BBSCB - Independent Chair", 6, 6, 100),
+    ("BBSCB - Business Manager", 6, 5, 83),
+    ("BBC - Assistant Director Education", 6, 4, 67),
+    ("BBC - Assistant Director for Children’s and Young People’s safeguarding", 6, 4, 67),
+    ("BBC - Portfolio Holder for Children’s Social Care", 6, 6, 100),
+    ("BBC - Director for Children and Adult Services", 6, 4, 67),
+    ("BBC - BYOS", 4, 2, 50),
+    ("BBC - Public Health", 6, 6, 100),
+    ("BBC - Head of Safeguarding and Quality Assurance", 6, 5, 83),
+    ("BBC - Head Of Early Help & Intervention, Early Help", 4, 2, 50),
+    ("Bedfordshire CCG", 6, 6, 100),
+    ("BeNCH", 6, 1, 17),
+    ("Bedford College", 6, 2, 33),
+    ("Bedfordshire Police", 6, 6, 100),
+    ("Bedford Hospital", 6, 6, 100),
+    ("CAFCASS", 6, 1, 17),
+    ("East London NHS Foundation Trust", 6, 5, 83),
+    ("Lay Members", 6, 4, 67),
+    ("Probation", 6, 0, 0),
+    ("Representing schools", 6, 6, 100),
+    ("EPUT (was SEPT)", 6, 6, 100),
+    ("Voluntary Organisations for Children, young people & families", 6, 6, 100),
+]
+
+
+@pytest.fixture
+def past_reports(db):
+    call_command("load_past_reports", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def chair_client(client, past_reports):
+    chair = UserFactory(username="chair", role=roles.INDEPENDENT_CHAIR, boards=list(Board.objects.all()))
+    client.force_login(chair)
+    return client
+
+
+def test_the_bedford_borough_attendance_appendix_reads_back_exactly(chair_client):
+    url = reverse("board:meetings", kwargs={"board": "bedford-borough"})
+    html = chair_client.get(url, {"group": "bedford-borough-board", "year": "2016-17"}).content.decode()
+    rows = table_rows(html, "attendance-matrix")
+    header, body = rows[0], rows[1:]
+    assert header[1:7] == ["19 May 2016", "14 Jul 2016", "15 Sep 2016", "17 Nov 2016", "24 Jan 2017", "28 Mar 2017"]
+    labels = {label for label, *_ in APPENDIX_2}
+    # A seat held by a named person reads "seat (person)".
+    by_label = {row[0] if row[0] in labels else row[0].rsplit(" (", 1)[0]: row for row in body}
+    assert len(body) == len(APPENDIX_2)
+    for label, held, attended, percent in APPENDIX_2:
+        row = by_label[label]
+        assert row[-3:] == [str(held), str(attended), f"{percent}%"], label
+
+
+def test_the_luton_budget_total_reads_back_exactly(chair_client):
+    html = chair_client.get(reverse("board:budget", kwargs={"board": "luton"}), {"year": "2016-17"}).content.decode()
+    rows = table_rows(html, "budget-table")
+    assert len(rows) == 1 + 7 + 1
+    assert rows[-1][:2] == ["Total", "£262,021.68"]
+    assert "The published report states a total of <strong>£262,021.68</strong>" in html
+    assert "away from the published total" not in html
+
+
+def test_the_bedford_borough_budget_shows_the_published_total_and_the_gap_in_its_lines(chair_client):
+    url = reverse("board:budget", kwargs={"board": "bedford-borough"})
+    html = chair_client.get(url, {"year": "2016-17"}).content.decode()
+    rows = table_rows(html, "budget-table")
+    assert len(rows) == 1 + 5 + 1
+    assert rows[-1][:2] == ["Total", "£198,663.00"]
+    assert "The published report states a total of <strong>£199,463.00</strong>" in html
+    assert "+£800.00 away from the published total" in html

@@ -1,0 +1,152 @@
+"""The security baseline: deploy checks, headers, CSP, hashing, throttling."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+from django.urls import reverse
+
+from config.env import env_bool, env_int, env_list
+from core.checks import check_content_security_policy
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}}
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+        ALLOWED_HOSTS="assure.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_assure_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = manage("check", DEBUG="0", ALLOWED_HOSTS="assure.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_bad_boolean_in_the_environment_is_refused_loudly(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be one of"):
+        env_bool("DEBUG", default=False)
+
+
+def test_a_bad_number_in_the_environment_is_refused_loudly(monkeypatch):
+    monkeypatch.setenv("AXES_FAILURE_LIMIT", "five")
+    with pytest.raises(ImproperlyConfigured, match="AXES_FAILURE_LIMIT must be a whole number"):
+        env_int("AXES_FAILURE_LIMIT", 5)
+
+
+def test_lists_in_the_environment_drop_blank_items(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "a.example, ,b.example,")
+    assert env_list("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_the_csp_check_fails_without_a_policy():
+    with override_settings(SECURE_CSP={}):
+        assert [e.id for e in check_content_security_policy(None)] == ["assure.E001"]
+
+
+def test_the_csp_check_fails_when_inline_script_is_allowed():
+    policy = {**settings.SECURE_CSP, "script-src": ["'self'", "'unsafe-inline'"]}
+    with override_settings(SECURE_CSP=policy):
+        assert [e.id for e in check_content_security_policy(None)] == ["assure.E003"]
+
+
+def test_the_csp_check_passes_on_assures_own_policy():
+    assert check_content_security_policy(None) == []
+
+
+def test_argon2_is_the_first_password_hasher_in_production():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])",
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="assure.example.org",
+    )
+    assert result.stdout.strip().endswith("Argon2PasswordHasher"), result.stderr
+
+
+@pytest.mark.django_db
+def test_every_response_carries_the_security_headers(client):
+    response = client.get(reverse("login"), secure=True)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+
+
+@pytest.mark.django_db
+def test_session_and_csrf_cookies_are_http_only(client, users):
+    client.post(reverse("login"), {"username": "manager", "password": "correct horse battery staple"})
+    assert client.cookies["sessionid"]["httponly"]
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+
+
+@pytest.mark.django_db
+def test_five_failed_sign_ins_lock_the_account_and_say_so(client, users):
+    url = reverse("login")
+    for _ in range(5):
+        response = client.post(url, {"username": "manager", "password": "wrong password"})
+    locked = client.post(url, {"username": "manager", "password": "correct horse battery staple"})
+    assert locked.status_code == 429
+    assert "Your account is locked for 5 minutes" in locked.content.decode()
+    assert response.status_code in (200, 429)
+
+
+@pytest.mark.django_db
+def test_a_correct_sign_in_after_fewer_failures_works(client, users):
+    url = reverse("login")
+    for _ in range(4):
+        client.post(url, {"username": "manager", "password": "wrong password"})
+    response = client.post(url, {"username": "manager", "password": "correct horse battery staple"})
+    assert response.status_code == 302
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
+EVENT_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["board:home", "board:members", "board:meetings", "board:meeting_create", "board:budget", "board:risks", "board:risk_create"],
+)
+def test_pages_have_no_inline_script_or_style(name, world, manager_client):
+    html = manager_client.get(reverse(name, kwargs={"board": world.board.slug})).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_STYLE.search(html)
+    assert not EVENT_HANDLER.search(html)
