@@ -45,17 +45,28 @@ def past_reports(db):
 
 @pytest.fixture
 def chair_client(client, past_reports):
-    chair = UserFactory(username="chair", role=roles.INDEPENDENT_CHAIR, boards=list(Board.objects.all()))
+    chair = UserFactory(
+        username="chair", role=roles.INDEPENDENT_CHAIR, boards=list(Board.objects.all())
+    )
     client.force_login(chair)
     return client
 
 
 def test_the_bedford_borough_attendance_appendix_reads_back_exactly(chair_client):
     url = reverse("board:meetings", kwargs={"board": "bedford-borough"})
-    html = chair_client.get(url, {"group": "bedford-borough-board", "year": "2016-17"}).content.decode()
+    html = chair_client.get(
+        url, {"group": "bedford-borough-board", "year": "2016-17"}
+    ).content.decode()
     rows = table_rows(html, "attendance-matrix")
     header, body = rows[0], rows[1:]
-    assert header[1:7] == ["19 May 2016", "14 Jul 2016", "15 Sep 2016", "17 Nov 2016", "24 Jan 2017", "28 Mar 2017"]
+    assert header[1:7] == [
+        "19 May 2016",
+        "14 Jul 2016",
+        "15 Sep 2016",
+        "17 Nov 2016",
+        "24 Jan 2017",
+        "28 Mar 2017",
+    ]
     labels = {label for label, *_ in APPENDIX_2}
     # A seat held by a named person reads "seat (person)".
     by_label = {row[0] if row[0] in labels else row[0].rsplit(" (", 1)[0]: row for row in body}
@@ -66,7 +77,9 @@ def test_the_bedford_borough_attendance_appendix_reads_back_exactly(chair_client
 
 
 def test_the_luton_budget_total_reads_back_exactly(chair_client):
-    html = chair_client.get(reverse("board:budget", kwargs={"board": "luton"}), {"year": "2016-17"}).content.decode()
+    html = chair_client.get(
+        reverse("board:budget", kwargs={"board": "luton"}), {"year": "2016-17"}
+    ).content.decode()
     rows = table_rows(html, "budget-table")
     assert len(rows) == 1 + 7 + 1
     assert rows[-1][:2] == ["Total", "£262,021.68"]
@@ -74,7 +87,9 @@ def test_the_luton_budget_total_reads_back_exactly(chair_client):
     assert "away from the published total" not in html
 
 
-def test_the_bedford_borough_budget_shows_the_published_total_and_the_gap_in_its_lines(chair_client):
+def test_the_bedford_borough_budget_shows_the_published_total_and_the_gap_in_its_lines(
+    chair_client,
+):
     url = reverse("board:budget", kwargs={"board": "bedford-borough"})
     html = chair_client.get(url, {"year": "2016-17"}).content.decode()
     rows = table_rows(html, "budget-table")

@@ -68,12 +68,27 @@ def test_a_dry_run_changes_nothing():
 
 
 GOOD = [
-    {"model": "board.board", "fields": {"slug": "t", "name": "T Board", "short_name": "TSCB", "area": "T"}},
-    {"model": "board.reportingyear", "fields": {"label": "2016-17", "start": "2016-04-01", "end": "2017-03-31"}},
-    {"model": "board.agency", "fields": {"slug": "t-police", "name": "T Police", "sector": "police"}},
+    {
+        "model": "board.board",
+        "fields": {"slug": "t", "name": "T Board", "short_name": "TSCB", "area": "T"},
+    },
+    {
+        "model": "board.reportingyear",
+        "fields": {"label": "2016-17", "start": "2016-04-01", "end": "2017-03-31"},
+    },
+    {
+        "model": "board.agency",
+        "fields": {"slug": "t-police", "name": "T Police", "sector": "police"},
+    },
     {
         "model": "board.contribution",
-        "fields": {"board": ["t"], "year": ["2016-17"], "agency": ["t-police"], "label": "Police", "amount": "10.00"},
+        "fields": {
+            "board": ["t"],
+            "year": ["2016-17"],
+            "agency": ["t-police"],
+            "label": "Police",
+            "amount": "10.00",
+        },
     },
 ]
 
@@ -94,15 +109,37 @@ BAD_CASES = {
         ["bad.json", "object 2", "unknown model 'board.boardroom'"],
     ),
     "missing reference": (
-        bad((3, {"model": "board.contribution", "fields": {**GOOD[3]["fields"], "agency": ["t-fire"]}})),
+        bad(
+            (
+                3,
+                {
+                    "model": "board.contribution",
+                    "fields": {**GOOD[3]["fields"], "agency": ["t-fire"]},
+                },
+            )
+        ),
         ["bad.json", "object 4", "field 'agency'", "['t-fire']"],
     ),
     "invalid choice": (
         bad((2, {"model": "board.agency", "fields": {**GOOD[2]["fields"], "sector": "fire"}})),
-        ["bad.json", "object 3", "slug='t-police'", "field 'sector'", "'fire' is not a valid choice"],
+        [
+            "bad.json",
+            "object 3",
+            "slug='t-police'",
+            "field 'sector'",
+            "'fire' is not a valid choice",
+        ],
     ),
     "duplicate natural key": (
-        bad((4, {"model": "board.agency", "fields": {"slug": "t-police", "name": "Again", "sector": "police"}})),
+        bad(
+            (
+                4,
+                {
+                    "model": "board.agency",
+                    "fields": {"slug": "t-police", "name": "Again", "sector": "police"},
+                },
+            )
+        ),
         ["bad.json", "object 5", "duplicate natural key ['t-police']", "object 3"],
     ),
     "unknown field": (
@@ -110,7 +147,15 @@ BAD_CASES = {
         ["bad.json", "object 1", "field 'colour'", "no such field"],
     ),
     "bad date": (
-        bad((1, {"model": "board.reportingyear", "fields": {**GOOD[1]["fields"], "start": "1st April"}})),
+        bad(
+            (
+                1,
+                {
+                    "model": "board.reportingyear",
+                    "fields": {**GOOD[1]["fields"], "start": "1st April"},
+                },
+            )
+        ),
         ["bad.json", "object 2", "field 'start'"],
     ),
 }
@@ -148,7 +193,9 @@ def test_malformed_json_is_reported_with_its_line_and_changes_nothing(tmp_path):
 @pytest.mark.django_db
 def test_a_later_bad_object_rolls_back_the_good_ones_before_it(tmp_path):
     path = tmp_path / "late.json"
-    path.write_text(json.dumps(bad((4, {"model": "board.risk", "fields": {"board": ["t"], "ref": "R1"}}))))
+    path.write_text(
+        json.dumps(bad((4, {"model": "board.risk", "fields": {"board": ["t"], "ref": "R1"}})))
+    )
     with pytest.raises(CommandError):
         load(path)
     assert all(count == 0 for count in counts().values())

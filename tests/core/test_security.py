@@ -19,7 +19,11 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT"}
+    }
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -110,7 +114,9 @@ def test_every_response_carries_the_security_headers(client):
 
 @pytest.mark.django_db
 def test_session_and_csrf_cookies_are_http_only(client, users):
-    client.post(reverse("login"), {"username": "manager", "password": "correct horse battery staple"})
+    client.post(
+        reverse("login"), {"username": "manager", "password": "correct horse battery staple"}
+    )
     assert client.cookies["sessionid"]["httponly"]
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
 
@@ -143,7 +149,15 @@ EVENT_HANDLER = re.compile(r"\son[a-z]+=", re.IGNORECASE)
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "name",
-    ["board:home", "board:members", "board:meetings", "board:meeting_create", "board:budget", "board:risks", "board:risk_create"],
+    [
+        "board:home",
+        "board:members",
+        "board:meetings",
+        "board:meeting_create",
+        "board:budget",
+        "board:risks",
+        "board:risk_create",
+    ],
 )
 def test_pages_have_no_inline_script_or_style(name, world, manager_client):
     html = manager_client.get(reverse(name, kwargs={"board": world.board.slug})).content.decode()

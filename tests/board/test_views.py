@@ -1,0 +1,190 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from board.models import Attendance, Meeting, Risk
+from tests.factories import (
+    AttendanceFactory,
+    ContributionFactory,
+    MeetingFactory,
+    MemberFactory,
+    RiskFactory,
+    YearFactory,
+)
+from tests.html import table_rows
+
+
+def url(name, world, **kwargs):
+    return reverse(name, kwargs={"board": world.board.slug, **kwargs})
+
+
+@pytest.mark.django_db
+def test_a_manager_records_a_meetings_attendance_and_the_matrix_changes(world, manager_client):
+    late = MemberFactory(board=world.board, groups=[world.group], position="Head of Education")
+    second = MeetingFactory(group=world.group, date=datetime.date(2016, 9, 1))
+    form_url = url("board:attendance", world, meeting=second.pk)
+    response = manager_client.post(
+        form_url, {f"seat_{world.member.pk}": "deputy", f"seat_{late.pk}": "absent"}
+    )
+    assert response.status_code == 302
+    matrix = manager_client.get(response["Location"]).content.decode()
+    rows = {row[0]: row for row in table_rows(matrix, "attendance-matrix")[1:]}
+    assert rows[world.member.label][-3:] == ["2", "2", "100%"]
+    assert rows[late.label][-3:] == ["1", "0", "0%"]
+
+
+@pytest.mark.django_db
+def test_an_incomplete_attendance_form_names_the_seat_and_saves_nothing(world, manager_client):
+    other = MemberFactory(board=world.board, groups=[world.group])
+    response = manager_client.post(
+        url("board:attendance", world, meeting=world.meeting.pk),
+        {f"seat_{world.member.pk}": "absent"},
+    )
+    assert response.status_code == 400
+    assert f"Choose an attendance status for {other.label}." in response.content.decode()
+    assert Attendance.objects.get(meeting=world.meeting, member=world.member).status == "attended"
+
+
+@pytest.mark.django_db
+def test_a_manager_adds_a_meeting_and_goes_on_to_record_attendance(world, manager_client):
+    response = manager_client.post(
+        url("board:meeting_create", world),
+        {"group": world.group.pk, "date": "2017-01-24", "location": "Borough Hall"},
+    )
+    meeting = Meeting.objects.get(date=datetime.date(2017, 1, 24))
+    assert response["Location"] == url("board:attendance", world, meeting=meeting.pk)
+
+
+@pytest.mark.django_db
+def test_a_not_yet_member_mark_is_left_out_of_the_meetings_held(world, manager_client):
+    second = MeetingFactory(group=world.group, date=datetime.date(2016, 7, 14))
+    AttendanceFactory(meeting=second, member=world.member, status=Attendance.Status.NOT_APPLICABLE)
+    html = manager_client.get(
+        url("board:meetings", world), {"group": world.group.slug, "year": "2016-17"}
+    )
+    row = table_rows(html.content.decode(), "attendance-matrix")[1]
+    assert row[-3:] == ["1", "1", "100%"]
+    assert "n/a (not yet a member)" in row
+
+
+@pytest.mark.django_db
+def test_the_budget_shows_the_change_from_the_year_before_where_known(world, manager_client):
+    earlier = YearFactory(
+        label="2015-16", start=datetime.date(2015, 4, 1), end=datetime.date(2016, 3, 31)
+    )
+    ContributionFactory(
+        board=world.board, year=world.year, label="Police", amount=Decimal("24359.60")
+    )
+    ContributionFactory(board=world.board, year=world.year, label="Cafcass", amount=Decimal("550"))
+    ContributionFactory(board=world.board, year=earlier, label="Police", amount=Decimal("20000"))
+    html = manager_client.get(url("board:budget", world), {"year": "2016-17"}).content.decode()
+    rows = table_rows(html, "budget-table")
+    assert rows[1] == ["Police", "£24,359.60", "£20,000.00", "+£4,359.60"]
+    assert rows[2] == ["Cafcass", "£550.00", "Not known", "Not known"]
+    assert rows[-1] == ["Total", "£24,909.60", "£20,000.00", "+£4,909.60"]
+
+
+@pytest.mark.django_db
+def test_a_manager_adds_and_updates_a_risk_and_the_change_is_on_record(world, manager_client):
+    data = {
+        "ref": "R2",
+        "title": "Health partners stop funding",
+        "description": "The CCG review may cut its contribution.",
+        "owner": "Independent chair",
+        "likelihood": "2",
+        "impact": "5",
+        "status": "open",
+        "review_date": "2027-03-01",
+    }
+    assert manager_client.post(url("board:risk_create", world), data).status_code == 302
+    manager_client.post(url("board:risk_edit", world, ref="R2"), {**data, "likelihood": "4"})
+    risk = Risk.objects.get(board=world.board, ref="R2")
+    assert risk.score == 20 and risk.level == "High"
+    page = manager_client.get(url("board:risk", world, ref="R2")).content.decode()
+    assert "Likelihood: “2” to “4”" in page
+    assert "Test Person" in page
+
+
+@pytest.mark.django_db
+def test_a_duplicate_risk_ref_is_refused_with_a_clear_error(world, manager_client):
+    response = manager_client.post(
+        url("board:risk_create", world),
+        {
+            "ref": "R1",
+            "title": "x",
+            "description": "x",
+            "owner": "x",
+            "likelihood": "1",
+            "impact": "1",
+            "status": "open",
+            "review_date": "2027-01-01",
+        },
+    )
+    assert response.status_code == 400
+    assert "The risk log already has a risk R1." in response.content.decode()
+    assert Risk.objects.filter(board=world.board).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_risk_log_exports_exactly_what_is_filtered(world, manager_client, fmt):
+    RiskFactory(board=world.board, ref="R5", status="closed", title="Closed one")
+    response = manager_client.get(url("board:risks", world), {"status": "closed", "_export": fmt})
+    assert response.status_code == 200
+    assert f'filename="alpha-risk-log.{fmt}"' in response["Content-Disposition"]
+    if fmt == "csv":
+        body = response.content.decode()
+        assert "Closed one" in body and "R1" not in body
+
+
+def make_data(world, n):
+    """n seats, n meetings in the year, every mark recorded, n risks."""
+    seats = [MemberFactory(board=world.board, groups=[world.group]) for _ in range(n)]
+    for day in range(n):
+        meeting = MeetingFactory(
+            group=world.group, date=datetime.date(2017, 2, 1) + datetime.timedelta(days=day)
+        )
+        Attendance.objects.bulk_create(
+            [Attendance(meeting=meeting, member=s, status="attended") for s in seats]
+        )
+    Risk.objects.bulk_create(
+        [
+            Risk(
+                board=world.board,
+                ref=f"X{i}",
+                title="t",
+                description="d",
+                owner="o",
+                likelihood=1,
+                impact=1,
+                review_date=datetime.date(2027, 1, 1),
+            )
+            for i in range(n)
+        ]
+    )
+    for i in range(n):
+        ContributionFactory(board=world.board, year=world.year, label=f"Agency {i}")
+
+
+PAGES = {
+    "board:home": ({}, 12),
+    "board:members": ({}, 13),
+    "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 14),
+    "board:budget": ({"year": "2016-17"}, 10),
+    "board:risks": ({}, 10),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("size", [3, 30])
+def test_pages_run_a_constant_number_of_queries(
+    world, manager_client, django_assert_max_num_queries, name, size
+):
+    make_data(world, size)
+    params, limit = PAGES[name]
+    with django_assert_max_num_queries(limit):
+        response = manager_client.get(url(name, world), params)
+    assert response.status_code == 200
