@@ -1,6 +1,8 @@
 """The past reports' figures, read back through Assure's pages exactly as the
 documents state them."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -40,7 +42,7 @@ APPENDIX_2 = [
 
 @pytest.fixture
 def past_reports(db):
-    call_command("load_past_reports", verbosity=0, stdout=open("/dev/null", "w"))
+    call_command("load_past_reports", verbosity=0, stdout=StringIO())
 
 
 @pytest.fixture

@@ -101,7 +101,8 @@ def test_a_manager_adds_and_updates_a_risk_and_the_change_is_on_record(world, ma
     assert manager_client.post(url("board:risk_create", world), data).status_code == 302
     manager_client.post(url("board:risk_edit", world, ref="R2"), {**data, "likelihood": "4"})
     risk = Risk.objects.get(board=world.board, ref="R2")
-    assert risk.score == 20 and risk.level == "High"
+    assert risk.score == 20
+    assert risk.level == "High"
     page = manager_client.get(url("board:risk", world, ref="R2")).content.decode()
     assert "Likelihood: “2” to “4”" in page
     assert "Test Person" in page
@@ -136,7 +137,8 @@ def test_the_risk_log_exports_exactly_what_is_filtered(world, manager_client, fm
     assert f'filename="alpha-risk-log.{fmt}"' in response["Content-Disposition"]
     if fmt == "csv":
         body = response.content.decode()
-        assert "Closed one" in body and "R1" not in body
+        assert "Closed one" in body
+        assert "R1" not in body
 
 
 def make_data(world, n):

@@ -118,7 +118,8 @@ def test_session_and_csrf_cookies_are_http_only(client, users):
         reverse("login"), {"username": "manager", "password": "correct horse battery staple"}
     )
     assert client.cookies["sessionid"]["httponly"]
-    assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+    assert settings.SESSION_COOKIE_HTTPONLY
+    assert settings.CSRF_COOKIE_HTTPONLY
 
 
 @pytest.mark.django_db
