@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from board.models import (
@@ -38,9 +38,19 @@ def boards_for_user(*, user: Any) -> list[Board]:
 
 
 def groups_for_board(*, board: Board) -> QuerySet[Group]:
+    """The board's groups, each with how many boards it serves (a pan-area
+    group serves several); counted in a subquery because the join through
+    this board would count only this board."""
+    through = Group.boards.through
+    served = (
+        through.objects.filter(group_id=OuterRef("pk"))
+        .values("group_id")
+        .annotate(n=Count("board_id"))
+        .values("n")
+    )
     return (
         board.groups.select_related("reports_to")
-        .annotate(board_count=Count("boards", distinct=True))
+        .annotate(board_count=Subquery(served))
         .order_by("kind", "name")
     )
 

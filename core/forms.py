@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
 
 _WIDGET_CLASSES = {
@@ -61,3 +62,12 @@ class DateInput(forms.DateInput):
 
 class FilterForm(GovukFormMixin, forms.Form):
     """Base form for django-filter filter sets."""
+
+
+class SignInForm(GovukFormMixin, AuthenticationForm):
+    """Django's sign-in form without autofocus, which moves screen-reader users
+    past the page's heading and skip link."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)

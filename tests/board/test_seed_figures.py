@@ -86,7 +86,7 @@ def test_the_luton_budget_total_reads_back_exactly(chair_client):
     assert len(rows) == 1 + 7 + 1
     assert rows[-1][:2] == ["Total", "£262,021.68"]
     assert "The published report states a total of <strong>£262,021.68</strong>" in html
-    assert "away from the published total" not in html
+    assert "than the published total" not in html
 
 
 def test_the_bedford_borough_budget_shows_the_published_total_and_the_gap_in_its_lines(
@@ -98,4 +98,4 @@ def test_the_bedford_borough_budget_shows_the_published_total_and_the_gap_in_its
     assert len(rows) == 1 + 5 + 1
     assert rows[-1][:2] == ["Total", "£198,663.00"]
     assert "The published report states a total of <strong>£199,463.00</strong>" in html
-    assert "+£800.00 away from the published total" in html
+    assert "add up to £198,663.00, £800.00 less than the published total" in html

@@ -190,3 +190,14 @@ def test_pages_run_a_constant_number_of_queries(
     with django_assert_max_num_queries(limit):
         response = manager_client.get(url(name, world), params)
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_board_home_marks_a_pan_area_group_with_the_boards_it_serves(world, manager_client):
+    from tests.factories import GroupFactory
+
+    GroupFactory(
+        name="Pan-area Child Death Overview Panel", boards=[world.board, world.other_board]
+    )
+    html = manager_client.get(url("board:home", world)).content.decode()
+    assert "Pan-area</strong> 2 boards" in html

@@ -1,0 +1,97 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live Assure,
+and every page visited is checked with axe-core for WCAG 2.2 A and AA."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from core.roles import sync_role_permissions
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the
+# tests make between page actions are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+AXE_SOURCE = (Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js").read_text()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("The browser tests need Debian's Chromium: apt-get install chromium")
+    return {
+        "executable_path": executable,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def roles_exist(transactional_db):
+    """Transactional tests empty every table between tests, the roles the data
+    migration made included; put them back."""
+    sync_role_permissions(apps, ["board", "priorities"])
+
+
+class AccessibilityError(AssertionError):
+    pass
+
+
+def check_accessibility(page) -> None:
+    """Fail on any axe-core WCAG 2.2 A/AA violation on the current page."""
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    if problems:
+        raise AccessibilityError(f"{page.url}:\n" + "\n".join(problems))
+
+
+@pytest.fixture
+def csp_violations(page):
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    return seen
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    def go(username: str, password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+
+    return go
