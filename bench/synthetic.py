@@ -1,0 +1,146 @@
+"""Synthetic data for benchmarks and demos, at a multiple of the seeds' volume.
+
+Everything it makes says it is synthetic: board names, people, labels. None of
+it comes from, or may be mistaken for, a real board's records.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from board.models import (
+    Agency,
+    Attendance,
+    Board,
+    Contribution,
+    Group,
+    Meeting,
+    Member,
+    ReportingYear,
+    Risk,
+)
+from priorities.models import Action, ActionPlan, Assessment, Priority, Rating
+
+SEATS_PER_BOARD = 22  # the Bedford Borough appendix has 22 rows
+MEETINGS_PER_YEAR = 6
+CONTRIBUTIONS = 7
+ACTIONS = 41  # the seeds' business plans and Ofsted plans hold 41 actions
+ASSESSMENTS_PER_ACTION = 10
+
+
+@transaction.atomic
+def generate(*, scale: int = 10, seed: int = 2016) -> Board:
+    """One synthetic board with `scale` times the seeds' volume of seats,
+    meetings, contributions, risks and actions (each action assessed 10 times)."""
+    rng = random.Random(seed)
+    year = ReportingYear.for_start_year(2016)
+    ReportingYear.for_start_year(2015)
+    board, _ = Board.objects.get_or_create(
+        slug=f"synthetic-x{scale}",
+        defaults={
+            "name": f"Synthetic Safeguarding Children Board x{scale} (synthetic data)",
+            "short_name": "SYN",
+            "area": "Synthetic area (synthetic data)",
+        },
+    )
+    if board.members.exists():
+        return board
+    agencies = Agency.objects.bulk_create(
+        Agency(
+            slug=f"synthetic-agency-{scale}-{i}",
+            name=f"Synthetic agency {i} (synthetic)",
+            sector="other",
+        )
+        for i in range(SEATS_PER_BOARD)
+    )
+    group = Group.objects.create(
+        slug=f"synthetic-board-x{scale}",
+        name="Synthetic strategic board (synthetic)",
+        kind="strategic-board",
+    )
+    group.boards.add(board)
+    seats = Member.objects.bulk_create(
+        Member(
+            board=board,
+            agency=agencies[i % len(agencies)],
+            position=f"Synthetic seat {i}",
+            role="agency-representative",
+        )
+        for i in range(SEATS_PER_BOARD * scale)
+    )
+    group.members.add(*seats)
+    meetings = Meeting.objects.bulk_create(
+        Meeting(group=group, date=datetime.date(2016, 4, 4) + datetime.timedelta(days=7 * i))
+        for i in range(MEETINGS_PER_YEAR)
+    )
+    statuses = ["attended"] * 6 + ["deputy", "apologies", "absent", "not-applicable"]
+    Attendance.objects.bulk_create(
+        Attendance(meeting=m, member=s, status=rng.choice(statuses))
+        for m in meetings
+        for s in seats
+    )
+    for label_year in (year, ReportingYear.objects.get(label="2015-16")):
+        Contribution.objects.bulk_create(
+            Contribution(
+                board=board,
+                year=label_year,
+                agency=agencies[i % len(agencies)],
+                label=f"Synthetic contributor {i} (synthetic)",
+                amount=Decimal(rng.randint(500, 150000)),
+            )
+            for i in range(CONTRIBUTIONS * scale)
+        )
+    Risk.objects.bulk_create(
+        Risk(
+            board=board,
+            ref=f"S{i}",
+            title=f"Synthetic risk {i}",
+            description="Synthetic data for benchmarks.",
+            owner="Synthetic owner",
+            likelihood=rng.randint(1, 5),
+            impact=rng.randint(1, 5),
+            review_date=datetime.date(2027, 1, 1),
+        )
+        for i in range(10 * scale)
+    )
+    _plans(board, scale, rng)
+    return board
+
+
+def _plans(board: Board, scale: int, rng: random.Random) -> None:
+    plan = ActionPlan.objects.create(
+        board=board,
+        slug="synthetic-plan",
+        title="Synthetic business plan (synthetic data)",
+        kind="business-plan",
+    )
+    priorities = Priority.objects.bulk_create(
+        Priority(plan=plan, number=n, title=f"Synthetic priority {n}") for n in range(1, 7)
+    )
+    actions = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            priority=priorities[i % len(priorities)],
+            ref=f"{i % 6 + 1}{chr(97 + (i // 6) % 26)}{i // 156 or ''}",
+            position=i,
+            description=f"Synthetic action {i}",
+            lead="Synthetic lead",
+        )
+        for i in range(ACTIONS * scale)
+    )
+    ratings = list(Rating.values)
+    Assessment.objects.bulk_create(
+        Assessment(
+            action=a,
+            assessed_on=datetime.date(2016, 4, 1) + datetime.timedelta(days=30 * k),
+            process=rng.choice(ratings),
+            impact=rng.choice(ratings),
+            commentary="Synthetic commentary.",
+        )
+        for a in actions
+        for k in range(ASSESSMENTS_PER_ACTION)
+    )
