@@ -48,3 +48,13 @@ def querystring_with(context: dict[str, Any], **kwargs: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping: dict[str, Any] | None, key: str) -> Any:
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def length_of_status(preview: Any, status: str) -> int:
+    return preview.count(status)

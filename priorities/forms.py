@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from board.models import Group
+from core.forms import DateInput, GovukFormMixin
+from priorities.models import Action, EvidenceType, Priority, Rating
+from priorities.services import assessment_problems
+
+
+class ActionForm(GovukFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Action
+        fields = [
+            "priority",
+            "description",
+            "timescale",
+            "due_date",
+            "lead",
+            "oversight_group",
+            "reporting_to",
+            "oversight_note",
+            "impact_expected",
+            "how_we_will_know",
+            "notes",
+        ]
+        widgets = {
+            "due_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "impact_expected": forms.Textarea(attrs={"rows": 4}),
+            "how_we_will_know": forms.Textarea(attrs={"rows": 4}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plan = self.instance.plan
+        self.fields["priority"].queryset = Priority.objects.filter(plan=plan).order_by("number")
+        groups = Group.objects.filter(boards=plan.board).order_by("name")
+        self.fields["oversight_group"].queryset = groups
+        self.fields["reporting_to"].queryset = groups
+        self.fields["version"].initial = self.instance.version
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RatingChoiceField(forms.ChoiceField):
+    widget = forms.RadioSelect
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, choices=Rating.choices, **kwargs)
+
+
+class AssessmentForm(GovukFormMixin, forms.Form):
+    assessed_on = forms.DateField(label="Date of this assessment", widget=DateInput())
+    process = RatingChoiceField(
+        label="Process rating", error_messages={"required": "Choose a process rating."}
+    )
+    impact = RatingChoiceField(
+        label="Impact rating", error_messages={"required": "Choose an impact rating."}
+    )
+    commentary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why this rating: needed for RED or AMBER.",
+    )
+    evidence_types = forms.ModelMultipleChoiceField(
+        queryset=EvidenceType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Evidence",
+        help_text="An impact rating of GREEN or BLUE needs at least one piece of evidence.",
+    )
+    evidence = forms.CharField(
+        required=False,
+        label="Evidence notes or links",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: a report's title, a scorecard measure, a link.",
+    )
+
+    def __init__(self, *args: Any, evidence_types: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_types"].queryset = evidence_types
+        self.fields["assessed_on"].initial = timezone.localdate()
+
+    def clean_assessed_on(self) -> Any:
+        day = self.cleaned_data["assessed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The date of the assessment cannot be in the future.")
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "process" in data and "impact" in data:
+            for name, message in assessment_problems(
+                process=data["process"],
+                impact=data["impact"],
+                commentary=data.get("commentary", ""),
+                evidence_types=data.get("evidence_types") or [],
+                evidence=data.get("evidence", ""),
+            ).items():
+                self.add_error(name, message)
+        return data
+
+
+class ImportForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text="A CSV or Excel (XLSX) file with the columns of a plan Assure exported.",
+        error_messages={"required": "Choose a CSV or XLSX file to import."},
+    )

@@ -1,0 +1,120 @@
+"""Reads of action plans, each a fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from board.models import Board
+from priorities.models import (
+    Action,
+    ActionPlan,
+    Assessment,
+    EvidenceType,
+    Priority,
+    RagDefinition,
+    Rating,
+)
+
+
+def with_current_ratings(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Annotate each action with its latest assessment: process, impact and
+    date, three correlated subqueries in the same SELECT (never one query per row)."""
+    latest = Assessment.objects.filter(action=OuterRef("pk")).order_by(
+        "-assessed_on", "-recorded_at", "-id"
+    )
+    return actions.annotate(
+        current_process=Subquery(latest.values("process")[:1]),
+        current_impact=Subquery(latest.values("impact")[:1]),
+        last_assessed=Subquery(latest.values("assessed_on")[:1]),
+    )
+
+
+def actions_for_board(*, board: Board) -> QuerySet[Action]:
+    return with_current_ratings(
+        Action.objects.filter(plan__board=board).select_related(
+            "plan", "plan__board", "priority", "oversight_group"
+        )
+    ).order_by("plan__title", "position", "ref")
+
+
+def plans_for_board(*, board: Board) -> list[ActionPlan]:
+    """The board's plans with their counts of actions by current rating."""
+    plans = list(ActionPlan.objects.filter(board=board).select_related("board").order_by("kind", "-period", "title"))
+    counts: dict[int, Counter[str]] = {plan.pk: Counter() for plan in plans}
+    totals: Counter[int] = Counter()
+    for row in with_current_ratings(Action.objects.filter(plan__board=board)).values(
+        "plan_id", "current_process"
+    ):
+        counts[row["plan_id"]][row["current_process"] or "NONE"] += 1
+        totals[row["plan_id"]] += 1
+    for plan in plans:
+        plan.process_counts = counts[plan.pk]  # type: ignore[attr-defined]
+        plan.action_count = totals[plan.pk]  # type: ignore[attr-defined]
+    return plans
+
+
+@dataclass
+class PriorityBlock:
+    priority: Priority | None
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def process_counts(self) -> list[tuple[str, int]]:
+        return _rating_counts(a.current_process for a in self.actions)
+
+    @property
+    def impact_counts(self) -> list[tuple[str, int]]:
+        return _rating_counts(a.current_impact for a in self.actions)
+
+
+def _rating_counts(ratings: Any) -> list[tuple[str, int]]:
+    counted = Counter(r or "NONE" for r in ratings)
+    order = [*Rating.values, "NONE"]
+    return [(r, counted[r]) for r in order if counted[r]]
+
+
+def plan_detail(*, plan: ActionPlan) -> list[PriorityBlock]:
+    """The plan's priorities in order, each with its actions and their current
+    ratings; actions with no priority come last. Two queries."""
+    priorities = list(Priority.objects.filter(plan=plan).order_by("number"))
+    blocks = {p.pk: PriorityBlock(p) for p in priorities}
+    loose = PriorityBlock(None)
+    actions = with_current_ratings(
+        Action.objects.filter(plan=plan).select_related("oversight_group")
+    ).order_by("position", "ref")
+    for action in actions:
+        blocks.get(action.priority_id, loose).actions.append(action)  # type: ignore[arg-type]
+    result = list(blocks.values())
+    if loose.actions:
+        result.append(loose)
+    return result
+
+
+def rag_definitions(*, plan: ActionPlan) -> dict[str, RagDefinition]:
+    return {d.rating: d for d in RagDefinition.objects.filter(plan=plan)}
+
+
+def action_assessments(*, action: Action) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(action=action)
+        .select_related("recorded_by")
+        .prefetch_related(Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("position")))
+        .order_by("-assessed_on", "-recorded_at", "-id")
+    )
+
+
+def evidence_types() -> QuerySet[EvidenceType]:
+    return EvidenceType.objects.order_by("position", "name")
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Past its due date and not rated BLUE (completed) for process."""
+    today = today or timezone.localdate()
+    not_completed = Q(current_process__isnull=True) | ~Q(current_process=Rating.BLUE)
+    return Q(due_date__lt=today) & not_completed

@@ -1,0 +1,152 @@
+"""Every write to action plans: keyword-only, typed, one transaction each."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from priorities.models import Action, Assessment, EvidenceType, Rating
+
+#: Ratings that must say why.
+NEEDS_COMMENTARY = {Rating.RED, Rating.AMBER}
+#: Impact ratings that must rest on evidence.
+NEEDS_EVIDENCE = {Rating.GREEN, Rating.BLUE}
+
+#: The fields a person edits on an action; also what a conflict compares.
+EDITABLE_FIELDS = (
+    "priority",
+    "description",
+    "timescale",
+    "due_date",
+    "lead",
+    "lead_agency",
+    "oversight_group",
+    "reporting_to",
+    "oversight_note",
+    "impact_expected",
+    "how_we_will_know",
+    "notes",
+)
+
+
+def assessment_problems(
+    *, process: str, impact: str, commentary: str, evidence_types: Iterable[Any], evidence: str
+) -> dict[str, str]:
+    """The business plan's rules for a rating, as field errors."""
+    problems = {}
+    if process not in Rating.values:
+        problems["process"] = f"{process!r} is not a rating; choose RED, AMBER, GREEN, BLUE or GREY."
+    if impact not in Rating.values:
+        problems["impact"] = f"{impact!r} is not a rating; choose RED, AMBER, GREEN, BLUE or GREY."
+    if (process in NEEDS_COMMENTARY or impact in NEEDS_COMMENTARY) and not commentary.strip():
+        problems["commentary"] = "Say why: a RED or AMBER rating needs commentary."
+    if impact in NEEDS_EVIDENCE and not (list(evidence_types) or evidence.strip()):
+        problems["evidence_types"] = (
+            "An impact rating of GREEN or BLUE needs at least one piece of evidence: "
+            "choose an evidence type or describe the evidence."
+        )
+    return problems
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    action: Action,
+    process: str,
+    impact: str,
+    assessed_on: datetime.date,
+    recorded_by: Any,
+    commentary: str = "",
+    evidence_types: Iterable[EvidenceType] = (),
+    evidence: str = "",
+) -> Assessment:
+    """Record a dated rating of an action. Assessments are never changed
+    afterwards: a correction is a new assessment."""
+    evidence_types = list(evidence_types)
+    problems = assessment_problems(
+        process=process,
+        impact=impact,
+        commentary=commentary,
+        evidence_types=evidence_types,
+        evidence=evidence,
+    )
+    if problems:
+        raise ValidationError(problems)
+    assessment = Assessment(
+        action=action,
+        process=process,
+        impact=impact,
+        assessed_on=assessed_on,
+        commentary=commentary.strip(),
+        evidence=evidence.strip(),
+        recorded_by=recorded_by,
+    )
+    assessment.full_clean(exclude=["recorded_by"])
+    assessment.save()
+    assessment.evidence_types.set(evidence_types)
+    return assessment
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    theirs: Any
+    yours: Any
+
+
+class EditConflict(Exception):
+    """Someone else saved the action after this edit began."""
+
+    def __init__(self, current: Action, their_changes: list[FieldChange]) -> None:
+        super().__init__("This action was changed by someone else while you were editing it.")
+        self.current = current
+        self.their_changes = their_changes
+
+
+@transaction.atomic
+def action_update(*, action_id: int, expected_version: int, changes: dict[str, Any]) -> Action:
+    """Save an edit made from version `expected_version` of the action.
+
+    The version is claimed with one conditional UPDATE, so of two people
+    saving edits begun from the same version, exactly one succeeds on any
+    database; the other gets an EditConflict naming what the first changed.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    claimed = Action.objects.filter(pk=action_id, version=expected_version).update(
+        version=F("version") + 1
+    )
+    action = Action.objects.select_related("plan").get(pk=action_id)
+    if not claimed:
+        raise EditConflict(action, _changes_since(action, expected_version))
+    for name, value in changes.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action.save()
+    return action
+
+
+def _changes_since(action: Action, version: int) -> list[FieldChange]:
+    """What was changed on the action since the given version was saved."""
+    base = action.history.filter(version=version).order_by("-history_date").first()
+    if base is None:
+        return []
+    changes = []
+    for name in EDITABLE_FIELDS:
+        model_field = Action._meta.get_field(name)
+        attname = model_field.attname
+        before, after = getattr(base, attname), getattr(action, attname)
+        if before != after:
+            shown_after = getattr(action, name) if model_field.is_relation else after
+            changes.append(
+                FieldChange(name, str(model_field.verbose_name).capitalize(), shown_after, None)
+            )
+    return changes

@@ -1,0 +1,265 @@
+"""Action plan pages. Every view starts with get_board_or_404, and looks the
+plan and action up inside that board."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from board.models import Board
+from core.boards import get_board_or_404, render_board
+from core.history import history_with_changes
+from core.tables import configure_table
+from priorities import selectors, services, spreadsheets
+from priorities.filters import ActionFilter
+from priorities.forms import ActionForm, AssessmentForm, ImportForm
+from priorities.models import Action, ActionPlan
+from priorities.tables import ActionTable
+
+READ = "board.read_records"
+EDIT = "board.edit_records"
+SECTION_PLANS = "priorities:plans"
+SECTION_ACTIONS = "priorities:actions"
+
+
+def _plan(board: Board, slug: str) -> ActionPlan:
+    return get_object_or_404(ActionPlan.objects.select_related("board", "source"), board=board, slug=slug)
+
+
+def _action(plan: ActionPlan, ref: str) -> Action:
+    return get_object_or_404(
+        Action.objects.select_related("plan", "plan__board", "priority", "oversight_group", "reporting_to"),
+        plan=plan,
+        ref=ref,
+    )
+
+
+@login_required
+@require_GET
+def plans(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    return render_board(
+        request, "priorities/plans.html", obj, SECTION_PLANS, {"plans": selectors.plans_for_board(board=obj)}
+    )
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    plan_obj = _plan(obj, plan)
+    context = {
+        "plan": plan_obj,
+        "blocks": selectors.plan_detail(plan=plan_obj),
+        "definitions": selectors.rag_definitions(plan=plan_obj),
+        "themes": list(plan_obj.themes.order_by("kind", "position")),
+    }
+    return render_board(request, "priorities/plan.html", obj, SECTION_PLANS, context)
+
+
+@login_required
+@require_GET
+def plan_export(request: HttpRequest, board: str, plan: str, fmt: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    plan_obj = _plan(obj, plan)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Plans download as CSV or XLSX.")
+    if fmt == "xlsx":
+        content = spreadsheets.export_xlsx(plan_obj)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, kind = spreadsheets.export_csv(plan_obj), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{obj.slug}-{plan_obj.slug}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def actions(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    action_filter = ActionFilter(request.GET, queryset=selectors.actions_for_board(board=obj), board=obj)
+    can_edit = request.user.has_perm(EDIT, obj)
+    table = ActionTable(action_filter.qs, can_edit=can_edit)
+    if export := configure_table(request, table, filename=f"{obj.slug}-actions"):
+        return export
+    return render_board(
+        request,
+        "priorities/actions.html",
+        obj,
+        SECTION_ACTIONS,
+        {"filter": action_filter, "table": table},
+    )
+
+
+@login_required
+@require_GET
+def action(request: HttpRequest, board: str, plan: str, ref: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    action_obj = _action(_plan(obj, plan), ref)
+    context = {
+        "plan": action_obj.plan,
+        "action": action_obj,
+        "assessments": selectors.action_assessments(action=action_obj),
+        "history": history_with_changes(action_obj.history.all()),
+    }
+    return render_board(request, "priorities/action.html", obj, SECTION_PLANS, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, board: str, plan: str, ref: str) -> HttpResponse:
+    """Edit an action. If someone else saved it since this form was opened,
+    nothing is overwritten: their changes are shown beside this person's
+    edit, which stays in the form to check and save again."""
+    obj = get_board_or_404(request, board, EDIT)
+    action_obj = _action(_plan(obj, plan), ref)
+    form = ActionForm(request.POST if request.method == "POST" else None, instance=action_obj)
+    conflict = None
+    if form.is_valid():
+        try:
+            saved = services.action_update(
+                action_id=action_obj.pk,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(),
+            )
+        except services.EditConflict as exc:
+            conflict = exc
+            data = request.POST.copy()
+            data["version"] = str(exc.current.version)
+            form = ActionForm(data, instance=exc.current)
+            form.is_valid()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Action {saved.ref} saved.")
+            return redirect(saved)
+    status = 409 if conflict else (400 if form.is_bound else 200)
+    return render_board(
+        request,
+        "priorities/action_form.html",
+        obj,
+        SECTION_PLANS,
+        {"form": form, "action": action_obj, "plan": action_obj.plan, "conflict": conflict},
+        status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request: HttpRequest, board: str, plan: str, ref: str) -> HttpResponse:
+    """Record an assessment: a full page, or in place on the actions list
+    when htmx asks (the same form and rules either way)."""
+    obj = get_board_or_404(request, board, EDIT)
+    action_obj = _action(_plan(obj, plan), ref)
+    in_place = request.headers.get("HX-Request") == "true"
+    form = AssessmentForm(
+        request.POST if request.method == "POST" else None, evidence_types=selectors.evidence_types()
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        services.assessment_record(
+            action=action_obj,
+            recorded_by=request.user,
+            process=data["process"],
+            impact=data["impact"],
+            assessed_on=data["assessed_on"],
+            commentary=data["commentary"],
+            evidence_types=data["evidence_types"],
+            evidence=data["evidence"],
+        )
+        if in_place:
+            row = selectors.actions_for_board(board=obj).get(pk=action_obj.pk)
+            table = ActionTable([row], can_edit=True)
+            return render_board(
+                request, "priorities/_action_row.html", obj, SECTION_ACTIONS, {"table": table, "row_saved": True}
+            )
+        messages.success(request, f"Assessment of action {action_obj.ref} recorded.")
+        return redirect(action_obj)
+    context = {
+        "form": form,
+        "action": action_obj,
+        "plan": action_obj.plan,
+        "definitions": selectors.rag_definitions(plan=action_obj.plan),
+    }
+    template = "priorities/_assess_row.html" if in_place else "priorities/assess.html"
+    status = 400 if form.is_bound and not in_place else 200
+    return render_board(request, template, obj, SECTION_PLANS, context, status)
+
+
+IMPORT_SESSION_KEY = "assure-import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    """Upload a spreadsheet and see what it would change; nothing is saved here."""
+    obj = get_board_or_404(request, board, EDIT)
+    plan_obj = _plan(obj, plan)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    token = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > spreadsheets.settings.ASSURE_MAX_UPLOAD_BYTES:
+                raise spreadsheets.SpreadsheetError(
+                    f"The file is {upload.size / 1_048_576:.1f} MB; the largest Assure accepts is "
+                    f"{spreadsheets.settings.ASSURE_MAX_UPLOAD_BYTES / 1_048_576:.0f} MB."
+                )
+            rows = spreadsheets.read_rows(upload.name, upload.read())
+        except spreadsheets.SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            preview = spreadsheets.preview_import(plan_obj, rows)
+            if preview.valid:
+                token = secrets.token_urlsafe(16)
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": token,
+                    "plan": plan_obj.pk,
+                    "rows": rows,
+                    "name": upload.name,
+                }
+    status = 400 if (form.errors or (preview and not preview.valid)) else 200
+    return render_board(
+        request,
+        "priorities/import.html",
+        obj,
+        SECTION_PLANS,
+        {"form": form, "plan": plan_obj, "preview": preview, "token": token},
+        status,
+    )
+
+
+@login_required
+@require_POST
+def plan_import_confirm(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    plan_obj = _plan(obj, plan)
+    pending: dict[str, Any] | None = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or pending.get("token") != request.POST.get("token") or pending.get("plan") != plan_obj.pk:
+        messages.error(request, "That import has expired or was already saved. Upload the file again.")
+        return redirect("priorities:plan_import", board=obj.slug, plan=plan_obj.slug)
+    try:
+        preview = spreadsheets.import_save(plan=plan_obj, rows=pending["rows"], recorded_by=request.user)
+    except (ValueError, ValidationError, services.EditConflict):
+        messages.error(
+            request,
+            "The plan changed since the preview and the import no longer checks out, so nothing "
+            "was saved. Upload the file again to see why.",
+        )
+        return redirect("priorities:plan_import", board=obj.slug, plan=plan_obj.slug)
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(
+        request,
+        f"Imported {pending['name']}: {preview.count('create')} actions added, "
+        f"{preview.count('change')} changed, {preview.assessments} assessments recorded.",
+    )
+    return redirect(plan_obj)
