@@ -45,17 +45,20 @@ def actions_for_board(*, board: Board) -> QuerySet[Action]:
 
 def plans_for_board(*, board: Board) -> list[ActionPlan]:
     """The board's plans with their counts of actions by current rating."""
-    plans = list(ActionPlan.objects.filter(board=board).select_related("board").order_by("kind", "-period", "title"))
-    counts: dict[int, Counter[str]] = {plan.pk: Counter() for plan in plans}
-    totals: Counter[int] = Counter()
-    for row in with_current_ratings(Action.objects.filter(plan__board=board)).values(
+    plans = list(
+        ActionPlan.objects.filter(board=board)
+        .select_related("board")
+        .order_by("kind", "-period", "title")
+    )
+    ratings: dict[int, list[str | None]] = {plan.pk: [] for plan in plans}
+    rows = with_current_ratings(Action.objects.filter(plan__board=board)).values_list(
         "plan_id", "current_process"
-    ):
-        counts[row["plan_id"]][row["current_process"] or "NONE"] += 1
-        totals[row["plan_id"]] += 1
+    )
+    for plan_id, process in rows:
+        ratings[plan_id].append(process)
     for plan in plans:
-        plan.process_counts = counts[plan.pk]  # type: ignore[attr-defined]
-        plan.action_count = totals[plan.pk]  # type: ignore[attr-defined]
+        plan.process_counts = _rating_counts(ratings[plan.pk])  # type: ignore[attr-defined]
+        plan.action_count = len(ratings[plan.pk])  # type: ignore[attr-defined]
     return plans
 
 
@@ -104,7 +107,9 @@ def action_assessments(*, action: Action) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(action=action)
         .select_related("recorded_by")
-        .prefetch_related(Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("position"))
+        )
         .order_by("-assessed_on", "-recorded_at", "-id")
     )
 

@@ -41,7 +41,9 @@ def assessment_problems(
     """The business plan's rules for a rating, as field errors."""
     problems = {}
     if process not in Rating.values:
-        problems["process"] = f"{process!r} is not a rating; choose RED, AMBER, GREEN, BLUE or GREY."
+        problems["process"] = (
+            f"{process!r} is not a rating; choose RED, AMBER, GREEN, BLUE or GREY."
+        )
     if impact not in Rating.values:
         problems["impact"] = f"{impact!r} is not a rating; choose RED, AMBER, GREEN, BLUE or GREY."
     if (process in NEEDS_COMMENTARY or impact in NEEDS_COMMENTARY) and not commentary.strip():

@@ -64,7 +64,9 @@ class SpreadsheetError(Exception):
 
 def plan_rows(plan: ActionPlan) -> list[list[Any]]:
     actions = with_current_ratings(
-        Action.objects.filter(plan=plan).select_related("priority", "oversight_group", "reporting_to")
+        Action.objects.filter(plan=plan).select_related(
+            "priority", "oversight_group", "reporting_to"
+        )
     ).order_by("position", "ref")
     latest = _latest_assessments(plan)
     rows = []
@@ -152,7 +154,9 @@ def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
     elif name.lower().endswith(".csv") or not _looks_binary(content):
         table = _csv_table(content)
     else:
-        raise SpreadsheetError("The file is not a spreadsheet: upload a CSV or an Excel (XLSX) file.")
+        raise SpreadsheetError(
+            "The file is not a spreadsheet: upload a CSV or an Excel (XLSX) file."
+        )
     table = [row for row in table if any(str(v).strip() for v in row if v is not None)]
     if not table:
         raise SpreadsheetError("The file is empty.")
@@ -166,7 +170,9 @@ def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
         if unknown:
             parts.append(f"Assure does not know the columns {', '.join(repr(u) for u in unknown)}")
         raise SpreadsheetError(
-            "The columns are wrong: " + "; ".join(parts) + f". The columns are: {', '.join(COLUMNS)}."
+            "The columns are wrong: "
+            + "; ".join(parts)
+            + f". The columns are: {', '.join(COLUMNS)}."
         )
     rows = []
     for values in table[1:]:
@@ -192,7 +198,9 @@ def _xlsx_table(content: bytes) -> list[list[Any]]:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SpreadsheetError("The file is not a spreadsheet Assure can read: it is not a valid XLSX file.") from None
+        raise SpreadsheetError(
+            "The file is not a spreadsheet Assure can read: it is not a valid XLSX file."
+        ) from None
     sheet = book.worksheets[0]
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
@@ -204,7 +212,9 @@ def _csv_table(content: bytes) -> list[list[Any]]:
         try:
             text = content.decode("cp1252")
         except UnicodeDecodeError:
-            raise SpreadsheetError("The file is not a spreadsheet: its text could not be read.") from None
+            raise SpreadsheetError(
+                "The file is not a spreadsheet: its text could not be read."
+            ) from None
     try:
         return list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
@@ -252,7 +262,10 @@ class _Context:
         self.plan = plan
         self.priorities = {p.number: p for p in Priority.objects.filter(plan=plan)}
         self.actions = {
-            a.ref: a for a in with_current_ratings(Action.objects.filter(plan=plan)).select_related("priority")
+            a.ref: a
+            for a in with_current_ratings(Action.objects.filter(plan=plan)).select_related(
+                "priority"
+            )
         }
         groups = list(plan.board.groups.all())
         self.groups: dict[str, list[Group]] = {}
@@ -274,7 +287,9 @@ def preview_import(plan: ActionPlan, rows: list[dict[str, Any]]) -> Preview:
         result = _check_row(context, index, row)
         if result.ref:
             if result.ref in seen:
-                result.errors.append(f"Ref {result.ref} is also on row {seen[result.ref]}; each ref appears once.")
+                result.errors.append(
+                    f"Ref {result.ref} is also on row {seen[result.ref]}; each ref appears once."
+                )
             else:
                 seen[result.ref] = index
         if result.errors:
@@ -298,17 +313,23 @@ def _check_row(context: _Context, number: int, row: dict[str, Any]) -> RowResult
         result.errors.append("The ref is missing.")
     elif len(ref) > Action._meta.get_field("ref").max_length:
         result.errors.append(f"The ref {ref!r} is longer than 12 characters.")
-    values: dict[str, Any] = {column_field: _text(row.get(column)) for column, column_field in TEXT_FIELDS.items()}
+    values: dict[str, Any] = {
+        column_field: _text(row.get(column)) for column, column_field in TEXT_FIELDS.items()
+    }
     if not values["description"]:
         result.errors.append("The action text is missing.")
     values["priority"] = _priority(context, row, result)
     values["due_date"] = _date(row.get("Due date"), "due date", result)
-    values["oversight_group"] = _group(context, row.get("Oversight group"), "oversight group", result)
+    values["oversight_group"] = _group(
+        context, row.get("Oversight group"), "oversight group", result
+    )
     values["reporting_to"] = _group(context, row.get("Reporting to"), "reporting to", result)
     for model_field, value in values.items():
         limit = getattr(Action._meta.get_field(model_field), "max_length", None)
         if limit and isinstance(value, str) and len(value) > limit:
-            result.errors.append(f"The {model_field.replace('_', ' ')} is longer than {limit} characters.")
+            result.errors.append(
+                f"The {model_field.replace('_', ' ')} is longer than {limit} characters."
+            )
     result.values = values
     result.assessment = _assessment(context, row, result)
     existing = context.actions.get(ref)
@@ -355,7 +376,9 @@ def _date(raw: Any, label: str, result: RowResult) -> datetime.date | None:
             return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
         except ValueError:
             continue
-    result.errors.append(f"The {label} {text!r} is not a date; write it as 2016-03-31 or 31/03/2016.")
+    result.errors.append(
+        f"The {label} {text!r} is not a date; write it as 2016-03-31 or 31/03/2016."
+    )
     return None
 
 
@@ -369,7 +392,9 @@ def _group(context: _Context, raw: Any, label: str, result: RowResult) -> Group 
     if not found:
         result.errors.append(f"The {label} {text!r} is not one of this board's groups.")
     else:
-        result.errors.append(f"The {label} {text!r} matches more than one group; use the group's full name.")
+        result.errors.append(
+            f"The {label} {text!r} matches more than one group; use the group's full name."
+        )
     return None
 
 
@@ -405,7 +430,11 @@ def _assessment(context: _Context, row: dict[str, Any], result: RowResult) -> di
     assessed_on = _date(row.get("Assessed on"), "assessed on date", result) or timezone.localdate()
     commentary, evidence = _text(row.get("Commentary")), _text(row.get("Evidence"))
     problems = services.assessment_problems(
-        process=process, impact=impact, commentary=commentary, evidence_types=types, evidence=evidence
+        process=process,
+        impact=impact,
+        commentary=commentary,
+        evidence_types=types,
+        evidence=evidence,
     )
     result.errors.extend(problems.values())
     return {

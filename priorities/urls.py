@@ -10,7 +10,9 @@ urlpatterns = [
     path("plans/<slug:plan>/", views.plan, name="plan"),
     path("plans/<slug:plan>/export.<str:fmt>", views.plan_export, name="plan_export"),
     path("plans/<slug:plan>/import/", views.plan_import, name="plan_import"),
-    path("plans/<slug:plan>/import/confirm/", views.plan_import_confirm, name="plan_import_confirm"),
+    path(
+        "plans/<slug:plan>/import/confirm/", views.plan_import_confirm, name="plan_import_confirm"
+    ),
     path("plans/<slug:plan>/actions/<str:ref>/", views.action, name="action"),
     path("plans/<slug:plan>/actions/<str:ref>/edit/", views.action_edit, name="action_edit"),
     path("plans/<slug:plan>/actions/<str:ref>/assess/", views.assess, name="assess"),

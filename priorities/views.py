@@ -30,12 +30,16 @@ SECTION_ACTIONS = "priorities:actions"
 
 
 def _plan(board: Board, slug: str) -> ActionPlan:
-    return get_object_or_404(ActionPlan.objects.select_related("board", "source"), board=board, slug=slug)
+    return get_object_or_404(
+        ActionPlan.objects.select_related("board", "source"), board=board, slug=slug
+    )
 
 
 def _action(plan: ActionPlan, ref: str) -> Action:
     return get_object_or_404(
-        Action.objects.select_related("plan", "plan__board", "priority", "oversight_group", "reporting_to"),
+        Action.objects.select_related(
+            "plan", "plan__board", "priority", "oversight_group", "reporting_to"
+        ),
         plan=plan,
         ref=ref,
     )
@@ -46,7 +50,11 @@ def _action(plan: ActionPlan, ref: str) -> Action:
 def plans(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     return render_board(
-        request, "priorities/plans.html", obj, SECTION_PLANS, {"plans": selectors.plans_for_board(board=obj)}
+        request,
+        "priorities/plans.html",
+        obj,
+        SECTION_PLANS,
+        {"plans": selectors.plans_for_board(board=obj)},
     )
 
 
@@ -85,7 +93,9 @@ def plan_export(request: HttpRequest, board: str, plan: str, fmt: str) -> HttpRe
 @require_GET
 def actions(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
-    action_filter = ActionFilter(request.GET, queryset=selectors.actions_for_board(board=obj), board=obj)
+    action_filter = ActionFilter(
+        request.GET, queryset=selectors.actions_for_board(board=obj), board=obj
+    )
     can_edit = request.user.has_perm(EDIT, obj)
     table = ActionTable(action_filter.qs, can_edit=can_edit)
     if export := configure_table(request, table, filename=f"{obj.slug}-actions"):
@@ -161,7 +171,8 @@ def assess(request: HttpRequest, board: str, plan: str, ref: str) -> HttpRespons
     action_obj = _action(_plan(obj, plan), ref)
     in_place = request.headers.get("HX-Request") == "true"
     form = AssessmentForm(
-        request.POST if request.method == "POST" else None, evidence_types=selectors.evidence_types()
+        request.POST if request.method == "POST" else None,
+        evidence_types=selectors.evidence_types(),
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -179,7 +190,11 @@ def assess(request: HttpRequest, board: str, plan: str, ref: str) -> HttpRespons
             row = selectors.actions_for_board(board=obj).get(pk=action_obj.pk)
             table = ActionTable([row], can_edit=True)
             return render_board(
-                request, "priorities/_action_row.html", obj, SECTION_ACTIONS, {"table": table, "row_saved": True}
+                request,
+                "priorities/_action_row.html",
+                obj,
+                SECTION_ACTIONS,
+                {"table": table, "row_saved": True},
             )
         messages.success(request, f"Assessment of action {action_obj.ref} recorded.")
         return redirect(action_obj)
@@ -203,7 +218,8 @@ def plan_import(request: HttpRequest, board: str, plan: str) -> HttpResponse:
     """Upload a spreadsheet and see what it would change; nothing is saved here."""
     obj = get_board_or_404(request, board, EDIT)
     plan_obj = _plan(obj, plan)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     preview = None
     token = None
     if request.method == "POST" and form.is_valid():
@@ -244,11 +260,19 @@ def plan_import_confirm(request: HttpRequest, board: str, plan: str) -> HttpResp
     obj = get_board_or_404(request, board, EDIT)
     plan_obj = _plan(obj, plan)
     pending: dict[str, Any] | None = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token") or pending.get("plan") != plan_obj.pk:
-        messages.error(request, "That import has expired or was already saved. Upload the file again.")
+    if (
+        not pending
+        or pending.get("token") != request.POST.get("token")
+        or pending.get("plan") != plan_obj.pk
+    ):
+        messages.error(
+            request, "That import has expired or was already saved. Upload the file again."
+        )
         return redirect("priorities:plan_import", board=obj.slug, plan=plan_obj.slug)
     try:
-        preview = spreadsheets.import_save(plan=plan_obj, rows=pending["rows"], recorded_by=request.user)
+        preview = spreadsheets.import_save(
+            plan=plan_obj, rows=pending["rows"], recorded_by=request.user
+        )
     except (ValueError, ValidationError, services.EditConflict):
         messages.error(
             request,

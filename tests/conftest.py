@@ -7,11 +7,14 @@ from django.test import Client
 
 from core import roles
 from tests.factories import (
+    ActionFactory,
     AttendanceFactory,
     BoardFactory,
     GroupFactory,
     MeetingFactory,
     MemberFactory,
+    PlanFactory,
+    PriorityFactory,
     RiskFactory,
     UserFactory,
     YearFactory,
@@ -33,6 +36,9 @@ class World:
     year: object
     other_meeting: object
     other_risk: object
+    plan: object
+    action: object
+    other_plan: object
 
 
 @pytest.fixture
@@ -45,7 +51,12 @@ def world(db):
     meeting = MeetingFactory(group=group)
     AttendanceFactory(meeting=meeting, member=member)
     other_group = GroupFactory(slug="beta-board", boards=[other])
+    plan = PlanFactory(board=board, slug="business-plan")
+    priority = PriorityFactory(plan=plan, number=1)
     return World(
+        plan=plan,
+        action=ActionFactory(plan=plan, priority=priority, ref="1a", oversight_group=group),
+        other_plan=PlanFactory(board=other, slug="other-plan"),
         board=board,
         other_board=other,
         group=group,

@@ -18,6 +18,7 @@ from board.models import (
     ReportingYear,
     Risk,
 )
+from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Priority
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -147,3 +148,56 @@ class RiskFactory(factory.django.DjangoModelFactory):
     likelihood = 3
     impact = 4
     review_date = datetime.date(2027, 1, 31)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPlan
+
+    board = factory.SubFactory(BoardFactory)
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    title = factory.Sequence(lambda n: f"Business Plan {n}")
+    kind = ActionPlan.Kind.BUSINESS_PLAN
+    period = "2015-2017"
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    plan = factory.SubFactory(PlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Priority title {n}")
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    plan = factory.SubFactory(PlanFactory)
+    ref = factory.Sequence(lambda n: f"{n % 9 + 1}{chr(97 + n % 26)}{n // 234 or ''}")
+    position = factory.Sequence(lambda n: n)
+    description = factory.Sequence(lambda n: f"Deliver multi-agency training on neglect, part {n}")
+    timescale = "Ongoing"
+    lead = "L&IG chair"
+
+
+class EvidenceTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvidenceType
+        django_get_or_create = ("slug",)
+
+    slug = "audit"
+    name = "Audit"
+    description = "planned audits or evaluations undertaken"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    action = factory.SubFactory(ActionFactory)
+    assessed_on = factory.Sequence(lambda n: datetime.date(2016, 4, 1) + datetime.timedelta(days=n))
+    process = "GREEN"
+    impact = "GREY"
+    commentary = "On track."

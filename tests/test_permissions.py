@@ -43,6 +43,14 @@ def board(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug}
 
 
+def plan(world: Any) -> dict[str, Any]:
+    return {"board": world.board.slug, "plan": world.plan.slug}
+
+
+def action(world: Any) -> dict[str, Any]:
+    return {**plan(world), "ref": world.action.ref}
+
+
 MATRIX: dict[str, Rule] = {
     "core:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
     "core:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
@@ -69,6 +77,21 @@ MATRIX: dict[str, Rule] = {
     "board:risk_edit": Rule(
         lambda w: {"board": w.board.slug, "ref": w.risk.ref}, get=EDIT, post=EDIT_POST_INVALID
     ),
+    "priorities:plans": Rule(board, get=READ, post=NOT_ALLOWED),
+    "priorities:actions": Rule(board, get=READ, post=NOT_ALLOWED),
+    "priorities:plan": Rule(plan, get=READ, post=NOT_ALLOWED),
+    "priorities:plan_export": Rule(
+        lambda w: {**plan(w), "fmt": "xlsx"}, get=READ, post=NOT_ALLOWED
+    ),
+    "priorities:plan_import": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_import_confirm": Rule(
+        plan,
+        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 403, 403, 302, 403, 404),
+    ),
+    "priorities:action": Rule(action, get=READ, post=NOT_ALLOWED),
+    "priorities:action_edit": Rule(action, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:assess": Rule(action, get=EDIT, post=EDIT_POST_INVALID),
     "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
 }
 
@@ -141,7 +164,15 @@ def test_permission_matrix(name, method, role, world, client_for):
 
 @pytest.mark.parametrize(
     "name",
-    ["board:home", "board:members", "board:meetings", "board:budget", "board:risks"],
+    [
+        "board:home",
+        "board:members",
+        "board:meetings",
+        "board:budget",
+        "board:risks",
+        "priorities:plans",
+        "priorities:actions",
+    ],
 )
 def test_a_manager_of_one_board_gets_nothing_of_another(name, world, client_for):
     client = client_for("manager")
@@ -156,4 +187,8 @@ def test_a_manager_cannot_reach_another_boards_meeting_through_their_own_board(w
     )
     assert client.get(url).status_code == 404
     url = reverse("board:risk", kwargs={"board": world.board.slug, "ref": world.other_risk.ref})
+    assert client.get(url).status_code == 404
+    url = reverse(
+        "priorities:plan", kwargs={"board": world.board.slug, "plan": world.other_plan.slug}
+    )
     assert client.get(url).status_code == 404
