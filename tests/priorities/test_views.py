@@ -1,0 +1,257 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from board.models import Board
+from core import roles
+from priorities.models import Action, Assessment
+from tests.factories import ActionFactory, AssessmentFactory, PriorityFactory, UserFactory
+from tests.html import table_rows
+
+
+def url(name, world, **kwargs):
+    return reverse(name, kwargs={"board": world.board.slug, **kwargs})
+
+
+def grow(world, n_actions, assessments_each=10):
+    """n actions across six priorities, each assessed `assessments_each` times."""
+    plan = world.plan
+    priorities = [plan.priorities.get(number=1)] + [
+        PriorityFactory(plan=plan, number=k) for k in range(2, 7)
+    ]
+    actions = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            priority=priorities[i % 6],
+            ref=f"x{i}",
+            position=i + 10,
+            description=f"Action {i}",
+            oversight_group=world.group,
+        )
+        for i in range(n_actions)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(
+            action=a,
+            assessed_on=datetime.date(2016, 4, 1) + datetime.timedelta(days=k),
+            process="AMBER",
+            impact="GREY",
+            commentary="x",
+        )
+        for a in actions
+        for k in range(assessments_each)
+    )
+
+
+PAGES = {
+    "priorities:actions": (lambda w: {}, {}, 14),
+    "priorities:plan": (lambda w: {"plan": w.plan.slug}, {}, 11),
+    "priorities:plans": (lambda w: {}, {}, 9),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("size", [10, 1000])
+def test_action_pages_run_a_constant_number_of_queries(
+    world, manager_client, django_assert_max_num_queries, name, size
+):
+    grow(world, size)
+    kwargs, params, limit = PAGES[name]
+    with django_assert_max_num_queries(limit):
+        response = manager_client.get(url(name, world, **kwargs(world)), params)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_actions_list_filters_by_rating_and_exports_exactly_what_is_filtered(
+    world, manager_client
+):
+    red = ActionFactory(plan=world.plan, ref="3a", description="Publicise the threshold document")
+    AssessmentFactory(action=red, process="RED", impact="GREY", commentary="Slipped")
+    response = manager_client.get(url("priorities:actions", world), {"process": "RED"})
+    html = response.content.decode()
+    assert "Publicise the threshold document" in html
+    assert world.action.description not in html
+    exported = manager_client.get(
+        url("priorities:actions", world), {"process": "RED", "_export": "csv"}
+    )
+    body = exported.content.decode()
+    assert "Publicise the threshold document" in body
+    assert world.action.description not in body
+    assert "RED" in body
+
+
+@pytest.mark.django_db
+def test_the_actions_list_finds_actions_never_assessed_or_not_since_a_date(world, manager_client):
+    stale = ActionFactory(plan=world.plan, ref="4a")
+    AssessmentFactory(action=stale, assessed_on=datetime.date(2016, 1, 1))
+    fresh = ActionFactory(plan=world.plan, ref="4b")
+    AssessmentFactory(action=fresh, assessed_on=datetime.date(2016, 12, 1))
+    html = manager_client.get(
+        url("priorities:actions", world), {"not_assessed_since": "2016-06-01"}
+    ).content.decode()
+    assert stale.description in html
+    assert world.action.description in html  # never assessed
+    assert fresh.description not in html
+    html = manager_client.get(
+        url("priorities:actions", world), {"process": "NONE"}
+    ).content.decode()
+    assert world.action.description in html
+    assert stale.description not in html
+
+
+@pytest.mark.django_db
+def test_the_overdue_filter_leaves_out_completed_actions(world, manager_client):
+    late = ActionFactory(plan=world.plan, ref="5a", due_date=datetime.date(2016, 3, 31))
+    done = ActionFactory(plan=world.plan, ref="5b", due_date=datetime.date(2016, 3, 31))
+    AssessmentFactory(action=done, process="BLUE", impact="GREY")
+    html = manager_client.get(
+        url("priorities:actions", world), {"overdue": "true"}
+    ).content.decode()
+    assert late.description in html
+    assert done.description not in html
+    assert world.action.description not in html  # no due date
+
+
+@pytest.mark.django_db
+def test_an_assessment_recorded_without_javascript_shows_on_the_action_page(
+    world, manager_client, users
+):
+    assess = url("priorities:assess", world, plan=world.plan.slug, ref=world.action.ref)
+    response = manager_client.post(
+        assess,
+        {
+            "process": "AMBER",
+            "impact": "GREY",
+            "assessed_on": "2016-09-01",
+            "commentary": "Training delayed",
+        },
+    )
+    assert response.status_code == 302
+    page = manager_client.get(response["Location"]).content.decode()
+    rows = table_rows(page, "assessments")
+    assert rows[1][0] == "1 Sep 2016"
+    assert rows[1][2:5] == ["Amber", "Grey (not started)", "Training delayed"]
+    assert "Test Person" in rows[1][1]
+
+
+@pytest.mark.django_db
+def test_an_amber_rating_without_commentary_is_refused_on_the_page(world, manager_client):
+    assess = url("priorities:assess", world, plan=world.plan.slug, ref=world.action.ref)
+    response = manager_client.post(
+        assess, {"process": "AMBER", "impact": "GREY", "assessed_on": "2016-09-01"}
+    )
+    assert response.status_code == 400
+    assert "a RED or AMBER rating needs commentary" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_assessment_recorded_in_place_returns_the_updated_row(world, manager_client):
+    assess = url("priorities:assess", world, plan=world.plan.slug, ref=world.action.ref)
+    form = manager_client.get(assess, headers={"HX-Request": "true"}).content.decode()
+    assert form.lstrip().startswith('<tr class="govuk-table__row" id="assess-row">')
+    response = manager_client.post(
+        assess,
+        {"process": "GREEN", "impact": "GREY", "assessed_on": "2016-09-01"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="action-{world.action.pk}" hx-swap-oob="true"' in html
+    assert "Green" in html
+    assert "Assessment of action 1a recorded." in html
+
+
+@pytest.mark.django_db
+def test_a_second_edit_from_a_stale_form_is_refused_and_shows_the_other_change(world, client_for):
+    first, second = client_for("manager"), client_for("manager")
+    edit = url("priorities:action_edit", world, plan=world.plan.slug, ref=world.action.ref)
+    base = {
+        "description": world.action.description,
+        "timescale": "Ongoing",
+        "lead": "L&IG chair",
+        "version": "1",
+    }
+    assert first.post(edit, {**base, "lead": "Nick Chamberlain"}).status_code == 302
+    response = second.post(edit, {**base, "timescale": "March 2017"})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this action while you were editing it" in html
+    assert "Now: Nick Chamberlain" in html
+    assert 'value="March 2017"' in html  # their own edit is still in the form
+    assert 'name="version" value="2"' in html
+    world.action.refresh_from_db()
+    assert (world.action.lead, world.action.timescale) == ("Nick Chamberlain", "Ongoing")
+    # saving again from the refreshed form keeps both changes
+    assert (
+        second.post(
+            edit, {**base, "lead": "Nick Chamberlain", "timescale": "March 2017", "version": "2"}
+        ).status_code
+        == 302
+    )
+    world.action.refresh_from_db()
+    assert (world.action.lead, world.action.timescale) == ("Nick Chamberlain", "March 2017")
+
+
+@pytest.mark.django_db
+def test_a_chair_sees_ratings_but_no_edit_controls(world, client_for):
+    AssessmentFactory(action=world.action, process="AMBER", impact="GREY")
+    chair = client_for("chair")
+    for page in (
+        url("priorities:actions", world),
+        url("priorities:action", world, plan=world.plan.slug, ref=world.action.ref),
+    ):
+        html = chair.get(page).content.decode()
+        assert "Amber" in html
+        assert "Record rating" not in html
+        assert "Record an assessment" not in html
+        assert "Edit this action" not in html
+
+
+@pytest.mark.django_db
+def test_the_luton_business_plan_reads_back_with_its_six_priorities_and_every_action(client):
+    call_command("load_past_reports", stdout=io.StringIO())
+    user = UserFactory(
+        username="chair", role=roles.INDEPENDENT_CHAIR, boards=list(Board.objects.all())
+    )
+    client.force_login(user)
+    html = client.get(
+        reverse("priorities:plan", kwargs={"board": "luton", "plan": "business-plan-2015-17"})
+    ).content.decode()
+    for number in range(1, 7):
+        assert f"Priority {number}:" in html
+    assert "Priority 7:" not in html
+    refs = [
+        "1a",
+        "1b",
+        "2a",
+        "2b",
+        "2c",
+        "3a",
+        "3b",
+        "3c",
+        "4a",
+        "4b",
+        "4c",
+        "4d",
+        "4e",
+        "5a",
+        "5b",
+        "5c",
+        "5d",
+        "6a",
+        "6b",
+        "6c",
+        "6d",
+        "6E",
+    ]
+    for ref in refs:
+        assert f'id="ref-{ref}"' in html, ref
+    assert html.count('id="ref-') == len(refs)
+    assert "Not assessed" in html
+    assert not Assessment.objects.exists()
