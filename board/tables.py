@@ -5,6 +5,7 @@ from board.models import Agency, Member, Risk
 
 
 class MemberTable(tables.Table):
+    label = "Members"
     person = tables.Column(verbose_name="Name", empty_values=())
     agency = tables.Column(
         accessor="agency__name", verbose_name="Agency", order_by=("agency__name",)
@@ -30,6 +31,7 @@ class MemberTable(tables.Table):
 
 
 class AgencyTable(tables.Table):
+    label = "Agencies"
     member_count = tables.Column(verbose_name="Members", attrs={"td": {"class": "assure-numeric"}})
 
     class Meta:
@@ -39,6 +41,7 @@ class AgencyTable(tables.Table):
 
 
 class RiskTable(tables.Table):
+    label = "Risk log"
     ref = tables.Column(verbose_name="Ref", linkify=True)
     score = tables.Column(verbose_name="Score", empty_values=(), order_by=("likelihood", "impact"))
     level = tables.Column(verbose_name="Level", empty_values=(), orderable=False)

@@ -7,6 +7,7 @@ from priorities.templatetags.ratings import rating_tag
 
 
 class ActionTable(tables.Table):
+    label = "Actions"
     ref = tables.Column(verbose_name="Ref", linkify=lambda record: record.get_absolute_url())
     plan = tables.Column(accessor="plan__title", verbose_name="Plan", order_by=("plan__title",))
     priority = tables.Column(
@@ -18,8 +19,12 @@ class ActionTable(tables.Table):
         verbose_name="Oversight", accessor="oversight_group__short_name"
     )
     due_date = tables.DateColumn(verbose_name="Due", format="j M Y")
-    current_process = tables.Column(verbose_name="Process", order_by=("current_process",))
-    current_impact = tables.Column(verbose_name="Impact", order_by=("current_impact",))
+    current_process = tables.Column(
+        verbose_name="Process", order_by=("current_process",), empty_values=()
+    )
+    current_impact = tables.Column(
+        verbose_name="Impact", order_by=("current_impact",), empty_values=()
+    )
     last_assessed = tables.DateColumn(verbose_name="Last assessed", format="j M Y")
     actions = tables.Column(
         verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
