@@ -15,6 +15,8 @@ const css = sass.compile("static/scss/assure.scss", {
 });
 writeFileSync(`${out}/css/assure.css`, css.css);
 
-cpSync("node_modules/govuk-frontend/dist/govuk/all.bundle.js", `${out}/js/govuk-frontend.js`);
+for (const name of ["all.bundle.js", "all.bundle.js.map"]) {
+  cpSync(`node_modules/govuk-frontend/dist/govuk/${name}`, `${out}/js/${name}`);
+}
 cpSync("node_modules/htmx.org/dist/htmx.min.js", `${out}/js/htmx.min.js`);
 console.log("Assure assets built into static/dist/");
