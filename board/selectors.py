@@ -114,7 +114,7 @@ def percentage(part: int, whole: int) -> int | None:
 @dataclass
 class AttendanceRow:
     member: Member
-    cells: list[Attendance | None]
+    cells: list[str | None]  # one status per meeting, None where nothing is recorded
     held: int = 0
     attended: int = 0
 
@@ -135,30 +135,39 @@ def attendance_matrix(*, group: Group, year: ReportingYear) -> AttendanceMatrix:
     """Seats (rows) by meetings (columns) for a group's meetings in a year.
 
     A meeting counts as held for a seat unless the seat was marked "not yet a
-    member"; a cell with nothing recorded counts neither way. Three queries.
+    member"; a cell with nothing recorded counts neither way. Three queries;
+    the marks are read as plain values, since there are seats times meetings
+    of them.
     """
     meetings = list(
         Meeting.objects.filter(group=group, date__range=(year.start, year.end)).order_by("date")
     )
-    marks = Attendance.objects.filter(meeting__in=meetings).select_related("member__agency")
-    by_member: dict[int, dict[int, Attendance]] = {}
-    seats: dict[int, Member] = {}
-    for mark in marks:
-        by_member.setdefault(mark.member_id, {})[mark.meeting_id] = mark
-        seats[mark.member_id] = mark.member
-    for member in group.members.select_related("agency"):
-        seats.setdefault(member.pk, member)
+    column = {meeting.pk: i for i, meeting in enumerate(meetings)}
+    marks = Attendance.objects.filter(meeting__in=meetings).values_list(
+        "member_id", "meeting_id", "status"
+    )
+    statuses: dict[int, list[str | None]] = {}
+    for member_id, meeting_id, status in marks:
+        statuses.setdefault(member_id, [None] * len(meetings))[column[meeting_id]] = status
+    seats = (
+        Member.objects.filter(Q(groups=group) | Q(pk__in=list(statuses)))
+        .select_related("agency")
+        .distinct()
+        .order_by("pk")
+    )
+    present = Attendance.PRESENT
     matrix = AttendanceMatrix(group=group, year=year, meetings=meetings)
-    for member in sorted(seats.values(), key=lambda m: m.pk):
-        row = AttendanceRow(member=member, cells=[])
-        for meeting in meetings:
-            mark = by_member.get(member.pk, {}).get(meeting.pk)
-            row.cells.append(mark)
-            if mark is None or mark.status == Attendance.Status.NOT_APPLICABLE:
-                continue
-            row.held += 1
-            row.attended += mark.status in Attendance.PRESENT
-        matrix.rows.append(row)
+    for member in seats:
+        cells = statuses.get(member.pk, [None] * len(meetings))
+        recorded = [c for c in cells if c is not None and c != Attendance.Status.NOT_APPLICABLE]
+        matrix.rows.append(
+            AttendanceRow(
+                member=member,
+                cells=cells,
+                held=len(recorded),
+                attended=sum(1 for c in recorded if c in present),
+            )
+        )
     return matrix
 
 

@@ -66,7 +66,7 @@ def test_a_not_yet_member_mark_is_left_out_of_the_meetings_held(world, manager_c
     )
     row = table_rows(html.content.decode(), "attendance-matrix")[1]
     assert row[-3:] == ["1", "1", "100%"]
-    assert "n/a (not yet a member)" in row
+    assert "Not yet a member" in row
 
 
 @pytest.mark.django_db
