@@ -1,11 +1,10 @@
-import datetime
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 
 from priorities.models import RATING_TAG_CLASSES, Rating
 
@@ -27,38 +26,35 @@ def rating_tag(value: str | None, dimension: str = "") -> str:
     )
 
 
+#: Each rating's tag, rendered once; a plan page repeats them for every action.
+_TAGS = {value: rating_tag(value) for value in [*Rating.values, None]}
+
+
+def _truncate(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 @register.simple_tag
 def plan_rows(actions: list[Any], plan_url: str) -> SafeString:
-    """A priority's action rows, built in Python: a plan page at ten times a
-    real plan's size has thousands of cells."""
+    """A priority's action rows, built in Python with the standard library's
+    escaping: a plan page at ten times a real plan's size has thousands of
+    cells, and Django's per-value escaping is the slow part."""
     rows = []
+    base = escape(plan_url)
     for action in actions:
+        ref = escape(action.ref)
         due = (
-            format_html('<br><span class="govuk-body-s">Due {}</span>', _date(action.due_date))
+            f'<br><span class="govuk-body-s">Due {action.due_date.day} {action.due_date:%b %Y}</span>'
             if action.due_date
             else ""
         )
         rows.append(
-            format_html(
-                '<tr class="govuk-table__row" id="ref-{}"><th scope="row" class="govuk-table__header">'
-                '<a class="govuk-link" href="{}actions/{}/">{}</a></th>'
-                '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}{}</td>'
-                '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
-                '<td class="govuk-table__cell">{}</td></tr>',
-                action.ref,
-                plan_url,
-                quote(action.ref),
-                action.ref,
-                Truncator(action.description).chars(200),
-                action.timescale,
-                due,
-                action.lead,
-                rating_tag(action.current_process),
-                rating_tag(action.current_impact),
-            )
+            f'<tr class="govuk-table__row" id="ref-{ref}"><th scope="row" class="govuk-table__header">'
+            f'<a class="govuk-link" href="{base}actions/{escape(quote(action.ref))}/">{ref}</a></th>'
+            f'<td class="govuk-table__cell">{escape(_truncate(action.description))}</td>'
+            f'<td class="govuk-table__cell">{escape(action.timescale)}{due}</td>'
+            f'<td class="govuk-table__cell">{escape(action.lead)}</td>'
+            f'<td class="govuk-table__cell">{_TAGS.get(action.current_process, "")}</td>'
+            f'<td class="govuk-table__cell">{_TAGS.get(action.current_impact, "")}</td></tr>'
         )
     return SafeString("".join(rows))
-
-
-def _date(day: datetime.date) -> str:
-    return f"{day.day} {day:%b %Y}"
