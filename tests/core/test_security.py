@@ -172,3 +172,18 @@ def test_pages_have_no_inline_script_or_style(name, world, manager_client):
     assert not INLINE_SCRIPT.search(html)
     assert not INLINE_STYLE.search(html)
     assert not EVENT_HANDLER.search(html)
+
+
+def test_static_files_collect_for_production(tmp_path, settings):
+    """The production storage hashes every file and checks every reference
+    inside the CSS and JavaScript; a missing one would break a deploy."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
+    assert not list(tmp_path.rglob("*crest*"))

@@ -255,3 +255,17 @@ def test_the_luton_business_plan_reads_back_with_its_six_priorities_and_every_ac
     assert html.count('id="ref-') == len(refs)
     assert "Not assessed" in html
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_plan_page_escapes_what_people_type(world, manager_client):
+    ActionFactory(
+        plan=world.plan,
+        ref="9z",
+        description='<script>alert("x")</script> & more',
+        lead="<b>Lead</b>",
+    )
+    html = manager_client.get(url("priorities:plan", world, plan=world.plan.slug)).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in html
+    assert "&lt;b&gt;Lead&lt;/b&gt;" in html
