@@ -1,5 +1,6 @@
 """Shared fixtures: two boards, and a user in every role on the first."""
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -48,7 +49,7 @@ def world(db):
     year = YearFactory()
     group = GroupFactory(slug="alpha-board", boards=[board])
     member = MemberFactory(board=board, groups=[group])
-    meeting = MeetingFactory(group=group)
+    meeting = MeetingFactory(group=group, date=datetime.date(2016, 5, 19))
     AttendanceFactory(meeting=meeting, member=member)
     other_group = GroupFactory(slug="beta-board", boards=[other])
     plan = PlanFactory(board=board, slug="business-plan")
@@ -64,7 +65,7 @@ def world(db):
         member=member,
         risk=RiskFactory(board=board, ref="R1"),
         year=year,
-        other_meeting=MeetingFactory(group=other_group),
+        other_meeting=MeetingFactory(group=other_group, date=datetime.date(2016, 5, 19)),
         other_risk=RiskFactory(board=other, ref="R9"),
     )
 

@@ -1,0 +1,77 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from priorities.models import (
+    Action,
+    ActionPlan,
+    Assessment,
+    EvidenceType,
+    Priority,
+    RagDefinition,
+    Theme,
+)
+
+
+class PriorityInline(admin.StackedInline):
+    model = Priority
+    extra = 0
+
+
+class RagDefinitionInline(admin.TabularInline):
+    model = RagDefinition
+    extra = 0
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "board", "kind", "period", "status")
+    list_filter = ("board", "kind", "status")
+    search_fields = ("title", "summary", "notes")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [PriorityInline, RagDefinitionInline]
+
+
+@admin.register(Priority)
+class PriorityAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "title", "plan")
+    list_filter = ("plan__board", "plan")
+    search_fields = ("title", "key_outcomes")
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "kind", "plan", "position")
+    list_filter = ("kind", "plan")
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ("ref", "plan", "priority", "timescale", "due_date", "lead")
+    list_filter = ("plan__board", "plan__kind", "plan")
+    search_fields = ("ref", "description", "lead")
+    list_select_related = ("plan", "priority")
+    readonly_fields = ("version",)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Assessments are append-only: the admin shows them and changes nothing."""
+
+    list_display = ("action", "assessed_on", "process", "impact", "recorded_by", "recorded_at")
+    list_filter = ("process", "impact", "action__plan__board")
+    search_fields = ("action__ref", "commentary")
+    list_select_related = ("action", "recorded_by")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(EvidenceType)
+class EvidenceTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
