@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from board.models import Attendance, Group, Meeting, Member, Risk
-from core.forms import DateInput, GovukFormMixin
+from core.forms import DateInput, GovukFormMixin, choice_field
 
 
 class MeetingForm(GovukFormMixin, forms.ModelForm):
@@ -16,7 +16,7 @@ class MeetingForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, board: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = board.groups.order_by("name")
+        choice_field(self, "group").queryset = board.groups.order_by("name")
 
 
 class AttendanceForm(GovukFormMixin, forms.Form):
@@ -86,5 +86,5 @@ class GroupYearForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, board: Any, years: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = board.groups.order_by("kind", "name")
-        self.fields["year"].choices = [(y.label, y.label) for y in years]
+        choice_field(self, "group").queryset = board.groups.order_by("kind", "name")
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y.label, y.label) for y in years]

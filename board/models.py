@@ -273,7 +273,7 @@ class Member(models.Model):
     @property
     def label(self) -> str:
         """The row label used in attendance tables: agency, then position."""
-        agency = self.agency.short_name or self.agency.name if self.agency_id else ""
+        agency = (self.agency.short_name or self.agency.name) if self.agency is not None else ""
         parts = [part for part in (agency, self.position) if part]
         label = " - ".join(parts) or self.person
         return f"{label} ({self.person})" if self.person and parts else label
@@ -285,7 +285,7 @@ class Member(models.Model):
             raise ValidationError({"end": "The end date is before the start date."})
 
     def natural_key(self) -> tuple[str, str, str, str]:
-        agency = self.agency.slug if self.agency_id else ""
+        agency = self.agency.slug if self.agency is not None else ""
         return (self.board.slug, agency, self.position, self.person)
 
     natural_key.dependencies = ["board.board", "board.agency"]  # type: ignore[attr-defined]

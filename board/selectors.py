@@ -46,7 +46,7 @@ def groups_for_board(*, board: Board) -> QuerySet[Group]:
         through.objects.filter(group_id=OuterRef("pk"))
         .values("group_id")
         .annotate(n=Count("board_id"))
-        .values("n")
+        .values("n")  # type: ignore[misc]
     )
     return (
         board.groups.select_related("reports_to")

@@ -130,7 +130,7 @@ def attendance(request: HttpRequest, board: str, meeting: int) -> HttpResponse:
     matrix = selectors.attendance_matrix(group=meeting_obj.group, year=year)
     seats = [row.member for row in matrix.rows]
     index = matrix.meetings.index(meeting_obj)
-    current = {row.member.pk: row.cells[index] for row in matrix.rows if row.cells[index]}
+    current = {row.member.pk: cell for row in matrix.rows if (cell := row.cells[index])}
     form = AttendanceForm(
         request.POST if request.method == "POST" else None, seats=seats, current=current
     )

@@ -220,7 +220,7 @@ class Loader:
     def find_existing(self, record: Record, key: tuple[Any, ...]) -> models.Model | None:
         try:
             return record.model._default_manager.get_by_natural_key(*key)  # type: ignore[attr-defined]
-        except record.model.DoesNotExist:
+        except ObjectDoesNotExist:
             return None
 
     def resolve(self, record: Record, model_field: Any, value: Any) -> models.Model | None:

@@ -51,6 +51,14 @@ class GovukFormMixin:
                     widget.attrs["class"] = f"{base} {extra}".strip()
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, typed, for setting its queryset per request."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    return field
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

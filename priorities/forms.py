@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from board.models import Group
-from core.forms import DateInput, GovukFormMixin
+from core.forms import DateInput, GovukFormMixin, choice_field
 from priorities.models import Action, EvidenceType, Priority, Rating
 from priorities.services import assessment_problems
 
@@ -40,10 +40,12 @@ class ActionForm(GovukFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plan = self.instance.plan
-        self.fields["priority"].queryset = Priority.objects.filter(plan=plan).order_by("number")
+        choice_field(self, "priority").queryset = Priority.objects.filter(plan=plan).order_by(
+            "number"
+        )
         groups = Group.objects.filter(boards=plan.board).order_by("name")
-        self.fields["oversight_group"].queryset = groups
-        self.fields["reporting_to"].queryset = groups
+        choice_field(self, "oversight_group").queryset = groups
+        choice_field(self, "reporting_to").queryset = groups
         self.fields["version"].initial = self.instance.version
 
     def changes(self) -> dict[str, Any]:
@@ -86,7 +88,7 @@ class AssessmentForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args: Any, evidence_types: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evidence_types"].queryset = evidence_types
+        choice_field(self, "evidence_types").queryset = evidence_types
         self.fields["assessed_on"].initial = timezone.localdate()
 
     def clean_assessed_on(self) -> Any:
@@ -96,7 +98,7 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if "process" in data and "impact" in data:
             for name, message in assessment_problems(
                 process=data["process"],

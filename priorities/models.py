@@ -27,7 +27,7 @@ class Rating(models.TextChoices):
 
 
 #: GOV.UK tag modifier for each rating; the tag text always names the rating too.
-RATING_TAG_CLASSES = {
+RATING_TAG_CLASSES: dict[str, str] = {
     Rating.RED: "govuk-tag--red",
     Rating.AMBER: "govuk-tag--orange",
     Rating.GREEN: "govuk-tag--green",
@@ -259,7 +259,7 @@ class Action(models.Model):
         )
 
     def clean(self) -> None:
-        if self.priority_id and self.plan_id and self.priority.plan_id != self.plan_id:
+        if self.priority is not None and self.plan_id and self.priority.plan_id != self.plan_id:
             raise ValidationError({"priority": "That priority belongs to another plan."})
 
     def natural_key(self) -> tuple[str, ...]:

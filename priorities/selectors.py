@@ -51,7 +51,7 @@ def plans_for_board(*, board: Board) -> list[ActionPlan]:
         .order_by("kind", "-period", "title")
     )
     ratings: dict[int, list[str | None]] = {plan.pk: [] for plan in plans}
-    rows = with_current_ratings(Action.objects.filter(plan__board=board)).values_list(
+    rows = with_current_ratings(Action.objects.filter(plan__board=board)).values_list(  # type: ignore[misc]
         "plan_id", "current_process"
     )
     for plan_id, process in rows:
@@ -69,11 +69,11 @@ class PriorityBlock:
 
     @property
     def process_counts(self) -> list[tuple[str, int]]:
-        return _rating_counts(a.current_process for a in self.actions)
+        return _rating_counts(a.current_process for a in self.actions)  # type: ignore[attr-defined]
 
     @property
     def impact_counts(self) -> list[tuple[str, int]]:
-        return _rating_counts(a.current_impact for a in self.actions)
+        return _rating_counts(a.current_impact for a in self.actions)  # type: ignore[attr-defined]
 
 
 def _rating_counts(ratings: Any) -> list[tuple[str, int]]:

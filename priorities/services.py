@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Field
 
 from priorities.models import Action, Assessment, EvidenceType, Rating
 
@@ -143,7 +143,7 @@ def _changes_since(action: Action, version: int) -> list[FieldChange]:
         return []
     changes = []
     for name in EDITABLE_FIELDS:
-        model_field = Action._meta.get_field(name)
+        model_field = cast(Field, Action._meta.get_field(name))
         attname = model_field.attname
         before, after = getattr(base, attname), getattr(action, attname)
         if before != after:

@@ -13,10 +13,11 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
@@ -85,9 +86,9 @@ def plan_rows(plan: ActionPlan) -> list[list[Any]]:
                 a.oversight_note,
                 a.impact_expected,
                 a.how_we_will_know,
-                a.current_process or "",
-                a.current_impact or "",
-                a.last_assessed or "",
+                a.current_process or "",  # type: ignore[attr-defined]
+                a.current_impact or "",  # type: ignore[attr-defined]
+                a.last_assessed or "",  # type: ignore[attr-defined]
                 assessment.commentary if assessment else "",
                 ", ".join(t.name for t in assessment.evidence_types.all()) if assessment else "",
                 assessment.evidence if assessment else "",
@@ -311,7 +312,7 @@ def _check_row(context: _Context, number: int, row: dict[str, Any]) -> RowResult
     result = RowResult(number=number, ref=ref)
     if not ref:
         result.errors.append("The ref is missing.")
-    elif len(ref) > Action._meta.get_field("ref").max_length:
+    elif len(ref) > 12:  # Action.ref's max_length
         result.errors.append(f"The ref {ref!r} is longer than 12 characters.")
     values: dict[str, Any] = {
         column_field: _text(row.get(column)) for column, column_field in TEXT_FIELDS.items()
@@ -337,7 +338,7 @@ def _check_row(context: _Context, number: int, row: dict[str, Any]) -> RowResult
         result.status = "create"
     else:
         result.changes = [
-            str(Action._meta.get_field(name).verbose_name).capitalize()
+            str(cast(Field, Action._meta.get_field(name)).verbose_name).capitalize()
             for name, value in values.items()
             if getattr(existing, name) != value
         ]
@@ -417,7 +418,11 @@ def _assessment(context: _Context, row: dict[str, Any], result: RowResult) -> di
         result.errors.append("Give both a process rating and an impact rating, or neither.")
         return None
     existing = context.actions.get(result.ref)
-    if existing and (existing.current_process, existing.current_impact) == (process, impact):
+    current = (
+        getattr(existing, "current_process", None),
+        getattr(existing, "current_impact", None),
+    )
+    if existing and current == (process, impact):
         return None
     names = [n.strip() for n in _text(row.get("Evidence types")).split(",") if n.strip()]
     types = []

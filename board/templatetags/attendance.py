@@ -12,7 +12,7 @@ from board.selectors import AttendanceMatrix
 register = template.Library()
 
 #: What a cell shows (as in the published appendices) and what it says aloud.
-CELL = {
+CELL: dict[str | None, tuple[str, str]] = {
     Attendance.Status.ATTENDED: ("1", "Attended"),
     Attendance.Status.DEPUTY: ("D", "Deputy attended"),
     Attendance.Status.APOLOGIES: ("A", "Apologies"),
@@ -23,7 +23,7 @@ CELL = {
 
 
 #: Each status's cell, rendered once: the matrix repeats them a thousand times.
-CELL_HTML = {
+CELL_HTML: dict[str | None, SafeString] = {
     status: format_html(
         '<td class="govuk-table__cell"><span aria-hidden="true">{}</span>'
         '<span class="govuk-visually-hidden">{}</span></td>',

@@ -4,6 +4,7 @@ same suite runs on SQLite and on PostgreSQL."""
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "assure-test-suite-key-not-for-any-real-use-0123456789")
@@ -17,7 +18,7 @@ from config.settings.base import PASSWORD_HASHERS
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-MEDIA_ROOT = tempfile.mkdtemp(prefix="assure-test-media-")
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="assure-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
