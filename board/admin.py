@@ -32,7 +32,7 @@ class SourceDocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingYear)
-class ReportingYearAdmin(admin.ModelAdmin):
+class ReportingYearAdmin(SimpleHistoryAdmin):
     list_display = ("label", "start", "end")
 
 

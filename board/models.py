@@ -108,6 +108,7 @@ class ReportingYear(models.Model):
     end = models.DateField()
 
     objects = NaturalKeyManager.from_queryset(ReportingYearQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["start"]

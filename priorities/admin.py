@@ -73,5 +73,5 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvidenceType)
-class EvidenceTypeAdmin(admin.ModelAdmin):
+class EvidenceTypeAdmin(SimpleHistoryAdmin):
     list_display = ("name", "slug", "position")

@@ -97,6 +97,7 @@ class RagDefinition(models.Model):
     impact = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -126,6 +127,7 @@ class EvidenceType(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     objects = NaturalKeyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]
