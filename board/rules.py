@@ -16,29 +16,26 @@ import rules
 from core import roles
 
 
-def board_ids(user: Any) -> frozenset[int]:
-    """The ids of the boards a user was given, read once per request."""
-    cached = getattr(user, "_assure_board_ids", None)
+def _once(user: Any, attribute: str, relation: str, column: str) -> frozenset[Any]:
+    """A set read from one of the user's relations once per request and kept
+    on the user object, since every permission check on a page needs it."""
+    cached = getattr(user, attribute, None)
     if cached is None:
-        cached = (
-            frozenset(user.boards.values_list("id", flat=True))
-            if user.is_authenticated
-            else frozenset()
+        values = (
+            getattr(user, relation).values_list(column, flat=True) if user.is_authenticated else ()
         )
-        user._assure_board_ids = cached
+        cached = frozenset(values)
+        setattr(user, attribute, cached)
     return cached
+
+
+def board_ids(user: Any) -> frozenset[int]:
+    """The ids of the boards a user was given."""
+    return _once(user, "_assure_board_ids", "boards", "id")
 
 
 def role_names(user: Any) -> frozenset[str]:
-    cached = getattr(user, "_assure_roles", None)
-    if cached is None:
-        cached = (
-            frozenset(user.groups.values_list("name", flat=True))
-            if user.is_authenticated
-            else frozenset()
-        )
-        user._assure_roles = cached
-    return cached
+    return _once(user, "_assure_roles", "groups", "name")
 
 
 @rules.predicate
