@@ -52,6 +52,27 @@ class ActionForm(GovukFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class NewActionForm(ActionForm):
+    """The edit form with a ref, for adding an action to a plan."""
+
+    class Meta(ActionForm.Meta):
+        fields = ["ref", *ActionForm.Meta.fields]
+        widgets = {
+            **ActionForm.Meta.widgets,
+            "ref": forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+
+    def clean_ref(self) -> str:
+        ref = self.cleaned_data["ref"].strip().rstrip(".")
+        if Action.objects.filter(plan=self.instance.plan, ref=ref).exists():
+            raise forms.ValidationError(f"This plan already has an action {ref}.")
+        return ref
+
+
 class RatingChoiceField(forms.ChoiceField):
     widget = forms.RadioSelect
 

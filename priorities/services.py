@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Field
 
-from priorities.models import Action, Assessment, EvidenceType, Rating
+from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
 
 #: Ratings that must say why.
 NEEDS_COMMENTARY = {Rating.RED, Rating.AMBER}
@@ -93,6 +93,19 @@ def assessment_record(
     assessment.save()
     assessment.evidence_types.set(evidence_types)
     return assessment
+
+
+@transaction.atomic
+def action_create(*, plan: ActionPlan, ref: str, **fields: Any) -> Action:
+    """Add an action at the end of a plan."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    last = plan.actions.order_by("-position").values_list("position", flat=True).first() or 0
+    action = Action(plan=plan, ref=ref.strip(), position=last + 1, **fields)
+    action.full_clean()
+    action.save()
+    return action
 
 
 @dataclass

@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "plans/<slug:plan>/import/confirm/", views.plan_import_confirm, name="plan_import_confirm"
     ),
+    path("plans/<slug:plan>/new-action/", views.action_create, name="action_create"),
     path("plans/<slug:plan>/actions/<str:ref>/", views.action, name="action"),
     path("plans/<slug:plan>/actions/<str:ref>/edit/", views.action_edit, name="action_edit"),
     path("plans/<slug:plan>/actions/<str:ref>/assess/", views.assess, name="assess"),

@@ -19,7 +19,7 @@ from core.history import history_with_changes
 from core.tables import configure_table
 from priorities import selectors, services, spreadsheets
 from priorities.filters import ActionFilter
-from priorities.forms import ActionForm, AssessmentForm, ImportForm
+from priorities.forms import ActionForm, AssessmentForm, ImportForm, NewActionForm
 from priorities.models import Action, ActionPlan
 from priorities.tables import ActionTable
 
@@ -158,6 +158,34 @@ def action_edit(request: HttpRequest, board: str, plan: str, ref: str) -> HttpRe
         obj,
         SECTION_PLANS,
         {"form": form, "action": action_obj, "plan": action_obj.plan, "conflict": conflict},
+        status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    plan_obj = _plan(obj, plan)
+    form = NewActionForm(
+        request.POST if request.method == "POST" else None, instance=Action(plan=plan_obj)
+    )
+    if form.is_valid():
+        fields = form.changes()
+        try:
+            action_obj = services.action_create(plan=plan_obj, ref=fields.pop("ref"), **fields)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Action {action_obj.ref} added to {plan_obj.title}.")
+            return redirect(action_obj)
+    status = 400 if form.is_bound else 200
+    return render_board(
+        request,
+        "priorities/action_form.html",
+        obj,
+        SECTION_PLANS,
+        {"form": form, "plan": plan_obj, "action": None},
         status,
     )
 

@@ -89,6 +89,7 @@ MATRIX: dict[str, Rule] = {
         get=expect(LOGIN, 405, 405, 405, 405, 405),
         post=expect(LOGIN, 403, 403, 302, 403, 404),
     ),
+    "priorities:action_create": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
     "priorities:action": Rule(action, get=READ, post=NOT_ALLOWED),
     "priorities:action_edit": Rule(action, get=EDIT, post=EDIT_POST_INVALID),
     "priorities:assess": Rule(action, get=EDIT, post=EDIT_POST_INVALID),

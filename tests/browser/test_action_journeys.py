@@ -199,3 +199,21 @@ def test_an_import_with_a_bad_row_saves_nothing_then_a_good_one_saves_the_plan(
     expect(page.get_by_text("Imported good.csv: 2 actions added")).to_be_visible()
     expect(page.locator("#ref-3d").get_by_text("Amber", exact=True)).to_be_visible()
     assert Action.objects.filter(plan=world.plan, ref__in=["3c", "3d"]).count() == 2
+
+
+def test_a_manager_adds_an_action_from_the_plan_page(page, live_server, plan_world, sign_in):
+    sign_in("manager")
+    page.goto(f"{live_server.url}/boards/{plan_world.board.slug}/plans/{plan_world.plan.slug}/")
+    page.get_by_role("button", name="Add an action").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Save action").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Reference").fill("3c")
+    page.get_by_label("Priority").select_option(
+        label="Priority 3: Reducing the prevalence and impact of neglect"
+    )
+    page.get_by_label("Action", exact=True).fill("Neglect toolkit in every early help assessment")
+    page.get_by_role("button", name="Save action").click()
+    expect(page.get_by_role("heading", name="Action 3c")).to_be_visible()
+    check_accessibility(page)

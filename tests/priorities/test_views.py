@@ -269,3 +269,30 @@ def test_the_plan_page_escapes_what_people_type(world, manager_client):
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in html
     assert "&lt;b&gt;Lead&lt;/b&gt;" in html
+
+
+@pytest.mark.django_db
+def test_a_manager_adds_an_action_to_a_plan(world, manager_client):
+    new = url("priorities:action_create", world, plan=world.plan.slug)
+    response = manager_client.post(
+        new,
+        {
+            "ref": "1b.",
+            "priority": world.plan.priorities.get().pk,
+            "description": "Audit CSE screening",
+            "timescale": "6 months",
+        },
+    )
+    created = Action.objects.get(plan=world.plan, ref="1b")
+    assert response["Location"] == created.get_absolute_url()
+    assert created.position > world.action.position
+    assert created.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_action_with_a_ref_the_plan_has_is_refused(world, manager_client):
+    new = url("priorities:action_create", world, plan=world.plan.slug)
+    response = manager_client.post(new, {"ref": world.action.ref, "description": "Again"})
+    assert response.status_code == 400
+    assert f"This plan already has an action {world.action.ref}." in response.content.decode()
+    assert Action.objects.filter(plan=world.plan).count() == 1
