@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -28,13 +29,18 @@ class GovukFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
             widget = field.widget
             css = next((c for t, c in _WIDGET_CLASSES.items() if type(widget) is t), None)
             if css is None and isinstance(widget, forms.widgets.Input):
                 css = "govuk-input"
             if css:
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, DateInput):
+                label = str(field.label or name.replace("_", " ")).capitalize()
+                field.error_messages["invalid"] = (
+                    f"{label} must be a real date, for example 31 3 2017."
+                )
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -42,6 +48,10 @@ class GovukFormMixin:
             if name in self.fields:  # type: ignore[attr-defined]
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 base = widget.attrs.get("class", "")
+                if isinstance(widget, forms.MultiWidget):
+                    for part in widget.widgets:
+                        part.attrs["class"] = f"{part.attrs.get('class', '')} govuk-input--error"
+                    continue
                 suffix = {
                     "govuk-select": "govuk-select--error",
                     "govuk-textarea": "govuk-textarea--error",
@@ -59,13 +69,53 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return field
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class DateInput(forms.MultiWidget):
+    """GOV.UK's date input: day, month and year as three numeric fields in a
+    fieldset. A single ISO value under the field's own name (from a link or
+    a script) is read too."""
+
+    template_name = "core/forms/date_input.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})}, format="%Y-%m-%d"
+        def part(width: int) -> forms.TextInput:
+            return forms.TextInput(
+                attrs={
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{width}",
+                    "inputmode": "numeric",
+                }
+            )
+
+        super().__init__({"day": part(2), "month": part(2), "year": part(4)}, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, str) and value:
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [None, None, None]
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> str | None:  # type: ignore[override]  # one date, not its parts
+        if data.get(name):
+            return str(data.get(name))
+        day, month, year = (
+            str(v or "").strip() for v in super().value_from_datadict(data, files, name)
         )
+        if not (day or month or year):
+            return None
+        try:
+            return datetime.date(int(year), int(month), int(day)).isoformat()
+        except ValueError:
+            return f"{year}-{month}-{day}"  # fails the date field's own validation
+
+    def id_for_label(self, id_: str) -> str:
+        """The day field, so an error summary's link lands in the date."""
+        return f"{id_}_0" if id_ else ""
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
 
 
 class FilterForm(GovukFormMixin, forms.Form):
