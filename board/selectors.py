@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -238,7 +237,3 @@ def years_with_meetings(*, group: Group) -> list[ReportingYear]:
     years = ReportingYear.objects.order_by("-start")
     found = list(dates)
     return [y for y in years if any(y.start <= d <= y.end for d in found)]
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

@@ -51,8 +51,7 @@ def members(request: HttpRequest, board: str) -> HttpResponse:
     if export := configure_table(request, table, filename=f"{obj.slug}-members"):
         return export
     agencies = AgencyTable(selectors.agencies_for_board(board=obj), prefix="agency-")
-    if export := configure_table(request, agencies, filename=f"{obj.slug}-agencies"):
-        return export
+    configure_table(request, agencies, exportable=False)
     return render_board(
         request,
         "board/members.html",

@@ -13,10 +13,12 @@ PAGE_SIZE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def configure_table(request: HttpRequest, table: Any, *, filename: str) -> HttpResponse | None:
+def configure_table(
+    request: HttpRequest, table: Any, *, filename: str = "", exportable: bool = True
+) -> HttpResponse | None:
     """Paginate and sort the table; return the export response when one was asked for."""
     export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS:
+    if exportable and export_format in EXPORT_FORMATS:
         RequestConfig(request, paginate=False).configure(table)
         return TableExport(export_format, table, exclude_columns=("actions",)).response(
             f"{filename}.{export_format}"
