@@ -18,19 +18,19 @@ from core.checks import check_content_security_policy
 ROOT = Path(settings.BASE_DIR)
 
 
+#: Variables the test settings put in the environment, kept from subprocesses
+#: that stand for production.
+TEST_ONLY = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "DEBUG",
-            "SECRET_KEY",
-            "ALLOWED_HOSTS",
-            "SECURE_SSL_REDIRECT",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-        }
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -56,10 +56,49 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_assure_refuses_to_start_without_a_secret_key_when_debug_is_off():
-    result = manage("check", DEBUG="0", ALLOWED_HOSTS="assure.example.org")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["-c", "import config.wsgi"],
+        ["-c", "import config.asgi"],
+        ["manage.py", "runserver", "--noreload", "127.0.0.1:8765"],
+    ],
+)
+def test_assure_refuses_to_serve_without_a_secret_key_when_debug_is_off(command):
+    clean = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "x",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_the_deploy_check_fails_without_a_secret_key():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        ALLOWED_HOSTS="assure.example.org",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_offline_commands_run_without_a_secret_key():
+    result = manage("makemigrations", "--check", "--dry-run", DEBUG="0")
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_bad_boolean_in_the_environment_is_refused_loudly(monkeypatch):
