@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from board.models import (
@@ -97,3 +99,22 @@ class RiskAdmin(SimpleHistoryAdmin):
 class PublishedTotalAdmin(SimpleHistoryAdmin):
     list_display = ("board", "year", "amount")
     list_filter = ("board", "year")
+
+
+class BoardAccessInline(admin.TabularInline):
+    """The boards a person may see, on their account's page."""
+
+    model = Board.users.through
+    extra = 0
+    verbose_name = "board this person may see"
+    verbose_name_plural = "boards this person may see"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AssureUserAdmin(UserAdmin):
+    inlines = [BoardAccessInline]
+    list_filter = (*UserAdmin.list_filter, "boards")

@@ -15,4 +15,16 @@
   document.querySelectorAll("[data-assure-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   });
+  // When a form opens in place (htmx), move focus to its heading so keyboard
+  // and screen-reader users land in it; when it closes, return them to the row.
+  body.addEventListener("htmx:afterSettle", function (event) {
+    var heading = document.querySelector("#assess-row [data-assure-focus]");
+    var status = document.getElementById("assess-status");
+    var config = event.detail.requestConfig;
+    if (heading) {
+      heading.focus();
+    } else if (status && config && config.verb === "post") {
+      status.focus();
+    }
+  });
 })();
