@@ -118,6 +118,12 @@ def evidence_types() -> QuerySet[EvidenceType]:
     return EvidenceType.objects.order_by("position", "name")
 
 
+def is_overdue(action: Action, today: datetime.date) -> bool:
+    """The rule of overdue_q, for an action already read with its ratings."""
+    process = getattr(action, "current_process", None)
+    return action.due_date is not None and action.due_date < today and process != Rating.BLUE
+
+
 def overdue_q(today: datetime.date | None = None) -> Q:
     """Past its due date and not rated BLUE (completed) for process."""
     today = today or timezone.localdate()

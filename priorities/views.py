@@ -222,7 +222,7 @@ def assess(request: HttpRequest, board: str, plan: str, ref: str) -> HttpRespons
                 "priorities/_action_row.html",
                 obj,
                 SECTION_ACTIONS,
-                {"table": table},
+                {"row": table.html_rows(oob=True), "action": action_obj},
             )
         messages.success(request, f"Assessment of action {action_obj.ref} recorded.")
         return redirect(action_obj)

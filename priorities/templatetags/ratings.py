@@ -3,10 +3,12 @@ from typing import Any
 from urllib.parse import quote
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from priorities.models import RATING_TAG_CLASSES, Rating
+from priorities.selectors import is_overdue
 
 register = template.Library()
 
@@ -27,7 +29,7 @@ def rating_tag(value: str | None, dimension: str = "") -> str:
 
 
 #: Each rating's tag, rendered once; a plan page repeats them for every action.
-_TAGS = {value: rating_tag(value) for value in [*Rating.values, None]}
+TAGS = {value: rating_tag(value) for value in [*Rating.values, None]}
 
 
 def _truncate(text: str, limit: int = 200) -> str:
@@ -41,6 +43,7 @@ def plan_rows(actions: list[Any], plan_url: str) -> SafeString:
     cells, and Django's per-value escaping is the slow part."""
     rows = []
     base = escape(plan_url)
+    today = timezone.localdate()
     for action in actions:
         ref = escape(action.ref)
         due = (
@@ -48,13 +51,15 @@ def plan_rows(actions: list[Any], plan_url: str) -> SafeString:
             if action.due_date
             else ""
         )
+        if is_overdue(action, today):
+            due += ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>'
         rows.append(
             f'<tr class="govuk-table__row" id="ref-{ref}"><th scope="row" class="govuk-table__header">'
             f'<a class="govuk-link" href="{base}actions/{escape(quote(action.ref))}/">{ref}</a></th>'
             f'<td class="govuk-table__cell">{escape(_truncate(action.description))}</td>'
             f'<td class="govuk-table__cell">{escape(action.timescale)}{due}</td>'
             f'<td class="govuk-table__cell">{escape(action.lead)}</td>'
-            f'<td class="govuk-table__cell">{_TAGS.get(action.current_process, "")}</td>'
-            f'<td class="govuk-table__cell">{_TAGS.get(action.current_impact, "")}</td></tr>'
+            f'<td class="govuk-table__cell">{TAGS.get(action.current_process, "")}</td>'
+            f'<td class="govuk-table__cell">{TAGS.get(action.current_impact, "")}</td></tr>'
         )
     return SafeString("".join(rows))

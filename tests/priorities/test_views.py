@@ -296,3 +296,32 @@ def test_a_new_action_with_a_ref_the_plan_has_is_refused(world, manager_client):
     assert response.status_code == 400
     assert f"This plan already has an action {world.action.ref}." in response.content.decode()
     assert Action.objects.filter(plan=world.plan).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_actions_list_escapes_text_and_marks_overdue_actions(world, manager_client):
+    late = ActionFactory(
+        plan=world.plan,
+        ref="7a",
+        description="<img src=x onerror=alert(1)>",
+        due_date=datetime.date(2016, 3, 31),
+    )
+    done = ActionFactory(plan=world.plan, ref="7b", due_date=datetime.date(2016, 3, 31))
+    AssessmentFactory(action=done, process="BLUE", impact="GREY")
+    html = manager_client.get(url("priorities:actions", world)).content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    late_row = html[html.index(f'id="action-{late.pk}"') :].split("</tr>")[0]
+    done_row = html[html.index(f'id="action-{done.pk}"') :].split("</tr>")[0]
+    assert "Overdue" in late_row
+    assert "Overdue" not in done_row
+
+
+@pytest.mark.django_db
+def test_the_plan_page_marks_overdue_actions(world, manager_client):
+    ActionFactory(plan=world.plan, ref="8a", due_date=datetime.date(2016, 3, 31))
+    html = manager_client.get(url("priorities:plan", world, plan=world.plan.slug)).content.decode()
+    row = html[html.index('id="ref-8a"') :].split("</tr>")[0]
+    assert "Overdue" in row
+    first = html[html.index('id="ref-1a"') :].split("</tr>")[0]
+    assert "Overdue" not in first
