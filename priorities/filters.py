@@ -39,10 +39,11 @@ class ActionFilter(django_filters.FilterSet):
     oversight_group = django_filters.ModelChoiceFilter(
         queryset=Group.objects.none(), empty_label="Any group", label="Oversight group"
     )
-    overdue = django_filters.BooleanFilter(
+    overdue = django_filters.ChoiceFilter(
         method="filter_overdue",
-        label="Overdue only",
-        widget=django_filters.widgets.BooleanWidget(),
+        label="Due date",
+        choices=[("true", "Overdue only")],
+        empty_label="Any",
     )
     not_assessed_since = django_filters.DateFilter(
         method="filter_not_assessed_since", label="Not assessed since", widget=DateInput()
@@ -72,9 +73,7 @@ class ActionFilter(django_filters.FilterSet):
             return queryset.filter(**{f"{column}__isnull": True})
         return queryset.filter(**{column: value})
 
-    def filter_overdue(
-        self, queryset: QuerySet[Action], name: str, value: bool | None
-    ) -> QuerySet[Action]:
+    def filter_overdue(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         return queryset.filter(overdue_q()) if value else queryset
 
     def filter_not_assessed_since(

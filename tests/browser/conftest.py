@@ -71,6 +71,12 @@ def check_accessibility(page) -> None:
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in result["violations"]
     ]
+    # Wide tables scroll inside their own region; the page itself never
+    # scrolls sideways (WCAG 1.4.10, reflow).
+    if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+        problems.append(
+            "reflow: the page scrolls horizontally; a wide element escapes its container"
+        )
     if problems:
         raise AccessibilityError(f"{page.url}:\n" + "\n".join(problems))
 

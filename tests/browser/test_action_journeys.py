@@ -219,3 +219,16 @@ def test_a_manager_adds_an_action_from_the_plan_page(page, live_server, plan_wor
     page.get_by_role("button", name="Save action").click()
     expect(page.get_by_role("heading", name="Action 3c")).to_be_visible()
     check_accessibility(page)
+
+
+@pytest.mark.parametrize(
+    "path", ["actions/", "plans/", "plans/business-plan/", "meetings/", "members/", "risks/"]
+)
+def test_pages_reflow_on_a_narrow_screen(page, live_server, plan_world, sign_in, path):
+    """At 320 CSS pixels wide (400% zoom on a laptop) wide tables scroll in
+    their own region and the page itself does not scroll sideways."""
+    sign_in("manager")
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{live_server.url}/boards/{plan_world.board.slug}/{path}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{path} is {width}px wide"
