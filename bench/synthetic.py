@@ -72,7 +72,10 @@ def generate(*, scale: int = 10, seed: int = 2016) -> Board:
         )
         for i in range(SEATS_PER_BOARD * scale)
     )
-    group.members.add(*seats)
+    # Through rows directly: synthetic seats need no membership history.
+    Member.groups.through.objects.bulk_create(
+        Member.groups.through(member_id=seat.pk, group_id=group.pk) for seat in seats
+    )
     meetings = Meeting.objects.bulk_create(
         Meeting(group=group, date=datetime.date(2016, 4, 4) + datetime.timedelta(days=7 * i))
         for i in range(MEETINGS_PER_YEAR)

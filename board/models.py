@@ -207,7 +207,7 @@ class Group(models.Model):
     purpose = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords(excluded_fields=["boards"])
+    history = HistoricalRecords(m2m_fields=[boards])
 
     class Meta:
         ordering = ["name"]
@@ -249,7 +249,7 @@ class Member(models.Model):
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords(excluded_fields=["groups"])
+    history = HistoricalRecords(m2m_fields=[groups])
 
     class Meta:
         ordering = ["board", "agency__name", "position", "person"]

@@ -46,3 +46,11 @@ def test_a_pan_area_group_takes_seats_from_every_board_it_serves():
 def test_it_refuses_a_second_meeting_of_a_group_on_the_same_day(world):
     with pytest.raises(ValidationError, match="already exists"):
         services.meeting_create(group=world.group, date=world.meeting.date)
+
+
+@pytest.mark.django_db
+def test_a_change_to_who_sits_on_a_group_is_on_record(world):
+    seat = MemberFactory(board=world.board)
+    seat.groups.add(world.group)
+    latest = seat.history.order_by("-history_date").first()
+    assert [row.group_id for row in latest.groups.all()] == [world.group.pk]
