@@ -140,14 +140,23 @@ def export_xlsx(plan: ActionPlan) -> bytes:
 # --- reading ----------------------------------------------------------------
 
 
+def _size(n: int) -> str:
+    if n >= 1_048_576:
+        return f"{n / 1_048_576:.1f} MB"
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
+
+
+def check_size(size: int) -> None:
+    limit = settings.ASSURE_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise SpreadsheetError(
+            f"The file is {_size(size)}; the largest Assure accepts is {_size(limit)}."
+        )
+
+
 def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
     """The file's data rows as dicts keyed by column name, or SpreadsheetError."""
-    limit = settings.ASSURE_MAX_UPLOAD_BYTES
-    if len(content) > limit:
-        raise SpreadsheetError(
-            f"The file is {len(content) / 1_048_576:.1f} MB; the largest Assure accepts is "
-            f"{limit / 1_048_576:.0f} MB."
-        )
+    check_size(len(content))
     if not content.strip():
         raise SpreadsheetError("The file is empty.")
     if content[:4] == b"PK\x03\x04":

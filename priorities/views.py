@@ -253,11 +253,7 @@ def plan_import(request: HttpRequest, board: str, plan: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > spreadsheets.settings.ASSURE_MAX_UPLOAD_BYTES:
-                raise spreadsheets.SpreadsheetError(
-                    f"The file is {upload.size / 1_048_576:.1f} MB; the largest Assure accepts is "
-                    f"{spreadsheets.settings.ASSURE_MAX_UPLOAD_BYTES / 1_048_576:.0f} MB."
-                )
+            spreadsheets.check_size(upload.size)  # before reading it into memory
             rows = spreadsheets.read_rows(upload.name, upload.read())
         except spreadsheets.SpreadsheetError as exc:
             form.add_error("file", str(exc))

@@ -256,3 +256,19 @@ def test_an_import_with_a_bad_row_shows_it_and_offers_no_confirmation(plan, worl
     assert response.status_code == 400
     assert "Row 3 (ref 2c): The process rating &#x27;Amber-ish&#x27; is not a rating" in html
     assert "Confirm and import" not in html
+
+
+@pytest.mark.django_db
+@override_settings(ASSURE_MAX_UPLOAD_BYTES=100)
+def test_a_file_too_large_is_refused_on_the_page_and_nothing_saved(plan, world, manager_client):
+    url = reverse("priorities:plan_import", kwargs={"board": world.board.slug, "plan": plan.slug})
+    content = csv_bytes([GOOD_ROW] * 5)
+    upload = io.BytesIO(content)
+    upload.name = "big.csv"
+    response = manager_client.post(url, {"file": upload})
+    assert response.status_code == 400
+    assert (
+        f"The file is {len(content)} bytes; the largest Assure accepts is 100 bytes."
+        in response.content.decode()
+    )
+    assert not Action.objects.filter(plan=plan, ref="2a").exists()
