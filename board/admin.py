@@ -7,6 +7,7 @@ from board.models import (
     Agency,
     Attendance,
     Board,
+    BoardAccess,
     Contribution,
     Group,
     Meeting,
@@ -18,13 +19,32 @@ from board.models import (
 )
 
 
+class PeopleOnBoardInline(admin.TabularInline):
+    """Who may see a board, on the board's page."""
+
+    model = BoardAccess
+    extra = 0
+    autocomplete_fields = ("user",)
+    verbose_name = "person who may see this board"
+    verbose_name_plural = "people who may see this board"
+
+
+class BoardsOfPersonInline(admin.TabularInline):
+    """The boards a person may see, on their account's page."""
+
+    model = BoardAccess
+    extra = 0
+    verbose_name = "board this person may see"
+    verbose_name_plural = "boards this person may see"
+
+
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
     list_display = ("name", "short_name", "area", "kind")
     search_fields = ("name", "short_name", "area")
     list_filter = ("kind",)
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("users",)
+    inlines = [PeopleOnBoardInline]
 
 
 @admin.register(SourceDocument)
@@ -101,20 +121,28 @@ class PublishedTotalAdmin(SimpleHistoryAdmin):
     list_filter = ("board", "year")
 
 
-class BoardAccessInline(admin.TabularInline):
-    """The boards a person may see, on their account's page."""
-
-    model = Board.users.through
-    extra = 0
-    verbose_name = "board this person may see"
-    verbose_name_plural = "boards this person may see"
-
-
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class AssureUserAdmin(UserAdmin):
-    inlines = [BoardAccessInline]
+    """Accounts. Someone in the Admin role manages people, their role and
+    boards, but cannot make anyone a superuser or hand out single permissions."""
+
+    inlines = [BoardsOfPersonInline]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "user_permissions")
+
     list_filter = (*UserAdmin.list_filter, "boards")
+
+
+@admin.register(BoardAccess)
+class BoardAccessAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "board")
+    list_filter = ("board",)
+    search_fields = ("user__username", "user__last_name", "board__name")

@@ -70,6 +70,7 @@ class Board(models.Model):
     website = models.URLField(blank=True)
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        through="BoardAccess",
         related_name="boards",
         blank=True,
         help_text="People who may see this board's pages, in the role their account holds.",
@@ -93,6 +94,28 @@ class Board(models.Model):
     @classmethod
     def get_by_natural_key(cls, slug: str) -> Board:
         return cls.objects.get(slug=slug)
+
+
+class BoardAccess(models.Model):
+    """A person's access to a board. Its own model so that who was given or
+    lost access, when and by whom, is in the change history."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_accesses"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        # The table Django made for the plain many-to-many this replaced.
+        db_table = "board_board_users"
+        unique_together = [("board", "user")]
+        verbose_name = "board access"
+        verbose_name_plural = "board access"
+
+    def __str__(self) -> str:
+        return f"{self.user} may see {self.board}"
 
 
 class ReportingYearQuerySet(models.QuerySet["ReportingYear"]):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from board.models import Board
+from board.models import Board, BoardAccess
 from core import roles
 
 
@@ -42,5 +42,16 @@ def user_save(
     user.full_clean(exclude=["password"])
     user.save()
     user.groups.set([Group.objects.get(name=role)])
-    user.boards.set(boards)
+    _set_boards(user, boards)
     return user, generated
+
+
+def _set_boards(user: AbstractUser, boards: list[Board]) -> None:
+    """Give and take away boards one row at a time, so each change is in
+    BoardAccess's history (a bulk set() would leave no record)."""
+    wanted = {board.pk for board in boards}
+    for access in BoardAccess.objects.filter(user_id=user.pk).exclude(board_id__in=wanted):
+        access.delete()
+    have = set(BoardAccess.objects.filter(user_id=user.pk).values_list("board_id", flat=True))
+    for board_id in wanted - have:
+        BoardAccess.objects.create(user_id=user.pk, board_id=board_id)

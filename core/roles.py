@@ -17,8 +17,18 @@ MODEL_PERMISSIONS = {
     ADMIN: ("view",),
 }
 
-#: The Admin role also manages accounts in the Django admin.
-ADMIN_ACCOUNT_PERMISSIONS = ("view_user", "add_user", "change_user", "view_group")
+#: The Admin role also manages accounts, and which boards they see, in the
+#: Django admin: (app label, codename) pairs.
+ADMIN_ACCOUNT_PERMISSIONS = (
+    ("auth", "view_user"),
+    ("auth", "add_user"),
+    ("auth", "change_user"),
+    ("auth", "view_group"),
+    ("board", "view_boardaccess"),
+    ("board", "add_boardaccess"),
+    ("board", "change_boardaccess"),
+    ("board", "delete_boardaccess"),
+)
 
 
 def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
@@ -41,8 +51,7 @@ def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*(p for p in app_permissions if p.codename.split("_", 1)[0] in verbs))
         if name == ADMIN:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="auth", codename__in=ADMIN_ACCOUNT_PERMISSIONS
+            for app_label, codename in ADMIN_ACCOUNT_PERMISSIONS:
+                group.permissions.add(
+                    *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
                 )
-            )
