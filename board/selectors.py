@@ -73,6 +73,13 @@ def agencies_for_board(*, board: Board) -> QuerySet[Agency]:
     )
 
 
+def membership_summary(*, board: Board) -> dict[str, int]:
+    """How many seats the board has and how many agencies fill them."""
+    return Member.objects.filter(board=board).aggregate(
+        seats=Count("id"), agencies=Count("agency", distinct=True)
+    )
+
+
 def office_holders(*, board: Board) -> list[Member]:
     """The chair (or scrutineer) and business manager, current first."""
     roles = [

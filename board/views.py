@@ -33,6 +33,7 @@ def home(request: HttpRequest, board: str) -> HttpResponse:
         upcoming, last = selectors.next_and_last_meeting(board=obj)
         context = {
             "office_holders": selectors.office_holders(board=obj),
+            "membership": selectors.membership_summary(board=obj),
             "groups": selectors.groups_for_board(board=obj),
             "next_meeting": upcoming,
             "last_meeting": last,

@@ -201,3 +201,11 @@ def test_the_board_home_marks_a_pan_area_group_with_the_boards_it_serves(world, 
     )
     html = manager_client.get(url("board:home", world)).content.decode()
     assert "Pan-area</strong> 2 boards" in html
+
+
+@pytest.mark.django_db
+def test_the_board_home_says_how_many_sit_on_the_board(world, manager_client):
+    MemberFactory(board=world.board, agency=world.member.agency, position="Deputy")
+    MemberFactory(board=world.board, agency=None, position="Lay member", role="lay-member")
+    html = manager_client.get(url("board:home", world)).content.decode()
+    assert "3 members from 1 agency." in html
