@@ -81,14 +81,17 @@ def check_accessibility(page) -> None:
         raise AccessibilityError(f"{page.url}:\n" + "\n".join(problems))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def csp_violations(page):
+    """Every browser test fails if a page breaks the Content Security Policy
+    (an inline style added by a script, say): the browser reports each one."""
     seen: list[str] = []
     page.on(
         "console",
         lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None,
     )
-    return seen
+    yield seen
+    assert seen == [], seen
 
 
 @pytest.fixture
