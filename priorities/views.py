@@ -250,7 +250,7 @@ def plan_import(request: HttpRequest, board: str, plan: str) -> HttpResponse:
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     preview = None
     token = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             spreadsheets.check_size(upload.size)  # before reading it into memory
