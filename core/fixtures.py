@@ -50,6 +50,7 @@ class Record:
 class LoadResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
 
     def count(self, bucket: dict[str, int], label: str) -> None:
@@ -62,6 +63,10 @@ class LoadResult:
     @property
     def total_updated(self) -> int:
         return sum(self.updated.values())
+
+    @property
+    def total_kept(self) -> int:
+        return sum(self.kept.values())
 
 
 def read_records(paths: Sequence[Path]) -> list[Record]:
@@ -261,8 +266,13 @@ class Loader:
         changed = existing is None or any(
             getattr(existing, f.attname) != getattr(instance, f.attname)
             for f in record.model._meta.concrete_fields
-            if not getattr(f, "auto_now", False)
+            if not getattr(f, "auto_now", False) and f.name != "version"
         )
+        if existing is not None and changed and edited_by_a_person(existing):
+            self.result.count(self.result.kept, label)
+            return
+        if existing is not None and hasattr(existing, "version"):
+            instance.version = existing.version + 1  # type: ignore[attr-defined]
         if changed:
             instance._change_reason = f"Loaded from {record.path.name}"  # type: ignore[attr-defined]
             instance.save()
@@ -278,6 +288,21 @@ class Loader:
             self.result.count(self.result.updated, label)
         else:
             self.result.unchanged += 1
+
+
+def edited_by_a_person(obj: models.Model) -> bool:
+    """Whether someone changed this object in Assure since it was loaded.
+
+    Changes made by people carry their user in the history (the request
+    middleware records it); loads and commands carry none. A person's edit
+    always wins over a reloaded fixture, so running `make run` again never
+    undoes work done in the browser.
+    """
+    history = getattr(obj, "history", None)
+    if history is None:
+        return False
+    latest = history.order_by("-history_date", "-history_id").first()
+    return latest is not None and latest.history_user_id is not None
 
 
 def describe(exc: ValidationError) -> str:

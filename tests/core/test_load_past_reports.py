@@ -46,7 +46,7 @@ def test_it_loads_every_past_report_and_says_what_it_loaded():
     assert loaded["board.contribution"] == 12
     assert loaded["priorities.priority"] > 6
     assert "board.attendance: 132 created" in output
-    assert f"{sum(loaded.values())} created, 0 updated, 0 unchanged." in output
+    assert f"{sum(loaded.values())} created, 0 updated, 0 kept, 0 unchanged." in output
 
 
 @pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_loading_twice_duplicates_nothing():
     first = counts()
     output = load()
     assert counts() == first
-    assert f"0 created, 0 updated, {sum(first.values())} unchanged." in output
+    assert f"0 created, 0 updated, 0 kept, {sum(first.values())} unchanged." in output
 
 
 @pytest.mark.django_db
@@ -215,3 +215,36 @@ def test_a_changed_figure_is_updated_in_place_with_history(tmp_path):
     assert str(contribution.amount) == "12.00"
     assert contribution.history.count() == 2
     assert contribution.history.first().history_change_reason == "Loaded from t.json"
+
+
+@pytest.mark.django_db
+def test_reloading_never_undoes_what_a_person_changed_in_assure(tmp_path, users):
+    from priorities import services
+    from priorities.models import Action
+
+    load()
+    action = Action.objects.get(plan__slug="business-plan-2015-17", ref="3a")
+    # a business manager edits the action in the browser (the request
+    # middleware records who); the history then carries their name
+    action.lead = "Head of Early Help"
+    action._history_user = users["manager"]
+    action.save()
+    output = load()
+    action.refresh_from_db()
+    assert action.lead == "Head of Early Help"
+    assert "priorities.action: 1 kept as people edited them in Assure" in output
+    # and an edit through the service still sees a consistent version
+    services.action_update(
+        action_id=action.pk, expected_version=action.version, changes={"timescale": "Ongoing"}
+    )
+
+
+@pytest.mark.django_db
+def test_a_corrected_fixture_updates_what_nobody_has_touched(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(GOOD))
+    load(path)
+    corrected = json.loads(json.dumps(GOOD))
+    corrected[0]["fields"]["name"] = "T Safeguarding Children Partnership"
+    path.write_text(json.dumps(corrected))
+    assert "board.board: 1 updated" in load(path)

@@ -48,7 +48,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label}: {count} created")
         for label, count in sorted(result.updated.items()):
             self.stdout.write(f"  {label}: {count} updated")
+        for label, count in sorted(result.kept.items()):
+            self.stdout.write(f"  {label}: {count} kept as people edited them in Assure")
         self.stdout.write(
             f"{result.total_created} created, {result.total_updated} updated, "
-            f"{result.unchanged} unchanged."
+            f"{result.total_kept} kept, {result.unchanged} unchanged."
         )
