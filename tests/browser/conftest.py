@@ -61,6 +61,7 @@ class AccessibilityError(AssertionError):
 
 def check_accessibility(page) -> None:
     """Fail on any axe-core WCAG 2.2 A/AA violation on the current page."""
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",

@@ -58,6 +58,7 @@ def test_a_manager_finds_3a_through_the_filters_and_records_its_ratings(
     world = plan_world
     sign_in("manager")
     page.get_by_role("link", name="All actions").click()
+    expect(page.get_by_role("heading", name="All actions", level=1)).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Lead contains").fill("Safeguarding leads")
     page.get_by_role("button", name="Apply filters").click()
@@ -146,6 +147,9 @@ def test_an_import_with_a_bad_row_saves_nothing_then_a_good_one_saves_the_plan(
     sign_in("manager")
     page.goto(f"{live_server.url}/boards/{world.board.slug}/plans/{world.plan.slug}/")
     page.get_by_role("link", name="Import changes from a spreadsheet").click()
+    expect(
+        page.get_by_role("heading", name="Import actions from a spreadsheet", level=1)
+    ).to_be_visible()
     check_accessibility(page)
     good = {
         "Ref": "3c",
@@ -207,6 +211,7 @@ def test_a_manager_adds_an_action_from_the_plan_page(page, live_server, plan_wor
     sign_in("manager")
     page.goto(f"{live_server.url}/boards/{plan_world.board.slug}/plans/{plan_world.plan.slug}/")
     page.get_by_role("button", name="Add an action").click()
+    expect(page.get_by_role("heading", name="Add an action", level=1)).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Save action").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()

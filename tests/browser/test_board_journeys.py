@@ -126,10 +126,13 @@ def test_a_chair_reads_every_board_page_with_no_edit_controls(
     expect(page.get_by_role("heading", name="Your boards")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name=world.board.name).click()
+    nav = page.get_by_role("navigation", name=f"{world.board.short_name} pages")
     for label in ("Members", "Meetings", "Budget", "Risk log"):
-        page.get_by_role("navigation", name=f"{world.board.short_name} pages").get_by_role(
-            "link", name=label
-        ).click()
+        nav.get_by_role("link", name=label, exact=True).click()
+        # the new page marks its own link as current: the click has landed
+        expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
         expect(
             page.get_by_role("link", name=re.compile("^(Add a|Record attendance|Update this)"))
         ).to_have_count(0)
