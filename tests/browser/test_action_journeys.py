@@ -123,10 +123,12 @@ def test_a_chair_sees_the_new_ratings_with_no_edit_controls(page, live_server, p
     expect(row.get_by_text("Amber", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^Record rating"))).to_have_count(0)
     row.get_by_role("link", name="3a").click()
+    expect(page.get_by_role("heading", name="Action 3a", level=1)).to_be_visible()
     expect(page.get_by_role("button", name="Record an assessment")).to_have_count(0)
     expect(page.get_by_role("button", name="Edit this action")).to_have_count(0)
     check_accessibility(page)
     page.get_by_role("link", name=plan_world.plan.title).click()
+    expect(page.get_by_role("heading", name=plan_world.plan.title, level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Import changes from a spreadsheet")).to_have_count(0)
 
 
