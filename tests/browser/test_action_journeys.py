@@ -239,3 +239,23 @@ def test_pages_reflow_on_a_narrow_screen(page, live_server, plan_world, sign_in,
     page.goto(f"{live_server.url}/boards/{plan_world.board.slug}/{path}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{path} is {width}px wide"
+
+
+def test_every_action_tracker_page_passes_axe(page, live_server, plan_world, sign_in):
+    sign_in("manager")
+    base = f"{live_server.url}/boards/{plan_world.board.slug}"
+    plan = f"{base}/plans/{plan_world.plan.slug}"
+    for path, heading in (
+        (f"{base}/plans/", "Action plans"),
+        (f"{plan}/actions/3a/edit/", "Edit action 3a"),
+        (f"{plan}/actions/3a/assess/", "Record an assessment of action 3a"),
+        (f"{base}/actions/?process=NONE&overdue=true", "All actions"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+        check_accessibility(page)
+    page.goto(f"{plan}/actions/3a/edit/")
+    page.get_by_label("Action", exact=True).fill("")
+    page.get_by_role("button", name="Save action").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check_accessibility(page)
