@@ -171,3 +171,23 @@ def test_the_accessibility_statement_is_linked_from_every_page(page, live_server
     page.get_by_role("link", name="Accessibility statement").click()
     expect(page.get_by_role("heading", name="Accessibility statement for Assure")).to_be_visible()
     check_accessibility(page)
+
+
+def test_five_wrong_passwords_lock_the_account_and_the_page_says_so(
+    page, live_server, people, world, sign_in
+):
+    for _ in range(5):
+        sign_in("manager", "not the password")
+    sign_in("manager")
+    expect(page.get_by_role("heading", name="Your account is locked for 5 minutes")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_another_boards_page_is_not_found_and_says_what_to_do(
+    page, live_server, people, world, sign_in
+):
+    sign_in("manager")
+    response = page.goto(f"{live_server.url}/boards/{world.other_board.slug}/")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    check_accessibility(page)
