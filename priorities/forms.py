@@ -8,7 +8,7 @@ from django.utils import timezone
 from board.models import Group
 from core.forms import DateInput, GovukFormMixin, choice_field
 from priorities.models import Action, EvidenceType, Priority, Rating
-from priorities.services import assessment_problems
+from priorities.services import EDITABLE_FIELDS, assessment_problems
 
 
 class ActionForm(GovukFormMixin, forms.ModelForm):
@@ -16,19 +16,8 @@ class ActionForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = [
-            "priority",
-            "description",
-            "timescale",
-            "due_date",
-            "lead",
-            "oversight_group",
-            "reporting_to",
-            "oversight_note",
-            "impact_expected",
-            "how_we_will_know",
-            "notes",
-        ]
+        # What the service may change, but the lead agency, which no page offers yet.
+        fields = [name for name in EDITABLE_FIELDS if name != "lead_agency"]
         widgets = {
             "due_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 5}),

@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 
 from board.models import Group
 from priorities import services
-from priorities.models import Action, ActionPlan, EvidenceType, Priority, Rating
+from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Priority, Rating
 from priorities.selectors import with_current_ratings
 
 COLUMNS = [
@@ -46,6 +46,7 @@ COLUMNS = [
     "Evidence",
 ]
 REQUIRED = ("Ref", "Action")
+REF_LENGTH: int = cast(Field, Action._meta.get_field("ref")).max_length or 0
 TEXT_FIELDS = {
     "Action": "description",
     "Timescale": "timescale",
@@ -98,8 +99,6 @@ def plan_rows(plan: ActionPlan) -> list[list[Any]]:
 
 
 def _latest_assessments(plan: ActionPlan) -> dict[int, Any]:
-    from priorities.models import Assessment
-
     latest: dict[int, Any] = {}
     for assessment in (
         Assessment.objects.filter(action__plan=plan)
@@ -321,8 +320,8 @@ def _check_row(context: _Context, number: int, row: dict[str, Any]) -> RowResult
     result = RowResult(number=number, ref=ref)
     if not ref:
         result.errors.append("The ref is missing.")
-    elif len(ref) > 12:  # Action.ref's max_length
-        result.errors.append(f"The ref {ref!r} is longer than 12 characters.")
+    elif len(ref) > REF_LENGTH:
+        result.errors.append(f"The ref {ref!r} is longer than {REF_LENGTH} characters.")
     values: dict[str, Any] = {
         column_field: _text(row.get(column)) for column, column_field in TEXT_FIELDS.items()
     }
