@@ -5,6 +5,7 @@ PYTHON ?= python3.13
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
+PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -26,12 +27,13 @@ static/dist/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard 
 	node scripts/build-assets.mjs
 	@touch $@
 
-# Serve Assure on http://127.0.0.1:8000 with the past reports loaded (SQLite).
+# Serve Assure on http://127.0.0.1:$(PORT) (8000 unless PORT is set) with the past
+# reports loaded (SQLite).
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_past_reports
 	DEBUG=1 $(BIN)/python manage.py create_local_accounts
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Every test, unit and browser, on the database DATABASE_URL names (SQLite by default).
 test: setup
@@ -40,6 +42,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .

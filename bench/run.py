@@ -36,8 +36,8 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.synthetic import generate  # noqa: E402
+from board.accounts import user_save  # noqa: E402
 from core import roles  # noqa: E402
-from core.accounts import user_save  # noqa: E402
 
 RUNS = 30
 

@@ -17,13 +17,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-
-class NaturalKeyManager(models.Manager):
-    """Manager whose get_by_natural_key delegates to the model's classmethod,
-    so each model states its key in one place."""
-
-    def get_by_natural_key(self, *key):  # type: ignore[no-untyped-def]
-        return self.model.get_by_natural_key(*key)
+from core.models import NaturalKeyManager
 
 
 class SourceDocument(models.Model):

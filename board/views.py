@@ -7,21 +7,40 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from board import selectors, services
+from board.access import get_board_or_404, render_board
 from board.filters import MemberFilter, RiskFilter
 from board.forms import AttendanceForm, GroupYearForm, MeetingForm, RiskForm
 from board.models import Group, Meeting, ReportingYear, Risk
 from board.tables import AgencyTable, MemberTable, RiskTable
-from core.boards import get_board_or_404, render_board
 from core.history import history_with_changes
 from core.tables import configure_table
 
 READ = "board.read_records"
 EDIT = "board.edit_records"
+
+
+@login_required
+def site_home(request: HttpRequest) -> HttpResponse:
+    """The boards this person may open; straight to it when there is one."""
+    boards = selectors.boards_for_user(user=request.user)
+    if len(boards) == 1:
+        return redirect(boards[0])
+    return render(request, "board/site_home.html", {"boards": boards})
+
+
+@login_required
+@require_GET
+def switch_board(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("board", "")
+    for board in selectors.boards_for_user(user=request.user):
+        if board.slug == slug:
+            return redirect(board)
+    raise Http404("No such board.")
 
 
 @login_required

@@ -8,6 +8,7 @@ admin.site.site_header = "Assure administration"
 admin.site.site_title = "Assure administration"
 
 urlpatterns = [
+    path("", include("board.site_urls")),
     path("", include("core.urls")),
     path(
         "accounts/login/",

@@ -13,7 +13,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from board.models import Agency, Board, Group, NaturalKeyManager, SourceDocument
+from board.models import Agency, Board, Group, SourceDocument
+from core.models import NaturalKeyManager
 
 
 class Rating(models.TextChoices):

@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from board.access import get_board_or_404, render_board
 from board.models import Board
-from core.boards import get_board_or_404, render_board
 from core.history import history_with_changes
 from core.tables import configure_table
 from priorities import selectors, services, spreadsheets

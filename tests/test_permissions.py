@@ -52,8 +52,8 @@ def action(world: Any) -> dict[str, Any]:
 
 
 MATRIX: dict[str, Rule] = {
-    "core:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
-    "core:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
+    "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
+    "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
     "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200)),
     "login": Rule(
         get=expect(200, 302, 302, 302, 302, 302), post=expect(200, 302, 302, 302, 302, 302)

@@ -13,7 +13,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 
 # Without DEBUG, a missing key stays empty: Assure refuses to serve
-# (config.startup), and anything that signs with it fails loudly, while
+# (core.startup), and anything that signs with it fails loudly, while
 # offline commands such as makemigrations still run.
 SECRET_KEY = env_str("SECRET_KEY", default="")
 if not SECRET_KEY and DEBUG:
@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "core.context_processors.assure",
+                "board.context_processors.assure",
             ],
         },
     },
@@ -110,7 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: five failures in five minutes lock the account.

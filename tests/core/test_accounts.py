@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from board.accounts import user_save
 from board.models import BoardAccess
 from core import roles
-from core.accounts import user_save
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 
-from config.startup import refuse_to_serve_without_a_secret_key
+from core.startup import refuse_to_serve_without_a_secret_key
 
 
 class Command(RunserverCommand):

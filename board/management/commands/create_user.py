@@ -6,9 +6,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from board.accounts import user_save
 from board.models import Board
 from core import roles
-from core.accounts import user_save
 
 
 class Command(BaseCommand):

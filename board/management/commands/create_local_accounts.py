@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from board.accounts import user_save
 from board.models import Board
 from core import roles
-from core.accounts import user_save
 
 ACCOUNTS = [
     ("manager", roles.BUSINESS_MANAGER, "Local Business Manager"),
