@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "board",
     "priorities",
@@ -46,16 +49,21 @@ INSTALLED_APPS = [
     "reports",
 ]
 
+# The Content Security Policy and X-Frame-Options come first so that every
+# response carries them, including the static files WhiteNoise answers and the
+# HTTPS redirect SecurityMiddleware answers before any later middleware runs.
 MIDDLEWARE = [
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -86,6 +94,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# The embedded default serves a few people at once: write-ahead logging so
+# readers never block the writer, a busy timeout so a second writer waits for
+# the first instead of failing with "database is locked", and transactions that
+# take the write lock when they begin, so two saves queue rather than fail when
+# one would upgrade its read lock to a write lock.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -123,6 +143,10 @@ AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 # Partner staff often share one office address, so locking by IP would lock
 # out a whole agency after one person's mistakes; Assure locks the account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Two-factor sign-in (core.two_factor): the issuer authenticator apps show
+# beside the account name.
+OTP_TOTP_ISSUER = "Assure"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -226,3 +226,29 @@ def test_static_files_collect_for_production(tmp_path, settings):
     call_command("collectstatic", interactive=False, verbosity=0)
     assert (tmp_path / "staticfiles.json").exists()
     assert not list(tmp_path.rglob("*crest*"))
+
+
+def _assert_framing_and_policy_headers(response) -> None:
+    assert response["X-Frame-Options"] == "DENY"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+@override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
+def test_static_files_carry_the_content_security_policy_and_x_frame_options():
+    from django.test import Client
+
+    response = Client().get("/static/js/assure.js")  # a new client loads the middleware afresh
+    assert response.status_code == 200
+    _assert_framing_and_policy_headers(response)
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_the_https_redirect_carries_the_content_security_policy_and_x_frame_options(db):
+    from django.test import Client
+
+    response = Client().get(reverse("core:accessibility"))
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    _assert_framing_and_policy_headers(response)
