@@ -1,13 +1,16 @@
-"""Creating people's accounts with a role and their boards."""
+"""People's accounts: one role each, the boards they see, and who may manage whom."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from board.models import Board, BoardAccess
 from core import roles
@@ -27,6 +30,8 @@ def user_save(
 
     Returns the user and the new password when one was generated.
     """
+    if not isinstance(role, str):
+        raise ValidationError(user_role_problems(role_names=role) or ["Give one role, by name."])
     if role not in roles.ALL:
         raise ValidationError(f"{role!r} is not a role; choose one of: {', '.join(roles.ALL)}.")
     User = get_user_model()
@@ -44,6 +49,49 @@ def user_save(
     user.groups.set([Group.objects.get(name=role)])
     _set_boards(user, boards)
     return user, generated
+
+
+def user_role_problems(*, role_names: Collection[str], is_superuser: bool = False) -> list[str]:
+    """Why these groups cannot be a person's roles, if they cannot.
+
+    A person has exactly one of Assure's roles, since each role is what a
+    person does for the board and the pages assume one; only a superuser, who
+    may do everything, may have none. Names that are not roles are left to the
+    caller (the admin offers an Admin the roles alone).
+    """
+    chosen = sorted(name for name in set(role_names) if name in roles.ALL)
+    if len(chosen) > 1:
+        return [
+            "Choose one role only: a person has exactly one role "
+            f"(you chose {', '.join(chosen[:-1])} and {chosen[-1]})."
+        ]
+    if not chosen and not is_superuser:
+        return ["Choose a role: a person has exactly one role."]
+    return []
+
+
+def users_managed_by(actor: Any) -> QuerySet[Any]:
+    """The accounts `actor` may change, deactivate, delete or set a password for.
+
+    A superuser manages everyone. Anyone else manages only accounts whose
+    rights they could have granted themselves: not a superuser, in no group but
+    Assure's roles, and with no permission of their own that `actor` lacks.
+    So an Admin can never take over an account that may do more than they may.
+    """
+    User = get_user_model()
+    if actor.is_superuser:
+        return User.objects.all()
+    actors_permissions = Permission.objects.filter(Q(group__user=actor) | Q(user=actor))
+    return (
+        User.objects.exclude(is_superuser=True)
+        .exclude(groups__in=Group.objects.exclude(name__in=roles.ALL))
+        .exclude(user_permissions__in=Permission.objects.exclude(pk__in=actors_permissions))
+    )
+
+
+def user_may_manage(*, actor: Any, user: Any) -> bool:
+    """Whether `actor` may change, deactivate, delete or set a password for `user`."""
+    return actor.is_superuser or users_managed_by(actor).filter(pk=user.pk).exists()
 
 
 def _set_boards(user: AbstractUser, boards: list[Board]) -> None:

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group as Role
 from simple_history.admin import SimpleHistoryAdmin
 
+from board.accounts import user_may_manage, user_role_problems, users_managed_by
 from board.models import (
     Agency,
     Attendance,
@@ -17,25 +20,76 @@ from board.models import (
     Risk,
     SourceDocument,
 )
+from core import roles
 
 
-class PeopleOnBoardInline(admin.TabularInline):
-    """Who may see a board, on the board's page."""
+class AccessInline(admin.TabularInline):
+    """Rows of BoardAccess in a table.
+
+    Django's tabular inline names each column in its header only, so a screen
+    reader landing on a row's select or its delete box hears no name (axe:
+    select-name, label). Each control here is given its own. Only the people
+    the signed-in person may manage (board.accounts) can be chosen.
+    """
 
     model = BoardAccess
     extra = 0
+
+    def control_labels(self, form):  # type: ignore[no-untyped-def]
+        """The accessible name of each control of one row, by field name."""
+        access = form.instance
+        known = access.pk is not None
+        return {
+            "board": "Board",
+            "user": "Person",
+            "DELETE": f"Delete: {access.user} may see {access.board}" if known else "Delete",
+        }
+
+    def get_formset(self, request, obj=None, **kwargs):  # type: ignore[no-untyped-def]
+        formset = super().get_formset(request, obj, **kwargs)
+        control_labels = self.control_labels
+
+        class LabelledFormSet(formset):  # type: ignore[misc, valid-type]
+            def add_fields(self, form, index):  # type: ignore[no-untyped-def]
+                super().add_fields(form, index)
+                for name, label in control_labels(form).items():
+                    if name in form.fields:
+                        form.fields[name].widget.attrs["aria-label"] = label
+
+        return LabelledFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "user":
+            kwargs["queryset"] = users_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PeopleOnBoardInline(AccessInline):
+    """Who may see a board, on the board's page."""
+
     autocomplete_fields = ("user",)
     verbose_name = "person who may see this board"
     verbose_name_plural = "people who may see this board"
 
 
-class BoardsOfPersonInline(admin.TabularInline):
-    """The boards a person may see, on their account's page."""
+class BoardsOfPersonInline(AccessInline):
+    """The boards a person may see, on their account's page. Read only for an
+    account the signed-in person may not manage, like the rest of the page."""
 
-    model = BoardAccess
-    extra = 0
     verbose_name = "board this person may see"
     verbose_name_plural = "boards this person may see"
+
+    def _may_manage(self, request, obj) -> bool:  # type: ignore[no-untyped-def]
+        return obj is None or user_may_manage(actor=request.user, user=obj)
+
+    def has_add_permission(self, request, obj):  # type: ignore[no-untyped-def]
+        return super().has_add_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_change_permission(request, obj) and self._may_manage(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
 
 
 @admin.register(Board)
@@ -125,24 +179,85 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class AccountForm(UserChangeForm):
+    """The account page. A person has exactly one role (board.accounts says
+    why); the error is on the groups field, where the roles are chosen."""
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        if "groups" in self.fields and "groups" in cleaned:
+            is_superuser = cleaned.get("is_superuser", self.instance.is_superuser)
+            for problem in user_role_problems(
+                role_names=[group.name for group in cleaned["groups"]],
+                is_superuser=bool(is_superuser),
+            ):
+                self.add_error("groups", problem)
+        return cleaned
+
+
 @admin.register(User)
 class AssureUserAdmin(UserAdmin):
     """Accounts. Someone in the Admin role manages people, their role and
-    boards, but cannot make anyone a superuser or hand out single permissions."""
+    boards, but cannot make anyone a superuser, hand out single permissions or
+    put anyone in a group that is not a role; their staff status follows the
+    Admin role. They see everyone, but cannot change, deactivate, delete or set
+    the password of an account with more rights than their own
+    (board.accounts.users_managed_by): the password and delete views and the
+    bulk delete all ask has_change_permission or has_delete_permission with
+    the account. Superusers manage everyone."""
 
+    form = AccountForm
     inlines = [BoardsOfPersonInline]
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         fields = super().get_readonly_fields(request, obj)
         if request.user.is_superuser:
             return fields
-        return (*fields, "is_superuser", "user_permissions")
+        return (*fields, "is_superuser", "is_staff", "user_permissions")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Role.objects.filter(name__in=roles.ALL)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_change_permission(request, obj) and (
+            obj is None or user_may_manage(actor=request.user, user=obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and (
+            obj is None or user_may_manage(actor=request.user, user=obj)
+        )
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if not request.user.is_superuser and "groups" in form.cleaned_data:
+            obj.is_staff = any(group.name == roles.ADMIN for group in form.cleaned_data["groups"])
+        super().save_model(request, obj, form, change)
 
     list_filter = (*UserAdmin.list_filter, "boards")
 
 
 @admin.register(BoardAccess)
 class BoardAccessAdmin(SimpleHistoryAdmin):
+    """Who sees which board. An Admin changes only the access of people they
+    may manage (board.accounts.users_managed_by)."""
+
     list_display = ("user", "board")
     list_filter = ("board",)
     search_fields = ("user__username", "user__last_name", "board__name")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "user":
+            kwargs["queryset"] = users_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_change_permission(request, obj) and (
+            obj is None or user_may_manage(actor=request.user, user=obj.user)
+        )
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and (
+            obj is None or user_may_manage(actor=request.user, user=obj.user)
+        )

@@ -45,3 +45,71 @@ def test_the_command_refuses_an_unknown_board(world):
 
     with pytest.raises(CommandError, match="No such board: nowhere"):
         call_command("create_user", "sam", "--role", roles.PARTNER, "--board", "nowhere")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        (
+            [roles.PARTNER, roles.ADMIN],
+            "Choose one role only: a person has exactly one role (you chose Admin and Partner).",
+        ),
+        ([], "Choose a role: a person has exactly one role."),
+        ([roles.PARTNER], "Give one role, by name."),
+        (
+            "",
+            "'' is not a role; choose one of: Business manager, Independent chair, Partner, Admin.",
+        ),
+        ("Superuser", "'Superuser' is not a role; choose one of: Business manager, "),
+    ],
+)
+def test_an_account_is_saved_with_exactly_one_known_role_and_nothing_else(world, role, message):
+    from django.contrib.auth.models import User
+
+    with pytest.raises(ValidationError) as refused:
+        user_save(username="jo", role=role, boards=[world.board])
+    assert refused.value.messages[0].startswith(message)
+    assert not User.objects.filter(username="jo").exists()
+
+
+@pytest.mark.django_db
+def test_saving_an_account_again_leaves_it_one_role(world):
+    from django.contrib.auth.models import Group
+
+    user, _ = user_save(username="jo", role=roles.ADMIN, boards=[])
+    user.groups.add(Group.objects.get(name=roles.PARTNER), Group.objects.create(name="Extra"))
+    user_save(username="jo", role=roles.INDEPENDENT_CHAIR, boards=[])
+    assert list(user.groups.values_list("name", flat=True)) == [roles.INDEPENDENT_CHAIR]
+    user.refresh_from_db()
+    assert not user.is_staff
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_second_role_and_saves_nothing(world):
+    from django.contrib.auth.models import User
+    from django.core.management import CommandError
+
+    with pytest.raises(
+        CommandError,
+        match=r"--role: give one role only; a person has exactly one role "
+        r"\(you gave Partner, then Admin\)\.",
+    ):
+        call_command("create_user", "sam", "--role", roles.PARTNER, "--role", roles.ADMIN)
+    assert not User.objects.filter(username="sam").exists()
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_the_same_role_twice_too(world):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=r"you gave Partner, then Partner"):
+        call_command("create_user", "sam", "--role", roles.PARTNER, "--role", roles.PARTNER)
+
+
+@pytest.mark.django_db
+def test_the_command_still_needs_a_role(world):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="the following arguments are required: --role"):
+        call_command("create_user", "sam")

@@ -1,6 +1,8 @@
 """Create or update a person's account with a role and boards."""
 
+import argparse
 import getpass
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,12 +13,32 @@ from board.models import Board
 from core import roles
 
 
+class OneRole(argparse.Action):
+    """Refuse `--role` given twice: argparse would keep the last one silently,
+    and a person has exactly one role."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        earlier = getattr(namespace, self.dest, None)
+        if earlier is not None:
+            parser.error(
+                f"{option_string}: give one role only; a person has exactly one role "
+                f"(you gave {earlier}, then {values})."
+            )
+        setattr(namespace, self.dest, values)
+
+
 class Command(BaseCommand):
     help = "Create or update an account: its role and the boards it may see."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=roles.ALL)
+        parser.add_argument("--role", required=True, choices=roles.ALL, action=OneRole)
         parser.add_argument(
             "--board", action="append", default=[], help="Board slug; repeat for more."
         )
