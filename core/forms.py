@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import connections
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms.renderers import TemplatesSetting
 
 _WIDGET_CLASSES = {
@@ -41,6 +43,8 @@ class GovukFormMixin:
                 field.error_messages["invalid"] = (
                     f"{label} must be a real date, for example 31 3 2017."
                 )
+            if isinstance(field, forms.ModelChoiceField):
+                refuse_keys_out_of_range(field)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
@@ -67,6 +71,67 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
     return field
+
+
+def refuse_keys_out_of_range(field: forms.ModelChoiceField) -> None:
+    """Make a model choice field refuse, as an invalid choice, a key too big or
+    too small for its column.
+
+    Django turns an out-of-range number into "no such row" for a plain lookup
+    but not for the `__in` lookup a multiple choice makes, where the database
+    driver overflows (`evidence_types=99999999999999999999` was a server
+    error). Every form built on GovukFormMixin, and every filter built on
+    FilterForm, gets this check. The field keeps its own class's behaviour
+    under a subclass, so a copy of the form's fields keeps the check too.
+    """
+    if not isinstance(field, _KeysInRange):
+        field.__class__ = _keys_in_range_class(type(field))
+
+
+class _KeysInRange:
+    """Marks the model choice fields that check their keys' range."""
+
+
+_CHECKED_CLASSES: dict[type, type] = {}
+
+
+def _keys_in_range_class(base: type[forms.ModelChoiceField]) -> type[forms.ModelChoiceField]:
+    if base in _CHECKED_CLASSES:
+        return _CHECKED_CLASSES[base]
+
+    def clean(self: forms.ModelChoiceField, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if not _key_in_range(self, item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(item)},
+                )
+        return base.clean(self, value)
+
+    checked = type(base.__name__, (_KeysInRange, base), {"clean": clean})
+    _CHECKED_CLASSES[base] = checked
+    return checked
+
+
+def _key_in_range(field: forms.ModelChoiceField, value: Any) -> bool:
+    queryset = field.queryset
+    if queryset is None:
+        return True
+    model = queryset.model
+    key = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
+    if key is None:
+        return True
+    key = getattr(key, "target_field", key)  # a foreign key used as the key: its target
+    kind = key.get_internal_type()
+    if kind not in BaseDatabaseOperations.integer_field_ranges:
+        return True  # a text key: any text is a fair question to the database
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return True  # not a number: the field's own cleaning refuses it
+    low, high = connections[queryset.db].ops.integer_field_range(kind)
+    return (low is None or number >= low) and (high is None or number <= high)
 
 
 class DateInput(forms.MultiWidget):
@@ -107,7 +172,7 @@ class DateInput(forms.MultiWidget):
             return None
         try:
             return datetime.date(int(year), int(month), int(day)).isoformat()
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, not a day, or far too big
             return f"{year}-{month}-{day}"  # fails the date field's own validation
 
     def id_for_label(self, id_: str) -> str:

@@ -14,6 +14,7 @@ from django_tables2 import DateColumn, DateTimeColumn, RequestConfig
 from core import spreadsheets
 
 PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
 EXPORT_FORMATS = spreadsheets.FORMATS
 
 
@@ -31,8 +32,30 @@ def configure_table(
             filename=filename,
             sheet_title=str(getattr(table, "label", "") or "Sheet1"),
         )
-    RequestConfig(request, paginate={"per_page": PAGE_SIZE}).configure(table)
+    RequestConfig(request, paginate=False).configure(table)  # sorting
+    paginate(request, table)
     return None
+
+
+def paginate(request: HttpRequest, table: Any) -> None:
+    """Show the page the query asks for, within bounds: a page size from 1 to
+    MAX_PAGE_SIZE (PAGE_SIZE when it is missing, not a number or below 1) and a
+    page from the first to the last (beyond either end, the nearest end), so no
+    `?per_page=` or `?page=` can fail the page."""
+    per_page = _whole_number(request.GET.get(table.prefixed_per_page_field))
+    per_page = PAGE_SIZE if per_page is None or per_page < 1 else min(per_page, MAX_PAGE_SIZE)
+    table.paginate(per_page=per_page, page=1)
+    number = _whole_number(request.GET.get(table.prefixed_page_field)) or 1
+    number = min(max(number, 1), table.paginator.num_pages)
+    if number != 1:
+        table.page = table.paginator.page(number)
+
+
+def _whole_number(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:  # not a number, or more digits than Python reads
+        return None
 
 
 def _export_rows(table: Any, *, exclude: tuple[str, ...]) -> Iterator[list[Any]]:

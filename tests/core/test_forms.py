@@ -4,8 +4,12 @@ import datetime
 
 import pytest
 from django import forms
+from django.urls import reverse
 
+from board.models import Agency
 from core.forms import DateInput, GovukFormMixin
+from priorities.models import Assessment
+from tests.factories import AgencyFactory, EvidenceTypeFactory
 
 
 class MeetingDate(GovukFormMixin, forms.Form):
@@ -62,3 +66,98 @@ def test_an_error_summary_link_lands_on_the_day_field():
     bound = form["date"]
     assert bound.id_for_label == "id_date_0"
     assert 'id="id_date_0"' in str(bound)
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"date_day": "1", "date_month": "1", "date_year": HUGE},
+        {"date_day": "1", "date_month": HUGE, "date_year": "2017"},
+        {"date_day": HUGE, "date_month": "1", "date_year": "2017"},
+        {"date_day": "1", "date_month": "1", "date_year": f"-{HUGE}"},
+        {"date_day": "1", "date_month": "1", "date_year": "2147483648"},
+        {"date": f"{HUGE}-01-01"},
+    ],
+)
+def test_a_date_part_too_big_for_any_calendar_is_refused_as_not_real(data):
+    form = MeetingDate(data)
+    assert not form.is_valid()
+    assert form.errors["date"] == ["Date must be a real date, for example 31 3 2017."]
+
+
+class EvidenceChoice(GovukFormMixin, forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False)
+    agencies = forms.ModelMultipleChoiceField(queryset=Agency.objects.all(), required=False)
+    by_slug = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.all(), to_field_name="slug", required=False
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [HUGE, f"-{HUGE}", "9223372036854775808"])
+def test_a_key_too_big_for_the_database_is_an_invalid_choice(number):
+    police = AgencyFactory(slug="police")
+    form = EvidenceChoice({"agency": number, "agencies": [str(police.pk), number]})
+    assert not form.is_valid()
+    assert form.errors["agency"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert form.errors["agencies"] == [
+        f"Select a valid choice. {number} is not one of the available choices."
+    ]
+
+
+@pytest.mark.django_db
+def test_keys_within_range_and_text_keys_are_still_looked_up():
+    police = AgencyFactory(slug="police")
+    form = EvidenceChoice(
+        {"agency": str(police.pk), "agencies": [str(police.pk)], "by_slug": ["police", HUGE]}
+    )
+    assert not form.is_valid()
+    assert form.cleaned_data["agency"] == police
+    assert list(form.cleaned_data["agencies"]) == [police]
+    assert form.errors["by_slug"] == [
+        f"Select a valid choice. {HUGE} is not one of the available choices."
+    ]
+
+
+def test_a_chair_filtering_actions_by_an_impossible_year_sees_the_error(world, client_for):
+    url = reverse("priorities:actions", kwargs={"board": world.board.slug})
+    response = client_for("chair").get(
+        url,
+        {
+            "not_assessed_since_day": "1",
+            "not_assessed_since_month": "1",
+            "not_assessed_since_year": HUGE,
+        },
+    )
+    assert response.status_code == 200
+    assert "Not assessed since must be a real date, for example 31 3 2017." in response.text
+    assert world.action.ref in response.text  # the rest of the filter still applies
+
+
+def test_an_assessment_with_an_impossible_date_or_evidence_id_saves_nothing(world, client_for):
+    url = reverse(
+        "priorities:assess",
+        kwargs={"board": world.board.slug, "plan": world.plan.slug, "ref": world.action.ref},
+    )
+    evidence = EvidenceTypeFactory()
+    client = client_for("manager")
+    response = client.post(
+        url,
+        {
+            "assessed_on_day": "1",
+            "assessed_on_month": "1",
+            "assessed_on_year": HUGE,
+            "process": "GREEN",
+            "impact": "GREEN",
+            "evidence_types": [str(evidence.pk), HUGE],
+        },
+    )
+    assert response.status_code == 400
+    assert "Date of this assessment must be a real date, for example 31 3 2017." in response.text
+    assert f"Select a valid choice. {HUGE} is not one of the available choices." in response.text
+    assert Assessment.objects.count() == 0
