@@ -193,3 +193,79 @@ def test_a_manager_cannot_reach_another_boards_meeting_through_their_own_board(w
         "priorities:plan", kwargs={"board": world.board.slug, "plan": world.other_plan.slug}
     )
     assert client.get(url).status_code == 404
+
+
+# The admin's account pages, for each role, on an ordinary account (the
+# partner's) and on a superuser's. Django's admin sends everyone who is not
+# staff to its sign-in page. An Admin sees a superuser's account read only and
+# can set nothing of it; nobody but a superuser deletes accounts. After every
+# request both accounts are as they were.
+
+ADMIN_ONLY = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)
+ADMIN_REFUSED = expect(LOGIN, LOGIN, LOGIN, LOGIN, 403, LOGIN)
+ADMIN_PROBLEM = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)  # the form, with its errors
+ADMIN_DONE = expect(LOGIN, LOGIN, LOGIN, LOGIN, 302, LOGIN)
+
+BULK_DELETE = "bulk delete"
+
+ACCOUNT_MATRIX: dict[tuple[str, str], tuple[dict[str, Any] | None, dict[str, Any]]] = {
+    # (page, whose account): (GET, POST)
+    ("admin:auth_user_changelist", "ordinary"): (ADMIN_ONLY, ADMIN_ONLY),
+    ("admin:auth_user_change", "ordinary"): (ADMIN_ONLY, ADMIN_PROBLEM),
+    ("admin:auth_user_change", "superuser"): (ADMIN_ONLY, ADMIN_REFUSED),
+    ("admin:auth_user_password_change", "ordinary"): (ADMIN_ONLY, ADMIN_DONE),
+    ("admin:auth_user_password_change", "superuser"): (ADMIN_REFUSED, ADMIN_REFUSED),
+    ("admin:auth_user_delete", "ordinary"): (ADMIN_REFUSED, ADMIN_REFUSED),
+    ("admin:auth_user_delete", "superuser"): (ADMIN_REFUSED, ADMIN_REFUSED),
+    # The list posted with "delete selected" confirmed: an Admin is offered no
+    # bulk action, so the list comes back and nothing happens.
+    (BULK_DELETE, "ordinary"): (None, ADMIN_ONLY),
+    (BULK_DELETE, "superuser"): (None, ADMIN_ONLY),
+}
+
+#: What each page is sent: a change that would take the account over.
+TAKEOVER = {
+    "admin:auth_user_change": {"username": "mallory", "is_active": ""},
+    "admin:auth_user_password_change": {
+        "usable_password": "true",
+        "password1": "taken over 4321",
+        "password2": "taken over 4321",
+    },
+    "admin:auth_user_delete": {"post": "yes"},
+}
+
+
+def account_cases():
+    for (page, target), expected in ACCOUNT_MATRIX.items():
+        for method, by_role in zip(("get", "post"), expected, strict=True):
+            if by_role is None:
+                continue
+            for role in ROLES:
+                yield pytest.param(
+                    page, target, method, role, by_role[role], id=f"{page}-{target}-{method}-{role}"
+                )
+
+
+@pytest.mark.parametrize(("page", "target", "method", "role", "expected"), list(account_cases()))
+def test_account_pages_in_the_admin(page, target, method, role, expected, users, client_for):
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", "root@example.org", "correct horse battery staple")
+    account = root if target == "superuser" else users["partner"]
+    before = list(User.objects.order_by("pk").values_list("username", "password", "is_active"))
+    client = client_for(None if role == "anonymous" else role)
+    if page == BULK_DELETE:
+        url = reverse("admin:auth_user_changelist")
+        data = {"action": "delete_selected", "_selected_action": [account.pk], "post": "yes"}
+    else:
+        url = reverse(page, args=[] if page.endswith("changelist") else [account.pk])
+        data = TAKEOVER.get(page, {})
+    response = client.get(url) if method == "get" else client.post(url, data)
+    check(response, expected)
+    after = list(User.objects.order_by("pk").values_list("username", "password", "is_active"))
+    if expected == 302 and page == "admin:auth_user_password_change":
+        # An Admin sets an ordinary person's password, and only theirs.
+        account.refresh_from_db()
+        assert account.check_password("taken over 4321")
+        before = [row if row[0] != account.username else after[i] for i, row in enumerate(before)]
+    assert after == before
