@@ -1,0 +1,134 @@
+"""How Assure's pages sit on a screen, as the people who use them see them:
+with the past reports loaded (real, long board and plan names), nothing makes
+a page scroll sideways at 320 CSS pixels, and the all-actions list fits a
+laptop's screen."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter, deque
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import Resolver404, resolve, reverse
+
+from board.models import Board
+from core import roles
+from tests.factories import RiskFactory, UserFactory
+from tests.test_permissions import all_url_names
+
+# URL names a signed-in person never opens as a page, and why.
+NOT_PAGES = {
+    "login": "redirects a signed-in person to their boards",
+    "logout": "the sign-out button posts to it",
+    "site:home": "redirects a person with boards to their first board",
+    "site:switch_board": "the board switcher's target; redirects to the board chosen",
+    "priorities:plan_export": "a CSV or XLSX download",
+    "priorities:plan_import_confirm": "the import preview's button posts to it",
+}
+PER_KIND = 3  # pages opened of each kind (URL name) on each board
+
+# The widest elements that escape the page's width, outside any region that
+# scrolls on its own: what to look at when the page scrolls sideways.
+ESCAPING = """() => {
+  const width = document.documentElement.clientWidth;
+  const clipped = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  return [...document.body.querySelectorAll('*')]
+    .filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clipped(el))
+    .slice(0, 4)
+    .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}`
+      + `${el.classList.length ? '.' + [...el.classList].join('.') : ''}`
+      + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+}"""
+
+
+def sideways_scroll(page) -> str | None:
+    """None when the document is no wider than the window; else what escapes."""
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if scroll <= client:
+        return None
+    return f"{scroll}px wide in {client}px: " + "; ".join(page.evaluate(ESCAPING))
+
+
+@pytest.fixture
+def past_reports(transactional_db):
+    call_command("load_past_reports", stdout=io.StringIO())
+    luton = Board.objects.get(name="Luton Safeguarding Children Board")
+    bedford = Board.objects.get(name="Bedford Borough Safeguarding Children Board")
+    for board in (luton, bedford):
+        RiskFactory(board=board, ref="R1")
+    return luton, bedford
+
+
+@pytest.fixture
+def manager_of_both(past_reports):
+    return UserFactory(
+        username="manager",
+        first_name="Pat",
+        last_name="Manager",
+        role=roles.BUSINESS_MANAGER,
+        boards=list(past_reports),
+    )
+
+
+def page_name(path: str) -> tuple[str, str] | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name, match.kwargs.get("board", "")
+
+
+def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
+    page, live_server, past_reports, manager_of_both, sign_in
+):
+    """At 320 CSS pixels wide (a laptop at 400% zoom; WCAG 1.4.10, reflow),
+    every page a business manager of two boards can open, following the
+    links from each board's home page, fits the window's width. Wide tables
+    scroll inside their own region, which is allowed."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in("manager")
+    origin = urlsplit(live_server.url).netloc
+    queue = deque(reverse("board:home", kwargs={"board": b.slug}) for b in past_reports)
+    # the Strategic Board's year of meetings, where the attendance links are
+    queue.append(
+        reverse("board:meetings", kwargs={"board": "bedford-borough"})
+        + "?group=bedford-borough-board&year=2016-17"
+    )
+    seen = set(queue)
+    opened: Counter[tuple[str, str]] = Counter()
+    problems = []
+    while queue:
+        path = queue.popleft()
+        response = page.goto(live_server.url + path)
+        assert response is not None, path
+        assert response.ok, f"{path} answered {response.status}"
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        if problem := sideways_scroll(page):
+            problems.append(f"{path} is {problem}")
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            url = urlsplit(href)
+            kind = page_name(url.path)
+            if url.netloc != origin or url.path in seen or kind is None:
+                continue
+            if kind[0] in NOT_PAGES or kind[0].startswith("admin:") or opened[kind] >= PER_KIND:
+                continue
+            seen.add(url.path)
+            opened[kind] += 1
+            queue.append(url.path)
+    assert problems == [], "\n".join(problems)
+    visited = {name for name, _ in opened} | {"board:home"}
+    pages = {n for n in all_url_names() if not n.startswith("admin:")} - set(NOT_PAGES)
+    assert sorted(pages - visited) == [], (
+        "Pages no link led to: link them, or say in NOT_PAGES why they are not pages"
+    )
+    assert {b.slug for b in past_reports} <= {board for _, board in opened}
