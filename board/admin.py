@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -54,7 +55,10 @@ class AccessInline(admin.TabularInline):
                 super().add_fields(form, index)
                 for name, label in control_labels(form).items():
                     if name in form.fields:
-                        form.fields[name].widget.attrs["aria-label"] = label
+                        widget = form.fields[name].widget
+                        # The admin wraps a select in RelatedFieldWidgetWrapper,
+                        # which renders its inner widget's attrs.
+                        getattr(widget, "widget", widget).attrs["aria-label"] = label
 
         return LabelledFormSet
 
@@ -215,9 +219,22 @@ class AssureUserAdmin(UserAdmin):
             return fields
         return (*fields, "is_superuser", "is_staff", "user_permissions")
 
+    filter_horizontal = ("user_permissions",)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
-        if db_field.name == "groups" and not request.user.is_superuser:
-            kwargs["queryset"] = Role.objects.filter(name__in=roles.ALL)
+        if db_field.name == "groups":
+            # A person has one role, chosen from four: a short list of boxes,
+            # not the two-list filter Django gives groups.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["label"] = "Role"
+            if request.user.is_superuser:
+                kwargs["help_text"] = (
+                    "Choose exactly one role. A superuser may have none, and only a "
+                    "superuser may give a group that is not a role."
+                )
+            else:
+                kwargs["queryset"] = Role.objects.filter(name__in=roles.ALL)
+                kwargs["help_text"] = "Choose exactly one role."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
