@@ -40,9 +40,13 @@ def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # create_permissions skips an app without a models module, which the
+        # historical registry of a migration never has; lend it one, and
+        # give back what was there (the live registry's, when tests call this).
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
