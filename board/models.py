@@ -232,6 +232,24 @@ class Group(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A group reports up a chain that ends: not to itself, and not to one
+        of its own sub-groups (which would make the chain a loop)."""
+        parent = self.reports_to
+        seen: set[int] = set()
+        while parent is not None and parent.pk not in seen:
+            if parent is self or (self.pk is not None and parent.pk == self.pk):
+                if parent is self.reports_to:
+                    raise ValidationError({"reports_to": "A group cannot report to itself."})
+                raise ValidationError(
+                    {
+                        "reports_to": f"{self.reports_to} reports to this group, directly or "
+                        "through other groups, so this group cannot report to it."
+                    }
+                )
+            seen.add(parent.pk)
+            parent = parent.reports_to
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 

@@ -9,6 +9,7 @@ field, runs full_clean on every object, and saves inside one transaction.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 
 class FixtureError(Exception):
@@ -153,8 +155,27 @@ class Loader:
                 except _SelfReferenceMissing:
                     waiting.append(record)
             if len(waiting) == len(pending):
+                self.refuse_loop(waiting)
                 self.load(waiting[0], final=True)  # raises the missing reference
             pending = waiting
+
+    def refuse_loop(self, waiting: list[Record]) -> None:
+        """Name the loop when records still waiting point at one another (a
+        group reporting to itself, or to a group that reports back to it)."""
+        keys = {key: record for record in waiting if (key := _plain_key(record)) is not None}
+        for record in waiting:
+            for name, value in record.fields.items():
+                model_field = record.model._meta.get_field(name)
+                if not (model_field.many_to_one and model_field.related_model is record.model):
+                    continue
+                target = keys.get(tuple(value)) if isinstance(value, list) else None
+                if target is record:
+                    raise FixtureError(f"{record.where(name)}: refers to this object itself.")
+                if target is not None:
+                    raise FixtureError(
+                        f"{record.where(name)}: {value} ({target.where()}) refers back to this "
+                        "object, directly or through others; a loop cannot be loaded."
+                    )
 
     def load(self, record: Record, final: bool = False) -> None:
         instance = record.model()
@@ -191,6 +212,7 @@ class Loader:
                     instance, model_field.name, self.resolve_own(record, model_field, value, final)
                 )
             elif model_field.concrete and not model_field.auto_created:
+                check_json_type(record, model_field, value)
                 setattr(instance, model_field.attname, value)
             else:
                 raise FixtureError(f"{record.where(name)}: this field cannot be loaded.")
@@ -232,10 +254,10 @@ class Loader:
         if value is None:
             return None
         target = model_field.related_model
-        if not isinstance(value, list):
+        if not isinstance(value, list) or not all(map(_is_key_part, value)):
             raise FixtureError(
-                f"{record.where(model_field.name)}: a reference is a natural key list, "
-                f'for example ["slug"]; got {value!r}.'
+                f"{record.where(model_field.name)}: a reference is a natural key list of "
+                f'text and whole numbers, for example ["slug"]; got {json.dumps(value)}.'
             )
         try:
             return target._default_manager.get_by_natural_key(*value)
@@ -244,7 +266,7 @@ class Loader:
                 f"{record.where(model_field.name)}: no {target._meta.label_lower} with "
                 f"natural key {value} is defined in any fixture."
             ) from None
-        except TypeError:
+        except (TypeError, ValueError, OverflowError, ValidationError):
             raise FixtureError(
                 f"{record.where(model_field.name)}: {value} is not a natural key of "
                 f"{target._meta.label_lower}."
@@ -303,6 +325,90 @@ def edited_by_a_person(obj: models.Model) -> bool:
         return False
     latest = history.order_by("-history_date", "-history_id").first()
     return latest is not None and latest.history_user_id is not None
+
+
+# What JSON may hold for each kind of field. Integers are checked against
+# PostgreSQL's column ranges (Django's defaults) whatever the database, so a
+# fixture that loads on SQLite loads on PostgreSQL too.
+_TEXT_KINDS = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "SlugField",
+        "EmailField",
+        "URLField",
+        "UUIDField",
+        "GenericIPAddressField",
+        "FilePathField",
+        "FileField",
+        "ImageField",
+        "DateTimeField",
+        "TimeField",
+        "DurationField",
+    }
+)
+_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def check_json_type(record: Record, model_field: Any, value: Any) -> None:
+    """Refuse a value of the wrong JSON type for its field before Django
+    coerces it (a dict saved as its Python text, a number read as a date)."""
+    where = record.where(model_field.name)
+    kind = model_field.get_internal_type()
+    if value is None:
+        if not model_field.null:
+            raise FixtureError(f"{where}: cannot be null; leave it out or give a value.")
+        return
+    if kind == "JSONField":
+        return
+    expected = _expected_json(kind, value)
+    if expected:
+        raise FixtureError(f"{where}: expected {expected}, got {json.dumps(value)}.")
+    if isinstance(value, str) and "\x00" in value:
+        raise FixtureError(f"{where}: contains a NUL character, which no database stores.")
+    if kind in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[kind]
+        if not low <= value <= high:
+            raise FixtureError(
+                f"{where}: {value} is outside what the database stores ({low} to {high})."
+            )
+
+
+def _expected_json(kind: str, value: Any) -> str:
+    """What the field needs, when the value is not that; empty when it is."""
+    if kind in _TEXT_KINDS:
+        return "" if isinstance(value, str) else "text"
+    if kind == "DateField":
+        ok = isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None
+        return "" if ok else 'a date as text, for example "2016-04-01"'
+    if kind in _INTEGER_RANGES:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return "" if ok else "a whole number"
+    if kind in ("DecimalField", "FloatField"):
+        ok = isinstance(value, str | int | float) and not isinstance(value, bool)
+        return "" if ok else 'a number, or a number as text such as "10.00"'
+    if kind == "BooleanField":
+        return "" if isinstance(value, bool) else "true or false"
+    return f"a kind of field ({kind}) the fixture loader does not read yet"
+
+
+def _plain_key(record: Record) -> tuple[Any, ...] | None:
+    """The record's natural key when its own plain fields make it (a slug),
+    without resolving any reference; None when it needs more."""
+    instance = record.model()
+    for name, value in record.fields.items():
+        model_field = record.model._meta.get_field(name)
+        if model_field.concrete and not model_field.is_relation:
+            setattr(instance, model_field.attname, value)
+    try:
+        return tuple(instance.natural_key())  # type: ignore[attr-defined]
+    except (ObjectDoesNotExist, AttributeError, TypeError, ValueError):
+        return None
+
+
+def _is_key_part(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def describe(exc: ValidationError) -> str:

@@ -1,6 +1,7 @@
 """load_past_reports: every fixture validated, all or nothing, and idempotent."""
 
 import json
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -10,7 +11,15 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 FIXTURES = sorted(Path(settings.BASE_DIR, "fixtures").glob("*.json"))
-SEEDS = sorted(Path(settings.BASE_DIR).parent.joinpath("shared", "seeds").glob("0*.txt"))
+
+
+def seeds_dir() -> Path:
+    """The published reports the fixtures were transcribed from: the shared
+    seeds beside the clone (repo/../shared/seeds), or ASSURE_SEEDS_DIR."""
+    override = os.environ.get("ASSURE_SEEDS_DIR")
+    if override:
+        return Path(override)
+    return Path(settings.BASE_DIR).resolve().parent / "shared" / "seeds"
 
 
 def counts() -> dict[str, int]:
@@ -32,9 +41,28 @@ def test_there_is_one_fixture_per_source_document():
     for fixture in FIXTURES:
         data = json.loads(fixture.read_text())
         assert data[0]["model"] == "board.sourcedocument", fixture.name
-    if SEEDS:  # the seeds sit beside the checkout on developers' machines and in CI
-        keys = {json.loads(f.read_text())[0]["fields"]["key"] for f in FIXTURES}
-        assert keys == {seed.stem for seed in SEEDS}
+    folder = seeds_dir()
+    seeds = sorted(folder.glob("0*.txt"))
+    assert seeds, (
+        f"No seed reports (0*.txt) in {folder}. They sit in shared/seeds beside the clone; "
+        "set ASSURE_SEEDS_DIR to read them from elsewhere."
+    )
+    keys = {json.loads(f.read_text())[0]["fields"]["key"] for f in FIXTURES}
+    assert keys == {seed.stem for seed in seeds}
+
+
+def test_the_seed_check_fails_saying_where_it_looked_when_the_seeds_are_absent(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("ASSURE_SEEDS_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(AssertionError) as failure:
+        test_there_is_one_fixture_per_source_document()
+    assert f"No seed reports (0*.txt) in {tmp_path / 'nowhere'}." in str(failure.value)
+
+
+def test_the_seeds_are_found_beside_the_clone_without_any_setting(monkeypatch):
+    monkeypatch.delenv("ASSURE_SEEDS_DIR", raising=False)
+    assert seeds_dir() == Path(settings.BASE_DIR).resolve().parent / "shared" / "seeds"
 
 
 @pytest.mark.django_db
@@ -91,6 +119,10 @@ GOOD = [
         },
     },
 ]
+
+
+EVIDENCE = {"slug": "pi", "name": "Performance indicator", "position": 1}
+GROUP = {"slug": "t-board", "name": "T Board", "kind": "strategic-board", "boards": [["t"]]}
 
 
 def bad(*replacements: tuple[int, dict]) -> list[dict]:
@@ -161,6 +193,136 @@ BAD_CASES = {
 }
 
 
+STRICT_CASES = {
+    **{
+        f"{what} in a {kind} field": (
+            bad((index, {"model": model, "fields": {**GOOD[index]["fields"], name: value}})),
+            ["bad.json", f"object {index + 1}", f"field '{name}'", message],
+        )
+        for what, kind, index, model, name, value, message in [
+            (
+                "a number",
+                "date",
+                1,
+                "board.reportingyear",
+                "start",
+                20160401,
+                'expected a date as text, for example "2016-04-01", got 20160401.',
+            ),
+            (
+                "a list",
+                "date",
+                1,
+                "board.reportingyear",
+                "start",
+                [2016, 4, 1],
+                'expected a date as text, for example "2016-04-01", got [2016, 4, 1].',
+            ),
+            (
+                "a compact ISO text",
+                "date",
+                1,
+                "board.reportingyear",
+                "start",
+                "20160401",
+                'expected a date as text, for example "2016-04-01", got "20160401".',
+            ),
+            (
+                "a dict",
+                "text",
+                0,
+                "board.board",
+                "name",
+                {"en": "T Board"},
+                'expected text, got {"en": "T Board"}.',
+            ),
+            ("a boolean", "text", 2, "board.agency", "name", True, "expected text, got true."),
+            ("a number", "text", 2, "board.agency", "short_name", 5, "expected text, got 5."),
+            (
+                "a NUL character",
+                "text",
+                2,
+                "board.agency",
+                "name",
+                "T\x00Police",
+                "contains a NUL character",
+            ),
+            ("a null", "text", 2, "board.agency", "name", None, "cannot be null"),
+            (
+                "a boolean",
+                "decimal",
+                3,
+                "board.contribution",
+                "amount",
+                True,
+                'expected a number, or a number as text such as "10.00", got true.',
+            ),
+            (
+                "a list",
+                "decimal",
+                3,
+                "board.contribution",
+                "amount",
+                [10],
+                'expected a number, or a number as text such as "10.00", got [10].',
+            ),
+            (
+                "an object",
+                "reference",
+                3,
+                "board.contribution",
+                "board",
+                [{"slug": "t"}],
+                'a reference is a natural key list of text and whole numbers, for example ["slug"]; '
+                'got [{"slug": "t"}].',
+            ),
+        ]
+    },
+    **{
+        f"{what} in an integer field": (
+            bad(
+                (4, {"model": "priorities.evidencetype", "fields": {**EVIDENCE, "position": value}})
+            ),
+            ["bad.json", "object 5", "slug='pi'", "field 'position'", message],
+        )
+        for what, value, message in [
+            ("a boolean", True, "expected a whole number, got true."),
+            ("a text number", "3", 'expected a whole number, got "3".'),
+            ("a fraction", 2.5, "expected a whole number, got 2.5."),
+            (
+                "a number past PostgreSQL's smallint",
+                32768,
+                "32768 is outside what the database stores (0 to 32767).",
+            ),
+            ("a negative number", -1, "-1 is outside what the database stores (0 to 32767)."),
+        ]
+    },
+    "a group reporting to itself": (
+        bad((4, {"model": "board.group", "fields": {**GROUP, "reports_to": ["t-board"]}})),
+        [
+            "bad.json",
+            "object 5",
+            "slug='t-board'",
+            "field 'reports_to'",
+            "refers to this object itself",
+        ],
+    ),
+    "groups reporting to each other": (
+        bad(
+            (4, {"model": "board.group", "fields": {**GROUP, "reports_to": ["t-exec"]}}),
+            (
+                5,
+                {
+                    "model": "board.group",
+                    "fields": {**GROUP, "slug": "t-exec", "reports_to": ["t-board"]},
+                },
+            ),
+        ),
+        ["bad.json", "field 'reports_to'", "refers back to this object", "a loop cannot be loaded"],
+    ),
+}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", BAD_CASES)
 def test_a_bad_fixture_names_file_object_and_field_and_changes_nothing(case, tmp_path):
@@ -173,6 +335,25 @@ def test_a_bad_fixture_names_file_object_and_field_and_changes_nothing(case, tmp
         load(path)
     message = str(error.value)
     assert message.startswith("Nothing was loaded.")
+    for fragment in expected:
+        assert fragment in message, (fragment, message)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", STRICT_CASES)
+def test_a_value_of_the_wrong_kind_names_file_object_and_field_and_loads_nothing(case, tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(GOOD))
+    load(good)
+    before = counts()
+    records, expected = STRICT_CASES[case]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(records))
+    with pytest.raises(CommandError) as error:
+        load(path)
+    message = str(error.value)
+    assert message.startswith("Nothing was loaded. bad.json, object ")
     for fragment in expected:
         assert fragment in message, (fragment, message)
     assert counts() == before
@@ -248,3 +429,62 @@ def test_a_corrected_fixture_updates_what_nobody_has_touched(tmp_path):
     corrected[0]["fields"]["name"] = "T Safeguarding Children Partnership"
     path.write_text(json.dumps(corrected))
     assert "board.board: 1 updated" in load(path)
+
+
+def write(tmp_path: Path, name: str, records: list[dict]) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(records))
+    return path
+
+
+def groups(*specs: tuple[str, str | None]) -> list[dict]:
+    return GOOD[:1] + [
+        {
+            "model": "board.group",
+            "fields": {
+                **GROUP,
+                "slug": slug,
+                "name": slug.replace("-", " ").title(),
+                "reports_to": [parent] if parent else None,
+            },
+        }
+        for slug, parent in specs
+    ]
+
+
+def reporting_lines() -> dict[str, str | None]:
+    from board.models import Group
+
+    return {g.slug: g.reports_to.slug if g.reports_to else None for g in Group.objects.all()}
+
+
+@pytest.mark.django_db
+def test_a_loaded_group_cannot_be_changed_to_report_to_itself(tmp_path):
+    load(write(tmp_path, "groups.json", groups(("t-board", None), ("t-exec", "t-board"))))
+    with pytest.raises(CommandError) as error:
+        load(write(tmp_path, "again.json", groups(("t-board", "t-board"), ("t-exec", "t-board"))))
+    assert str(error.value) == (
+        "Nothing was loaded. again.json, object 2 (board.group slug='t-board'): "
+        "field 'reports_to': A group cannot report to itself."
+    )
+    assert reporting_lines() == {"t-board": None, "t-exec": "t-board"}
+
+
+@pytest.mark.django_db
+def test_a_loaded_group_cannot_be_changed_to_report_to_its_own_sub_group(tmp_path):
+    chain = groups(("t-board", None), ("t-exec", "t-board"), ("t-sub", "t-exec"))
+    load(write(tmp_path, "groups.json", chain))
+    with pytest.raises(CommandError) as error:
+        load(
+            write(
+                tmp_path,
+                "loop.json",
+                groups(("t-board", "t-sub"), ("t-exec", "t-board"), ("t-sub", "t-exec")),
+            )
+        )
+    assert str(error.value) == (
+        "Nothing was loaded. loop.json, object 2 (board.group slug='t-board'): "
+        "field 'reports_to': T Sub reports to this group, directly or through other groups, "
+        "so this group cannot report to it."
+    )
+    assert reporting_lines() == {"t-board": None, "t-exec": "t-board", "t-sub": "t-exec"}
