@@ -24,6 +24,15 @@ from board.models import (
 from core import roles
 
 
+def _may_manage(request, user) -> bool:  # type: ignore[no-untyped-def]
+    """board.accounts.user_may_manage, asked once per account and request: an
+    account's page asks it for every view, inline and button (twenty queries)."""
+    answers = request.__dict__.setdefault("_assure_may_manage", {})
+    if user.pk not in answers:
+        answers[user.pk] = user_may_manage(actor=request.user, user=user)
+    return answers[user.pk]
+
+
 class AccessInline(admin.TabularInline):
     """Rows of BoardAccess in a table.
 
@@ -84,7 +93,7 @@ class BoardsOfPersonInline(AccessInline):
     verbose_name_plural = "boards this person may see"
 
     def _may_manage(self, request, obj) -> bool:  # type: ignore[no-untyped-def]
-        return obj is None or user_may_manage(actor=request.user, user=obj)
+        return obj is None or _may_manage(request, obj)
 
     def has_add_permission(self, request, obj):  # type: ignore[no-untyped-def]
         return super().has_add_permission(request, obj) and self._may_manage(request, obj)
@@ -239,12 +248,12 @@ class AssureUserAdmin(UserAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_change_permission(request, obj) and (
-            obj is None or user_may_manage(actor=request.user, user=obj)
+            obj is None or _may_manage(request, obj)
         )
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_delete_permission(request, obj) and (
-            obj is None or user_may_manage(actor=request.user, user=obj)
+            obj is None or _may_manage(request, obj)
         )
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
@@ -271,10 +280,10 @@ class BoardAccessAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_change_permission(request, obj) and (
-            obj is None or user_may_manage(actor=request.user, user=obj.user)
+            obj is None or _may_manage(request, obj.user)
         )
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_delete_permission(request, obj) and (
-            obj is None or user_may_manage(actor=request.user, user=obj.user)
+            obj is None or _may_manage(request, obj.user)
         )

@@ -416,3 +416,16 @@ def test_a_superuser_needs_no_role_but_never_two(root, users, client_for):
     assert response.context["adminform"].form.errors["groups"] == [
         "Choose one role only: a person has exactly one role (you chose Admin and Partner)."
     ]
+
+
+@pytest.mark.django_db
+def test_an_account_page_asks_who_may_manage_it_once(
+    users, client_for, django_assert_max_num_queries
+):
+    client = client_for("admin")
+    url = reverse("admin:auth_user_change", args=[users["partner"].pk])
+    client.get(url)
+    with django_assert_max_num_queries(17):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="_save"' in page.content.decode()
