@@ -4,8 +4,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group as Role
+from django.forms.models import construct_instance
 from simple_history.admin import SimpleHistoryAdmin
 
+from board import services
 from board.accounts import user_may_manage, user_role_problems, users_managed_by
 from board.models import (
     Agency,
@@ -120,36 +122,118 @@ class SourceDocumentAdmin(SimpleHistoryAdmin):
     search_fields = ("key", "title", "notes")
 
 
+# The board's records save through board.services, as the business manager's
+# pages do: a form here refuses what the service refuses, and shows why.
+
+
+class ServiceAdminForm(forms.ModelForm):
+    """Fills the instance from the form and takes its errors from the
+    service's *_problems(), instead of the model form's own validation."""
+
+    def _post_clean(self) -> None:
+        opts = self._meta
+        self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+        for name, messages in self.problems().items():
+            self.add_error(name if name in self.fields else None, messages)
+
+    def problems(self) -> dict[str, list[str]]:
+        return {}
+
+
+class ServiceAdmin(SimpleHistoryAdmin):
+    """Saves through `save(obj, form)`, a call to a service; many-to-many
+    fields are the service's to set, so save_related saves only inlines."""
+
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj._history_user = request.user
+        self.save(obj, form)
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
 @admin.register(ReportingYear)
-class ReportingYearAdmin(SimpleHistoryAdmin):
+class ReportingYearAdmin(ServiceAdmin):
     list_display = ("label", "start", "end")
+
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.reporting_year_save(year=obj)
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(ServiceAdmin):
     list_display = ("name", "short_name", "sector")
     search_fields = ("name", "short_name")
     list_filter = ("sector",)
     prepopulated_fields = {"slug": ("name",)}
 
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.agency_save(agency=obj)
+
+
+class GroupAdminForm(ServiceAdminForm):
+    class Meta:
+        model = Group
+        fields = ["name", "slug", "short_name", "kind", "boards", "reports_to", "purpose"]
+
+    def problems(self) -> dict[str, list[str]]:
+        return services.group_problems(
+            group=self.instance, boards=self.cleaned_data.get("boards") or []
+        )
+
 
 @admin.register(Group)
-class GroupAdmin(SimpleHistoryAdmin):
+class GroupAdmin(ServiceAdmin):
+    form = GroupAdminForm
     list_display = ("name", "short_name", "kind", "reports_to")
     search_fields = ("name", "short_name")
     list_filter = ("kind", "boards")
     filter_horizontal = ("boards",)
     prepopulated_fields = {"slug": ("name",)}
 
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.group_save(group=obj, boards=form.cleaned_data["boards"])
+
+
+class MemberAdminForm(ServiceAdminForm):
+    class Meta:
+        model = Member
+        fields = [
+            "board",
+            "agency",
+            "person",
+            "position",
+            "role",
+            "groups",
+            "start",
+            "end",
+            "notes",
+        ]
+
+    def problems(self) -> dict[str, list[str]]:
+        if self.instance.board_id is None:
+            return {}  # the board field says what is missing
+        return services.member_problems(
+            member=self.instance, groups=self.cleaned_data.get("groups") or []
+        )
+
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(ServiceAdmin):
+    form = MemberAdminForm
     list_display = ("label", "person", "role", "board", "start", "end")
     search_fields = ("person", "position", "agency__name")
     list_filter = ("board", "role", "agency__sector")
     list_select_related = ("agency", "board")
     filter_horizontal = ("groups",)
     autocomplete_fields = ("agency",)
+
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.member_save(member=obj, groups=form.cleaned_data["groups"])
 
 
 class AttendanceInline(admin.TabularInline):
@@ -159,33 +243,62 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ServiceAdmin):
     list_display = ("group", "date", "location")
     list_filter = ("group",)
     search_fields = ("group__name", "location")
     date_hierarchy = "date"
     inlines = [AttendanceInline]
 
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.meeting_save(meeting=obj)
+
+
+class ContributionAdminForm(ServiceAdminForm):
+    class Meta:
+        model = Contribution
+        fields = ["board", "year", "agency", "label", "amount", "notes"]
+
+    def problems(self) -> dict[str, list[str]]:
+        year = self.cleaned_data.get("year")
+        if self.instance.board_id is None or year is None:
+            return {}  # the board and year fields say what is missing
+        return services.contribution_problems(contribution=self.instance, year=year)
+
 
 @admin.register(Contribution)
-class ContributionAdmin(SimpleHistoryAdmin):
+class ContributionAdmin(ServiceAdmin):
+    form = ContributionAdminForm
     list_display = ("label", "board", "year", "amount")
     list_filter = ("board", "year")
     search_fields = ("label", "agency__name")
     autocomplete_fields = ("agency",)
 
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.contribution_save(contribution=obj, year=form.cleaned_data["year"])
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        obj._history_user = request.user
+        services.contribution_remove(contribution=obj)
+
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(ServiceAdmin):
     list_display = ("ref", "title", "board", "likelihood", "impact", "status", "review_date")
     list_filter = ("board", "status")
     search_fields = ("ref", "title", "description", "owner")
 
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.risk_save(risk=obj, board=obj.board)
+
 
 @admin.register(PublishedTotal)
-class PublishedTotalAdmin(SimpleHistoryAdmin):
+class PublishedTotalAdmin(ServiceAdmin):
     list_display = ("board", "year", "amount")
     list_filter = ("board", "year")
+
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.published_total_save(total=obj)
 
 
 User = get_user_model()

@@ -3,8 +3,20 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 
-from board.models import Attendance, Group, Meeting, Member, Risk
+from board.models import (
+    Agency,
+    Attendance,
+    Board,
+    Contribution,
+    Group,
+    Meeting,
+    Member,
+    ReportingYear,
+    Risk,
+)
 from core.forms import DateInput, GovukFormMixin, choice_field
 
 
@@ -88,3 +100,148 @@ class GroupYearForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         choice_field(self, "group").queryset = board.groups.order_by("kind", "name")
         cast(forms.ChoiceField, self.fields["year"]).choices = [(y.label, y.label) for y in years]
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: each problem on its field, or
+    above the form when the field is not on it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, messages in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+def year_field(years: list[ReportingYear], label: str = "Reporting year") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=[(y.label, y.label) for y in years],
+        error_messages={"invalid_choice": "Choose a reporting year from the list."},
+    )
+
+
+class ServiceModelForm(GovukFormMixin, forms.ModelForm):
+    """A model form whose rules are all in the service it saves through:
+    cleaning fills the instance from the form but leaves validation to the
+    service's *_problems(), so the form refuses exactly what the service,
+    the admin and the fixtures refuse."""
+
+    def _post_clean(self) -> None:
+        opts = self._meta
+        self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+
+
+class MemberForm(ServiceModelForm):
+    """A seat: who, in what role, for which agency, on which of the board's
+    groups, from when to when. The rules are the service's (member_problems)."""
+
+    class Meta:
+        model = Member
+        fields = ["person", "position", "agency", "role", "groups", "start", "end", "notes"]
+        labels = {"person": "Name", "groups": "Groups they sit on"}
+        help_texts = {
+            "person": "Leave blank for an agency's seat with no person named.",
+            "groups": "Only this board's groups are listed.",
+        }
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "groups": forms.CheckboxSelectMultiple(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.board = board
+        choice_field(self, "groups").queryset = board.groups.order_by("kind", "name")
+        choice_field(self, "agency").queryset = Agency.objects.order_by("name")
+        choice_field(self, "agency").empty_label = "No agency"
+
+
+class GroupForm(ServiceModelForm):
+    """A group. The boards it serves are offered only among the boards the
+    person is on; its other boards are kept by the service."""
+
+    boards = forms.ModelMultipleChoiceField(
+        queryset=Board.objects.none(),
+        widget=forms.CheckboxSelectMultiple(),
+        required=False,
+        label="Boards this group serves",
+    )
+
+    class Meta:
+        model = Group
+        fields = ["name", "short_name", "kind", "reports_to", "purpose"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, board: Board, changeable: list[Board], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        boards = choice_field(self, "boards")
+        boards.queryset = Board.objects.filter(pk__in=[b.pk for b in changeable]).order_by("name")
+        others = (
+            [b.name for b in self.instance.boards.all() if b not in changeable]
+            if self.instance.pk
+            else []
+        )
+        boards.help_text = "You can add or remove only boards you are on." + (
+            f" It also serves {', '.join(sorted(others))}, which stay as they are."
+            if others
+            else ""
+        )
+        if self.instance.pk:
+            self.initial["boards"] = [b for b in self.instance.boards.all() if b in changeable]
+        else:
+            self.initial["boards"] = [board]
+        reports_to = choice_field(self, "reports_to")
+        reports_to.queryset = board.groups.exclude(pk=self.instance.pk).order_by("kind", "name")
+        reports_to.empty_label = "Reports to no other group"
+
+
+class ReportingYearForm(GovukFormMixin, forms.Form):
+    start_year = forms.IntegerField(
+        label="Year it starts",
+        help_text="A reporting year runs from 1 April to 31 March. For 2027-28, enter 2027.",
+        error_messages={
+            "required": "Enter the year the reporting year starts, for example 2027.",
+            "invalid": "Enter the year as a number, for example 2027.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
+    )
+
+
+class ContributionForm(ServiceModelForm):
+    class Meta:
+        model = Contribution
+        fields = ["agency", "label", "amount", "notes"]
+        labels = {"label": "Contributor", "amount": "Amount in pounds", "agency": "Agency"}
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "amount": forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
+            ),
+        }
+
+    def __init__(self, *args: Any, board: Board, years: list[ReportingYear], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.board = board
+        self.fields = {"year": year_field(years), **self.fields}
+        agency = choice_field(self, "agency")
+        agency.queryset = Agency.objects.order_by("name")
+        agency.empty_label = "No agency"
+        cast(forms.DecimalField, self.fields["amount"]).error_messages.update(
+            {"invalid": "Enter the amount in pounds, for example 24359.60."}
+        )
+        self.fields["year"].widget.attrs["class"] = "govuk-select"
+
+
+class PublishedTotalForm(GovukFormMixin, forms.Form):
+    amount = forms.DecimalField(
+        label="Total the published report states, in pounds",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        help_text="Leave blank if the report states no total.",
+        error_messages={"invalid": "Enter the total in pounds, for example 187500.00."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))

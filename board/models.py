@@ -18,6 +18,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import NaturalKeyManager
+from core.validators import REF_CHARACTERS, validate_ref
 
 
 class SourceDocument(models.Model):
@@ -112,9 +113,23 @@ class BoardAccess(models.Model):
         return f"{self.user} may see {self.board}"
 
 
+def start_year_of(day: datetime.date) -> int:
+    """The calendar year in which the reporting year holding `day` starts."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(start_year: int) -> str:
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
 class ReportingYearQuerySet(models.QuerySet["ReportingYear"]):
     def containing(self, day: datetime.date) -> ReportingYear | None:
         return self.filter(start__lte=day, end__gte=day).first()
+
+    def for_date(self, day: datetime.date) -> ReportingYear:
+        """The reporting year holding `day`, created if it is new: a year
+        exists for any date people enter, not only those the fixtures name."""
+        return ReportingYear.for_start_year(start_year_of(day))
 
 
 class ReportingYear(models.Model):
@@ -141,23 +156,37 @@ class ReportingYear(models.Model):
         expected_end = datetime.date(self.start.year + 1, 3, 31)
         if self.end != expected_end:
             raise ValidationError({"end": f"A year starting {self.start} ends on {expected_end}."})
-        expected_label = f"{self.start.year}-{(self.start.year + 1) % 100:02d}"
+        expected_label = year_label(self.start.year)
         if self.label != expected_label:
             raise ValidationError({"label": f"This year is labelled {expected_label}."})
 
     @classmethod
+    def span(cls, year: int) -> ReportingYear:
+        """The reporting year starting in April of `year`, unsaved: what pages
+        read for a year nobody has entered anything in yet."""
+        return cls(
+            label=year_label(year),
+            start=datetime.date(year, 4, 1),
+            end=datetime.date(year + 1, 3, 31),
+        )
+
+    @classmethod
+    def span_of(cls, day: datetime.date) -> ReportingYear:
+        """The (unsaved) reporting year holding `day`."""
+        return cls.span(start_year_of(day))
+
+    @classmethod
     def for_start_year(cls, year: int) -> ReportingYear:
         """The reporting year that starts in April of `year`, created if new."""
+        span = cls.span(year)
         obj, _ = cls.objects.get_or_create(
-            label=f"{year}-{(year + 1) % 100:02d}",
-            defaults={"start": datetime.date(year, 4, 1), "end": datetime.date(year + 1, 3, 31)},
+            label=span.label, defaults={"start": span.start, "end": span.end}
         )
         return obj
 
     @property
     def previous_label(self) -> str:
-        year = self.start.year - 1
-        return f"{year}-{(year + 1) % 100:02d}"
+        return year_label(self.start.year - 1)
 
     def natural_key(self) -> tuple[str]:
         return (self.label,)
@@ -491,7 +520,12 @@ class Risk(models.Model):
         CLOSED = "closed", "Closed"
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="risks")
-    ref = models.CharField(max_length=20, verbose_name="reference")
+    ref = models.CharField(
+        max_length=20,
+        verbose_name="reference",
+        validators=[validate_ref],
+        help_text=f"For example R12. Use only {REF_CHARACTERS}.",
+    )
     title = models.CharField(max_length=200)
     description = models.TextField()
     owner = models.CharField(max_length=120)

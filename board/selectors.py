@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from board.models import (
@@ -22,6 +23,7 @@ from board.models import (
     Risk,
 )
 from board.rules import board_ids, is_admin
+from core.history import history_with_changes
 
 
 def boards_for_user(*, user: Any) -> list[Board]:
@@ -108,6 +110,89 @@ def next_and_last_meeting(*, board: Board) -> tuple[Meeting | None, Meeting | No
 
 def reporting_years() -> list[ReportingYear]:
     return list(ReportingYear.objects.order_by("-start"))
+
+
+def current_year() -> ReportingYear:
+    """The reporting year holding today: the saved one, or an unsaved one
+    when nothing has been entered in it yet."""
+    today = timezone.localdate()
+    return ReportingYear.objects.containing(today) or ReportingYear.span_of(today)
+
+
+def year_holding(day: datetime.date) -> ReportingYear:
+    """The reporting year holding `day`, saved or not (a meeting loaded
+    from elsewhere may fall in a year nobody has created)."""
+    return ReportingYear.objects.containing(day) or ReportingYear.span_of(day)
+
+
+def year_choices(
+    *also: ReportingYear | None, saved: list[ReportingYear] | None = None
+) -> list[ReportingYear]:
+    """The years a page offers, latest first: every saved year (read again
+    unless given), the current year whether or not anything is in it yet,
+    and any year in `also`."""
+    if saved is None:
+        saved = list(ReportingYear.objects.all())
+    years = {year.label: year for year in saved}
+    for year in (ReportingYear.span_of(timezone.localdate()), *also):
+        if year is not None:
+            years.setdefault(year.label, year)
+    return sorted(years.values(), key=lambda year: year.start, reverse=True)
+
+
+def _latest_year_of(days: list[datetime.date]) -> ReportingYear | None:
+    """The year of the latest day up to the end of the current year; a board
+    with only future dates opens on the first of them."""
+    if not days:
+        return None
+    end = ReportingYear.span_of(timezone.localdate()).end
+    past = [day for day in days if day <= end]
+    return ReportingYear.span_of(max(past) if past else min(days))
+
+
+def _saved(year: ReportingYear) -> ReportingYear:
+    return ReportingYear.objects.filter(label=year.label).first() or year
+
+
+def default_group_and_year(*, board: Board) -> tuple[Group | None, ReportingYear]:
+    """Where the meetings page opens: the board's first group (by kind, then
+    name) that has meetings, on the latest year it met in; without any
+    meetings, the first group on the current year. Never an empty year when
+    there is a year with meetings."""
+    groups = list(board.groups.order_by("kind", "name").only("id", "slug", "name", "kind"))
+    if not groups:
+        return None, current_year()
+    with_meetings = set(
+        Meeting.objects.filter(group__in=groups).values_list("group_id", flat=True).distinct()
+    )
+    group = next((g for g in groups if g.pk in with_meetings), groups[0])
+    span = Meeting.objects.filter(group=group).aggregate(
+        latest=Max("date", filter=Q(date__lte=ReportingYear.span_of(timezone.localdate()).end)),
+        first=Min("date"),
+    )
+    day = span["latest"] or span["first"]
+    return group, (_saved(ReportingYear.span_of(day)) if day else current_year())
+
+
+def budget_year(
+    *, board: Board, label: str | None = None
+) -> tuple[ReportingYear, list[ReportingYear]]:
+    """The budget page's year and the years it offers: the year asked for by
+    label if it is one of them; otherwise the latest year with contributions
+    or a published total for this board, or the current year when there is
+    none. Years with money are saved years, so always among the choices."""
+    years = year_choices()
+    chosen = next((y for y in years if label and y.label == label), None)
+    if chosen is None:
+        contributions = Contribution.objects.filter(board=board).values("year_id")
+        totals = PublishedTotal.objects.filter(board=board).values("year_id")
+        with_money = ReportingYear.objects.filter(
+            Q(pk__in=contributions) | Q(pk__in=totals)
+        ).values_list("start", flat=True)
+        latest = _latest_year_of(list(with_money))
+        label = latest.label if latest else ReportingYear.span_of(timezone.localdate()).label
+        chosen = next(y for y in years if y.label == label)
+    return chosen, years
 
 
 def percentage(part: int, whole: int) -> int | None:
@@ -217,13 +302,13 @@ def budget_for_year(*, board: Board, year: ReportingYear) -> Budget:
         .select_related("agency", "year")
         .order_by("-amount", "label")
     )
-    current = [c for c in contributions if c.year_id == year.pk]
-    before = [c for c in contributions if c.year_id != year.pk]
+    current = [c for c in contributions if c.year.label == year.label]
+    before = [c for c in contributions if c.year.label != year.label]
     earlier = {_contributor(c): c.amount for c in before}
     lines = [BudgetLine(c, earlier.get(_contributor(c))) for c in current]
     total = sum((c.amount for c in current), Decimal("0"))
     previous_total = sum((c.amount for c in before), Decimal("0")) if before else None
-    published = PublishedTotal.objects.filter(board=board, year=year).first()
+    published = PublishedTotal.objects.filter(board=board, year__label=year.label).first()
     return Budget(
         year=year, lines=lines, total=total, previous_total=previous_total, published=published
     )
@@ -239,8 +324,50 @@ def risks_for_board(*, board: Board) -> QuerySet[Risk]:
     return Risk.objects.filter(board=board).select_related("board")
 
 
-def years_with_meetings(*, group: Group) -> list[ReportingYear]:
-    dates = Meeting.objects.filter(group=group).values_list("date", flat=True)
-    years = ReportingYear.objects.order_by("-start")
-    found = list(dates)
-    return [y for y in years if any(y.start <= d <= y.end for d in found)]
+def groups_with_boards(*, board: Board) -> QuerySet[Group]:
+    """The board's groups with what they report to and every board they
+    serve, for the groups page: three queries whatever the number."""
+    return (
+        board.groups.select_related("reports_to")
+        .prefetch_related(Prefetch("boards", queryset=Board.objects.order_by("name")))
+        .annotate(member_count=Count("members", filter=Q(members__board=board), distinct=True))
+        .order_by("kind", "name")
+    )
+
+
+def contributions_for_year(*, board: Board, year: ReportingYear) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(board=board, year__label=year.label)
+        .select_related("agency", "year")
+        .order_by("-amount", "label")
+    )
+
+
+def removed_contributions(*, board: Board, year: ReportingYear) -> list[Any]:
+    """Contributions removed from a year, newest first, from their history."""
+    if year.pk is None:
+        return []
+    return list(
+        Contribution.history.filter(board_id=board.pk, year_id=year.pk, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date")[:20]
+    )
+
+
+def history_naming_related(records: QuerySet[Any], **related: type[Any]) -> list[Any]:
+    """A record's history with its many-to-many changes (a seat's groups, a
+    group's boards) named rather than shown as rows of ids: `related` maps
+    each field's label ("Groups") to the model of its other end. One query
+    for the history and one for each field's names."""
+    entries = history_with_changes(records)
+    for label, model in related.items():
+        changes = [c for e in entries for c in e.changes if c.field == label]
+        key = model._meta.model_name
+        ids = {row[key] for c in changes for rows in (c.old, c.new) for row in rows or []}
+        names = dict(model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        for change in changes:
+            change.old, change.new = (
+                ", ".join(sorted(names.get(row[key], "(removed)") for row in rows or [])) or "none"
+                for rows in (change.old, change.new)
+            )
+    return entries

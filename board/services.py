@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
-from board.models import Attendance, Board, Group, Meeting, Member, Risk
+from board.models import (
+    Agency,
+    Attendance,
+    Board,
+    Contribution,
+    Group,
+    Meeting,
+    Member,
+    PublishedTotal,
+    ReportingYear,
+    Risk,
+)
 
 
 @transaction.atomic
-def meeting_create(*, group: Group, date: Any, location: str = "", notes: str = "") -> Meeting:
-    meeting = Meeting(group=group, date=date, location=location, notes=notes)
+def meeting_save(*, meeting: Meeting) -> Meeting:
+    """Add or change a meeting, and the reporting year it falls in if that is
+    new, so a meeting on any date has its year and its attendance page."""
     meeting.full_clean()
+    ReportingYear.objects.for_date(meeting.date)
     meeting.save()
     return meeting
+
+
+def meeting_create(*, group: Group, date: Any, location: str = "", notes: str = "") -> Meeting:
+    return meeting_save(meeting=Meeting(group=group, date=date, location=location, notes=notes))
 
 
 @transaction.atomic
@@ -49,3 +70,266 @@ def risk_save(*, risk: Risk, board: Board) -> Risk:
     risk.full_clean()
     risk.save()
     return risk
+
+
+Problems = dict[str, list[str]]
+
+
+def _add(problems: Problems, name: str, message: str) -> None:
+    problems.setdefault(name, []).append(message)
+
+
+def _model_problems(instance: Any, *, exclude: Iterable[str] = ()) -> Problems:
+    """The model's own field and clean() rules, as field errors. Uniqueness
+    is left to each service, which says which record it clashes with."""
+    try:
+        instance.full_clean(
+            exclude=list(exclude), validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        return {name: list(messages) for name, messages in exc.message_dict.items()}
+    return {}
+
+
+def _raise(problems: Problems) -> None:
+    if problems:
+        raise ValidationError(problems)  # type: ignore[arg-type]
+
+
+# Members and their seats.
+
+
+def member_problems(*, member: Member, groups: Iterable[Group]) -> Problems:
+    """What is wrong with a seat: the model's rules, a seat the board already
+    has, and groups that do not serve the member's board."""
+    problems = _model_problems(member)
+    if member.board_id is None:
+        return problems
+    clash = Member.objects.filter(
+        board_id=member.board_id, position=member.position, person=member.person
+    )
+    clash = (
+        clash.filter(agency_id=member.agency_id)
+        if member.agency_id
+        else clash.filter(agency__isnull=True)
+    )
+    if clash.exclude(pk=member.pk).exists():
+        _add(
+            problems,
+            "person",
+            "This board already has a seat with this person, position and agency.",
+        )
+    groups = list(groups)
+    serving = set(
+        Group.boards.through.objects.filter(
+            group_id__in=[g.pk for g in groups], board_id=member.board_id
+        ).values_list("group_id", flat=True)
+    )
+    for group in groups:
+        if group.pk not in serving:
+            _add(problems, "groups", f"{group} does not serve {member.board}.")
+    return problems
+
+
+@transaction.atomic
+def member_save(*, member: Member, groups: Iterable[Group]) -> Member:
+    """Add or change a seat and the groups it sits on, all or nothing."""
+    groups = list(groups)
+    _raise(member_problems(member=member, groups=groups))
+    member.person = member.person.strip()
+    member.position = member.position.strip()
+    member.save()
+    if {g.pk for g in member.groups.all()} != {g.pk for g in groups}:
+        member.groups.set(groups)
+    return member
+
+
+# Groups, what they report to, and which boards a pan-area group serves.
+
+
+def _served_after(
+    group: Group, chosen: set[Board], changeable: set[Board] | None
+) -> tuple[set[Board], Problems]:
+    """The boards a group serves once saved. Someone limited to `changeable`
+    boards adds or removes only those; the group's other boards stay as
+    they are."""
+    problems: Problems = {}
+    if changeable is None:
+        return chosen, problems
+    outside = sorted(b.name for b in chosen - changeable)
+    if outside:
+        _add(
+            problems,
+            "boards",
+            f"You can add a group only to boards you are on; you are not on {', '.join(outside)}.",
+        )
+    kept = set(group.boards.all()) - changeable if group.pk else set()
+    return kept | (chosen & changeable), problems
+
+
+def group_problems(
+    *, group: Group, boards: Iterable[Board], changeable: Iterable[Board] | None = None
+) -> Problems:
+    """What is wrong with a group: the model's rules (Group.clean: never
+    reporting to itself or to one of its own sub-groups), its web name, and
+    the boards it serves."""
+    problems = _model_problems(group, exclude=["slug"] if not group.slug else [])
+    chosen = set(boards)
+    served, board_problems = _served_after(
+        group, chosen, None if changeable is None else set(changeable)
+    )
+    for name, messages in board_problems.items():
+        problems.setdefault(name, []).extend(messages)
+    if not served:
+        _add(problems, "boards", "Choose at least one board that this group serves.")
+    if group.slug and Group.objects.filter(slug=group.slug).exclude(pk=group.pk).exists():
+        _add(problems, "slug", f"Another group already has the short web name {group.slug}.")
+    return problems
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "group"
+    slug, n = base, 2
+    while Group.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def group_save(
+    *, group: Group, boards: Iterable[Board], changeable: Iterable[Board] | None = None
+) -> Group:
+    """Add or change a group. `boards` are the boards chosen for it; someone
+    who may change only some boards (a business manager: the boards they
+    are on) passes those as `changeable`, and the group's other boards are
+    kept untouched. The admin passes None: it manages every board."""
+    chosen = set(boards)
+    changeable_set = None if changeable is None else set(changeable)
+    _raise(group_problems(group=group, boards=chosen, changeable=changeable_set))
+    served, _ = _served_after(group, chosen, changeable_set)
+    if not group.slug:
+        group.slug = _unique_slug(group.name)
+    group.save()
+    if {b.pk for b in group.boards.all()} != {b.pk for b in served}:
+        group.boards.set(served)
+    return group
+
+
+# Reporting years.
+
+#: The years Assure accepts: from the first statutory boards to a decade ahead.
+FIRST_YEAR = 2000
+YEARS_AHEAD = 10
+
+
+def reporting_year_problems(*, start_year: int) -> Problems:
+    last = timezone.localdate().year + YEARS_AHEAD
+    if not FIRST_YEAR <= start_year <= last:
+        return {"start_year": [f"Enter a year between {FIRST_YEAR} and {last}."]}
+    label = ReportingYear.span(start_year).label
+    if ReportingYear.objects.filter(label=label).exists():
+        return {"start_year": [f"The reporting year {label} already exists."]}
+    return {}
+
+
+@transaction.atomic
+def reporting_year_create(*, start_year: int) -> ReportingYear:
+    """Add the reporting year starting in April of `start_year`."""
+    _raise(reporting_year_problems(start_year=start_year))
+    year = ReportingYear.span(start_year)
+    year.full_clean()
+    year.save()
+    return year
+
+
+def _saved_year(year: ReportingYear) -> ReportingYear:
+    """A year a page offered, which may not be saved yet (the current year)."""
+    return year if year.pk else ReportingYear.for_start_year(year.start.year)
+
+
+# Budget contributions and the published total.
+
+
+def contribution_problems(*, contribution: Contribution, year: ReportingYear) -> Problems:
+    """The model's rules, and a second line from the same contributor in a
+    year (the budget matches lines to last year's by contributor)."""
+    problems = _model_problems(contribution, exclude=["year"])
+    label = contribution.label.strip()
+    if label and contribution.board_id:
+        clash = Contribution.objects.filter(
+            board_id=contribution.board_id, year__label=year.label, label__iexact=label
+        ).exclude(pk=contribution.pk)
+        if clash.exists():
+            _add(
+                problems,
+                "label",
+                f"{year} already has a contribution from {label}; change that one instead.",
+            )
+    return problems
+
+
+@transaction.atomic
+def contribution_save(*, contribution: Contribution, year: ReportingYear) -> Contribution:
+    """Add or change a contribution for `year`, creating the year if new."""
+    contribution.label = contribution.label.strip()
+    _raise(contribution_problems(contribution=contribution, year=year))
+    contribution.year = _saved_year(year)
+    contribution.save()
+    return contribution
+
+
+@transaction.atomic
+def contribution_remove(*, contribution: Contribution) -> None:
+    """Remove a contribution; its history keeps what it was and who removed it."""
+    contribution.delete()
+
+
+def published_total_problems(*, amount: Decimal | None) -> Problems:
+    if amount is not None and amount < 0:
+        return {"amount": ["The published total cannot be less than £0."]}
+    return {}
+
+
+@transaction.atomic
+def published_total_save(*, total: PublishedTotal) -> PublishedTotal:
+    _raise(published_total_problems(amount=total.amount))
+    total.notes = total.notes.strip()
+    total.full_clean()
+    total.save()
+    return total
+
+
+@transaction.atomic
+def published_total_set(
+    *, board: Board, year: ReportingYear, amount: Decimal | None, notes: str = ""
+) -> PublishedTotal | None:
+    """Record the total the published report states for a year, or remove
+    it (amount None)."""
+    _raise(published_total_problems(amount=amount))
+    existing = PublishedTotal.objects.filter(board=board, year__label=year.label).first()
+    if amount is None:
+        if existing is not None:
+            existing.delete()
+        return None
+    total = existing or PublishedTotal(board=board, year=_saved_year(year))
+    total.amount = amount
+    total.notes = notes
+    return published_total_save(total=total)
+
+
+# Agencies and reporting years, as the admin keeps them: their rules are the
+# model's own.
+
+
+@transaction.atomic
+def agency_save(*, agency: Agency) -> Agency:
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def reporting_year_save(*, year: ReportingYear) -> ReportingYear:
+    year.full_clean()
+    year.save()
+    return year

@@ -3,6 +3,8 @@ get_board_or_404, which checks the person may see it (and do this on it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,8 +16,28 @@ from django.views.decorators.http import require_GET, require_http_methods
 from board import selectors, services
 from board.access import get_board_or_404, render_board
 from board.filters import MemberFilter, RiskFilter
-from board.forms import AttendanceForm, GroupYearForm, MeetingForm, RiskForm
-from board.models import Group, Meeting, ReportingYear, Risk
+from board.forms import (
+    AttendanceForm,
+    ContributionForm,
+    GroupForm,
+    GroupYearForm,
+    MeetingForm,
+    MemberForm,
+    PublishedTotalForm,
+    ReportingYearForm,
+    RiskForm,
+    add_service_errors,
+)
+from board.models import (
+    Board,
+    Contribution,
+    Group,
+    Meeting,
+    Member,
+    PublishedTotal,
+    ReportingYear,
+    Risk,
+)
 from board.tables import AgencyTable, MemberTable, RiskTable
 from core.history import history_with_changes
 from core.tables import configure_table
@@ -82,24 +104,18 @@ def members(request: HttpRequest, board: str) -> HttpResponse:
 
 
 def _group_and_year(
-    request: HttpRequest, board
-) -> tuple[Group | None, ReportingYear | None, GroupYearForm]:  # type: ignore[no-untyped-def]
-    years = selectors.reporting_years()
+    request: HttpRequest, board: Board
+) -> tuple[Group | None, ReportingYear, GroupYearForm]:
+    """The group and year asked for, or where the page opens by default."""
+    years = selectors.year_choices()
     form = GroupYearForm(request.GET or None, board=board, years=years)
-    group = year = None
     if form.is_bound and form.is_valid():
-        group = form.cleaned_data["group"]
         year = next(y for y in years if y.label == form.cleaned_data["year"])
-    else:
-        group = board.groups.order_by("kind", "name").first()
-        if group is not None:
-            with_meetings = selectors.years_with_meetings(group=group)
-            year = with_meetings[0] if with_meetings else (years[0] if years else None)
-        if group and year:
-            form = GroupYearForm(
-                initial={"group": group.slug, "year": year.label}, board=board, years=years
-            )
-    return group, year, form
+        return form.cleaned_data["group"], year, form
+    group, year = selectors.default_group_and_year(board=board)
+    years = selectors.year_choices(year, saved=years)
+    initial = {"group": group.slug, "year": year.label} if group else None
+    return group, year, GroupYearForm(initial=initial, board=board, years=years)
 
 
 @login_required
@@ -108,7 +124,7 @@ def meetings(request: HttpRequest, board: str) -> HttpResponse:
     """A group's meetings in a reporting year, with the attendance matrix."""
     obj = get_board_or_404(request, board, READ)
     group, year, form = _group_and_year(request, obj)
-    matrix = selectors.attendance_matrix(group=group, year=year) if group and year else None
+    matrix = selectors.attendance_matrix(group=group, year=year) if group else None
     return render_board(
         request, "board/meetings.html", obj, "board:meetings", {"form": form, "matrix": matrix}
     )
@@ -143,9 +159,7 @@ def attendance(request: HttpRequest, board: str, meeting: int) -> HttpResponse:
     meeting_obj = get_object_or_404(
         Meeting.objects.select_related("group"), pk=meeting, group__boards=obj
     )
-    year = ReportingYear.objects.containing(meeting_obj.date)
-    if year is None:
-        raise Http404("This meeting is outside every reporting year.")
+    year = selectors.year_holding(meeting_obj.date)
     matrix = selectors.attendance_matrix(group=meeting_obj.group, year=year)
     seats = [row.member for row in matrix.rows]
     index = matrix.meetings.index(meeting_obj)
@@ -175,13 +189,8 @@ def attendance(request: HttpRequest, board: str, meeting: int) -> HttpResponse:
 @require_GET
 def budget(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
-    years = selectors.reporting_years()
-    label = request.GET.get("year")
-    year = next((y for y in years if y.label == label), None)
-    if year is None:
-        with_money = set(obj.contributions.values_list("year__label", flat=True))
-        year = next((y for y in years if y.label in with_money), years[0] if years else None)
-    figures = selectors.budget_for_year(board=obj, year=year) if year else None
+    year, years = selectors.budget_year(board=obj, label=request.GET.get("year"))
+    figures = selectors.budget_for_year(board=obj, year=year)
     return render_board(
         request,
         "board/budget.html",
@@ -228,4 +237,255 @@ def risk_edit(request: HttpRequest, board: str, ref: str | None = None) -> HttpR
     status = 400 if form.is_bound else 200
     return render_board(
         request, "board/risk_form.html", obj, "board:risks", {"form": form, "risk": risk}, status
+    )
+
+
+# The business manager keeps the board's own records: seats, groups,
+# reporting years and the budget. Chairs read these pages; every save goes
+# through a service, which holds the rules.
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _boards_user_changes(request: HttpRequest) -> list[Board]:
+    """The boards whose records this person changes: a business manager's own."""
+    return [
+        b for b in selectors.boards_for_user(user=request.user) if request.user.has_perm(EDIT, b)
+    ]
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    return render_board(
+        request,
+        "board/member_list.html",
+        obj,
+        "board:members",
+        {
+            "members": selectors.members_for_board(board=obj).order_by(
+                "agency__name", "position", "person"
+            )
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, board: str, member: int | None = None) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    seat = get_object_or_404(Member, pk=member, board=obj) if member else Member(board=obj)
+    form = MemberForm(_posted(request), instance=seat, board=obj)
+    if form.is_valid():
+        try:
+            saved = services.member_save(member=form.instance, groups=form.cleaned_data["groups"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.label} saved.")
+            return redirect("board:member_list", board=obj.slug)
+    history = (
+        selectors.history_naming_related(Member.history.filter(id=seat.pk), Groups=Group)
+        if seat.pk
+        else []
+    )
+    return render_board(
+        request,
+        "board/member_form.html",
+        obj,
+        "board:members",
+        {"form": form, "seat": seat, "history": history},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def group_list(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    return render_board(
+        request,
+        "board/group_list.html",
+        obj,
+        "board:members",
+        {"groups": selectors.groups_with_boards(board=obj)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request: HttpRequest, board: str, group: str | None = None) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    instance = get_object_or_404(Group, slug=group, boards=obj) if group else Group()
+    changeable = _boards_user_changes(request)
+    form = GroupForm(_posted(request), instance=instance, board=obj, changeable=changeable)
+    if form.is_valid():
+        try:
+            saved = services.group_save(
+                group=form.instance, boards=form.cleaned_data["boards"], changeable=changeable
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("board:group_list", board=obj.slug)
+    history = (
+        selectors.history_naming_related(Group.history.filter(id=instance.pk), Boards=Board)
+        if instance.pk
+        else []
+    )
+    return render_board(
+        request,
+        "board/group_form.html",
+        obj,
+        "board:members",
+        {"form": form, "group": instance, "history": history},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def year_list(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    return render_board(
+        request,
+        "board/year_list.html",
+        obj,
+        "board:budget",
+        {"years": selectors.reporting_years(), "current": selectors.current_year()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_create(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    form = ReportingYearForm(_posted(request))
+    if form.is_valid():
+        try:
+            year = services.reporting_year_create(start_year=form.cleaned_data["start_year"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Reporting year {year.label} added.")
+            return redirect("board:year_list", board=obj.slug)
+    return render_board(
+        request,
+        "board/year_form.html",
+        obj,
+        "board:budget",
+        {"form": form},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def contribution_list(request: HttpRequest, board: str) -> HttpResponse:
+    """A year's contributions, to change or remove, and those removed."""
+    obj = get_board_or_404(request, board, READ)
+    year, years = selectors.budget_year(board=obj, label=request.GET.get("year"))
+    return render_board(
+        request,
+        "board/contribution_list.html",
+        obj,
+        "board:budget",
+        {
+            "year": year,
+            "years": years,
+            "contributions": selectors.contributions_for_year(board=obj, year=year),
+            "removed": selectors.removed_contributions(board=obj, year=year),
+            "published": PublishedTotal.objects.filter(board=obj, year__label=year.label).first(),
+        },
+    )
+
+
+def _contributions_url(board: Board, year: ReportingYear) -> str:
+    url = reverse("board:contribution_list", kwargs={"board": board.slug})
+    return f"{url}?year={year.label}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_edit(
+    request: HttpRequest, board: str, contribution: int | None = None
+) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    if contribution:
+        line = get_object_or_404(
+            Contribution.objects.select_related("year"), pk=contribution, board=obj
+        )
+        year, years = selectors.budget_year(board=obj, label=line.year.label)
+    else:
+        line = Contribution(board=obj)
+        year, years = selectors.budget_year(board=obj, label=request.GET.get("year"))
+    form = ContributionForm(
+        _posted(request), instance=line, board=obj, years=years, initial={"year": year.label}
+    )
+    if form.is_valid():
+        chosen = next(y for y in years if y.label == form.cleaned_data["year"])
+        try:
+            saved = services.contribution_save(contribution=form.instance, year=chosen)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.label}'s contribution for {saved.year} saved.")
+            return redirect(_contributions_url(obj, saved.year))
+    history = history_with_changes(Contribution.history.filter(id=line.pk)) if line.pk else []
+    return render_board(
+        request,
+        "board/contribution_form.html",
+        obj,
+        "board:budget",
+        {"form": form, "line": line, "year": year, "history": history},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_remove(request: HttpRequest, board: str, contribution: int) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    line = get_object_or_404(
+        Contribution.objects.select_related("year", "agency"), pk=contribution, board=obj
+    )
+    if request.method == "POST":
+        year = line.year
+        services.contribution_remove(contribution=line)
+        messages.success(request, f"{line.label}'s contribution for {year} removed.")
+        return redirect(_contributions_url(obj, year))
+    return render_board(
+        request, "board/contribution_remove.html", obj, "board:budget", {"line": line}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def published_total_edit(request: HttpRequest, board: str, year: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    chosen, _ = selectors.budget_year(board=obj, label=year)
+    if chosen.label != year:
+        raise Http404("No such reporting year.")
+    existing = PublishedTotal.objects.filter(board=obj, year__label=year).first()
+    initial = {"amount": existing.amount, "notes": existing.notes} if existing else None
+    form = PublishedTotalForm(_posted(request), initial=initial)
+    if form.is_valid():
+        try:
+            services.published_total_set(board=obj, year=chosen, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Published total for {chosen} saved.")
+            return redirect(_contributions_url(obj, chosen))
+    return render_board(
+        request,
+        "board/published_total_form.html",
+        obj,
+        "board:budget",
+        {"form": form, "year": chosen},
+        400 if form.is_bound else 200,
     )

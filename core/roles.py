@@ -31,6 +31,20 @@ ADMIN_ACCOUNT_PERMISSIONS = (
 )
 
 
+#: The Admin role also keeps a board's records in the Django admin (loading
+#: what the past reports name, correcting what the seeds got wrong): add and
+#: change, never delete, on these (app label, model) pairs. The admin saves
+#: them through the same services as the business manager's pages.
+ADMIN_MAINTAINS = (
+    ("board", "agency"),
+    ("board", "member"),
+    ("board", "group"),
+    ("board", "reportingyear"),
+    ("board", "contribution"),
+    ("board", "publishedtotal"),
+)
+
+
 def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
     """Give each role its model permissions on the models of `app_labels`.
 
@@ -59,3 +73,11 @@ def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
                 group.permissions.add(
                     *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
                 )
+            for app_label, model in ADMIN_MAINTAINS:
+                if app_label in app_labels:
+                    group.permissions.add(
+                        *Permission.objects.filter(
+                            content_type__app_label=app_label,
+                            codename__in=[f"add_{model}", f"change_{model}"],
+                        )
+                    )

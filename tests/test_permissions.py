@@ -51,6 +51,13 @@ def action(world: Any) -> dict[str, Any]:
     return {**plan(world), "ref": world.action.ref}
 
 
+def contribution(world: Any) -> dict[str, Any]:
+    from tests.factories import ContributionFactory
+
+    line = ContributionFactory(board=world.board, year=world.year)
+    return {"board": world.board.slug, "contribution": line.pk}
+
+
 MATRIX: dict[str, Rule] = {
     "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
@@ -69,6 +76,30 @@ MATRIX: dict[str, Rule] = {
         lambda w: {"board": w.board.slug, "meeting": w.meeting.pk}, get=EDIT, post=EDIT_POST_INVALID
     ),
     "board:budget": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:member_list": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:member_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:member_edit": Rule(
+        lambda w: {"board": w.board.slug, "member": w.member.pk}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    "board:group_list": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:group_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:group_edit": Rule(
+        lambda w: {"board": w.board.slug, "group": w.group.slug}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    "board:year_list": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:year_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:contribution_list": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:contribution_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:contribution_edit": Rule(contribution, get=EDIT, post=EDIT_POST_INVALID),
+    "board:contribution_remove": Rule(
+        contribution, get=EDIT, post=expect(LOGIN, 403, 403, 302, 403, 404)
+    ),
+    # An empty total removes the published total, so a valid post.
+    "board:published_total": Rule(
+        lambda w: {"board": w.board.slug, "year": w.year.label},
+        get=EDIT,
+        post=expect(LOGIN, 403, 403, 302, 403, 404),
+    ),
     "board:risks": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:risk_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:risk": Rule(

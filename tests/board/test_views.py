@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from board.models import Attendance, Meeting, Risk
+from board.models import Attendance, Meeting, ReportingYear, Risk
 from tests.factories import (
     AttendanceFactory,
     ContributionFactory,
@@ -172,9 +173,11 @@ def make_data(world, n):
 
 PAGES = {
     "board:home": ({}, 12),
-    "board:members": ({}, 13),
-    "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 14),
+    "board:members": ({}, 14),
+    "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 15),
+    "board:meetings:default": ({}, 18),
     "board:budget": ({"year": "2016-17"}, 10),
+    "board:budget:default": ({}, 11),
     "board:risks": ({}, 10),
 }
 
@@ -188,7 +191,7 @@ def test_pages_run_a_constant_number_of_queries(
     make_data(world, size)
     params, limit = PAGES[name]
     with django_assert_max_num_queries(limit):
-        response = manager_client.get(url(name, world), params)
+        response = manager_client.get(url(name.removesuffix(":default"), world), params)
     assert response.status_code == 200
 
 
@@ -209,3 +212,79 @@ def test_the_board_home_says_how_many_sit_on_the_board(world, manager_client):
     MemberFactory(board=world.board, agency=None, position="Lay member", role="lay-member")
     html = manager_client.get(url("board:home", world)).content.decode()
     assert "3 members from 1 agency." in html
+
+
+def current_year_label():
+    """The label of the reporting year holding today (April to March)."""
+    today = timezone.localdate()
+    start = today.year if today.month >= 4 else today.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+@pytest.mark.django_db
+def test_adding_a_meeting_dated_today_then_opening_its_attendance_page_gives_200(
+    world, manager_client
+):
+    today = timezone.localdate()
+    response = manager_client.post(
+        url("board:meeting_create", world),
+        {"group": world.group.pk, "date": today.isoformat(), "location": "Borough Hall"},
+    )
+    assert response.status_code == 302
+    page = manager_client.get(response["Location"])
+    assert page.status_code == 200
+    assert f"Record attendance for {today:%-d %B %Y}" in page.content.decode()
+    assert ReportingYear.objects.filter(label=current_year_label()).exists()
+
+
+@pytest.mark.django_db
+def test_the_meetings_page_with_no_meetings_opens_on_the_current_year(world, manager_client):
+    Meeting.objects.filter(group=world.group).delete()
+    YearFactory(label="2017-18", start=datetime.date(2017, 4, 1), end=datetime.date(2018, 3, 31))
+    html = manager_client.get(url("board:meetings", world)).content.decode()
+    label = current_year_label()
+    assert f"{world.group.name}: attendance {label}" in html
+    assert f'<option value="{label}" selected>{label}</option>' in html
+
+
+@pytest.mark.django_db
+def test_the_meetings_page_opens_on_the_latest_year_with_meetings_not_an_empty_later_one(
+    world, manager_client
+):
+    YearFactory(label="2017-18", start=datetime.date(2017, 4, 1), end=datetime.date(2018, 3, 31))
+    html = manager_client.get(url("board:meetings", world)).content.decode()
+    assert f"{world.group.name}: attendance 2016-17" in html
+    assert f'<option value="{current_year_label()}">' in html
+
+
+@pytest.mark.django_db
+def test_a_meeting_today_shows_in_the_matrix_of_the_current_year_by_default(world, manager_client):
+    today = timezone.localdate()
+    MeetingFactory(group=world.group, date=today)
+    html = manager_client.get(url("board:meetings", world)).content.decode()
+    assert f"{world.group.name}: attendance {current_year_label()}" in html
+    header = table_rows(html, "attendance-matrix")[0]
+    assert header[1].startswith(f"{today:%-d %b %Y}")
+
+
+@pytest.mark.django_db
+def test_the_budget_page_opens_on_the_latest_year_with_contributions(world, manager_client):
+    later = YearFactory(
+        label="2018-19", start=datetime.date(2018, 4, 1), end=datetime.date(2019, 3, 31)
+    )
+    YearFactory(label="2019-20", start=datetime.date(2019, 4, 1), end=datetime.date(2020, 3, 31))
+    ContributionFactory(board=world.board, year=world.year, label="Police")
+    ContributionFactory(board=world.board, year=later, label="Council", amount=Decimal("5"))
+    ContributionFactory(board=world.other_board, label="Other board's")
+    html = manager_client.get(url("board:budget", world)).content.decode()
+    assert "<h1 class=\"govuk-heading-l\">Budget 2018-19</h1>" in html
+    assert table_rows(html, "budget-table")[1] == ["Council", "£5.00", "Not known", "Not known"]
+
+
+@pytest.mark.django_db
+def test_the_budget_page_with_no_contributions_opens_on_the_current_year(world, manager_client):
+    html = manager_client.get(url("board:budget", world)).content.decode()
+    label = current_year_label()
+    assert f'<h1 class="govuk-heading-l">Budget {label}</h1>' in html
+    assert f"No contributions are recorded for {label}." in html
+    assert f'<option value="{label}" selected>{label}</option>' in html
