@@ -429,3 +429,40 @@ def test_an_account_page_asks_who_may_manage_it_once(
         page = client.get(url)
     assert page.status_code == 200
     assert 'name="_save"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_admin_cannot_change_or_take_away_a_superusers_board_access(root, world, client_for):
+    access = BoardAccess.objects.create(user=root, board=world.board)
+    client = client_for("admin")
+    change = reverse("admin:board_boardaccess_change", args=[access.pk])
+    response = client.post(change, {"user": root.pk, "board": world.other_board.pk})
+    assert response.status_code == 403
+    delete = reverse("admin:board_boardaccess_delete", args=[access.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert list(BoardAccess.objects.filter(user=root).values_list("board__slug", flat=True)) == [
+        "alpha"
+    ]
+
+
+@pytest.mark.django_db
+def test_an_admin_gives_boards_only_to_people_they_may_manage(root, users, world, client_for):
+    client = client_for("admin")
+    add = reverse("admin:board_boardaccess_add")
+    choices = client.get(add).context["adminform"].form.fields["user"].queryset
+    assert sorted(choices.values_list("username", flat=True)) == [
+        "admin",
+        "chair",
+        "manager",
+        "other_manager",
+        "partner",
+    ]
+    response = client.post(add, {"user": root.pk, "board": world.other_board.pk})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["user"] == [
+        "Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert not BoardAccess.objects.filter(user=root).exists()
+    response = client.post(add, {"user": users["partner"].pk, "board": world.other_board.pk})
+    assert response.status_code == 302
+    assert set(users["partner"].boards.values_list("slug", flat=True)) == {"alpha", "beta"}
