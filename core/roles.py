@@ -8,6 +8,11 @@ ADMIN = "Admin"
 
 ALL = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, PARTNER, ADMIN)
 
+#: Roles that see case-review records or manage people, so sign in with a
+#: second factor as well as a password (core.two_factor). Superusers and staff
+#: always do; partners may choose to.
+SECOND_FACTOR_REQUIRED = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, ADMIN)
+
 #: What each role may do with the models of every app, as Django model
 #: permission verbs. Object-level rules (which board) live in each app's rules.py.
 MODEL_PERMISSIONS = {

@@ -6,4 +6,11 @@ app_name = "core"
 
 urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("accounts/two-factor/code/", views.two_factor_code, name="two_factor_code"),
+    path("accounts/two-factor/set-up/", views.two_factor_set_up, name="two_factor_set_up"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
 ]

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import roles
+from core.two_factor import second_factor_for
 from tests.factories import (
     ActionFactory,
     AttendanceFactory,
@@ -22,6 +25,30 @@ from tests.factories import (
 )
 
 PASSWORD = "correct horse battery staple"
+
+#: Django's own force_login: signed in with a password only, before any code.
+force_login_without_a_code = Client.force_login
+
+
+def force_login_with_a_code(self, user, backend=None):
+    """force_login stands for a finished sign-in, so for people whose role
+    needs a second factor it also gives them an authenticator and marks the
+    session verified, as django_otp.login does after the code step."""
+    force_login_without_a_code(self, user, backend)
+    if second_factor_for(user).required:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_a_code(monkeypatch):
+    """Every test client's force_login signs in with a code too (see above);
+    tests of the code step itself sign in through the password form."""
+    monkeypatch.setattr(Client, "force_login", force_login_with_a_code)
 
 
 @dataclass

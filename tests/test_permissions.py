@@ -68,6 +68,18 @@ MATRIX: dict[str, Rule] = {
     "logout": Rule(
         get=expect(405, 405, 405, 405, 405, 405), post=expect(302, 302, 302, 302, 302, 302)
     ),
+    # Everyone signed in here has finished signing in (the partner has no
+    # authenticator and needs none), so the code step and the recovery codes
+    # send them on; only the partner may still set an authenticator up.
+    "core:two_factor_code": Rule(
+        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+    ),
+    "core:two_factor_set_up": Rule(
+        get=expect(LOGIN, 200, 302, 302, 302, 302), post=expect(LOGIN, 400, 302, 302, 302, 302)
+    ),
+    "core:two_factor_recovery_codes": Rule(
+        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+    ),
     "board:home": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
     "board:members": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:meetings": Rule(board, get=READ, post=NOT_ALLOWED),
