@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
 import json
 import os
@@ -61,12 +62,14 @@ TARGETS: dict[str, list[str]] = {
         "tests/test_permissions.py",
     ],
     "priorities/services.py": [
+        "tests/priorities/test_rules.py",
         "tests/priorities/test_services.py",
         "tests/priorities/test_views.py",
         "tests/priorities/test_import.py",
     ],
     "priorities/selectors.py": [
         "tests/priorities/test_selectors.py",
+        "tests/priorities/test_rules.py",
         "tests/priorities/test_services.py",
         "tests/priorities/test_views.py",
         "tests/priorities/test_seed_plans.py",
@@ -502,21 +505,104 @@ def _pytest(
         *tests,
     ]
     started = time.monotonic()
-    try:
-        result = subprocess.run(
-            command,
-            cwd=workdir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return "timeout", time.monotonic() - started, ""
+    if FORK:
+        code, output = _forked(command[3:], workdir, env, timeout)
+    else:
+        try:
+            result = subprocess.run(
+                command,
+                cwd=workdir,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            code, output = None, ""
+        else:
+            code, output = result.returncode, result.stdout
     elapsed = time.monotonic() - started
-    return ("survived" if result.returncode == 0 else "killed"), elapsed, result.stdout
+    if code is None:
+        return "timeout", elapsed, output
+    return ("survived" if code == 0 else "killed"), elapsed, output
+
+
+#: Libraries every run imports, loaded once here so each run forks from a
+#: process that has them (none is Assure's own code, which each run must
+#: import afresh, mutated). Starting Python and importing these is most of
+#: a short run's time.
+PRELOAD = (
+    "pytest",
+    "pytest_django",
+    "xdist",
+    "hypothesis",
+    "factory",
+    "django",
+    "django.db.models",
+    "django.forms",
+    "django.test",
+    "django.template",
+    "django.urls",
+    "openpyxl",
+    "tablib",
+    "holidays",
+    "segno",
+    "psycopg",
+    "playwright.sync_api",
+    "pytest_playwright",
+)
+FORK = hasattr(os, "fork") and os.environ.get("ASSURE_MUTATE_FORK", "1") == "1"
+
+
+def _preload() -> None:
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except Exception:  # a library that needs settings is loaded by the run instead
+            continue
+
+
+def _forked(
+    args: list[str], workdir: Path, env: dict[str, str], timeout: float
+) -> tuple[int | None, str]:
+    """Run pytest in a forked child of this process; (exit code or None on timeout, output)."""
+    log = workdir / "mutate-run.log"
+    pid = os.fork()
+    if pid == 0:  # the child: become a pytest run in the copy, then leave
+        code = 3
+        try:
+            fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.setpgid(0, 0)
+            os.chdir(workdir)
+            os.environ.clear()
+            os.environ.update(env)
+            sys.path.insert(0, str(workdir))
+            sys.dont_write_bytecode = True
+            import pytest
+
+            code = int(pytest.main(args))
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            code: int | None = os.waitstatus_to_exitcode(status)
+            break
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            code = None
+            break
+        time.sleep(0.1)
+    return code, log.read_text(errors="replace") if log.exists() else ""
 
 
 class Workspace:
@@ -701,6 +787,8 @@ def summary(module: str, outcomes: list[Outcome]) -> float:
 def main(argv: list[str] | None = None) -> int:
     # Stopped with kill: unwind as for Ctrl-C, so the private copies are removed.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if FORK:
+        _preload()
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--module",
