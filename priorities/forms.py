@@ -101,22 +101,19 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         choice_field(self, "evidence_types").queryset = evidence_types
         self.fields["assessed_on"].initial = timezone.localdate()
 
-    def clean_assessed_on(self) -> Any:
-        day = self.cleaned_data["assessed_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The date of the assessment cannot be in the future.")
-        return day
-
     def clean(self) -> dict[str, Any]:
+        """The service's rules, shown on the fields they concern; a field
+        that already failed (a rating not chosen) keeps its own message."""
         data = super().clean() or {}
-        if "process" in data and "impact" in data:
-            for name, message in assessment_problems(
-                process=data["process"],
-                impact=data["impact"],
-                commentary=data.get("commentary", ""),
-                evidence_types=data.get("evidence_types") or [],
-                evidence=data.get("evidence", ""),
-            ).items():
+        for name, message in assessment_problems(
+            process=data.get("process", ""),
+            impact=data.get("impact", ""),
+            commentary=data.get("commentary", ""),
+            evidence_types=data.get("evidence_types") or [],
+            evidence=data.get("evidence", ""),
+            assessed_on=data.get("assessed_on"),
+        ).items():
+            if name not in self.errors:
                 self.add_error(name, message)
         return data
 

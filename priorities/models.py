@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, SourceDocument
 from core.models import NaturalKeyManager
+from core.validators import REF_CHARACTERS, validate_ref
 
 
 class Rating(models.TextChoices):
@@ -221,7 +222,12 @@ class Action(models.Model):
     priority = models.ForeignKey(
         Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
     )
-    ref = models.CharField(max_length=12, verbose_name="reference", help_text='For example "1a".')
+    ref = models.CharField(
+        max_length=12,
+        verbose_name="reference",
+        validators=[validate_ref],
+        help_text=f'For example "1a": {REF_CHARACTERS}.',
+    )
     position = models.PositiveIntegerField(default=0, help_text="Order within the plan.")
     description = models.TextField(verbose_name="action")
     timescale = models.CharField(max_length=120, blank=True, help_text="As written in the plan.")

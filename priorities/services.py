@@ -10,6 +10,7 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Field
+from django.utils import timezone
 
 from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
 
@@ -35,11 +36,25 @@ EDITABLE_FIELDS = (
 )
 
 
+#: Why a future date is refused: the latest assessment is the current rating,
+#: so one dated ahead would hide every real rating until that day.
+FUTURE_ASSESSMENT = "The date of the assessment cannot be in the future."
+
+
 def assessment_problems(
-    *, process: str, impact: str, commentary: str, evidence_types: Iterable[Any], evidence: str
+    *,
+    process: str,
+    impact: str,
+    commentary: str,
+    evidence_types: Iterable[Any],
+    evidence: str,
+    assessed_on: datetime.date | None = None,
 ) -> dict[str, str]:
-    """The business plan's rules for a rating, as field errors."""
+    """The business plan's rules for a rating, as field errors. Every path
+    that records an assessment (the form, the import, the service) asks this."""
     problems = {}
+    if assessed_on is not None and assessed_on > timezone.localdate():
+        problems["assessed_on"] = FUTURE_ASSESSMENT
     if process not in Rating.values:
         problems["process"] = (
             f"{process!r} is not a rating; choose RED, AMBER, GREEN, BLUE or GREY."
@@ -77,6 +92,7 @@ def assessment_record(
         commentary=commentary,
         evidence_types=evidence_types,
         evidence=evidence,
+        assessed_on=assessed_on,
     )
     if problems:
         raise ValidationError(problems)
@@ -141,7 +157,7 @@ def action_update(*, action_id: int, expected_version: int, changes: dict[str, A
     )
     action = Action.objects.select_related("plan").get(pk=action_id)
     if not claimed:
-        raise EditConflict(action, _changes_since(action, expected_version))
+        raise EditConflict(action, action_changes_since(action=action, version=expected_version))
     for name, value in changes.items():
         setattr(action, name, value)
     action.full_clean()
@@ -149,8 +165,9 @@ def action_update(*, action_id: int, expected_version: int, changes: dict[str, A
     return action
 
 
-def _changes_since(action: Action, version: int) -> list[FieldChange]:
-    """What was changed on the action since the given version was saved."""
+def action_changes_since(*, action: Action, version: int) -> list[FieldChange]:
+    """What was changed on the action since the given version was saved, with
+    names (not ids) for the groups and priority."""
     base = action.history.filter(version=version).order_by("-history_date").first()
     if base is None:
         return []

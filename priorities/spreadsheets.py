@@ -1,31 +1,39 @@
 """Action plans to and from spreadsheets (CSV and XLSX).
 
 The export and the import share one list of columns, so a plan exported and
-imported again comes back identical. The import never saves as it reads: it
-builds a preview of every row (create, change, unchanged, or its errors),
-and only a confirmed preview with no errors is saved, in one transaction.
+imported again comes back identical. Both go through core.spreadsheets, the
+one writer that keeps a cell from running as a formula.
+
+The import never saves as it reads: it builds a preview of every row (create,
+change, unchanged, conflict, or its errors), and only a confirmed preview with
+no errors is saved, in one transaction, through the same services as the
+forms. A column missing from the file means "not in this file": it changes
+nothing. Each row's "Version" (written by the export) says which version of
+the action the file was made from, so an older file cannot undo newer edits;
+and the preview pins the version of every action it shows, so the confirm
+refuses if anyone changed one of them since.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Field
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
 
 from board.models import Group
+from core import spreadsheets as sheets
+from core.validators import validate_ref
 from priorities import services
 from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Priority, Rating
 from priorities.selectors import with_current_ratings
 
+VERSION = "Version"
 COLUMNS = [
     "Ref",
     "Priority",
@@ -44,6 +52,7 @@ COLUMNS = [
     "Commentary",
     "Evidence types",
     "Evidence",
+    VERSION,
 ]
 REQUIRED = ("Ref", "Action")
 REF_LENGTH: int = cast(Field, Action._meta.get_field("ref")).max_length or 0
@@ -56,9 +65,8 @@ TEXT_FIELDS = {
     "How we will know": "how_we_will_know",
 }
 
-
-class SpreadsheetError(Exception):
-    """The file as a whole cannot be read as an action plan."""
+#: The file as a whole cannot be read as an action plan.
+SpreadsheetError = sheets.SpreadsheetError
 
 
 # --- export -----------------------------------------------------------------
@@ -93,6 +101,7 @@ def plan_rows(plan: ActionPlan) -> list[list[Any]]:
                 assessment.commentary if assessment else "",
                 ", ".join(t.name for t in assessment.evidence_types.all()) if assessment else "",
                 assessment.evidence if assessment else "",
+                a.version,
             ]
         )
     return rows
@@ -114,61 +123,36 @@ def _group_label(group: Group | None) -> str:
 
 
 def export_csv(plan: ActionPlan) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in plan_rows(plan):
-        writer.writerow([v.isoformat() if isinstance(v, datetime.date) else v for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    return sheets.write_csv([COLUMNS, *plan_rows(plan)])
 
 
 def export_xlsx(plan: ActionPlan) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Actions"
-    sheet.append(COLUMNS)
-    for row in plan_rows(plan):
-        sheet.append(row)
-    for cell in sheet["E"][1:] + sheet["N"][1:]:
-        cell.number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return sheets.write_xlsx([COLUMNS, *plan_rows(plan)], sheet_title="Actions")
 
 
 # --- reading ----------------------------------------------------------------
-
-
-def _size(n: int) -> str:
-    if n >= 1_048_576:
-        return f"{n / 1_048_576:.1f} MB"
-    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
 
 
 def check_size(size: int) -> None:
     limit = settings.ASSURE_MAX_UPLOAD_BYTES
     if size > limit:
         raise SpreadsheetError(
-            f"The file is {_size(size)}; the largest Assure accepts is {_size(limit)}."
+            f"The file is {sheets.describe_size(size)}; the largest Assure accepts is "
+            f"{sheets.describe_size(limit)}."
         )
 
 
 def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
-    """The file's data rows as dicts keyed by column name, or SpreadsheetError."""
+    """The file's data rows as dicts keyed by the columns the file has (a
+    column it lacks is absent from every row), or SpreadsheetError. Every
+    value is plain JSON, so the rows can wait in the session for the confirm."""
     check_size(len(content))
-    if not content.strip():
-        raise SpreadsheetError("The file is empty.")
-    if content[:4] == b"PK\x03\x04":
-        table = _xlsx_table(content)
-    elif name.lower().endswith(".csv") or not _looks_binary(content):
-        table = _csv_table(content)
-    else:
-        raise SpreadsheetError(
-            "The file is not a spreadsheet: upload a CSV or an Excel (XLSX) file."
-        )
-    table = [row for row in table if any(str(v).strip() for v in row if v is not None)]
-    if not table:
-        raise SpreadsheetError("The file is empty.")
+    table = sheets.read_table(
+        name,
+        content,
+        max_rows=settings.ASSURE_IMPORT_MAX_ROWS,
+        max_unpacked_bytes=settings.ASSURE_IMPORT_MAX_UNPACKED_BYTES,
+    )
     header = [str(h).strip() if h is not None else "" for h in table[0]]
     unknown = [h for h in header if h and h not in COLUMNS]
     missing = [h for h in REQUIRED if h not in header]
@@ -183,65 +167,51 @@ def read_rows(name: str, content: bytes) -> list[dict[str, Any]]:
             + "; ".join(parts)
             + f". The columns are: {', '.join(COLUMNS)}."
         )
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        raise SpreadsheetError(
+            f"The columns are wrong: {', '.join(repr(h) for h in repeated)} appears more than "
+            "once; keep one of each."
+        )
     rows = []
     for values in table[1:]:
-        padded = [_plain(v) for v in values] + [None] * (len(header) - len(values))
+        padded = list(values) + [None] * (len(header) - len(values))
         rows.append({h: padded[i] for i, h in enumerate(header) if h})
     return rows
 
 
-def _plain(value: Any) -> Any:
-    """A cell as JSON can hold it, so a preview can wait in the session."""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _looks_binary(content: bytes) -> bool:
-    return b"\x00" in content[:2048]
-
-
-def _xlsx_table(content: bytes) -> list[list[Any]]:
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise SpreadsheetError(
-            "The file is not a spreadsheet Assure can read: it is not a valid XLSX file."
-        ) from None
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def _csv_table(content: bytes) -> list[list[Any]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise SpreadsheetError(
-                "The file is not a spreadsheet: its text could not be read."
-            ) from None
-    try:
-        return list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise SpreadsheetError(f"The CSV file could not be read: {exc}.") from None
-
-
 # --- preview and save -------------------------------------------------------
+
+#: A cell this long is refused: it is more than a spreadsheet itself holds.
+MAX_CELL_CHARACTERS = sheets.MAX_CELL_CHARACTERS
+
+
+@dataclass
+class Change:
+    """One field a row would change, as people read it."""
+
+    label: str
+    old: str
+    new: str
 
 
 @dataclass
 class RowResult:
     number: int  # the spreadsheet row number, counting the header as row 1
     ref: str
-    status: str = "unchanged"  # create, change, unchanged, error
+    status: str = "unchanged"  # create, change, unchanged, conflict, error
     errors: list[str] = field(default_factory=list)
-    changes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     assessment: dict[str, Any] | None = None
+    #: The action's version this row was compared with (None for a new action).
+    pinned_version: int | None = None
+    #: What someone changed in Assure since the version the row rests on.
+    their_changes: list[services.FieldChange] = field(default_factory=list)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return [c.label for c in self.changes]
 
 
 @dataclass
@@ -251,6 +221,10 @@ class Preview:
     @property
     def errors(self) -> list[RowResult]:
         return [r for r in self.rows if r.errors]
+
+    @property
+    def conflicts(self) -> list[RowResult]:
+        return [r for r in self.rows if r.status == "conflict"]
 
     @property
     def valid(self) -> bool:
@@ -263,17 +237,33 @@ class Preview:
     def assessments(self) -> int:
         return sum(1 for r in self.rows if r.assessment and not r.errors)
 
+    @property
+    def pins(self) -> dict[str, int | None]:
+        """Each row's ref and the version of its action the preview showed
+        (None: no such action yet), for the session until the confirm."""
+        return {r.ref: r.pinned_version for r in self.rows if r.ref}
+
+
+class ImportConflict(Exception):
+    """Rows whose action someone changed since the preview (or since the
+    file was exported); nothing was saved."""
+
+    def __init__(self, rows: list[RowResult]) -> None:
+        super().__init__("Actions in this import were changed by someone else; nothing was saved.")
+        self.rows = rows
+
 
 class _Context:
     """What a row is checked against, read once per preview."""
 
     def __init__(self, plan: ActionPlan) -> None:
         self.plan = plan
+        self.today = timezone.localdate()
         self.priorities = {p.number: p for p in Priority.objects.filter(plan=plan)}
         self.actions = {
             a.ref: a
             for a in with_current_ratings(Action.objects.filter(plan=plan)).select_related(
-                "priority"
+                "priority", "oversight_group", "reporting_to"
             )
         }
         groups = list(plan.board.groups.all())
@@ -288,7 +278,12 @@ class _Context:
             self.evidence[t.name.casefold()] = t
 
 
-def preview_import(plan: ActionPlan, rows: list[dict[str, Any]]) -> Preview:
+def preview_import(
+    plan: ActionPlan, rows: list[dict[str, Any]], *, pins: dict[str, int | None] | None = None
+) -> Preview:
+    """What the rows would do to the plan as it is now. With `pins` (the
+    versions an earlier preview showed), a row whose action changed since
+    that preview is a conflict."""
     context = _Context(plan)
     results = []
     seen: dict[str, int] = {}
@@ -301,10 +296,30 @@ def preview_import(plan: ActionPlan, rows: list[dict[str, Any]]) -> Preview:
                 )
             else:
                 seen[result.ref] = index
-        if result.errors:
+        if pins is not None and result.ref and result.status != "conflict":
+            _check_pin(context, result, pins)
+        if result.errors and result.status != "conflict":
             result.status = "error"
         results.append(result)
     return Preview(results)
+
+
+def _check_pin(context: _Context, result: RowResult, pins: dict[str, int | None]) -> None:
+    existing = context.actions.get(result.ref)
+    current = existing.version if existing else None
+    pinned = pins.get(result.ref)
+    if result.ref in pins and pinned == current:
+        return
+    result.status = "conflict"
+    if result.ref not in pins:
+        result.errors.append(f"Action {result.ref} was not in the preview; upload the file again.")
+    elif existing is None:
+        result.errors.append(f"Action {result.ref} was deleted by someone else since the preview.")
+    elif pinned is None:
+        result.errors.append(f"Action {result.ref} was added by someone else since the preview.")
+    else:
+        result.errors.append(f"Action {result.ref} was changed by someone else since the preview.")
+        result.their_changes = services.action_changes_since(action=existing, version=pinned)
 
 
 def _text(value: Any) -> str:
@@ -315,46 +330,141 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _check_row(context: _Context, number: int, row: dict[str, Any]) -> RowResult:
-    ref = _text(row.get("Ref")).rstrip(".")
-    result = RowResult(number=number, ref=ref)
+def _same(old: Any, new: Any) -> bool:
+    """Equal as a person would see it: line endings do not count (a
+    spreadsheet's are not a browser's)."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n").strip() == new.replace("\r\n", "\n").strip()
+    return bool(old == new)
+
+
+def _shown(value: Any) -> str:
+    """A field's value as the preview shows it: names, not ids."""
+    if value is None:
+        return ""
+    if isinstance(value, Priority):
+        return f"Priority {value.number}"
+    if isinstance(value, Group):
+        return value.name
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_cells(row: dict[str, Any], result: RowResult) -> None:
+    """Refuse what no database column should hold: a NUL character
+    (PostgreSQL rejects it) or more text than a spreadsheet cell holds."""
+    for column, value in row.items():
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            result.errors.append(
+                f"The {column} cell holds a NUL character (an invisible control character "
+                "that Assure cannot store); remove it."
+            )
+        if len(value) > MAX_CELL_CHARACTERS:
+            result.errors.append(
+                f"The {column} cell is {len(value):,} characters long; a cell may hold at most "
+                f"{MAX_CELL_CHARACTERS:,}."
+            )
+
+
+def _check_ref(ref: str, result: RowResult) -> None:
     if not ref:
         result.errors.append("The ref is missing.")
     elif len(ref) > REF_LENGTH:
         result.errors.append(f"The ref {ref!r} is longer than {REF_LENGTH} characters.")
+    else:
+        try:
+            validate_ref(ref)
+        except ValidationError as exc:
+            result.errors.append(f"The ref {ref!r} cannot be used. {' '.join(exc.messages)}")
+
+
+def _row_values(context: _Context, row: dict[str, Any], result: RowResult) -> dict[str, Any]:
+    """The action's fields the file has columns for; a missing column means
+    "not in this file" and changes nothing."""
     values: dict[str, Any] = {
-        column_field: _text(row.get(column)) for column, column_field in TEXT_FIELDS.items()
+        model_field: _text(row.get(column))
+        for column, model_field in TEXT_FIELDS.items()
+        if column in row
     }
-    if not values["description"]:
+    if "description" in values and not values["description"]:
         result.errors.append("The action text is missing.")
-    values["priority"] = _priority(context, row, result)
-    values["due_date"] = _date(row.get("Due date"), "due date", result)
-    values["oversight_group"] = _group(
-        context, row.get("Oversight group"), "oversight group", result
-    )
-    values["reporting_to"] = _group(context, row.get("Reporting to"), "reporting to", result)
+    if "Priority" in row:
+        values["priority"] = _priority(context, row, result)
+    if "Due date" in row:
+        values["due_date"] = _date(row.get("Due date"), "due date", result)
+    if "Oversight group" in row:
+        values["oversight_group"] = _group(
+            context, row.get("Oversight group"), "oversight group", result
+        )
+    if "Reporting to" in row:
+        values["reporting_to"] = _group(context, row.get("Reporting to"), "reporting to", result)
     for model_field, value in values.items():
         limit = getattr(Action._meta.get_field(model_field), "max_length", None)
         if limit and isinstance(value, str) and len(value) > limit:
             result.errors.append(
                 f"The {model_field.replace('_', ' ')} is longer than {limit} characters."
             )
-    result.values = values
-    result.assessment = _assessment(context, row, result)
+    return values
+
+
+def _check_row(context: _Context, number: int, row: dict[str, Any]) -> RowResult:
+    ref = _text(row.get("Ref")).rstrip(".")
+    result = RowResult(number=number, ref=ref)
+    _check_cells(row, result)
+    _check_ref(ref, result)
+    result.values = _row_values(context, row, result)
     existing = context.actions.get(ref)
+    if existing is not None:
+        result.pinned_version = existing.version
+        if _check_file_version(existing, row, result):
+            return result
+    result.assessment = _assessment(context, row, result)
     if existing is None:
         result.status = "create"
-    else:
-        result.changes = [
-            str(cast(Field, Action._meta.get_field(name)).verbose_name).capitalize()
-            for name, value in values.items()
-            if getattr(existing, name) != value
-        ]
-        if result.changes:
-            result.status = "change"
-    if result.assessment and result.status == "unchanged":
+        return result
+    for name, value in result.values.items():
+        old = getattr(existing, name)
+        if not _same(old, value):
+            label = str(cast(Field, Action._meta.get_field(name)).verbose_name).capitalize()
+            result.changes.append(Change(label, _shown(old), _shown(value)))
+    if result.changes or result.assessment:
         result.status = "change"
     return result
+
+
+def _check_file_version(existing: Action, row: dict[str, Any], result: RowResult) -> bool:
+    """True when the row rests on an older version of the action than Assure
+    has: the row is a conflict, not a change, so an old file cannot undo newer edits."""
+    raw = _text(row.get(VERSION))
+    if not raw:
+        return False
+    try:
+        version = int(raw)
+    except ValueError:
+        result.errors.append(
+            f"The version {raw!r} is not a whole number; keep the Version column as Assure "
+            "exported it."
+        )
+        return False
+    if version > existing.version:
+        result.errors.append(
+            f"The file says version {version} of action {existing.ref}, but Assure has only "
+            f"version {existing.version}: was the file exported from another plan?"
+        )
+        return False
+    if version < existing.version:
+        result.status = "conflict"
+        result.errors.append(
+            f"Action {existing.ref} was changed in Assure after this file was exported "
+            f"(the file has version {version}, Assure has version {existing.version}). "
+            "Export the plan again and make your changes in the new file."
+        )
+        result.their_changes = services.action_changes_since(action=existing, version=version)
+        return True
+    return False
 
 
 def _priority(context: _Context, row: dict[str, Any], result: RowResult) -> Priority | None:
@@ -375,10 +485,6 @@ def _priority(context: _Context, row: dict[str, Any], result: RowResult) -> Prio
 def _date(raw: Any, label: str, result: RowResult) -> datetime.date | None:
     if raw in (None, ""):
         return None
-    if isinstance(raw, datetime.datetime):
-        return raw.date()
-    if isinstance(raw, datetime.date):
-        return raw
     text = str(raw).strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y"):
         try:
@@ -417,14 +523,43 @@ def _rating(raw: Any, label: str, result: RowResult) -> str:
     return text
 
 
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _ratings(
+    context: _Context, row: dict[str, Any], result: RowResult
+) -> tuple[str, str, str | None] | None:
+    """The row's process and impact ratings, one of them carried over from
+    the action's current assessment when the row gives only the other; and
+    which one was carried over. None: no rating, or a refused one."""
+    ratings = {
+        "process": _rating(row.get("Process rating"), "process rating", result),
+        "impact": _rating(row.get("Impact rating"), "impact rating", result),
+    }
+    if not any(ratings.values()):
+        return None
+    carried = None
+    if not all(ratings.values()):
+        carried = "impact" if not ratings["impact"] else "process"
+        existing = context.actions.get(result.ref)
+        current = getattr(existing, f"current_{carried}", None) if existing else None
+        if not current:
+            given = "process" if carried == "impact" else "impact"
+            result.errors.append(
+                f"Action {result.ref} has no {carried} rating yet to carry over: give "
+                f"{_article(carried)} {carried} rating too, or leave the {given} rating blank."
+            )
+            return None
+        ratings[carried] = current
+    return ratings["process"], ratings["impact"], carried
+
+
 def _assessment(context: _Context, row: dict[str, Any], result: RowResult) -> dict[str, Any] | None:
-    process = _rating(row.get("Process rating"), "process rating", result)
-    impact = _rating(row.get("Impact rating"), "impact rating", result)
-    if not process and not impact:
+    rated = _ratings(context, row, result)
+    if rated is None:
         return None
-    if not (process and impact):
-        result.errors.append("Give both a process rating and an impact rating, or neither.")
-        return None
+    process, impact, carried = rated
     existing = context.actions.get(result.ref)
     current = (
         getattr(existing, "current_process", None),
@@ -440,7 +575,7 @@ def _assessment(context: _Context, row: dict[str, Any], result: RowResult) -> di
             result.errors.append(f"The evidence type {name!r} is not one Assure knows.")
         else:
             types.append(found)
-    assessed_on = _date(row.get("Assessed on"), "assessed on date", result) or timezone.localdate()
+    assessed_on = _date(row.get("Assessed on"), "assessed on date", result) or context.today
     commentary, evidence = _text(row.get("Commentary")), _text(row.get("Evidence"))
     problems = services.assessment_problems(
         process=process,
@@ -448,8 +583,19 @@ def _assessment(context: _Context, row: dict[str, Any], result: RowResult) -> di
         commentary=commentary,
         evidence_types=types,
         evidence=evidence,
+        assessed_on=assessed_on,
     )
-    result.errors.extend(problems.values())
+    note = ""
+    if carried:
+        value = process if carried == "process" else impact
+        note = (
+            f" (The {carried} rating {value} is carried over from action {result.ref}'s "
+            "current assessment.)"
+        )
+    for name, message in problems.items():
+        if name == "assessed_on":
+            message = f"The assessed on date {assessed_on.isoformat()} is in the future: {message}"
+        result.errors.append(message + (note if name in ("commentary", "evidence_types") else ""))
     return {
         "process": process,
         "impact": impact,
@@ -461,25 +607,43 @@ def _assessment(context: _Context, row: dict[str, Any], result: RowResult) -> di
 
 
 @transaction.atomic
-def import_save(*, plan: ActionPlan, rows: list[dict[str, Any]], recorded_by: Any) -> Preview:
-    """Check the rows against the plan as it is now and save them all, or
-    raise ValueError and save nothing."""
-    preview = preview_import(plan, rows)
+def import_save(
+    *,
+    plan: ActionPlan,
+    rows: list[dict[str, Any]],
+    pins: dict[str, int | None],
+    recorded_by: Any,
+) -> Preview:
+    """Save the rows as the preview that pinned `pins` showed them, or save
+    nothing: ImportConflict when any row's action changed since (or the file
+    is older than an action), ValueError when a row no longer checks out.
+
+    Changes go through services.action_update with the pinned version, so a
+    colleague's edit that lands between this check and the write is refused
+    there too, and the whole import rolls back.
+    """
+    preview = preview_import(plan, rows, pins=pins)
+    if preview.conflicts:
+        raise ImportConflict(preview.conflicts)
     if not preview.valid:
         raise ValueError("The import has errors; nothing was saved.")
     existing = {a.ref: a for a in Action.objects.filter(plan=plan)}
-    next_position = max((a.position for a in existing.values()), default=0)
     for row in preview.rows:
-        action = existing.get(row.ref)
-        if action is None:
-            next_position += 1
-            action = Action(plan=plan, ref=row.ref, position=next_position, **row.values)
-            action.full_clean()
-            action.save()
-        elif row.changes:
-            action = services.action_update(
-                action_id=action.pk, expected_version=action.version, changes=row.values
-            )
+        if row.status == "create":
+            action = services.action_create(plan=plan, ref=row.ref, **row.values)
+        else:
+            action = existing[row.ref]
+            if row.changes:
+                try:
+                    action = services.action_update(
+                        action_id=action.pk,
+                        expected_version=cast(int, row.pinned_version),
+                        changes=row.values,
+                    )
+                except services.EditConflict as exc:
+                    row.status = "conflict"
+                    row.their_changes = exc.their_changes
+                    raise ImportConflict([row]) from exc
         if row.assessment:
             services.assessment_record(action=action, recorded_by=recorded_by, **row.assessment)
     return preview

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from board.access import get_board_or_404, render_board
 from board.models import Board
 from core.history import history_with_changes
+from core.spreadsheets import describe_size, spreadsheet_response
 from core.tables import configure_table
 from priorities import selectors, services, spreadsheets
 from priorities.filters import ActionFilter
@@ -79,14 +81,12 @@ def plan_export(request: HttpRequest, board: str, plan: str, fmt: str) -> HttpRe
     plan_obj = _plan(obj, plan)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Plans download as CSV or XLSX.")
-    if fmt == "xlsx":
-        content = spreadsheets.export_xlsx(plan_obj)
-        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content, kind = spreadsheets.export_csv(plan_obj), "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{obj.slug}-{plan_obj.slug}.{fmt}"'
-    return response
+    return spreadsheet_response(
+        [spreadsheets.COLUMNS, *spreadsheets.plan_rows(plan_obj)],
+        fmt=fmt,
+        filename=f"{obj.slug}-{plan_obj.slug}",
+        sheet_title="Actions",
+    )
 
 
 @login_required
@@ -260,11 +260,14 @@ def plan_import(request: HttpRequest, board: str, plan: str) -> HttpResponse:
         else:
             preview = spreadsheets.preview_import(plan_obj, rows)
             if preview.valid:
+                # The rows wait in the session (plain JSON) with the version of
+                # every action the preview showed, which the confirm holds to.
                 token = secrets.token_urlsafe(16)
                 request.session[IMPORT_SESSION_KEY] = {
                     "token": token,
                     "plan": plan_obj.pk,
                     "rows": rows,
+                    "pins": preview.pins,
                     "name": upload.name,
                 }
     status = 400 if (form.errors or (preview and not preview.valid)) else 200
@@ -273,7 +276,14 @@ def plan_import(request: HttpRequest, board: str, plan: str) -> HttpResponse:
         "priorities/import.html",
         obj,
         SECTION_PLANS,
-        {"form": form, "plan": plan_obj, "preview": preview, "token": token},
+        {
+            "form": form,
+            "plan": plan_obj,
+            "preview": preview,
+            "token": token,
+            "max_rows": f"{settings.ASSURE_IMPORT_MAX_ROWS:,}",
+            "max_unpacked": describe_size(settings.ASSURE_IMPORT_MAX_UNPACKED_BYTES),
+        },
         status,
     )
 
@@ -288,6 +298,7 @@ def plan_import_confirm(request: HttpRequest, board: str, plan: str) -> HttpResp
         not pending
         or pending.get("token") != request.POST.get("token")
         or pending.get("plan") != plan_obj.pk
+        or "pins" not in pending
     ):
         messages.error(
             request, "That import has expired or was already saved. Upload the file again."
@@ -295,9 +306,19 @@ def plan_import_confirm(request: HttpRequest, board: str, plan: str) -> HttpResp
         return redirect("priorities:plan_import", board=obj.slug, plan=plan_obj.slug)
     try:
         preview = spreadsheets.import_save(
-            plan=plan_obj, rows=pending["rows"], recorded_by=request.user
+            plan=plan_obj, rows=pending["rows"], pins=pending["pins"], recorded_by=request.user
         )
-    except (ValueError, ValidationError, services.EditConflict):
+    except spreadsheets.ImportConflict as conflict:
+        del request.session[IMPORT_SESSION_KEY]
+        return render_board(
+            request,
+            "priorities/import_conflict.html",
+            obj,
+            SECTION_PLANS,
+            {"plan": plan_obj, "conflict": conflict, "name": pending["name"]},
+            409,
+        )
+    except (ValueError, ValidationError):
         messages.error(
             request,
             "The plan changed since the preview and the import no longer checks out, so nothing "

@@ -1,11 +1,21 @@
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from core.fixtures import FixtureError, load_fixtures
 from priorities import selectors, services
-from priorities.models import Action, Assessment
-from tests.factories import ActionFactory, AssessmentFactory, EvidenceTypeFactory, UserFactory
+from priorities.forms import AssessmentForm, NewActionForm
+from priorities.models import Action, Assessment, EvidenceType
+from tests.factories import (
+    ActionFactory,
+    AssessmentFactory,
+    EvidenceTypeFactory,
+    PlanFactory,
+    UserFactory,
+)
 
 TODAY = datetime.date(2016, 9, 1)
 
@@ -129,3 +139,83 @@ def test_assessments_are_kept_whole_when_more_are_added():
     assessment.refresh_from_db()
     assert assessment.process == "GREEN"
     assert assessment.action.assessments.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_assessment_dated_after_today_and_accepts_today():
+    action = ActionFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        record(action, assessed_on=tomorrow)
+    assert error.value.message_dict == {
+        "assessed_on": ["The date of the assessment cannot be in the future."]
+    }
+    assert not Assessment.objects.exists()
+    record(action, assessed_on=timezone.localdate())
+    assert Assessment.objects.get().assessed_on == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_the_assessment_form_shows_the_services_date_rule_on_the_date_field():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = AssessmentForm(
+        {"assessed_on": tomorrow.isoformat(), "process": "GREY", "impact": "GREY"},
+        evidence_types=EvidenceType.objects.all(),
+    )
+    assert not form.is_valid()
+    assert form.errors == {"assessed_on": [services.FUTURE_ASSESSMENT]}
+    # the rule is the service's alone: the form keeps no copy of it
+    assert not hasattr(AssessmentForm, "clean_assessed_on")
+
+
+@pytest.mark.django_db
+def test_the_assessment_form_keeps_its_own_message_for_a_rating_not_chosen():
+    form = AssessmentForm(
+        {"assessed_on": "2016-09-01", "impact": "RED"}, evidence_types=EvidenceType.objects.none()
+    )
+    assert not form.is_valid()
+    assert form.errors == {
+        "process": ["Choose a process rating."],
+        "commentary": ["Say why: a RED or AMBER rating needs commentary."],
+    }
+
+
+REF_MESSAGE = (
+    "A reference may use only letters, digits, full stops (.) and hyphens (-), and starts with "
+    'a letter or a digit, for example "1a" or "R12".'
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ref", ["3/a", "3 a", ".3"])
+def test_it_refuses_a_ref_outside_the_documented_characters(ref):
+    plan = PlanFactory()
+    with pytest.raises(ValidationError) as error:
+        services.action_create(plan=plan, ref=ref, description="Audit neglect cases")
+    assert error.value.message_dict == {"ref": [REF_MESSAGE]}
+    form = NewActionForm({"ref": ref, "description": "x"}, instance=Action(plan=plan))
+    assert not form.is_valid()
+    assert form.errors["ref"] == [REF_MESSAGE]
+    assert not Action.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_fixture_with_a_ref_outside_the_documented_characters_is_refused(world, tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "priorities.action",
+                    "fields": {
+                        "plan": ["alpha", "business-plan"],
+                        "ref": "3/a",
+                        "description": "Audit neglect cases",
+                    },
+                }
+            ]
+        )
+    )
+    with pytest.raises(FixtureError, match="ref"):
+        load_fixtures([path])
+    assert not Action.objects.filter(ref="3/a").exists()
