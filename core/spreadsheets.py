@@ -42,6 +42,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 #: What a spreadsheet treats as the start of a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Columns past this are not read: a workbook can claim 16,384 columns, and
+#: padding every row to that width costs far more than the file's size.
+MAX_COLUMNS = 200
 #: The most characters a cell holds (Excel's own limit); longer cells are refused on import.
 MAX_CELL_CHARACTERS = 32_767
 DATE_FORMAT = "yyyy-mm-dd"
@@ -288,9 +291,12 @@ def read_xlsx(content: bytes, *, max_rows: int, max_unpacked_bytes: int) -> list
                 "first sheet."
             )
         sheet = book.worksheets[0]
+        # The sheet's own claim of its size is ignored: a wrong one would cut
+        # rows off, and a huge one would pad every row to thousands of cells.
+        sheet.reset_dimensions()
         rows = (
-            [xlsx_unescape(v) if isinstance(v, str) else plain_value(v) for v in row]
-            for row in sheet.iter_rows(values_only=True)
+            [xlsx_unescape(v) if isinstance(v, str) else plain_value(v) for v in _trimmed(row)]
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         )
         return _limited(rows, max_rows)
     except SpreadsheetError:
@@ -302,6 +308,14 @@ def read_xlsx(content: bytes, *, max_rows: int, max_unpacked_bytes: int) -> list
         ) from None
     finally:
         book.close()
+
+
+def _trimmed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row without the empty cells after its last value."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end]
 
 
 def _looks_binary(content: bytes) -> bool:

@@ -54,7 +54,7 @@ def test_every_text_reads_back_from_csv_and_xlsx_exactly_as_written(text):
         text,
     ]
     from_xlsx = spreadsheets.read_table("plan.xlsx", spreadsheets.write_xlsx(rows), **kwargs)
-    assert from_xlsx[1] == ["1a", text or None]
+    assert from_xlsx[1] == (["1a", text] if text else ["1a"])  # an empty cell is no cell
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -201,6 +201,29 @@ def test_a_file_with_more_rows_than_the_limit_is_refused_with_the_limit():
     with pytest.raises(spreadsheets.SpreadsheetError, match="at most 3 rows"):
         read("big.xlsx", xlsx([["Ref"]] + [["1a"]] * 4), max_rows=3)
     assert len(read("ok.xlsx", xlsx([["Ref"]] + [["1a"]] * 3), max_rows=3)) == 4
+
+
+@pytest.mark.parametrize(
+    ("claimed", "expected"),
+    [
+        ("A1:XFD3000", [["Ref", "Action"], ["1a", "Do it"], ["1b", "Then this"]]),  # too big
+        ("A1:B1", [["Ref", "Action"], ["1a", "Do it"], ["1b", "Then this"]]),  # too small
+    ],
+)
+def test_a_workbook_is_read_by_its_cells_not_the_size_it_claims(claimed, expected):
+    content = xlsx([["Ref", "Action"], ["1a", "Do it"], ["1b", "Then this"]])
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml")
+    sheet_xml = sheet_xml.replace(b'<dimension ref="A1:B3"', f'<dimension ref="{claimed}"'.encode())
+    assert claimed.encode() in sheet_xml
+    rows = read("claims.xlsx", _replace_member(content, "xl/worksheets/sheet1.xml", sheet_xml))
+    assert rows == expected
+
+
+def test_a_row_wider_than_the_column_limit_is_cut_at_the_limit():
+    rows = read("wide.xlsx", xlsx([["Ref", *[None] * 300, "far"], ["1a", *["x"] * 300]]))
+    assert rows[0] == ["Ref"]
+    assert rows[1] == ["1a", *["x"] * (spreadsheets.MAX_COLUMNS - 1)]
 
 
 def test_blank_rows_do_not_count_towards_the_limit():
