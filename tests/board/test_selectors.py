@@ -1,0 +1,298 @@
+"""The reads behind the board pages, pinned to exact values: percentages on
+their .5 edges, the attendance matrix's counting, the budget's matching of
+contributors year on year, and the order of everything."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from board import selectors
+from board.models import Attendance, Group, Member, PublishedTotal
+from core import roles
+from tests.factories import (
+    AgencyFactory,
+    AttendanceFactory,
+    BoardFactory,
+    ContributionFactory,
+    GroupFactory,
+    MeetingFactory,
+    MemberFactory,
+    UserFactory,
+    YearFactory,
+)
+
+TODAY = datetime.date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "percent"),
+    [
+        (1, 8, 13),  # 12.5 rounds half up
+        (5, 8, 63),  # 62.5 rounds half up
+        (3, 8, 38),  # 37.5
+        (1, 6, 17),
+        (1, 3, 33),
+        (2, 3, 67),
+        (0, 6, 0),
+        (6, 6, 100),
+        (1, 200, 1),  # 0.5
+        (1, 201, 0),  # 0.497...
+    ],
+)
+def test_a_percentage_rounds_half_up_to_a_whole_number(part, whole, percent):
+    assert selectors.percentage(part, whole) == percent
+
+
+def test_a_percentage_of_nothing_held_is_not_a_number():
+    assert selectors.percentage(0, 0) is None
+
+
+# --- the attendance matrix -----------------------------------------------------------
+
+
+@pytest.fixture
+def year():
+    return YearFactory()  # 2016-17
+
+
+@pytest.mark.django_db
+def test_a_seat_that_attended_one_of_eight_meetings_reads_13_percent_and_five_63(year):
+    group = GroupFactory()
+    one, five = MemberFactory(groups=[group]), MemberFactory(groups=[group])
+    for n in range(8):
+        meeting = MeetingFactory(group=group, date=datetime.date(2016, 5, 1 + n))
+        AttendanceFactory(meeting=meeting, member=one, status="attended" if n == 0 else "absent")
+        present = "deputy" if n < 5 else "apologies"
+        AttendanceFactory(meeting=meeting, member=five, status=present)
+    rows = {r.member: r for r in selectors.attendance_matrix(group=group, year=year).rows}
+    assert (rows[one].held, rows[one].attended, rows[one].percent) == (8, 1, 13)
+    assert (rows[five].held, rows[five].attended, rows[five].percent) == (8, 5, 63)
+
+
+@pytest.mark.django_db
+def test_the_matrix_takes_the_years_meetings_in_date_order_and_counts_each_mark(year):
+    group = GroupFactory()
+    seat = MemberFactory(groups=[group])
+    last = MeetingFactory(group=group, date=year.end)
+    first = MeetingFactory(group=group, date=year.start)
+    middle = MeetingFactory(group=group, date=datetime.date(2016, 9, 15))
+    MeetingFactory(group=group, date=year.start - datetime.timedelta(days=1))  # 2015-16
+    MeetingFactory(group=group, date=year.end + datetime.timedelta(days=1))  # 2017-18
+    MeetingFactory(group=GroupFactory(), date=datetime.date(2016, 9, 15))  # another group's
+    AttendanceFactory(meeting=first, member=seat, status=Attendance.Status.NOT_APPLICABLE)
+    AttendanceFactory(meeting=last, member=seat, status=Attendance.Status.ABSENT)
+    matrix = selectors.attendance_matrix(group=group, year=year)
+    assert matrix.meetings == [first, middle, last]
+    (row,) = matrix.rows
+    assert row.cells == ["not-applicable", None, "absent"]
+    # Not yet a member: not held; nothing recorded: not held either.
+    assert (row.held, row.attended, row.percent) == (1, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_seat_with_no_meetings_held_has_no_percentage(year):
+    group = GroupFactory()
+    seat = MemberFactory(groups=[group])
+    meeting = MeetingFactory(group=group, date=datetime.date(2016, 6, 1))
+    AttendanceFactory(meeting=meeting, member=seat, status=Attendance.Status.NOT_APPLICABLE)
+    (row,) = selectors.attendance_matrix(group=group, year=year).rows
+    assert (row.held, row.attended, row.percent) == (0, 0, None)
+
+
+@pytest.mark.django_db
+def test_the_matrix_lists_the_groups_seats_and_anyone_marked_at_its_meetings_in_seat_order(year):
+    group = GroupFactory()
+    sitting = MemberFactory(groups=[group])
+    left = MemberFactory()  # no longer on the group, but marked at a meeting this year
+    MemberFactory(groups=[GroupFactory()])  # another group's seat
+    meeting = MeetingFactory(group=group, date=datetime.date(2016, 6, 1))
+    AttendanceFactory(meeting=meeting, member=left, status=Attendance.Status.ATTENDED)
+    rows = selectors.attendance_matrix(group=group, year=year).rows
+    assert [r.member for r in rows] == [sitting, left]
+    assert [(r.cells, r.held, r.attended, r.percent) for r in rows] == [
+        ([None], 0, 0, None),
+        (["attended"], 1, 1, 100),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_matrix_reads_in_three_queries_whatever_its_size(year, django_assert_num_queries):
+    group = GroupFactory()
+    seats = [MemberFactory(groups=[group]) for _ in range(4)]
+    for day in range(1, 4):
+        meeting = MeetingFactory(group=group, date=datetime.date(2016, 6, day))
+        for seat in seats:
+            AttendanceFactory(meeting=meeting, member=seat)
+    with django_assert_num_queries(3):
+        rows = selectors.attendance_matrix(group=group, year=year).rows
+        assert [r.member.agency.name for r in rows] == [s.agency.name for s in seats]
+    assert [r.percent for r in rows] == [100, 100, 100, 100]
+
+
+# --- the budget -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def years():
+    before = YearFactory(
+        label="2015-16", start=datetime.date(2015, 4, 1), end=datetime.date(2016, 3, 31)
+    )
+    return before, YearFactory()
+
+
+@pytest.mark.django_db
+def test_budget_lines_are_matched_to_last_year_by_agency_even_when_renamed(years):
+    before, now = years
+    board = BoardFactory()
+    police = AgencyFactory(name="Bedfordshire Police")
+    ContributionFactory(
+        board=board, year=before, agency=police, label="Police", amount=Decimal("20000")
+    )
+    ContributionFactory(
+        board=board,
+        year=now,
+        agency=police,
+        label="Bedfordshire Police",
+        amount=Decimal("24359.60"),
+    )
+    budget = selectors.budget_for_year(board=board, year=now)
+    (line,) = budget.lines
+    assert (line.contribution.label, line.previous, line.change) == (
+        "Bedfordshire Police",
+        Decimal("20000"),
+        Decimal("4359.60"),
+    )
+
+
+@pytest.mark.django_db
+def test_budget_lines_without_an_agency_are_matched_by_label_whatever_its_case(years):
+    before, now = years
+    board, other = BoardFactory(), BoardFactory()
+    agency = AgencyFactory()
+    ContributionFactory(board=board, year=before, label="CAFCASS", amount=Decimal("550"))
+    ContributionFactory(board=board, year=now, label="Cafcass", amount=Decimal("600"))
+    # Same label, but an agency's line: not the same contributor as a label-only one.
+    ContributionFactory(board=board, year=before, label="Schools", agency=agency, amount=1)
+    ContributionFactory(board=board, year=now, label="Schools", amount=Decimal("300"))
+    ContributionFactory(board=other, year=before, label="Lay members", amount=Decimal("5"))
+    ContributionFactory(board=board, year=now, label="Lay members", amount=Decimal("10"))
+    budget = selectors.budget_for_year(board=board, year=now)
+    lines = [(ln.contribution.label, ln.previous, ln.change) for ln in budget.lines]
+    assert lines == [
+        ("Cafcass", Decimal("550"), Decimal("50")),
+        ("Schools", None, None),
+        ("Lay members", None, None),
+    ]
+    assert budget.total == Decimal("910")
+    assert budget.previous_total == Decimal("551")
+    assert budget.change == Decimal("359")
+
+
+@pytest.mark.django_db
+def test_budget_lines_run_from_the_largest_amount_then_by_label(years):
+    _, now = years
+    board = BoardFactory()
+    for label, amount in [("B", "100"), ("A", "100"), ("C", "900")]:
+        ContributionFactory(board=board, year=now, label=label, amount=Decimal(amount))
+    budget = selectors.budget_for_year(board=board, year=now)
+    assert [ln.contribution.label for ln in budget.lines] == ["C", "A", "B"]
+    assert budget.previous_total is None
+    assert budget.change is None
+
+
+@pytest.mark.django_db
+def test_the_budget_says_how_far_the_published_total_is_from_its_lines(years):
+    _, now = years
+    board = BoardFactory()
+    ContributionFactory(board=board, year=now, amount=Decimal("198663.00"))
+    assert selectors.budget_for_year(board=board, year=now).unexplained is None
+    PublishedTotal.objects.create(board=board, year=now, amount=Decimal("199463.00"))
+    budget = selectors.budget_for_year(board=board, year=now)
+    assert budget.published.amount == Decimal("199463.00")
+    assert budget.unexplained == Decimal("800.00")
+    PublishedTotal.objects.filter(board=board).update(amount=Decimal("198663.00"))
+    assert selectors.budget_for_year(board=board, year=now).unexplained is None
+
+
+# --- who and what a board has ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_person_may_open_their_own_boards_and_an_admin_every_board_by_name():
+    zulu = BoardFactory(name="Zulu Board")
+    alpha = BoardFactory(name="Alpha Board")
+    BoardFactory(name="Middle Board")
+    manager = UserFactory(role=roles.BUSINESS_MANAGER, boards=[zulu, alpha])
+    admin = UserFactory(role=roles.ADMIN)
+    assert selectors.boards_for_user(user=manager) == [alpha, zulu]
+    names = [b.name for b in selectors.boards_for_user(user=admin)]
+    assert names == sorted(names)
+    assert {"Alpha Board", "Middle Board", "Zulu Board"} <= set(names)
+
+
+@pytest.mark.django_db
+def test_a_persons_boards_are_read_once_per_request(django_assert_num_queries):
+    user = UserFactory(role=roles.BUSINESS_MANAGER, boards=[BoardFactory()])
+    selectors.boards_for_user(user=user)
+    with django_assert_num_queries(0):
+        selectors.boards_for_user(user=user)
+
+
+@pytest.mark.django_db
+def test_a_boards_groups_come_by_kind_then_name_with_how_many_boards_each_serves():
+    board, other = BoardFactory(), BoardFactory()
+    GroupFactory(name="Zeta", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    GroupFactory(name="Alpha", kind=Group.Kind.STRATEGIC_BOARD, boards=[board, other])
+    groups = list(selectors.groups_for_board(board=board))
+    assert [(g.name, g.board_count) for g in groups] == [("Alpha", 2), ("Zeta", 1)]
+
+
+@pytest.mark.django_db
+def test_a_boards_agencies_count_only_its_own_seats_once_each():
+    board, other = BoardFactory(), BoardFactory()
+    police = AgencyFactory(name="Police")
+    health = AgencyFactory(name="Health")
+    funder = AgencyFactory(name="Funder")
+    MemberFactory(board=board, agency=police)
+    MemberFactory(board=board, agency=police)
+    MemberFactory(board=other, agency=police)
+    MemberFactory(board=other, agency=health)
+    ContributionFactory(board=board, agency=funder)
+    listed = [(a.name, a.member_count) for a in selectors.agencies_for_board(board=board)]
+    assert listed == [("Funder", 0), ("Police", 2)]
+    assert selectors.membership_summary(board=board) == {"seats": 2, "agencies": 1}
+
+
+@pytest.mark.django_db
+def test_the_office_holders_are_the_chair_and_business_manager_latest_first():
+    board = BoardFactory()
+    old = MemberFactory(
+        board=board, role=Member.Role.INDEPENDENT_CHAIR, start=datetime.date(2012, 1, 1)
+    )
+    new = MemberFactory(
+        board=board, role=Member.Role.INDEPENDENT_CHAIR, start=datetime.date(2017, 1, 1)
+    )
+    manager = MemberFactory(board=board, role=Member.Role.BUSINESS_MANAGER)
+    MemberFactory(board=board, role=Member.Role.LAY_MEMBER)
+    MemberFactory(board=BoardFactory(), role=Member.Role.INDEPENDENT_CHAIR)
+    assert selectors.office_holders(board=board) == [manager, new, old]
+
+
+@pytest.mark.django_db
+def test_a_meeting_today_is_the_next_one_and_yesterdays_the_last(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+    board = BoardFactory()
+    group = GroupFactory(boards=[board])
+    MeetingFactory(group=group, date=TODAY - datetime.timedelta(days=30))
+    yesterday = MeetingFactory(group=group, date=TODAY - datetime.timedelta(days=1))
+    today = MeetingFactory(group=group, date=TODAY)
+    MeetingFactory(group=group, date=TODAY + datetime.timedelta(days=30))
+    MeetingFactory(group=GroupFactory(), date=TODAY)  # another board's
+    assert selectors.next_and_last_meeting(board=board) == (today, yesterday)
+
+
+@pytest.mark.django_db
+def test_a_board_with_no_meetings_has_no_next_or_last():
+    assert selectors.next_and_last_meeting(board=BoardFactory()) == (None, None)
