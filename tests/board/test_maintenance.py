@@ -362,6 +362,8 @@ def test_a_chair_reads_the_maintenance_lists_without_change_links(world, client_
 
 
 def make_records(world, n):
+    """n pan-area groups each with a seat, n contributions (half of them then
+    removed, so the removed list has rows) and n reporting years."""
     agency = AgencyFactory()
     for i in range(n):
         group = GroupFactory(boards=[world.board, world.other_board], reports_to=world.group)
@@ -372,16 +374,15 @@ def make_records(world, n):
             start=datetime.date(2030 + i, 4, 1),
             end=datetime.date(2031 + i, 3, 31),
         )
-        Contribution.objects.filter(label=f"Contributor {i}").first()
     for line in Contribution.objects.filter(board=world.board)[: n // 2]:
         line.delete()
 
 
 LIST_PAGES = {
-    "board:member_list": 12,
-    "board:group_list": 12,
-    "board:year_list": 11,
-    "board:contribution_list": 14,
+    "board:member_list": 9,
+    "board:group_list": 9,
+    "board:year_list": 9,
+    "board:contribution_list": 11,
 }
 
 
