@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from board.models import Group
@@ -9,8 +12,26 @@ from priorities.models import Action, ActionPlan, Priority
 from priorities.selectors import overdue_q
 from priorities.tables import RATING_FILTER_CHOICES
 
+RATING_ERRORS = {
+    "invalid_choice": "%(value)s is not a rating: choose from Red, Amber, Green, Blue, Grey "
+    "and Not assessed."
+}
+
+
+class ActionFilterForm(FilterForm):
+    """Field ids start "filter-": the list also holds the in-place assessment
+    form, whose fields have the same names (process, impact)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+
 
 class ActionFilter(django_filters.FilterSet):
+    """The all-actions list's filters. A value the form refuses (a rating that
+    does not exist, say) lists nothing, rather than silently dropping that
+    filter and listing, or exporting, every action."""
+
     plan = django_filters.ModelChoiceFilter(
         queryset=ActionPlan.objects.none(), empty_label="Any plan", field_name="plan"
     )
@@ -23,17 +44,21 @@ class ActionFilter(django_filters.FilterSet):
     priority = django_filters.ModelChoiceFilter(
         queryset=Priority.objects.none(), empty_label="Any priority"
     )
-    process = django_filters.ChoiceFilter(
+    process = django_filters.MultipleChoiceFilter(
         choices=RATING_FILTER_CHOICES,
         method="filter_rating",
-        empty_label="Any",
         label="Process rating",
+        help_text="Select all that apply, or none for any rating.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=RATING_ERRORS,
     )
-    impact = django_filters.ChoiceFilter(
+    impact = django_filters.MultipleChoiceFilter(
         choices=RATING_FILTER_CHOICES,
         method="filter_rating",
-        empty_label="Any",
         label="Impact rating",
+        help_text="Select all that apply, or none for any rating.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=RATING_ERRORS,
     )
     lead = django_filters.CharFilter(lookup_expr="icontains", label="Lead contains")
     oversight_group = django_filters.ModelChoiceFilter(
@@ -52,7 +77,7 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields = ["plan", "kind", "priority", "process", "impact", "lead", "oversight_group"]
-        form = FilterForm
+        form = ActionFilterForm
 
     def __init__(self, *args, board, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -67,11 +92,25 @@ class ActionFilter(django_filters.FilterSet):
             f"{p.plan.title}: {p.number}. {p.title[:60]}"
         )
 
-    def filter_rating(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+    @property
+    def qs(self) -> QuerySet[Action]:
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def filter_rating(
+        self, queryset: QuerySet[Action], name: str, value: list[str]
+    ) -> QuerySet[Action]:
+        """Actions whose current rating is any of those ticked; "NONE" is no
+        assessment yet."""
+        if not value:
+            return queryset
         column = f"current_{name}"
-        if value == "NONE":
-            return queryset.filter(**{f"{column}__isnull": True})
-        return queryset.filter(**{column: value})
+        ratings = [v for v in value if v != "NONE"]
+        wanted = Q(**{f"{column}__in": ratings}) if ratings else Q(pk__in=[])
+        if "NONE" in value:
+            wanted |= Q(**{f"{column}__isnull": True})
+        return queryset.filter(wanted)
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
         return queryset.filter(overdue_q()) if value else queryset

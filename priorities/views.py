@@ -98,7 +98,9 @@ def actions(request: HttpRequest, board: str) -> HttpResponse:
     )
     can_edit = request.user.has_perm(EDIT, obj)
     table = ActionTable(action_filter.qs, can_edit=can_edit)
-    if export := configure_table(request, table, filename=f"{obj.slug}-actions"):
+    refused = bool(action_filter.errors)  # the page says why; nothing is listed or exported
+    export = None if refused else configure_table(request, table, filename=f"{obj.slug}-actions")
+    if export:
         return export
     return render_board(
         request,
@@ -106,6 +108,7 @@ def actions(request: HttpRequest, board: str) -> HttpResponse:
         obj,
         SECTION_ACTIONS,
         {"filter": action_filter, "table": table},
+        400 if refused else 200,
     )
 
 

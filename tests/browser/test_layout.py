@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
+from playwright.sync_api import expect
 
 from board.models import Board
 from core import roles
@@ -132,3 +133,53 @@ def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
         "Pages no link led to: link them, or say in NOT_PAGES why they are not pages"
     )
     assert {b.slug for b in past_reports} <= {board for _, board in opened}
+
+
+# Each cell's box, and the box of the region the table scrolls in.
+BOXES = """() => {
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.right]; };
+  const region = document.querySelector('[role=region][aria-label=Actions]');
+  const table = region.querySelector('table');
+  return {
+    region: [...box(region), region.scrollWidth, region.clientWidth],
+    headers: [...table.tHead.rows[0].cells].map((c) => [c.textContent.trim(), ...box(c)]),
+    rows: [...table.querySelectorAll('tr[id^=action-]')].map(
+      (row) => [...row.cells].map((c) => [c.textContent.trim(), ...box(c)])
+    ),
+  };
+}"""
+
+
+def test_the_all_actions_list_fits_a_laptop_screen(
+    page, live_server, past_reports, manager_of_both, sign_in
+):
+    """The business manager's main page at 1280x800: ref, action, lead, due,
+    the two ratings and "Record rating" are all in view without scrolling
+    sideways, the plan is named once above its actions, and the action's
+    text has the widest column."""
+    luton, _ = past_reports
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in("manager")
+    page.goto(f"{live_server.url}/boards/{luton.slug}/actions/")
+    plan = "Luton Safeguarding Children Board Business Plan 2015-2017"
+    table = page.get_by_role("region", name="Actions")
+    expect(table.get_by_role("link", name="Record rating for 3a")).to_be_attached()
+    assert sideways_scroll(page) is None
+    boxes = page.evaluate(BOXES)
+    left, right, scroll_width, client_width = boxes["region"]
+    assert scroll_width <= client_width, "the table scrolls sideways in its region"
+    assert left >= 0
+    assert right <= 1280
+    wanted = ["Ref", "Action", "Lead", "Due", "Process", "Impact"]
+    headers = {text.removesuffix(" (sort)"): (x0, x1) for text, x0, x1 in boxes["headers"]}
+    assert set(wanted) <= set(headers), headers
+    widths = {text: x1 - x0 for text, (x0, x1) in headers.items()}
+    assert max(widths, key=widths.get) == "Action", widths
+    assert len(boxes["rows"]) == 25
+    for row in boxes["rows"]:
+        for text, x0, x1 in row:
+            assert left <= x0, (row[0][0], text)
+            assert x1 <= right, (row[0][0], text, x1)
+        assert row[-1][0].startswith("Record rating"), row[0][0]
+    expect(table.get_by_role("rowheader", name=plan)).to_have_count(1)
+    expect(table.get_by_role("cell", name=plan)).to_have_count(0)

@@ -8,7 +8,13 @@ from django.urls import reverse
 from board.models import Board
 from core import roles
 from priorities.models import Action, Assessment
-from tests.factories import ActionFactory, AssessmentFactory, PriorityFactory, UserFactory
+from tests.factories import (
+    ActionFactory,
+    AssessmentFactory,
+    PlanFactory,
+    PriorityFactory,
+    UserFactory,
+)
 from tests.html import table_rows
 
 
@@ -326,3 +332,182 @@ def test_the_plan_page_marks_overdue_actions(world, manager_client):
     assert "Overdue" in row
     first = html[html.index('id="ref-1a"') :].split("</tr>")[0]
     assert "Overdue" not in first
+
+
+AFTER_1A = 10**6  # a position after the world's action 1a, whatever the factory's count
+
+
+def listed(html):
+    """The all-actions table as a person reads it: ('plan', title) for each
+    plan's heading row, the ref for each action's row."""
+    rows = table_rows(html, "actions")[1:]  # after the header row
+    return [("plan", row[0]) if len(row) == 1 else row[0] for row in rows]
+
+
+@pytest.fixture
+def rated(world):
+    """Actions of the world's plan by current process and impact rating;
+    1a (the world's own action) has never been assessed."""
+    made = {}
+    for i, (ref, process, impact) in enumerate(
+        [
+            ("2a", "RED", "GREY"),
+            ("2b", "AMBER", "RED"),
+            ("2c", "GREEN", "AMBER"),
+            ("2d", "BLUE", "GREY"),
+        ]
+    ):
+        made[ref] = ActionFactory(plan=world.plan, ref=ref, position=AFTER_1A + i)
+        AssessmentFactory(action=made[ref], process=process, impact=impact)
+    # an older RED that a later GREEN replaced is not RED now
+    AssessmentFactory(
+        action=made["2c"], process="RED", impact="RED", assessed_on=datetime.date(2016, 1, 1)
+    )
+    return made
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "refs"),
+    [
+        ({"process": ["RED", "AMBER"]}, ["2a", "2b"]),
+        ({"process": ["NONE", "RED"]}, ["1a", "2a"]),
+        ({"impact": ["RED", "AMBER"]}, ["2b", "2c"]),
+        ({"impact": ["NONE"]}, ["1a"]),
+        ({"process": ["AMBER", "BLUE"], "impact": ["GREY"]}, ["2d"]),
+        ({"process": []}, ["1a", "2a", "2b", "2c", "2d"]),
+    ],
+)
+def test_the_rating_filters_take_several_ratings_and_list_exactly_those_actions(
+    world, manager_client, rated, query, refs
+):
+    html = manager_client.get(url("priorities:actions", world), query).content.decode()
+    assert listed(html) == [("plan", world.plan.title), *refs]
+
+
+@pytest.mark.django_db
+def test_ticked_ratings_stay_ticked_and_carry_into_sorting_pages_and_exports(
+    world, manager_client, rated
+):
+    response = manager_client.get(url("priorities:actions", world), {"process": ["RED", "AMBER"]})
+    html = response.content.decode()
+    for value, ticked in [("RED", True), ("AMBER", True), ("GREEN", False), ("NONE", False)]:
+        box = html[html.index(f'name="process" value="{value}"') :].split(">")[0]
+        assert ("checked" in box) is ticked, value
+    for link in ("_export=csv", "sort=due_date"):
+        href = html[: html.index(link)].rsplit('href="', 1)[1] + link
+        assert "process=RED&amp;process=AMBER" in href, href
+    exported = manager_client.get(
+        url("priorities:actions", world), {"process": ["RED", "AMBER"], "_export": "csv"}
+    )
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines] == ["Ref", "2a", "2b"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"process": ["RED", "PURPLE"]},
+        {"impact": ["<b>x</b>"]},
+        {"process": ["red"]},
+        {"process": ["RED", "PURPLE"], "_export": "csv"},
+    ],
+)
+def test_a_rating_that_does_not_exist_is_refused_and_nothing_is_listed_or_exported(
+    world, manager_client, rated, query
+):
+    response = manager_client.get(url("priorities:actions", world), query)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "There is a problem" in html
+    assert "is not a rating: choose from Red, Amber, Green, Blue, Grey and Not assessed." in html
+    assert "<b>x</b>" not in html
+    assert table_rows(html, "actions") == []
+    assert "No actions are listed until the filters above are corrected." in html
+
+
+@pytest.mark.django_db
+def test_the_list_names_each_plan_once_above_its_actions(world, manager_client):
+    other = PlanFactory(
+        board=world.board, slug="ofsted", title="Ofsted review (2016): recommendations"
+    )
+    for i, ref in enumerate(["129", "130"]):
+        ActionFactory(plan=other, ref=ref, position=i)
+    ActionFactory(plan=world.plan, ref="1b", position=AFTER_1A)
+    html = manager_client.get(url("priorities:actions", world)).content.decode()
+    rows = table_rows(html, "actions")
+    assert rows[0] == [
+        "Ref (sort)",
+        "Action (sort)",
+        "Lead (sort)",
+        "Oversight (sort)",
+        "Due (sort)",
+        "Process (sort)",
+        "Impact (sort)",
+        "Last assessed (sort)",
+        "",
+    ]
+    assert listed(html) == [
+        ("plan", world.plan.title),
+        "1a",
+        "1b",
+        ("plan", other.title),
+        "129",
+        "130",
+    ]
+    table = html[html.index('<table class="govuk-table assure-actions"') : html.index("</table>")]
+    assert table.count(world.plan.title) == 1
+    assert table.count('<th scope="rowgroup" colspan="9"') == 2
+
+
+@pytest.mark.django_db
+def test_sorting_orders_actions_within_each_plan(world, manager_client):
+    other = PlanFactory(board=world.board, slug="audit", title="Audit of neglect cases")
+    ActionFactory(plan=other, ref="A1", due_date=datetime.date(2017, 3, 31))
+    ActionFactory(plan=other, ref="A2", due_date=datetime.date(2016, 6, 30))
+    ActionFactory(plan=world.plan, ref="1b", due_date=datetime.date(2016, 9, 30))
+    world.action.due_date = datetime.date(2017, 1, 31)
+    world.action.save()
+    page = url("priorities:actions", world)
+    html = manager_client.get(page, {"sort": "due_date"}).content.decode()
+    assert listed(html) == [
+        ("plan", other.title),
+        "A2",
+        "A1",
+        ("plan", world.plan.title),
+        "1b",
+        "1a",
+    ]
+    html = manager_client.get(page, {"sort": "-due_date"}).content.decode()
+    assert listed(html) == [
+        ("plan", other.title),
+        "A1",
+        "A2",
+        ("plan", world.plan.title),
+        "1a",
+        "1b",
+    ]
+
+
+@pytest.mark.django_db
+def test_each_page_of_the_list_names_its_plan_and_exports_keep_the_full_title_and_text(
+    world, manager_client
+):
+    long_text = "Partner agencies ensure staff attend the neglect training " * 5
+    for i in range(30):
+        ActionFactory(plan=world.plan, ref=f"9{i}", position=AFTER_1A + i, description=long_text)
+    page = url("priorities:actions", world)
+    second = manager_client.get(page, {"page": "2"}).content.decode()
+    assert listed(second) == [("plan", world.plan.title), *[f"9{i}" for i in range(24, 30)]]
+    cell = table_rows(second, "actions")[2][1]
+    assert len(cell) <= 140
+    assert cell.endswith("training Partner agencies…")
+    exported = manager_client.get(page, {"_export": "csv"}).content.decode("utf-8-sig")
+    exported = exported.splitlines()
+    assert exported[0] == (
+        "Ref,Plan,Priority,Action,Lead,Oversight,Due,Process,Impact,Last assessed"
+    )
+    assert len(exported) == 32
+    assert exported[-1].startswith(f"929,{world.plan.title},,{long_text},L&IG chair,")
