@@ -554,3 +554,51 @@ def test_a_seats_history_names_the_groups_it_joined(world, manager_client):
         f"Groups: “{world.group.name}” to “Learning and Improvement Group, {world.group.name}”"
         in page
     )
+
+
+@pytest.mark.django_db
+def test_a_manager_cannot_reach_another_boards_records_through_their_own_board(
+    world, manager_client
+):
+    line = ContributionFactory(board=world.other_board, year=world.year)
+    beta_group = Group.objects.get(slug="beta-board")
+    for path in (
+        url("board:contribution_edit", world, contribution=line.pk),
+        url("board:contribution_remove", world, contribution=line.pk),
+        url("board:group_edit", world, group=beta_group.slug),
+    ):
+        assert manager_client.get(path).status_code == 404, path
+    assert (
+        manager_client.post(
+            url("board:contribution_remove", world, contribution=line.pk)
+        ).status_code
+        == 404
+    )
+    assert Contribution.objects.filter(pk=line.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_meetings_page_opens_on_a_group_that_has_met_rather_than_an_empty_one(world):
+    from board import selectors
+
+    # "Executive" sorts before the strategic board's kind but has never met.
+    GroupFactory(name="A executive", kind="executive", boards=[world.board])
+    group, year = selectors.default_group_and_year(board=world.board)
+    assert (group, year.label) == (world.group, "2016-17")
+
+
+@pytest.mark.django_db
+def test_the_budget_opens_on_a_year_with_only_a_published_total(world):
+    from board import selectors
+
+    later = YearFactory(
+        label="2019-20", start=datetime.date(2019, 4, 1), end=datetime.date(2020, 3, 31)
+    )
+    ContributionFactory(board=world.board, year=world.year)
+    PublishedTotal.objects.create(board=world.board, year=later, amount=Decimal("10"))
+    year, years = selectors.budget_year(board=world.board)
+    assert year.label == "2019-20"
+    today = timezone.localdate()
+    assert any(y.start <= today <= y.end for y in years)  # the current year is offered
+    assert selectors.budget_year(board=world.board, label="2016-17")[0].label == "2016-17"
+    assert selectors.budget_year(board=world.board, label="1900-01")[0].label == "2019-20"
