@@ -81,7 +81,8 @@ def refuse_keys_out_of_range(field: forms.ModelChoiceField) -> None:
     but not for the `__in` lookup a multiple choice makes, where the database
     driver overflows (`evidence_types=99999999999999999999` was a server
     error). Every form built on GovukFormMixin, and every filter built on
-    FilterForm, gets this check. The field keeps its own class's behaviour
+    FilterForm, gets this check, and refuses a key with a NUL character, which
+    PostgreSQL cannot even compare. The field keeps its own class's behaviour
     under a subclass, so a copy of the form's fields keeps the check too.
     """
     if not isinstance(field, _KeysInRange):
@@ -101,7 +102,7 @@ def _keys_in_range_class(base: type[forms.ModelChoiceField]) -> type[forms.Model
 
     def clean(self: forms.ModelChoiceField, value: Any) -> Any:
         for item in value if isinstance(value, list | tuple) else [value]:
-            if not _key_in_range(self, item):
+            if "\x00" in str(item) or not _key_in_range(self, item):  # PostgreSQL refuses NUL
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

@@ -161,3 +161,34 @@ def test_an_assessment_with_an_impossible_date_or_evidence_id_saves_nothing(worl
     assert "Date of this assessment must be a real date, for example 31 3 2017." in response.text
     assert f"Select a valid choice. {HUGE} is not one of the available choices." in response.text
     assert Assessment.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [int(HUGE), -int(HUGE), 2**63])
+def test_a_number_too_big_for_its_column_matches_nothing_in_a_list_lookup(number):
+    police = AgencyFactory(slug="police")
+    assert list(Agency.objects.filter(pk__in=[police.pk, number])) == [police]
+    assert list(Agency.objects.filter(pk__in=[number])) == []
+    assert list(Agency.objects.exclude(pk__in=[number])) == [police]
+
+
+def test_the_admin_shows_a_refused_huge_id_without_failing(world, client_for):
+    """The admin's autocomplete and multiple-choice widgets look up what was
+    posted to show it again, with an `__in` lookup."""
+    url = reverse("admin:board_group_change", args=[world.group.pk])
+    response = client_for("admin").post(url, {"boards": [HUGE], "reports_to": HUGE})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+
+
+@pytest.mark.django_db
+def test_a_key_with_a_nul_character_is_an_invalid_choice_without_asking_the_database(
+    django_assert_num_queries,
+):
+    """PostgreSQL refuses to compare text holding NUL (a server error before)."""
+    form = EvidenceChoice({"by_slug": ["po\x00lice"]})
+    with django_assert_num_queries(0):
+        assert not form.is_valid()
+    assert form.errors["by_slug"] == [
+        "Select a valid choice. po\x00lice is not one of the available choices."
+    ]
