@@ -288,7 +288,7 @@ def preview_import(
     results = []
     seen: dict[str, int] = {}
     for index, row in enumerate(rows, start=2):
-        result = _check_row(context, index, row)
+        result = _check_row(context, index, row, pins)
         if result.ref:
             if result.ref in seen:
                 result.errors.append(
@@ -296,20 +296,20 @@ def preview_import(
                 )
             else:
                 seen[result.ref] = index
-        if pins is not None and result.ref and result.status != "conflict":
-            _check_pin(context, result, pins)
         if result.errors and result.status != "conflict":
             result.status = "error"
         results.append(result)
     return Preview(results)
 
 
-def _check_pin(context: _Context, result: RowResult, pins: dict[str, int | None]) -> None:
+def _pin_conflict(context: _Context, result: RowResult, pins: dict[str, int | None]) -> bool:
+    """True when the row's action is not as the preview showed it: someone
+    changed, added or deleted it since."""
     existing = context.actions.get(result.ref)
     current = existing.version if existing else None
     pinned = pins.get(result.ref)
     if result.ref in pins and pinned == current:
-        return
+        return False
     result.status = "conflict"
     if result.ref not in pins:
         result.errors.append(f"Action {result.ref} was not in the preview; upload the file again.")
@@ -320,6 +320,7 @@ def _check_pin(context: _Context, result: RowResult, pins: dict[str, int | None]
     else:
         result.errors.append(f"Action {result.ref} was changed by someone else since the preview.")
         result.their_changes = services.action_changes_since(action=existing, version=pinned)
+    return True
 
 
 def _text(value: Any) -> str:
@@ -410,11 +411,15 @@ def _row_values(context: _Context, row: dict[str, Any], result: RowResult) -> di
     return values
 
 
-def _check_row(context: _Context, number: int, row: dict[str, Any]) -> RowResult:
+def _check_row(
+    context: _Context, number: int, row: dict[str, Any], pins: dict[str, int | None] | None
+) -> RowResult:
     ref = _text(row.get("Ref")).rstrip(".")
     result = RowResult(number=number, ref=ref)
     _check_cells(row, result)
     _check_ref(ref, result)
+    if pins is not None and ref and _pin_conflict(context, result, pins):
+        return result
     result.values = _row_values(context, row, result)
     existing = context.actions.get(ref)
     if existing is not None:

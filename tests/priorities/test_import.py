@@ -821,3 +821,55 @@ def test_an_over_long_cell_is_a_row_error(plan, world, manager_client):
     assert response.context["preview"].rows[0].errors == [
         "The How we will know cell is 40,000 characters long; a cell may hold at most 32,767."
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [
+        (
+            "two",
+            "The version 'two' is not a whole number; keep the Version column as Assure "
+            "exported it.",
+        ),
+        (
+            "5",
+            "The file says version 5 of action 1a, but Assure has only version 1: was the file "
+            "exported from another plan?",
+        ),
+    ],
+)
+def test_a_version_assure_never_wrote_is_a_row_error(version, message, world):
+    row = {"Ref": "1a", "Action": world.action.description, "Version": version}
+    [result] = preview(world.plan, [row], ["Ref", "Action", "Version"]).rows
+    assert (result.status, result.errors) == ("error", [message])
+
+
+@pytest.mark.django_db
+def test_a_row_from_the_current_version_is_a_change_and_a_blank_version_is_allowed(world):
+    header = ["Ref", "Action", "Lead", "Version"]
+    for version in ("1", ""):
+        row = {"Ref": "1a", "Action": world.action.description, "Lead": "New", "Version": version}
+        [result] = preview(world.plan, [row], header).rows
+        assert (result.status, result.errors, result.pinned_version) == ("change", [], 1)
+
+
+@pytest.mark.django_db
+def test_an_exported_file_confirmed_after_a_colleagues_edit_names_the_edit_since_the_preview(
+    world,
+):
+    rows = spreadsheets.read_rows("plan.csv", spreadsheets.export_csv(world.plan))
+    rows[0]["Timescale"] = "March 2017"
+    checked = spreadsheets.preview_import(world.plan, rows)
+    assert [r.status for r in checked.rows] == ["change"]
+    services.action_update(
+        action_id=world.action.pk, expected_version=1, changes={"reporting_to": world.group}
+    )
+    with pytest.raises(spreadsheets.ImportConflict) as conflict:
+        spreadsheets.import_save(plan=world.plan, rows=rows, pins=checked.pins, recorded_by=None)
+    [row] = conflict.value.rows
+    assert row.errors == ["Action 1a was changed by someone else since the preview."]
+    assert [(c.label, c.theirs) for c in row.their_changes] == [("Reporting to", world.group)]
+    world.action.refresh_from_db()
+    assert world.action.timescale != "March 2017"
+    assert world.action.reporting_to == world.group
