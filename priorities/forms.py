@@ -69,6 +69,11 @@ class RatingChoiceField(forms.ChoiceField):
         super().__init__(*args, choices=Rating.choices, **kwargs)
 
 
+#: A field that some answers make necessary: labelled without "(optional)",
+#: with a hint that says when it is needed.
+NEEDED_WHEN_FIELD = "priorities/_needed_when_field.html"
+
+
 class AssessmentForm(GovukFormMixin, forms.Form):
     assessed_on = forms.DateField(label="Date of this assessment", widget=DateInput())
     process = RatingChoiceField(
@@ -77,10 +82,12 @@ class AssessmentForm(GovukFormMixin, forms.Form):
     impact = RatingChoiceField(
         label="Impact rating", error_messages={"required": "Choose an impact rating."}
     )
+    # Needed for some ratings only, so not marked "(optional)": the hint says when.
     commentary = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Why this rating: needed for RED or AMBER.",
+        help_text="Needed if the process or impact rating is Red or Amber: say why.",
+        template_name=NEEDED_WHEN_FIELD,
     )
     evidence_types = forms.ModelMultipleChoiceField(
         queryset=EvidenceType.objects.none(),
@@ -93,7 +100,9 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         required=False,
         label="Evidence notes or links",
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line: a report's title, a scorecard measure, a link.",
+        help_text="One per line: a report's title, a scorecard measure, a link. A Green or Blue "
+        "impact rating needs these or an evidence type above.",
+        template_name=NEEDED_WHEN_FIELD,
     )
 
     def __init__(self, *args: Any, evidence_types: Any, **kwargs: Any) -> None:

@@ -1,5 +1,6 @@
 import datetime
 import io
+from html import escape
 
 import pytest
 from django.core.management import call_command
@@ -511,3 +512,62 @@ def test_each_page_of_the_list_names_its_plan_and_exports_keep_the_full_title_an
     )
     assert len(exported) == 32
     assert exported[-1].startswith(f"929,{world.plan.title},,{long_text},L&IG chair,")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "label", "hint"),
+    [
+        (
+            "commentary",
+            "Commentary",
+            "Needed if the process or impact rating is Red or Amber: say why.",
+        ),
+        (
+            "evidence",
+            "Evidence notes or links",
+            "One per line: a report's title, a scorecard measure, a link. A Green or Blue "
+            "impact rating needs these or an evidence type above.",
+        ),
+    ],
+)
+def test_the_assessment_form_says_when_a_field_is_needed_rather_than_optional(
+    world, manager_client, name, label, hint
+):
+    assess = url("priorities:assess", world, plan=world.plan.slug, ref=world.action.ref)
+    for headers in ({}, {"HX-Request": "true"}):  # its own page, and in place on the list
+        html = manager_client.get(assess, headers=headers).content.decode()
+        shown = html[html.index(f'for="id_{name}">') :].split("</label>")[0]
+        assert shown == f'for="id_{name}">{label}'
+        assert f'<div id="id_{name}_helptext" class="govuk-hint">{escape(hint)}</div>' in html
+        box = html[html.index(f'<textarea name="{name}"') :].split(">")[0]
+        assert f'aria-describedby="id_{name}_helptext"' in box
+
+
+@pytest.mark.django_db
+def test_action_3a_shows_what_the_plan_says_and_notes_on_the_source_stay_with_the_plan(client):
+    """How an action was transcribed from the past report is a note on the
+    source, on the plan's page, not part of the action a person reads."""
+    call_command("load_past_reports", stdout=io.StringIO())
+    client.force_login(
+        UserFactory(
+            username="chair", role=roles.INDEPENDENT_CHAIR, boards=list(Board.objects.all())
+        )
+    )
+    plan = {"board": "luton", "plan": "business-plan-2015-17"}
+    action = client.get(reverse("priorities:action", kwargs={**plan, "ref": "3a"})).content.decode()
+    assert "Threshold Document to be publicized to all partner agencies" in action
+    assert '<dt class="govuk-summary-list__key">Notes</dt>' not in action
+    assert "reporting_to" not in action
+    assert (
+        "As written: Detail, work plan and oversight – L&amp;IG Reporting to the S&amp;AG" in action
+    )
+    assert not Action.objects.exclude(notes="").exists()
+    page = client.get(reverse("priorities:plan", kwargs=plan)).content.decode()
+    notes = page[page.index("Notes on the source") :]
+    assert (
+        "- 3a: Reports to the S&amp;AG and the Executive; Assure records the first named, "
+        "the S&amp;AG, as the group it reports to.<br>" in notes
+    )
+    for field_name in ("reporting_to", "oversight_group", "oversight_note", "impact_expected"):
+        assert field_name not in notes
