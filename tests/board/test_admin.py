@@ -2,27 +2,36 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from board.models import BoardAccess
 from core import roles
-from tests.factories import UserFactory
+from tests.factories import AssessmentFactory, UserFactory
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name",
+    ("name", "shown"),
     [
-        "admin:board_board_changelist",
-        "admin:board_member_changelist",
-        "admin:board_meeting_changelist",
-        "admin:board_risk_changelist",
-        "admin:priorities_action_changelist",
-        "admin:priorities_assessment_changelist",
-        "admin:auth_user_changelist",
+        ("admin:board_board_changelist", lambda w: [w.board.name, w.other_board.name]),
+        ("admin:board_member_changelist", lambda w: [str(w.member)]),
+        ("admin:board_meeting_changelist", lambda w: [w.meeting.group.name, "19 May 2016"]),
+        ("admin:board_risk_changelist", lambda w: ["R1", "R9"]),
+        ("admin:priorities_action_changelist", lambda w: [">1a<", w.plan.title, w.action.lead]),
+        (
+            "admin:priorities_assessment_changelist",
+            lambda w: [str(w.action), ">Amber<", ">Grey (not started)<"],
+        ),
+        ("admin:auth_user_changelist", lambda w: ["manager", "chair", "partner"]),
     ],
 )
-def test_an_admin_can_open_the_admin_lists(name, client_for):
-    assert client_for("admin").get(reverse(name)).status_code == 200
+def test_an_admin_can_open_the_admin_lists_and_sees_what_they_hold(name, shown, world, client_for):
+    world.assessment = AssessmentFactory(action=world.action, process="AMBER", impact="GREY")
+    response = client_for("admin").get(reverse(name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in shown(world):
+        assert escape(text).replace("&lt;", "<").replace("&gt;", ">") in html, text
 
 
 @pytest.mark.django_db
