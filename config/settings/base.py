@@ -147,6 +147,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Two-factor sign-in (core.two_factor): the issuer authenticator apps show
 # beside the account name.
 OTP_TOTP_ISSUER = "Assure"
+# Axes records what a failed sign-in posted; never the codes people typed.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.roles import sync_role_permissions
+from core.two_factor import second_factor_for
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make between page actions are still plain synchronous calls.
@@ -95,13 +100,42 @@ def csp_violations(page):
     assert seen == [], seen
 
 
+def authenticator_for(user) -> TOTPDevice:
+    """The authenticator app a person set up on an earlier visit."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def code_for(device: TOTPDevice) -> str:
+    """The code an app holding the device's key shows now; the next one when
+    this one was used already (a code works once; the next is accepted too)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step
+    return f"{totp.token():06d}"
+
+
 @pytest.fixture
 def sign_in(page, live_server):
+    """Sign in as a person would: the password, then, for people whose role
+    needs one, the code from the authenticator app they set up before."""
+
     def go(username: str, password: str = PASSWORD) -> None:
+        user = get_user_model().objects.filter(username=username).first()
+        device = None
+        if user is not None and second_factor_for(user).required:
+            device = authenticator_for(user)
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+        if device is not None and "/accounts/two-factor/code/" in page.url:
+            page.get_by_label("Code from your authenticator app").fill(code_for(device))
+            with page.expect_navigation():
+                page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
 
     return go

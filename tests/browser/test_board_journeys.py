@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from board.models import Attendance
 from core import roles
-from tests.browser.conftest import PASSWORD, check_accessibility
+from tests.browser.conftest import PASSWORD, authenticator_for, check_accessibility, code_for
 from tests.factories import MeetingFactory, MemberFactory, UserFactory
 
 
@@ -35,6 +35,7 @@ def people(world):
 def test_a_newcomer_opens_assure_and_signs_in_with_the_keyboard(
     page, live_server, people, world, csp_violations
 ):
+    device = authenticator_for(people["manager"])
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
     expect(page.get_by_role("heading", name="Sign in to Assure")).to_be_visible()
@@ -46,6 +47,11 @@ def test_a_newcomer_opens_assure_and_signs_in_with_the_keyboard(
     page.keyboard.type("manager")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Enter your sign-in code")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Code from your authenticator app").focus()
+    page.keyboard.type(code_for(device))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=world.board.name)).to_be_visible()
     expect(page.get_by_text("Signed in as Pat Manager")).to_be_visible()

@@ -251,6 +251,8 @@ def test_the_code_step_uses_gov_uk_markup_for_a_one_time_code(world, users):
     client = sign_in_with_password("manager")
     html = client.get(f"{CODE}?next=/boards/alpha/").content.decode()
     assert '<label class="govuk-label govuk-label--s" for="id_code">' in html
+    assert "(optional)" not in html
+    assert " required" not in html
     code_input = re.search(r'<input type="text" name="code"[^>]*>', html).group(0)
     assert 'autocomplete="one-time-code"' in code_input
     assert 'inputmode="numeric"' in code_input
@@ -372,6 +374,19 @@ def test_wrong_codes_lock_the_account_and_sign_the_person_out(world, users):
     # ...which the lockout refuses, even the right one.
     refused = Client().post(reverse("login"), {"username": "manager", "password": PASSWORD})
     assert refused.status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_lockout_record_keeps_no_code_a_person_typed(world, users):
+    from axes.models import AccessAttempt
+
+    authenticator_for(users["manager"])
+    client = sign_in_with_password("manager")
+    client.post(CODE, {"code": "", "recovery_code": "zzzz9999"})
+    attempt = AccessAttempt.objects.get(username="manager")
+    assert attempt.failures_since_start == 1
+    assert "zzzz9999" not in attempt.post_data
+    assert "recovery_code=********************" in attempt.post_data
 
 
 @pytest.mark.django_db
