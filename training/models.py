@@ -1,0 +1,371 @@
+"""Multi-agency training figures, as a training unit reports them: counts and
+rates for a period (a quarter or a whole reporting year) and a delivery mode,
+for a board or for a pan-area group serving several boards.
+
+What a published report states (a total, a rate, "a 74% reduction") is kept
+beside the counts, never in place of them, so a page can show where the
+report and the arithmetic disagree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from board.models import Board, Group, ReportingYear, SourceDocument
+from core.models import NaturalKeyManager
+
+#: Counts a report may give, in the order a table shows them.
+COUNTS = (
+    "courses_delivered",
+    "places_offered",
+    "delegates_booked",
+    "delegates_attended",
+    "learners_registered",
+    "learners_completed",
+    "learners_passed",
+)
+
+#: Rates a report may give without the counts behind them.
+STATED_RATES = ("places_filled_pct", "completion_pct", "pass_rate_pct")
+
+#: The largest count a form or fixture may hold: far above any training
+#: unit's year, well inside every database's integer.
+MAX_COUNT = 10_000_000
+
+_PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class Mode(models.TextChoices):
+    FACE_TO_FACE = "face-to-face", "Face to face"
+    VIRTUAL_CLASSROOM = "virtual-classroom", "Virtual classroom"
+    E_LEARNING = "e-learning", "E-learning"
+    BRIEFING_OR_CONFERENCE = "briefing-or-conference", "Briefing or conference"
+    OTHER = "other", "Other"
+
+
+QUARTER_CHOICES = [
+    (1, "Quarter 1 (April to June)"),
+    (2, "Quarter 2 (July to September)"),
+    (3, "Quarter 3 (October to December)"),
+    (4, "Quarter 4 (January to March)"),
+]
+
+
+def _count(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        label, null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+
+
+def _percent(label: str, help_text: str = "") -> models.DecimalField:
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=_PERCENT,
+        help_text=help_text,
+    )
+
+
+class OwnedByBoardOrGroup(models.Model):
+    """A record that belongs to one board, or to one pan-area group serving
+    several boards: exactly one of the two."""
+
+    board = models.ForeignKey(
+        Board, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="A pan-area group (a training unit serving several boards).",
+    )
+    year = models.ForeignKey(ReportingYear, on_delete=models.PROTECT, related_name="+")
+    quarter = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=QUARTER_CHOICES,
+        help_text="Blank for the whole reporting year.",
+    )
+    mode = models.CharField("delivery mode", max_length=30, choices=Mode.choices)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owner(self) -> Board | Group | None:
+        return self.board if self.board_id else self.group
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year} Q{self.quarter}" if self.quarter else f"{self.year}"
+
+    def clean(self) -> None:
+        if bool(self.board_id) == bool(self.group_id):
+            raise ValidationError(
+                {"board": "Figures belong to a board or to a pan-area group: choose one."}
+            )
+
+    def owner_key(self) -> tuple[str, str]:
+        return (
+            self.board.slug if self.board is not None else "",
+            self.group.slug if self.group is not None else "",
+        )
+
+
+def _owner_lookup(board: str, group: str) -> dict[str, object]:
+    if board:
+        return {"board__slug": board, "group__isnull": True}
+    return {"group__slug": group, "board__isnull": True}
+
+
+def _quarter_lookup(quarter: int | str) -> dict[str, object]:
+    return {"quarter": int(quarter)} if int(quarter) else {"quarter__isnull": True}
+
+
+def _owner_constraints(prefix: str) -> list[models.BaseConstraint]:
+    constraints: list[models.BaseConstraint] = [
+        models.CheckConstraint(
+            condition=Q(board__isnull=False, group__isnull=True)
+            | Q(board__isnull=True, group__isnull=False),
+            name=f"{prefix}_board_or_group",
+        ),
+        models.CheckConstraint(
+            condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+            name=f"{prefix}_quarter_1_to_4",
+        ),
+    ]
+    return constraints
+
+
+class TrainingFigures(OwnedByBoardOrGroup):
+    """One period's figures for one delivery mode. Counts are blank where the
+    report does not give them; rates are computed from counts, and a rate is
+    stored only where a report gives the rate alone."""
+
+    courses_delivered = _count("courses delivered")
+    places_offered = _count("places offered")
+    delegates_booked = _count("delegates booked")
+    delegates_attended = _count("delegates attended")
+    learners_registered = _count("learners registered")
+    learners_completed = _count("learners completed")
+    learners_passed = _count("learners passed")
+    satisfaction_pct = _percent("satisfaction %")
+    places_filled_pct = _percent(
+        "places filled % (as stated)", "Only where the report gives the rate, not the places."
+    )
+    completion_pct = _percent("completion % (as stated)", "As the report states it, if it does.")
+    pass_rate_pct = _percent("pass rate % (as stated)", "As the report states it, if it does.")
+    source = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year__start", "mode", "quarter"]
+        verbose_name = "training figures"
+        verbose_name_plural = "training figures"
+        constraints = [
+            *_owner_constraints("trainingfigures"),
+            models.UniqueConstraint(
+                fields=["board", "year", "quarter", "mode"],
+                condition=Q(board__isnull=False, quarter__isnull=False),
+                name="trainingfigures_unique_board_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["board", "year", "mode"],
+                condition=Q(board__isnull=False, quarter__isnull=True),
+                name="trainingfigures_unique_board_year",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "year", "quarter", "mode"],
+                condition=Q(group__isnull=False, quarter__isnull=False),
+                name="trainingfigures_unique_group_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "year", "mode"],
+                condition=Q(group__isnull=False, quarter__isnull=True),
+                name="trainingfigures_unique_group_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.get_mode_display()} training, {self.period_label}"
+
+    def clean(self) -> None:
+        """The rules every path enforces (forms, fixtures, the admin): the
+        service adds those that need other records."""
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        pairs = (
+            ("learners_completed", "learners_registered", "learners completed", "registered"),
+            ("learners_passed", "learners_completed", "learners passed", "completed"),
+            ("delegates_attended", "places_offered", "delegates attended", "places offered"),
+        )
+        for part, whole, part_label, whole_label in pairs:
+            part_value, whole_value = getattr(self, part), getattr(self, whole)
+            if part_value is not None and whole_value is not None and part_value > whole_value:
+                errors.setdefault(part, []).append(
+                    f"The {part_label} ({part_value:,}) cannot be more than the "
+                    f"{whole_label} ({whole_value:,})."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def natural_key(self) -> tuple[str, str, str, int, str]:
+        return (*self.owner_key(), self.year.label, self.quarter or 0, self.mode)
+
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "board.board",
+        "board.group",
+        "board.reportingyear",
+    ]
+
+    @classmethod
+    def get_by_natural_key(
+        cls, board: str, group: str, year: str, quarter: int | str, mode: str
+    ) -> TrainingFigures:
+        return cls.objects.get(
+            year__label=year, mode=mode, **_owner_lookup(board, group), **_quarter_lookup(quarter)
+        )
+
+
+class StatedFigure(OwnedByBoardOrGroup):
+    """A figure as a published report states it, kept beside what Assure
+    computes from the counts: a year's total, a rate, or a change on the year
+    before ("a 74% reduction" is -74 with change checked)."""
+
+    class Measure(models.TextChoices):
+        COURSES_DELIVERED = "courses_delivered", "Courses delivered"
+        PLACES_OFFERED = "places_offered", "Places offered"
+        DELEGATES_BOOKED = "delegates_booked", "Delegates booked"
+        DELEGATES_ATTENDED = "delegates_attended", "Delegates attended"
+        LEARNERS_REGISTERED = "learners_registered", "Learners registered"
+        LEARNERS_COMPLETED = "learners_completed", "Learners completed"
+        LEARNERS_PASSED = "learners_passed", "Learners passed"
+        PLACES_FILLED = "places_filled_pct", "Places filled %"
+        COMPLETION = "completion_pct", "Completion %"
+        PASS_RATE = "pass_rate_pct", "Pass rate %"
+        SATISFACTION = "satisfaction_pct", "Satisfaction %"
+
+    measure = models.CharField(max_length=30, choices=Measure.choices)
+    change = models.BooleanField(
+        "change on the year before",
+        default=False,
+        help_text="The value is a percentage change on the year before (negative for a fall).",
+    )
+    value = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("-1000000000")), MaxValueValidator(MAX_COUNT)],
+    )
+    wording = models.CharField(
+        max_length=300, blank=True, help_text='The report\'s words, for example "a 74% reduction".'
+    )
+    explanation = models.TextField(
+        blank=True, help_text="Why the stated figure differs from the computed one, if known."
+    )
+    source = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year__start", "mode", "quarter", "measure"]
+        constraints = [
+            *_owner_constraints("statedfigure"),
+            models.UniqueConstraint(
+                fields=["board", "year", "quarter", "mode", "measure", "change"],
+                condition=Q(board__isnull=False, quarter__isnull=False),
+                name="statedfigure_unique_board_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["board", "year", "mode", "measure", "change"],
+                condition=Q(board__isnull=False, quarter__isnull=True),
+                name="statedfigure_unique_board_year",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "year", "quarter", "mode", "measure", "change"],
+                condition=Q(group__isnull=False, quarter__isnull=False),
+                name="statedfigure_unique_group_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "year", "mode", "measure", "change"],
+                condition=Q(group__isnull=False, quarter__isnull=True),
+                name="statedfigure_unique_group_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = "change in " if self.change else ""
+        return f"{self.owner} {self.period_label} {self.get_mode_display()}: {what}" + (
+            f"{self.get_measure_display()} stated as {self.value}"
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            not self.change
+            and self.measure.endswith("_pct")
+            and self.value is not None
+            and not Decimal("0") <= self.value <= Decimal("100")
+        ):
+            raise ValidationError({"value": "A percentage lies between 0 and 100."})
+        if (
+            not self.change
+            and not self.measure.endswith("_pct")
+            and self.value is not None
+            and (self.value < 0 or self.value != self.value.to_integral_value())
+        ):
+            raise ValidationError({"value": "A count is a whole number, 0 or more."})
+
+    def natural_key(self) -> tuple[str, str, str, int, str, str, str]:
+        return (
+            *self.owner_key(),
+            self.year.label,
+            self.quarter or 0,
+            self.mode,
+            self.measure,
+            "change" if self.change else "",
+        )
+
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "board.board",
+        "board.group",
+        "board.reportingyear",
+    ]
+
+    @classmethod
+    def get_by_natural_key(
+        cls,
+        board: str,
+        group: str,
+        year: str,
+        quarter: int | str,
+        mode: str,
+        measure: str,
+        change: str,
+    ) -> StatedFigure:
+        return cls.objects.get(
+            year__label=year,
+            mode=mode,
+            measure=measure,
+            change=bool(change),
+            **_owner_lookup(board, group),
+            **_quarter_lookup(quarter),
+        )
