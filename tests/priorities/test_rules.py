@@ -489,3 +489,16 @@ def test_a_conflict_without_the_starting_version_on_record_names_nothing():
     with pytest.raises(services.EditConflict) as conflict:
         services.action_update(action_id=action.pk, expected_version=1, changes={"notes": "x"})
     assert conflict.value.their_changes == []
+
+
+@pytest.mark.django_db
+def test_a_chair_sees_the_rating_in_the_actions_own_row_and_no_edit_controls(world, client_for):
+    """Not just the word somewhere on the page: the filter offers "Amber" too."""
+    AssessmentFactory(action=world.action, process="AMBER", impact="GREY")
+    chair = client_for("chair")
+    html = chair.get(url("priorities:actions", world)).content.decode()
+    assert tags(row(html, f"action-{world.action.pk}")) == ["Amber", "Grey (not started)"]
+    assert "Record rating" not in html
+    plan = chair.get(url("priorities:plan", world, plan=world.plan.slug)).content.decode()
+    assert tags(row(plan, "ref-1a")) == ["Amber", "Grey (not started)"]
+    assert "Add an action" not in plan
