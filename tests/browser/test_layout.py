@@ -6,27 +6,33 @@ laptop's screen."""
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter, deque
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from board.models import Board
 from core import roles
+from tests.browser.conftest import PASSWORD, code_for
 from tests.factories import RiskFactory, UserFactory
 from tests.test_permissions import all_url_names
 
-# URL names a signed-in person never opens as a page, and why.
-NOT_PAGES = {
+# URL names the walk below does not open, and why.
+NOT_WALKED = {
     "login": "redirects a signed-in person to their boards",
     "logout": "the sign-out button posts to it",
     "site:home": "redirects a person with boards to their first board",
     "site:switch_board": "the board switcher's target; redirects to the board chosen",
     "priorities:plan_export": "a CSV or XLSX download",
     "priorities:plan_import_confirm": "the import preview's button posts to it",
+    "core:two_factor_set_up": "a step of signing in: see the test after the walk",
+    "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",
+    "core:two_factor_code": "a step of signing in: see the test after the walk",
 }
 PER_KIND = 3  # pages opened of each kind (URL name) on each board
 
@@ -121,18 +127,49 @@ def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
             kind = page_name(url.path)
             if url.netloc != origin or url.path in seen or kind is None:
                 continue
-            if kind[0] in NOT_PAGES or kind[0].startswith("admin:") or opened[kind] >= PER_KIND:
+            if kind[0] in NOT_WALKED or kind[0].startswith("admin:") or opened[kind] >= PER_KIND:
                 continue
             seen.add(url.path)
             opened[kind] += 1
             queue.append(url.path)
     assert problems == [], "\n".join(problems)
     visited = {name for name, _ in opened} | {"board:home"}
-    pages = {n for n in all_url_names() if not n.startswith("admin:")} - set(NOT_PAGES)
+    pages = {n for n in all_url_names() if not n.startswith("admin:")} - set(NOT_WALKED)
     assert sorted(pages - visited) == [], (
-        "Pages no link led to: link them, or say in NOT_PAGES why they are not pages"
+        "Pages no link led to: link them, or say in NOT_WALKED why the walk leaves them out"
     )
     assert {b.slug for b in past_reports} <= {board for _, board in opened}
+
+
+def test_the_steps_of_signing_in_with_a_code_fit_a_narrow_screen(page, live_server, past_reports):
+    """Setting up an authenticator, keeping the recovery codes and giving a
+    code, at 320px, signed in (the board switcher shows) as a business
+    manager of both boards."""
+    UserFactory(username="newcomer", role=roles.BUSINESS_MANAGER, boards=list(past_reports))
+    page.set_viewport_size({"width": 320, "height": 640})
+
+    def password_step() -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill("newcomer")
+        page.get_by_label("Password").fill(PASSWORD)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+
+    problems = []
+    password_step()
+    expect(page).to_have_url(re.compile("/accounts/two-factor/set-up/"))
+    problems.append(("set up", sideways_scroll(page)))
+    device = TOTPDevice.objects.get(user__username="newcomer", confirmed=False)
+    page.get_by_label("Code from your authenticator app").fill(code_for(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_url(re.compile("/accounts/two-factor/recovery-codes/"))
+    problems.append(("recovery codes", sideways_scroll(page)))
+    page.context.clear_cookies()
+    password_step()
+    expect(page).to_have_url(re.compile("/accounts/two-factor/code/"))
+    problems.append(("code", sideways_scroll(page)))
+    assert [(step, problem) for step, problem in problems if problem] == []
 
 
 # Each cell's box, and the box of the region the table scrolls in.
