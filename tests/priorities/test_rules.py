@@ -502,3 +502,58 @@ def test_a_chair_sees_the_rating_in_the_actions_own_row_and_no_edit_controls(wor
     plan = chair.get(url("priorities:plan", world, plan=world.plan.slug)).content.decode()
     assert tags(row(plan, "ref-1a")) == ["Amber", "Grey (not started)"]
     assert "Add an action" not in plan
+
+
+@pytest.mark.django_db
+def test_evidence_types_given_once_through_are_checked_and_kept():
+    """A generator of evidence types is read once for the rule and still saved."""
+    audit = EvidenceTypeFactory(slug="audit", name="Audit")
+    saved = services.assessment_record(
+        action=ActionFactory(),
+        process="GREEN",
+        impact="GREEN",
+        assessed_on=datetime.date(2016, 9, 1),
+        recorded_by=None,
+        evidence_types=(t for t in [audit]),
+    )
+    assert list(saved.evidence_types.all()) == [audit]
+
+
+@pytest.mark.django_db
+def test_an_assessment_without_a_date_is_refused_as_a_field_error():
+    with pytest.raises(ValidationError) as error:
+        services.assessment_record(
+            action=ActionFactory(),
+            process="GREY",
+            impact="GREY",
+            assessed_on=None,
+            recorded_by=None,
+        )
+    assert list(error.value.message_dict) == ["assessed_on"]
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_conflict_says_what_happened():
+    action = ActionFactory()
+    services.action_update(action_id=action.pk, expected_version=1, changes={"lead": "A"})
+    with pytest.raises(services.EditConflict) as conflict:
+        services.action_update(action_id=action.pk, expected_version=1, changes={"lead": "B"})
+    assert str(conflict.value) == (
+        "This action was changed by someone else while you were editing it."
+    )
+
+
+@pytest.mark.django_db
+def test_a_conflict_compares_with_the_latest_record_of_the_version_the_edit_began_from():
+    """A save that does not move the version on (the admin, a fixture reload)
+    leaves two records of one version; the edit began from the later one."""
+    action = ActionFactory(timescale="Ongoing", lead="Jo Fisher")
+    action.timescale = "March 2017"
+    action.save()  # still version 1
+    services.action_update(
+        action_id=action.pk, expected_version=1, changes={"lead": "Nick Chamberlain"}
+    )
+    with pytest.raises(services.EditConflict) as conflict:
+        services.action_update(action_id=action.pk, expected_version=1, changes={"notes": "x"})
+    assert [c.field for c in conflict.value.their_changes] == ["lead"]
