@@ -38,7 +38,10 @@ STATED_RATES = ("places_filled_pct", "completion_pct", "pass_rate_pct")
 #: unit's year, well inside every database's integer.
 MAX_COUNT = 10_000_000
 
-_PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+_PERCENT = [
+    MinValueValidator(Decimal("0"), "A percentage lies between 0 and 100."),
+    MaxValueValidator(Decimal("100"), "A percentage lies between 0 and 100."),
+]
 
 
 class Mode(models.TextChoices):
@@ -59,7 +62,13 @@ QUARTER_CHOICES = [
 
 def _count(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(
-        label, null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+        label,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, "A count cannot be less than 0."),
+            MaxValueValidator(MAX_COUNT, f"A count cannot be more than {MAX_COUNT:,}."),
+        ],
     )
 
 

@@ -1,0 +1,425 @@
+"""Reads of training figures: a board's year, one table per owner and mode,
+with the rates Assure computes beside the figures the reports state. Two
+queries for the figures whatever their number."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from board.models import Board, Group, ReportingYear
+from board.selectors import year_choices
+from training.models import Mode, StatedFigure, TrainingFigures
+
+COUNT, RATE, STATED = "count", "rate", "stated"
+
+#: (field, label, kind) in the order each table lists them.
+MEASURES: list[tuple[str, str, str]] = [
+    ("courses_delivered", "Courses delivered", COUNT),
+    ("places_offered", "Places offered", COUNT),
+    ("delegates_booked", "Delegates booked", COUNT),
+    ("delegates_attended", "Delegates attended", COUNT),
+    ("places_filled_pct", "Places filled %", RATE),
+    ("learners_registered", "Learners registered", COUNT),
+    ("learners_completed", "Learners completed", COUNT),
+    ("completion_pct", "Completion %", RATE),
+    ("learners_passed", "Learners passed", COUNT),
+    ("pass_rate_pct", "Pass rate %", RATE),
+    ("satisfaction_pct", "Satisfaction %", STATED),
+]
+LABELS = {name: label for name, label, _ in MEASURES}
+
+#: Each rate's part and whole; places filled counts bookings, or attendance
+#: where a report gives no bookings.
+RATE_PARTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "places_filled_pct": (("delegates_booked", "delegates_attended"), "places_offered"),
+    "completion_pct": (("learners_completed",), "learners_registered"),
+    "pass_rate_pct": (("learners_passed",), "learners_completed"),
+}
+
+ONE = Decimal("1")
+TENTH = Decimal("0.1")
+
+
+def exact_percentage(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)
+
+
+def _places(stated: Decimal) -> Decimal:
+    """The precision a report gave: whole numbers unless it gave decimals."""
+    return ONE if stated == stated.to_integral_value() else TENTH
+
+
+def _pct(value: Decimal, places: Decimal = ONE) -> str:
+    shown = value.quantize(places, ROUND_HALF_UP)
+    return f"{int(shown) if places == ONE else shown}%"
+
+
+def _num(value: Decimal | int) -> str:
+    value = Decimal(value)
+    return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
+
+
+@dataclass
+class Difference:
+    """A stated figure that Assure's arithmetic does not reproduce."""
+
+    where: str
+    text: str
+    explanation: str = ""
+
+
+def compare_rate(
+    *, stated: Decimal, part: int, whole: int, label: str, where: str, explanation: str = ""
+) -> Difference | None:
+    """None when the stated rate is the computed one rounded half up to the
+    precision the report used; otherwise what each is, and whether the report
+    cut the decimals off instead of rounding."""
+    exact = exact_percentage(part, whole)
+    if exact is None:
+        return None
+    places = _places(stated)
+    rounded = exact.quantize(places, ROUND_HALF_UP)
+    if rounded == stated:
+        return None
+    text = (
+        f"{label}: the report states {_pct(stated, places)}; {_num(part)} of {_num(whole)} is "
+        f"{_pct(exact, TENTH)}, which rounds to {_pct(exact, places)}."
+    )
+    if exact.quantize(places, ROUND_DOWN) == stated:
+        text += " The report cut the decimals off instead of rounding."
+    return Difference(where, text, explanation)
+
+
+def compare_change(
+    *, stated: Decimal, before: int, after: int, label: str, where: str, explanation: str = ""
+) -> Difference | None:
+    """A stated change on the year before ("a 74% reduction" is -74) against
+    the change the two years' figures give."""
+    if not before:
+        return None
+    exact = Decimal(after - before) * 100 / Decimal(before)
+    places = _places(stated)
+    if exact.quantize(places, ROUND_HALF_UP) == stated:
+        return None
+
+    def words(value: Decimal, at: Decimal) -> str:
+        kind = "reduction" if value < 0 else "increase"
+        return f"a {_pct(abs(value), at)} {kind}"
+
+    text = (
+        f"{label}: the report states {words(stated, places)}; from {_num(before)} to "
+        f"{_num(after)} is {words(exact, TENTH)}, which rounds to {words(exact, places)}."
+    )
+    if exact.quantize(places, ROUND_DOWN) == stated:
+        text += " The report cut the decimals off instead of rounding."
+    return Difference(where, text, explanation)
+
+
+def compare_count(
+    *, stated: Decimal, computed: int, label: str, where: str, explanation: str = ""
+) -> Difference | None:
+    if stated == computed:
+        return None
+    text = (
+        f"{label}: the report states {_num(stated)}; the figures recorded add up to "
+        f"{_num(computed)}."
+    )
+    return Difference(where, text, explanation)
+
+
+@dataclass
+class Cell:
+    text: str = ""  # what the table shows; empty where nothing is known
+    as_stated: bool = False  # the report's figure, with nothing to compute it from
+    note: str = ""  # the report's own figure where it differs, in words
+    value: Decimal | int | None = None
+
+
+@dataclass
+class Row:
+    name: str
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
+class Column:
+    heading: str
+    where: str  # for the differences list: "Q2 2020-21", "2020-21 total"
+    counts: dict[str, int | None] = field(default_factory=dict)
+    stated: dict[str, StatedFigure | Decimal] = field(default_factory=dict)
+    partial: set[str] = field(default_factory=set)
+    recorded: bool = False
+
+
+@dataclass
+class ModeTable:
+    owner: Board | Group
+    mode: str
+    columns: list[Column]
+    rows: list[Row]
+    differences: list[Difference]
+    notes: list[str]
+    year: ReportingYear
+
+    @property
+    def mode_label(self) -> str:
+        return Mode(self.mode).label
+
+    @property
+    def owner_is_group(self) -> bool:
+        return isinstance(self.owner, Group)
+
+    @property
+    def caption(self) -> str:
+        return f"{self.mode_label} training, {self.owner.name}, {self.year.label}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.owner.slug}-{self.mode}"
+
+
+@dataclass
+class TrainingYear:
+    year: ReportingYear
+    tables: list[ModeTable]
+
+    @property
+    def differences(self) -> list[Difference]:
+        return [d for table in self.tables for d in table.differences]
+
+
+def _owner_filter(board: Board) -> Q:
+    return Q(board=board) | Q(group__in=Group.objects.filter(boards=board).values("pk"))
+
+
+def training_year_choice(
+    *, board: Board, label: str | None = None
+) -> tuple[ReportingYear, list[ReportingYear]]:
+    """The year the training page shows and the years it offers: the year
+    asked for if offered; otherwise the latest year (up to this one) with
+    figures for the board or a group serving it; else the current year."""
+    years = year_choices()
+    chosen = next((y for y in years if label and y.label == label), None)
+    if chosen is not None:
+        return chosen, years
+    current = ReportingYear.span_of(timezone.localdate())
+    starts = (
+        TrainingFigures.objects.filter(_owner_filter(board), year__start__lte=current.start)
+        .order_by("-year__start")
+        .values_list("year__label", flat=True)
+        .first()
+    )
+    wanted = starts or current.label
+    return next(y for y in years if y.label == wanted), years
+
+
+def _column_from(
+    column: Column, rows: list[TrainingFigures], stated: list[StatedFigure], quarters: bool
+) -> Column:
+    column.recorded = bool(rows)
+    for name, _, kind in MEASURES:
+        if kind == COUNT:
+            values = [getattr(r, name) for r in rows]
+            given = [v for v in values if v is not None]
+            column.counts[name] = sum(given) if given else None
+            if given and len(given) < len(values):
+                column.partial.add(name)
+        elif not quarters:
+            for r in rows:
+                if getattr(r, name) is not None:
+                    column.stated[name] = getattr(r, name)
+    for figure in stated:
+        if not figure.change:
+            column.stated[figure.measure] = figure
+    return column
+
+
+def _stated_value(stated: StatedFigure | Decimal) -> Decimal:
+    return stated.value if isinstance(stated, StatedFigure) else stated
+
+
+def _explanation(stated: StatedFigure | Decimal) -> str:
+    return stated.explanation if isinstance(stated, StatedFigure) else ""
+
+
+def _cell(column: Column, name: str, kind: str, differences: list[Difference]) -> Cell:
+    if kind == COUNT:
+        return _count_cell(column, name, differences)
+    if kind == RATE:
+        return _rate_cell(column, name, differences)
+    stated = column.stated.get(name)
+    if stated is None:
+        return Cell()
+    value = _stated_value(stated)
+    return Cell(_pct(value, _places(value)), value=value)
+
+
+def _count_cell(column: Column, name: str, differences: list[Difference]) -> Cell:
+    stated = column.stated.get(name)
+    label = LABELS[name]
+    count = column.counts.get(name)
+    if count is None:
+        if stated is None:
+            return Cell()
+        return Cell(_num(_stated_value(stated)), as_stated=True, value=_stated_value(stated))
+    cell = Cell(_num(count), value=count)
+    if name in column.partial:
+        cell.note = "not every quarter gives this figure"
+    if stated is not None:
+        diff = compare_count(
+            stated=_stated_value(stated),
+            computed=count,
+            label=label,
+            where=column.where,
+            explanation=_explanation(stated),
+        )
+        if diff:
+            differences.append(diff)
+            cell.note = f"the report states {_num(_stated_value(stated))}"
+    return cell
+
+
+def _rate_cell(column: Column, name: str, differences: list[Difference]) -> Cell:
+    stated = column.stated.get(name)
+    label = LABELS[name]
+    parts, whole_name = RATE_PARTS[name]
+    whole = column.counts.get(whole_name)
+    part = next((column.counts[p] for p in parts if column.counts.get(p) is not None), None)
+    exact = exact_percentage(part, whole) if part is not None and whole else None
+    if exact is None:
+        if stated is None:
+            return Cell()
+        value = _stated_value(stated)
+        return Cell(_pct(value, _places(value)), as_stated=True, value=value)
+    cell = Cell(_pct(exact), value=exact.quantize(ONE, ROUND_HALF_UP))
+    if stated is not None and part is not None and whole:
+        diff = compare_rate(
+            stated=_stated_value(stated),
+            part=part,
+            whole=whole,
+            label=label,
+            where=column.where,
+            explanation=_explanation(stated),
+        )
+        if diff:
+            differences.append(diff)
+            value = _stated_value(stated)
+            cell.note = f"the report states {_pct(value, _places(value))}"
+    return cell
+
+
+def _table(
+    owner: Board | Group,
+    mode: str,
+    year: ReportingYear,
+    figures: list[TrainingFigures],
+    stated: list[StatedFigure],
+) -> ModeTable:
+    this_year = [f for f in figures if f.year.label == year.label]
+    before = [f for f in figures if f.year.label != year.label]
+    quarterly = any(f.quarter for f in this_year) or any(
+        s.quarter for s in stated if s.year.label == year.label
+    )
+    columns: list[Column] = []
+    if quarterly:
+        for quarter in (1, 2, 3, 4):
+            columns.append(
+                _column_from(
+                    Column(f"Q{quarter}", f"Q{quarter} {year.label}"),
+                    [f for f in this_year if f.quarter == quarter],
+                    [s for s in stated if s.year.label == year.label and s.quarter == quarter],
+                    quarters=False,
+                )
+            )
+    total = _column_from(
+        Column(f"Total {year.label}" if quarterly else year.label, f"{year.label} total"),
+        this_year,
+        [s for s in stated if s.year.label == year.label and s.quarter is None],
+        quarters=quarterly,
+    )
+    previous = _column_from(
+        Column(f"Total {year.previous_label}", f"{year.previous_label} total"),
+        before,
+        [s for s in stated if s.year.label != year.label and s.quarter is None],
+        quarters=any(f.quarter for f in before),
+    )
+    columns += [total, previous]
+    differences: list[Difference] = []
+    rows = []
+    for name, label, kind in MEASURES:
+        cells = [_cell(column, name, kind, differences) for column in columns]
+        if any(cell.text for cell in cells):
+            rows.append(Row(name, label, cells))
+    for change in (s for s in stated if s.change and s.year.label == year.label):
+        after_count = total.counts.get(change.measure)
+        before_count = previous.counts.get(change.measure)
+        if before_count is None and change.measure in previous.stated:
+            before_count = int(_stated_value(previous.stated[change.measure]))
+        if after_count is None or before_count is None:
+            continue
+        diff = compare_change(
+            stated=change.value,
+            before=before_count,
+            after=after_count,
+            label=f"Change in {LABELS[change.measure].lower()} on {year.previous_label}",
+            where=f"{year.label} total",
+            explanation=change.explanation,
+        )
+        if diff:
+            differences.append(diff)
+    notes = [f"{f.period_label}: {f.notes}" for f in figures if f.notes]
+    notes += [
+        f"{s.period_label}: {s.explanation}" for s in stated if s.explanation and not s.change
+    ]
+    return ModeTable(owner, mode, columns, rows, differences, notes, year)
+
+
+def training_for_year(*, board: Board, year: ReportingYear) -> TrainingYear:
+    """The board's training for a year and the year before: its own figures
+    and those of every pan-area group serving it, one table per owner and
+    mode (the board's first, then groups by name; modes in their usual order)."""
+    labels = [year.label, year.previous_label]
+    figures = list(
+        TrainingFigures.objects.filter(_owner_filter(board), year__label__in=labels).select_related(
+            "board", "group", "year"
+        )
+    )
+    stated = list(
+        StatedFigure.objects.filter(_owner_filter(board), year__label__in=labels).select_related(
+            "board", "group", "year"
+        )
+    )
+    grouped: dict[tuple[Any, str], tuple[list[TrainingFigures], list[StatedFigure]]] = defaultdict(
+        lambda: ([], [])
+    )
+    owners: dict[Any, Board | Group] = {}
+    for f in figures:
+        key = ("board", f.board_id) if f.board_id else ("group", f.group_id)
+        owners[key] = f.board if f.board_id else f.group  # type: ignore[assignment]
+        grouped[(key, f.mode)][0].append(f)
+    for s in stated:
+        key = ("board", s.board_id) if s.board_id else ("group", s.group_id)
+        owners[key] = s.board if s.board_id else s.group  # type: ignore[assignment]
+        grouped[(key, s.mode)][1].append(s)
+    order = {mode: i for i, mode in enumerate(Mode.values)}
+
+    def sort_key(item: tuple[tuple[Any, str], Any]) -> tuple[int, str, int]:
+        (owner_key, mode), _ = item
+        return (0 if owner_key[0] == "board" else 1, owners[owner_key].name, order[mode])
+
+    tables = [
+        _table(owners[owner_key], mode, year, rows, stated_rows)
+        for (owner_key, mode), (rows, stated_rows) in sorted(grouped.items(), key=sort_key)
+        if any(r.year.label == year.label for r in rows)
+        or any(s.year.label == year.label for s in stated_rows)
+    ]
+    return TrainingYear(year, tables)
