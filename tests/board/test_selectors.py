@@ -296,3 +296,90 @@ def test_a_meeting_today_is_the_next_one_and_yesterdays_the_last(monkeypatch):
 @pytest.mark.django_db
 def test_a_board_with_no_meetings_has_no_next_or_last():
     assert selectors.next_and_last_meeting(board=BoardFactory()) == (None, None)
+
+
+# --- which year a page opens on ------------------------------------------------------------
+
+
+@pytest.fixture
+def today(monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
+    return TODAY
+
+
+@pytest.mark.django_db
+def test_the_current_year_holds_today_saved_or_not(today):
+    year = selectors.current_year()
+    assert (year.label, year.start, year.end, year.pk) == (
+        "2026-27",
+        datetime.date(2026, 4, 1),
+        datetime.date(2027, 3, 31),
+        None,
+    )
+    saved = YearFactory(
+        label="2026-27", start=datetime.date(2026, 4, 1), end=datetime.date(2027, 3, 31)
+    )
+    assert selectors.current_year() == saved
+
+
+@pytest.mark.django_db
+def test_a_day_belongs_to_the_year_from_april_to_march():
+    assert selectors.year_holding(datetime.date(2017, 3, 31)).label == "2016-17"
+    assert selectors.year_holding(datetime.date(2017, 4, 1)).label == "2017-18"
+
+
+@pytest.mark.django_db
+def test_the_years_offered_are_every_saved_year_and_this_one_latest_first(today):
+    YearFactory()  # 2016-17
+    asked = selectors.year_holding(datetime.date(2030, 6, 1))
+    labels = [y.label for y in selectors.year_choices(asked, None)]
+    assert labels[:2] == ["2030-31", "2026-27"]
+    assert labels[-1] == "2016-17"
+    assert labels == sorted(labels, reverse=True)
+
+
+@pytest.mark.django_db
+def test_the_meetings_page_opens_on_the_first_group_with_meetings_in_its_latest_year(today):
+    board = BoardFactory()
+    GroupFactory(name="A group that never met", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    met = GroupFactory(name="B group", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    MeetingFactory(group=met, date=datetime.date(2016, 5, 19))
+    MeetingFactory(group=met, date=datetime.date(2019, 5, 19))
+    MeetingFactory(group=met, date=datetime.date(2031, 5, 19))  # beyond this year: not chosen
+    group, year = selectors.default_group_and_year(board=board)
+    assert (group, year.label) == (met, "2019-20")
+
+
+@pytest.mark.django_db
+def test_a_group_that_has_only_meetings_to_come_opens_on_the_first_of_them(today):
+    board = BoardFactory()
+    group = GroupFactory(boards=[board])
+    MeetingFactory(group=group, date=datetime.date(2028, 5, 19))
+    MeetingFactory(group=group, date=datetime.date(2029, 5, 19))
+    assert selectors.default_group_and_year(board=board)[1].label == "2028-29"
+
+
+@pytest.mark.django_db
+def test_a_board_without_meetings_opens_on_its_first_group_and_this_year(today):
+    board = BoardFactory()
+    GroupFactory(name="Zeta", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    first = GroupFactory(name="Alpha", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    group, year = selectors.default_group_and_year(board=board)
+    assert (group, year.label) == (first, "2026-27")
+    empty = selectors.default_group_and_year(board=BoardFactory())
+    assert (empty[0], empty[1].label) == (None, "2026-27")
+
+
+@pytest.mark.django_db
+def test_the_budget_opens_on_the_year_asked_for_or_the_latest_with_money(today, years):
+    before, now = years
+    board = BoardFactory()
+    assert selectors.budget_year(board=board)[0].label == "2026-27"
+    ContributionFactory(board=board, year=before)
+    assert selectors.budget_year(board=board)[0] == before
+    PublishedTotal.objects.create(board=board, year=now, amount=Decimal("1"))
+    assert selectors.budget_year(board=board)[0] == now
+    assert selectors.budget_year(board=board, label="2015-16")[0] == before
+    assert selectors.budget_year(board=board, label="1999-00")[0] == now
+    _, offered = selectors.budget_year(board=board)
+    assert [y.label for y in offered] == ["2026-27", "2016-17", "2015-16"]
