@@ -69,9 +69,13 @@ class RatingChoiceField(forms.ChoiceField):
         super().__init__(*args, choices=Rating.choices, **kwargs)
 
 
-#: A field that some answers make necessary: labelled without "(optional)",
-#: with a hint that says when it is needed.
-NEEDED_WHEN_FIELD = "priorities/_needed_when_field.html"
+class NeededWhenField(forms.CharField):
+    """Text that some answers make necessary (the service's rules say which):
+    labelled without "(optional)", with a hint that says when it is needed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.template_name = "priorities/_needed_when_field.html"
 
 
 class AssessmentForm(GovukFormMixin, forms.Form):
@@ -82,12 +86,10 @@ class AssessmentForm(GovukFormMixin, forms.Form):
     impact = RatingChoiceField(
         label="Impact rating", error_messages={"required": "Choose an impact rating."}
     )
-    # Needed for some ratings only, so not marked "(optional)": the hint says when.
-    commentary = forms.CharField(
+    commentary = NeededWhenField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Needed if the process or impact rating is Red or Amber: say why.",
-        template_name=NEEDED_WHEN_FIELD,
     )
     evidence_types = forms.ModelMultipleChoiceField(
         queryset=EvidenceType.objects.none(),
@@ -96,13 +98,12 @@ class AssessmentForm(GovukFormMixin, forms.Form):
         label="Evidence",
         help_text="An impact rating of GREEN or BLUE needs at least one piece of evidence.",
     )
-    evidence = forms.CharField(
+    evidence = NeededWhenField(
         required=False,
         label="Evidence notes or links",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line: a report's title, a scorecard measure, a link. A Green or Blue "
         "impact rating needs these or an evidence type above.",
-        template_name=NEEDED_WHEN_FIELD,
     )
 
     def __init__(self, *args: Any, evidence_types: Any, **kwargs: Any) -> None:
