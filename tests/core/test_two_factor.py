@@ -483,3 +483,13 @@ def test_the_local_command_refuses_when_debug_is_off(world, users):
     with pytest.raises(CommandError, match="only for trying Assure on your own machine"):
         call_command("sign_in_code", "manager", stdout=out)
     assert out.getvalue() == ""
+
+
+@pytest.mark.django_db
+def test_the_local_accounts_command_says_how_to_get_a_sign_in_code(world, settings, tmp_path):
+    settings.DEBUG = True
+    settings.BASE_DIR = tmp_path
+    for _ in range(2):  # creating the accounts, then finding them there already
+        out = io.StringIO()
+        call_command("create_local_accounts", stdout=out)
+        assert "manage.py sign_in_code <username>" in out.getvalue()

@@ -19,6 +19,12 @@ ACCOUNTS = [
     ("admin", roles.ADMIN, "Local Administrator"),
 ]
 
+SIGN_IN_CODE_HINT = (
+    "The manager, chair and admin also give a code from an authenticator app when they "
+    "sign in. Without the app, `DEBUG=1 .venv/bin/python manage.py sign_in_code <username>` "
+    "prints the code it would show."
+)
+
 
 class Command(BaseCommand):
     help = (
@@ -45,6 +51,7 @@ class Command(BaseCommand):
             lines.append(f"{username:<8} {role:<18} {password}")
         if not lines:
             self.stdout.write(f"Local accounts already exist; their passwords are in {store.name}.")
+            self.stdout.write(SIGN_IN_CODE_HINT)
             return
         with store.open("a", encoding="utf-8") as handle:
             handle.write(f"# Created {timezone.now():%Y-%m-%d %H:%M}\n" + "\n".join(lines) + "\n")
@@ -52,3 +59,4 @@ class Command(BaseCommand):
         self.stdout.write("Local accounts (also kept in .local-accounts.txt):")
         for line in lines:
             self.stdout.write(f"  {line}")
+        self.stdout.write(SIGN_IN_CODE_HINT)
