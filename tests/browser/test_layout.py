@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from board.models import Board
 from core import roles
-from tests.browser.conftest import PASSWORD, code_for
+from tests.browser.conftest import PASSWORD, check_accessibility, code_for
 from tests.factories import RiskFactory, UserFactory
 from tests.test_permissions import all_url_names
 
@@ -220,3 +220,18 @@ def test_the_all_actions_list_fits_a_laptop_screen(
         assert row[-1][0].startswith("Record rating"), row[0][0]
     expect(table.get_by_role("rowheader", name=plan)).to_have_count(1)
     expect(table.get_by_role("cell", name=plan)).to_have_count(0)
+    check_accessibility(page)
+
+    # two ratings at once; then one that does not exist, refused with a reason
+    filters = page.get_by_role("form", name="Filter actions")
+    filters.get_by_role("group", name="Process rating").get_by_label("Not assessed").check()
+    filters.get_by_role("group", name="Process rating").get_by_label("Red").check()
+    with page.expect_navigation():
+        filters.get_by_role("button", name="Apply filters").click()
+    assert "process=RED&process=NONE" in page.url
+    expect(table.get_by_role("link", name="Record rating for 3a")).to_be_visible()
+    check_accessibility(page)
+    page.goto(f"{live_server.url}/boards/{luton.slug}/actions/?process=PURPLE")
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^PURPLE is not a rating"))).to_be_visible()
+    check_accessibility(page)
