@@ -142,8 +142,12 @@ def record_rating_cell(a: Action, page: Page) -> str:
     )
 
 
-def no_cell(a: Action, page: Page) -> str:
-    raise AssertionError("a column hidden on the page builds no cell")
+def plan_cell(a: Action, page: Page) -> str:
+    return escape(a.plan.title)
+
+
+def priority_cell(a: Action, page: Page) -> str:
+    return str(a.priority.number) if a.priority else "—"
 
 
 class ActionColumn(tables.Column):  # type: ignore[misc]
@@ -179,14 +183,14 @@ class ActionTable(tables.Table):  # type: ignore[misc]
         verbose_name="Plan",
         order_by=("plan__title",),
         visible=False,
-        cell=no_cell,
+        cell=plan_cell,
     )
     priority = ActionColumn(
         accessor="priority__number",
         verbose_name="Priority",
         order_by=("priority__number",),
         visible=False,
-        cell=no_cell,
+        cell=priority_cell,
     )
     description = ActionColumn(
         verbose_name="Action", order_by=("description",), cell=description_cell, width="wide"
@@ -277,7 +281,7 @@ class ActionTable(tables.Table):  # type: ignore[misc]
         for group in groups:
             first = group[0]
             html.append(
-                f'<tbody class="govuk-table__body" id="plan-{first.plan_id}">'
+                '<tbody class="govuk-table__body">'
                 f'<tr class="govuk-table__row"><th scope="rowgroup" colspan="{span}" '
                 f'class="govuk-table__header assure-actions__plan">'
                 f'<a class="govuk-link" href="{escape(page.links.for_plan(first))}">'
