@@ -79,8 +79,14 @@ class ActionFilter(django_filters.FilterSet):
         fields = ["plan", "kind", "priority", "process", "impact", "lead", "oversight_group"]
         form = ActionFilterForm
 
-    def __init__(self, *args, board, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, board, **kwargs):  # type: ignore[no-untyped-def]
+        if data is not None:
+            # An empty rating is no rating chosen, as the single-choice filter
+            # it replaced sent it ("?process=&impact=" in older links).
+            data = data.copy()
+            for name in ("process", "impact"):
+                data.setlist(name, [value for value in data.getlist(name) if value])
+        super().__init__(data, *args, **kwargs)
         self.filters["plan"].queryset = ActionPlan.objects.filter(board=board).order_by("title")
         self.filters["priority"].queryset = (
             Priority.objects.filter(plan__board=board)

@@ -377,6 +377,7 @@ def rated(world):
         ({"impact": ["NONE"]}, ["1a"]),
         ({"process": ["AMBER", "BLUE"], "impact": ["GREY"]}, ["2d"]),
         ({"process": []}, ["1a", "2a", "2b", "2c", "2d"]),
+        ({"process": [""], "impact": ["", "RED"]}, ["2b"]),  # as the old single choice sent
     ],
 )
 def test_the_rating_filters_take_several_ratings_and_list_exactly_those_actions(
