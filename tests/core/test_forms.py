@@ -171,11 +171,28 @@ def test_a_number_too_big_for_its_column_matches_nothing_in_a_list_lookup(number
     assert list(Agency.objects.exclude(pk__in=[number])) == [police]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["1.5", "one", ""])
+def test_text_that_is_no_whole_number_matches_nothing_in_a_list_lookup(text):
+    police = AgencyFactory(slug="police")
+    assert list(Agency.objects.filter(pk__in=[str(police.pk), text])) == [police]
+    assert list(Agency.objects.filter(pk__in=[text])) == []
+
+
 def test_the_admin_shows_a_refused_huge_id_without_failing(world, client_for):
     """The admin's autocomplete and multiple-choice widgets look up what was
     posted to show it again, with an `__in` lookup."""
     url = reverse("admin:board_group_change", args=[world.group.pk])
     response = client_for("admin").post(url, {"boards": [HUGE], "reports_to": HUGE})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+
+
+def test_the_admin_shows_a_refused_fractional_id_in_an_autocomplete_without_failing(
+    world, client_for
+):
+    url = reverse("admin:board_contribution_add")
+    response = client_for("admin").post(url, {"agency": "1.5", "board": "1.5"})
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
 
