@@ -1,0 +1,86 @@
+"""The seeds' training tables, read back through Assure exactly as the
+reports state them, with Assure's own arithmetic beside them."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from board.models import Board, ReportingYear
+from training.selectors import training_for_year
+
+# Luton Annual Report 2020-21, virtual classroom training: Q1 to Q4, total
+# 2020/21, total 2019/20 (an empty string where the report gives n/a).
+LUTON_VIRTUAL_CLASSROOM = {
+    "Courses delivered": ["0", "3", "19", "23", "45", "102"],
+    "Delegates booked": ["0", "33", "175", "231", "439", "1,850"],
+    "Places filled %": ["", "92%", "77%", "84%", "84%", "92%"],
+    "Satisfaction %": ["", "100%", "100%", "97%", "99%", "97%"],
+}
+
+# The same report's Pan Bedfordshire eLearning table.
+PAN_BEDFORDSHIRE_E_LEARNING = {
+    "Learners registered": ["7,430", "3,117", "2,664", "2,582", "15,793", "10,271"],
+    "Learners completed": ["6,615", "2,792", "2,382", "2,402", "14,191", "9,030"],
+    "Completion %": ["89%", "90%", "89%", "93%", "90%", "88%"],
+    "Pass rate %": ["89%", "90%", "89%", "93%", "90%", "88%"],
+    "Satisfaction %": ["97%", "94%", "97%", "93%", "95%", "95%"],
+}
+
+
+@pytest.fixture
+def past_reports(db):
+    call_command("load_past_reports", verbosity=0, stdout=StringIO())
+
+
+def _tables(board: str, year: str):
+    training = training_for_year(
+        board=Board.objects.get(slug=board), year=ReportingYear.objects.get(label=year)
+    )
+    return training, {
+        (t.owner.slug, t.mode): {row.label: [c.text for c in row.cells] for row in t.rows}
+        for t in training.tables
+    }
+
+
+def test_lutons_2020_21_training_reads_back_with_two_stated_changes_that_differ(past_reports):
+    training, tables = _tables("luton", "2020-21")
+    assert tables == {
+        ("luton", "virtual-classroom"): LUTON_VIRTUAL_CLASSROOM,
+        ("pan-bedfordshire-training-group", "e-learning"): PAN_BEDFORDSHIRE_E_LEARNING,
+    }
+    assert [d.text for d in training.differences] == [
+        "Change in delegates booked on 2019-20: the report states a 74% reduction; from "
+        "1,850 to 439 is a 76.3% reduction, which rounds to a 76% reduction.",
+        "Change in learners completed on 2019-20: the report states a 65% increase; from "
+        "9,030 to 14,191 is a 57.2% increase, which rounds to a 57% increase.",
+    ]
+
+
+def test_the_pan_bedfordshire_figures_show_on_bedford_borough_too(past_reports):
+    _, tables = _tables("bedford-borough", "2020-21")
+    assert tables == {
+        ("pan-bedfordshire-training-group", "e-learning"): PAN_BEDFORDSHIRE_E_LEARNING
+    }
+
+
+def test_bedford_boroughs_2016_17_training_reads_back_with_its_truncated_89(past_reports):
+    training, tables = _tables("bedford-borough", "2016-17")
+    assert tables == {
+        ("bedford-borough", "face-to-face"): {
+            "Courses delivered": ["79", ""],
+            "Delegates attended": ["1,885", ""],
+            "Places filled %": ["94%", ""],
+            "Satisfaction %": ["95%", ""],
+        },
+        ("bedford-borough", "e-learning"): {
+            "Learners registered": ["5,281", ""],
+            "Learners completed": ["4,734", ""],
+            "Completion %": ["90%", ""],
+            "Satisfaction %": ["97%", ""],
+        },
+    }
+    assert [d.text for d in training.differences] == [
+        "Completion %: the report states 89%; 4,734 of 5,281 is 89.6%, which rounds to 90%. "
+        "The report cut the decimals off instead of rounding."
+    ]
