@@ -383,3 +383,110 @@ def test_the_budget_opens_on_the_year_asked_for_or_the_latest_with_money(today, 
     assert selectors.budget_year(board=board, label="1999-00")[0] == now
     _, offered = selectors.budget_year(board=board)
     assert [y.label for y in offered] == ["2026-27", "2016-17", "2015-16"]
+
+
+# --- lists the maintenance pages read ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_boards_seats_come_with_their_agency_and_groups_by_name(django_assert_num_queries):
+    board = BoardFactory()
+    zeta, alpha = GroupFactory(name="Zeta group"), GroupFactory(name="Alpha group")
+    seat = MemberFactory(board=board, groups=[zeta, alpha])
+    MemberFactory(board=BoardFactory())
+    with django_assert_num_queries(2):
+        (read,) = selectors.members_for_board(board=board)
+        assert read.agency.name == seat.agency.name
+        assert [g.name for g in read.groups.all()] == ["Alpha group", "Zeta group"]
+
+
+@pytest.mark.django_db
+def test_reporting_years_run_latest_first(years):
+    before, now = years
+    labels = [y.label for y in selectors.reporting_years()]
+    assert labels.index(now.label) < labels.index(before.label)
+    assert labels == sorted(labels, reverse=True)
+
+
+@pytest.mark.django_db
+def test_the_groups_page_lists_each_group_with_its_boards_by_name_and_this_boards_seats(
+    django_assert_num_queries,
+):
+    board = BoardFactory(name="Middle board")
+    zulu, alpha = BoardFactory(name="Zulu board"), BoardFactory(name="Alpha board")
+    parent = GroupFactory(name="Board", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    pan = GroupFactory(
+        name="CDOP", kind=Group.Kind.STRATEGIC_BOARD, boards=[zulu, board, alpha], reports_to=parent
+    )
+    MemberFactory(board=board, groups=[pan])
+    MemberFactory(board=board, groups=[pan])
+    MemberFactory(board=zulu, groups=[pan])
+    with django_assert_num_queries(2):
+        rows = [
+            (g.name, g.reports_to and g.reports_to.name, [b.name for b in g.boards.all()])
+            for g in selectors.groups_with_boards(board=board)
+        ]
+    assert rows == [
+        ("Board", None, ["Middle board"]),
+        ("CDOP", "Board", ["Alpha board", "Middle board", "Zulu board"]),
+    ]
+    counts = {g.name: g.member_count for g in selectors.groups_with_boards(board=board)}
+    assert counts == {"Board": 0, "CDOP": 2}
+
+
+@pytest.mark.django_db
+def test_a_years_contributions_run_from_the_largest_with_agency_and_year_read_once(
+    years, django_assert_num_queries
+):
+    before, now = years
+    board = BoardFactory()
+    for label, amount in [("B", "100"), ("A", "100"), ("C", "900")]:
+        ContributionFactory(
+            board=board, year=now, label=label, amount=Decimal(amount), agency=AgencyFactory()
+        )
+    ContributionFactory(board=board, year=before, label="Last year")
+    ContributionFactory(board=BoardFactory(), year=now, label="Another board")
+    with django_assert_num_queries(1):
+        rows = [
+            (c.label, c.year.label, c.agency.name)
+            for c in selectors.contributions_for_year(board=board, year=now)
+        ]
+    assert [(label, year) for label, year, _ in rows] == [
+        ("C", "2016-17"),
+        ("A", "2016-17"),
+        ("B", "2016-17"),
+    ]
+
+
+@pytest.mark.django_db
+def test_removed_contributions_are_the_latest_twenty_of_this_board_and_year(years):
+    before, now = years
+    board = BoardFactory()
+    kept = ContributionFactory(board=board, year=now, label="Kept")
+    for n in range(21):
+        ContributionFactory(board=board, year=now, label=f"Gone {n:02}").delete()
+    ContributionFactory(board=board, year=before, label="Other year").delete()
+    ContributionFactory(board=BoardFactory(), year=now, label="Other board").delete()
+    removed = selectors.removed_contributions(board=board, year=now)
+    assert len(removed) == 20
+    assert [r.label for r in removed[:2]] == ["Gone 20", "Gone 19"]
+    assert removed[-1].label == "Gone 01"
+    assert kept.label not in {r.label for r in removed}
+    unsaved = selectors.year_holding(datetime.date(2040, 6, 1))
+    assert selectors.removed_contributions(board=board, year=unsaved) == []
+
+
+@pytest.mark.django_db
+def test_a_seats_history_names_the_groups_it_joined_and_left():
+    board = BoardFactory()
+    zeta, alpha = GroupFactory(name="Zeta"), GroupFactory(name="Alpha")
+    gone = GroupFactory(name="Gone")
+    seat = MemberFactory(board=board)
+    seat.groups.set([zeta, alpha, gone])
+    seat.groups.set([zeta])
+    gone_id = gone.pk
+    gone.delete()
+    entries = selectors.history_naming_related(Member.history.filter(id=seat.pk), Groups=Group)
+    changes = [(c.old, c.new) for e in entries for c in e.changes if c.field == "Groups"]
+    assert changes == [("(removed), Alpha, Zeta", "Zeta"), ("none", "(removed), Alpha, Zeta")]
+    assert gone_id not in {g.pk for g in Group.objects.all()}
