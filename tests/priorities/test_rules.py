@@ -233,11 +233,13 @@ def test_an_impact_off_the_scale_is_refused():
         services.assessment_record(
             action=ActionFactory(),
             process="GREY",
-            impact="",
+            impact="PURPLE",
             assessed_on=datetime.date(2016, 9, 1),
             recorded_by=None,
         )
-    assert list(error.value.message_dict) == ["impact"]
+    assert error.value.message_dict == {
+        "impact": ["'PURPLE' is not a rating; choose RED, AMBER, GREEN, BLUE or GREY."]
+    }
 
 
 # --- dates either side of today -------------------------------------------------------
