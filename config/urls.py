@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.forms import SignInForm
+from core import views as core_views
 
 admin.site.site_header = "Assure administration"
 admin.site.site_title = "Assure administration"
@@ -12,13 +12,12 @@ urlpatterns = [
     path("", include("core.urls")),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=SignInForm
-        ),
+        core_views.SignInView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("boards/<slug:board>/", include("board.urls")),
     path("boards/<slug:board>/", include("priorities.urls")),
+    path("boards/<slug:board>/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

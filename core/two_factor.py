@@ -7,11 +7,10 @@ or manage people; partners may choose to. Once a person has an authenticator,
 every sign-in asks for a code, whatever their role.
 
 Wrong codes count as failed sign-ins in django-axes, so the lockout that
-follows wrong passwords follows wrong codes too. A successful password resets
-axes' count for the account (AXES_RESET_ON_SUCCESS), so the device's own
-throttle (a wait that doubles with each wrong code and survives signing in
-again) is what stops someone who knows the password from guessing codes a few
-at a time between sign-ins; it is left on for that reason.
+follows wrong passwords follows wrong codes too, and a right password does
+not clear the count for someone who still owes a code: only a finished
+sign-in does (sign_in_finished). The device's own throttle, a wait that
+doubles with each wrong code, stays on as a second line.
 """
 
 from __future__ import annotations
@@ -264,13 +263,12 @@ def sign_in_code_failed(request: HttpRequest, username: str) -> None:
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
 
 
-def sign_in_code_succeeded(username: str) -> None:
-    """A full sign-in clears the account's failures, as a password alone does."""
-    from axes.conf import settings as axes_settings
+def sign_in_finished(username: str) -> None:
+    """A full sign-in (the password, and the code where one is asked for)
+    clears the account's failed attempts."""
     from axes.utils import reset
 
-    if axes_settings.AXES_RESET_ON_SUCCESS:
-        reset(username=username)
+    reset(username=username)
 
 
 def current_code(device: TOTPDevice) -> tuple[str, int]:

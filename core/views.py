@@ -6,6 +6,7 @@ from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -14,11 +15,26 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from core import two_factor
+from core.forms import SignInForm
 from core.two_factor_forms import SetUpCodeForm, SignInCodeForm
 
 #: Recovery codes wait here between being made and being shown, until the
 #: person says they have kept them.
 RECOVERY_CODES_SESSION_KEY = "assure_recovery_codes"
+
+
+class SignInView(LoginView):
+    """The password step. For someone who signs in with a code too, the
+    failed attempts against the account are cleared only after the code."""
+
+    redirect_authenticated_user = True
+    authentication_form = SignInForm
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_valid(form)
+        if not two_factor.second_factor_for(form.get_user()).needed:
+            two_factor.sign_in_finished(form.get_user().get_username())
+        return response
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -121,7 +137,7 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
             if result.device is not None:
                 otp_login(request, result.device)
                 request.session.cycle_key()
-                two_factor.sign_in_code_succeeded(username)
+                two_factor.sign_in_finished(username)
                 return _go_on(request)
             form.add_error(field, result.problem or two_factor.WRONG_CODE)
             two_factor.sign_in_code_failed(request, username)

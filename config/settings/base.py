@@ -137,7 +137,10 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 5 / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
+# A right password alone does not clear the count: for people who sign in with
+# a code too, only the code step does (core.views.SignInView), so knowing the
+# password never buys fresh guesses at the code.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 # Partner staff often share one office address, so locking by IP would lock

@@ -415,9 +415,9 @@ def test_a_locked_account_refuses_even_the_right_code(world, users):
 
 
 @pytest.mark.django_db
-def test_signing_in_again_does_not_give_fresh_guesses_at_the_code(world, users):
-    """A right password resets axes' count, so the device's own wait, which
-    doubles with each wrong code, must survive a new sign-in."""
+def test_the_devices_own_wait_survives_signing_in_again(world, users):
+    """Beside the lockout, the device's own wait, which doubles with each
+    wrong code, carries over to a new sign-in."""
     device = authenticator_for(users["manager"])
     device.throttling_failure_count = 4
     device.throttling_failure_timestamp = timezone.now()
@@ -493,3 +493,44 @@ def test_the_local_accounts_command_says_how_to_get_a_sign_in_code(world, settin
         out = io.StringIO()
         call_command("create_local_accounts", stdout=out)
         assert "manage.py sign_in_code <username>" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_right_password_gives_no_fresh_guesses_at_the_code(world, users):
+    """Someone who knows the password cannot sign in again between wrong codes
+    to clear the count: only a finished sign-in clears it."""
+    device = authenticator_for(users["manager"])
+    client = sign_in_with_password("manager")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post(CODE, {"code": wrong_code(device)})
+    again = sign_in_with_password("manager")
+    device.throttle_reset()  # the device's own wait is a separate guard
+    locked = again.post(CODE, {"code": wrong_code(device)})
+    assert locked.status_code == 429
+    assert (
+        Client().post(reverse("login"), {"username": "manager", "password": PASSWORD}).status_code
+        == 429
+    )
+
+
+@pytest.mark.django_db
+def test_a_finished_sign_in_clears_the_failed_attempts(world, users):
+    from axes.models import AccessAttempt
+
+    device = authenticator_for(users["manager"])
+    client = sign_in_with_password("manager")
+    client.post(CODE, {"code": wrong_code(device)})
+    assert AccessAttempt.objects.filter(username="manager").exists()
+    device.throttle_reset()
+    assert client.post(CODE, {"code": code_for(device)}).status_code == 302
+    assert not AccessAttempt.objects.filter(username="manager").exists()
+
+
+@pytest.mark.django_db
+def test_a_partners_right_password_clears_their_wrong_ones(world, users):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        Client().post(reverse("login"), {"username": "partner", "password": "wrong password"})
+    sign_in_with_password("partner")
+    assert not AccessAttempt.objects.filter(username="partner").exists()
