@@ -9,7 +9,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test test-fast lint format typecheck bench accounts clean
+.PHONY: setup run test test-fast lint format typecheck bench mutate accounts clean
 
 setup: $(VENV)/.synced static/dist/.built
 
@@ -53,6 +53,11 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Mutation testing of the services, selectors and rules (slow; not in CI).
+# MODULE=board/selectors.py narrows it to one module.
+mutate: setup
+	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE))
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles
