@@ -43,6 +43,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Meetings", "board:meetings", "board.read_records"),
     ("Members", "board:members", "board.read_records"),
     ("Budget", "board:budget", "board.read_records"),
+    ("Training", "training:training", "board.read_records"),
     ("Risk log", "board:risks", "board.read_records"),
 ]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("boards/<slug:board>/", include("board.urls")),
     path("boards/<slug:board>/", include("priorities.urls")),
+    path("boards/<slug:board>/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -121,6 +121,8 @@ MATRIX: dict[str, Rule] = {
         lambda w: {"board": w.board.slug, "ref": w.risk.ref}, get=EDIT, post=EDIT_POST_INVALID
     ),
     "priorities:plans": Rule(board, get=READ, post=NOT_ALLOWED),
+    "training:training": Rule(board, get=READ, post=NOT_ALLOWED),
+    "training:figures_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "priorities:actions": Rule(board, get=READ, post=NOT_ALLOWED),
     "priorities:plan": Rule(plan, get=READ, post=NOT_ALLOWED),
     "priorities:plan_export": Rule(
@@ -216,6 +218,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "board:risks",
         "priorities:plans",
         "priorities:actions",
+        "training:training",
+        "training:figures_record",
     ],
 )
 def test_a_manager_of_one_board_gets_nothing_of_another(name, world, client_for):

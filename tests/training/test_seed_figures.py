@@ -5,8 +5,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from board.models import Board, ReportingYear
+from core import roles
+from tests.factories import UserFactory
+from tests.html import table_rows
 from training.selectors import training_for_year
 
 # Luton Annual Report 2020-21, virtual classroom training: Q1 to Q4, total
@@ -84,3 +88,58 @@ def test_bedford_boroughs_2016_17_training_reads_back_with_its_truncated_89(past
         "Completion %: the report states 89%; 4,734 of 5,281 is 89.6%, which rounds to 90%. "
         "The report cut the decimals off instead of rounding."
     ]
+
+
+@pytest.fixture
+def chair_client(client, past_reports):
+    chair = UserFactory(
+        username="chair", role=roles.INDEPENDENT_CHAIR, boards=list(Board.objects.all())
+    )
+    client.force_login(chair)
+    return client
+
+
+def test_lutons_training_page_reads_the_report_back_with_the_differences_in_words(chair_client):
+    url = reverse("training:training", kwargs={"board": "luton"})
+    html = chair_client.get(url).content.decode()
+    assert "Multi-agency training 2020-21" in html  # the latest year with figures
+    assert table_rows(html, "training-luton-virtual-classroom") == [
+        ["Measure", "Q1", "Q2", "Q3", "Q4", "Total 2020-21", "Total 2019-20"],
+        ["Courses delivered", "0", "3", "19", "23", "45", "102"],
+        ["Delegates booked", "0", "33", "175", "231", "439", "1,850"],
+        [
+            "Places filled %",
+            "Not given",
+            "92% as stated",
+            "77% as stated",
+            "84% as stated",
+            "84% as stated",
+            "92% as stated",
+        ],
+        ["Satisfaction %", "Not given", "100%", "100%", "97%", "99%", "97%"],
+    ]
+    rows = table_rows(html, "training-pan-bedfordshire-training-group-e-learning")
+    assert rows[1] == ["Learners registered", *PAN_BEDFORDSHIRE_E_LEARNING["Learners registered"]]
+    assert rows[4] == [
+        "Pass rate %",
+        *(f"{cell} as stated" for cell in PAN_BEDFORDSHIRE_E_LEARNING["Pass rate %"]),
+    ]
+    assert (
+        "2020-21 total: Change in delegates booked on 2019-20: the report states a 74% "
+        "reduction; from 1,850 to 439 is a 76.3% reduction, which rounds to a 76% reduction. "
+        "The report&#x27;s own table gives 1,850 delegates in 2019-20 and 439 in 2020-21; it "
+        "shows no working for 74%."
+    ) in html
+
+
+def test_bedford_boroughs_training_page_shows_the_truncated_89(chair_client):
+    url = reverse("training:training", kwargs={"board": "bedford-borough"})
+    html = chair_client.get(url, {"year": "2016-17"}).content.decode()
+    assert table_rows(html, "training-bedford-borough-e-learning") == [
+        ["Measure", "2016-17", "Total 2015-16"],
+        ["Learners registered", "5,281", "Not given"],
+        ["Learners completed", "4,734", "Not given"],
+        ["Completion %", "90% (the report states 89%)", "Not given"],
+        ["Satisfaction %", "97%", "Not given"],
+    ]
+    assert "4,734 of 5,281 is 89.6%, which rounds to 90%. The report cut the decimals off" in html

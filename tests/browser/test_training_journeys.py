@@ -1,0 +1,82 @@
+"""The business manager records a quarter's training figures and sees the
+year's totals and rates change, and a stated figure the counts disagree with."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from board.models import ReportingYear
+from core import roles
+from tests.browser.conftest import check_accessibility
+from tests.factories import UserFactory
+from training.models import Mode, StatedFigure, TrainingFigures
+
+
+@pytest.fixture
+def manager(world):
+    return UserFactory(username="manager", role=roles.BUSINESS_MANAGER, boards=[world.board])
+
+
+def test_a_manager_records_a_quarter_and_sees_the_totals_change(
+    page, live_server, manager, world, sign_in
+):
+    year = ReportingYear.for_start_year(2020)
+    TrainingFigures.objects.create(
+        board=world.board,
+        year=year,
+        quarter=1,
+        mode=Mode.VIRTUAL_CLASSROOM,
+        courses_delivered=3,
+        places_offered=40,
+        delegates_booked=33,
+    )
+    StatedFigure.objects.create(
+        board=world.board,
+        year=year,
+        mode=Mode.VIRTUAL_CLASSROOM,
+        measure="courses_delivered",
+        value=22,
+        wording="22 courses ran",
+    )
+    sign_in("manager")
+    nav = page.get_by_role("navigation", name=f"{world.board.short_name} pages")
+    nav.get_by_role("link", name="Training", exact=True).click()
+    expect(page.get_by_role("heading", name="Multi-agency training 2020-21")).to_be_visible()
+    table = page.locator(f"#training-{world.board.slug}-virtual-classroom")
+    courses = table.get_by_role("row", name=re.compile("^Courses delivered"))
+    expect(courses.get_by_role("cell").nth(4)).to_contain_text("3 (the report states 22)")
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Record a period's figures").click()
+    expect(page.get_by_role("heading", name="Record a period's training figures")).to_be_visible()
+    check_accessibility(page)
+
+    # More delegates than places is refused, in words, and nothing is saved.
+    page.get_by_label("Period").select_option(label="Quarter 2 (July to September)")
+    page.get_by_label("Delivery mode").select_option(label="Virtual classroom")
+    page.get_by_label("Courses delivered (optional)").fill("19")
+    page.get_by_label("Places offered (optional)").fill("200")
+    page.get_by_label("Delegates attended (optional)").fill("201")
+    page.get_by_role("button", name="Save figures").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page).to_have_title(re.compile("^Error: Record training figures"))
+    expect(
+        page.get_by_role("link", name=re.compile("cannot be more than the places"))
+    ).to_be_visible()
+    check_accessibility(page)
+    assert TrainingFigures.objects.count() == 1
+
+    page.get_by_label("Delegates attended (optional)").fill("")
+    page.get_by_label("Delegates booked (optional)").fill("175")
+    page.get_by_role("button", name="Save figures").click()
+    expect(page.get_by_text("Virtual classroom figures for 2020-21 Q2 saved.")).to_be_visible()
+    table = page.locator(f"#training-{world.board.slug}-virtual-classroom")
+    courses = table.get_by_role("row", name=re.compile("^Courses delivered"))
+    expect(courses.get_by_role("cell").nth(4)).to_have_text(re.compile(r"^\s*22\s*$"))
+    filled = table.get_by_role("row", name=re.compile("^Places filled"))
+    expect(filled.get_by_role("cell").nth(1)).to_have_text("88%")
+    expect(filled.get_by_role("cell").nth(4)).to_have_text("87%")
+    check_accessibility(page)

@@ -1,0 +1,156 @@
+"""The business manager's form for a period's figures. It only reads what
+was posted; the rules are the service's (training.services.figures_problems)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from board.forms import year_field
+from board.models import Board, Group, ReportingYear
+from core.forms import GovukFormMixin
+from training.models import COUNTS, MAX_COUNT, QUARTER_CHOICES, STATED_RATES, Mode
+
+WHOLE_YEAR = "year"
+
+_COUNT_LABELS = {
+    "courses_delivered": "Courses delivered",
+    "places_offered": "Places offered",
+    "delegates_booked": "Delegates booked",
+    "delegates_attended": "Delegates attended",
+    "learners_registered": "Learners registered",
+    "learners_completed": "Learners completed",
+    "learners_passed": "Learners passed",
+}
+_RATE_LABELS = {
+    "satisfaction_pct": "Satisfaction %",
+    "places_filled_pct": "Places filled %, only if the report gives no places",
+    "completion_pct": "Completion % as the report states it",
+    "pass_rate_pct": "Pass rate % as the report states it",
+}
+
+_RATE_SHORT = {
+    "satisfaction_pct": "Satisfaction",
+    "places_filled_pct": "Places filled",
+    "completion_pct": "Completion",
+    "pass_rate_pct": "Pass rate",
+}
+
+
+def _count_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_COUNT,
+        error_messages={
+            "invalid": f"{label} must be a whole number, for example 12.",
+            "min_value": "A count cannot be less than 0.",
+            "max_value": f"A count cannot be more than {MAX_COUNT:,}.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+
+
+def _percent_field(label: str, short: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        error_messages={
+            # No percent sign: Django formats this message with the value.
+            "invalid": f"{short} must be a number, for example 94.",
+            "min_value": "A percentage lies between 0 and 100.",
+            "max_value": "A percentage lies between 0 and 100.",
+            "max_digits": "A percentage lies between 0 and 100.",
+            "max_whole_digits": "A percentage lies between 0 and 100.",
+            "max_decimal_places": "Give a percentage to at most 2 decimal places.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+    )
+
+
+def owners_for(board: Board) -> list[tuple[str, Board | Group]]:
+    """Who figures may belong to on this board's form: the board, and each
+    pan-area group serving it (a group serving more than one board)."""
+    groups = [
+        g for g in board.groups.prefetch_related("boards").order_by("name") if g.boards.count() > 1
+    ]
+    return [("board", board), *((f"group:{g.slug}", g) for g in groups)]
+
+
+class TrainingFiguresForm(GovukFormMixin, forms.Form):
+    def __init__(
+        self,
+        *args: Any,
+        owners: list[tuple[str, Board | Group]],
+        years: list[ReportingYear],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners = dict(owners)
+        self.years = {y.label: y for y in years}
+        fields: dict[str, forms.Field] = {
+            "owner": forms.ChoiceField(
+                label="Whose figures",
+                choices=[(key, str(owner)) for key, owner in owners],
+                error_messages={"invalid_choice": "Choose the board or a pan-area group."},
+            ),
+            "year": year_field(years),
+            "quarter": forms.ChoiceField(
+                label="Period",
+                choices=[
+                    (WHOLE_YEAR, "The whole year"),
+                    *((str(q), t) for q, t in QUARTER_CHOICES),
+                ],
+                error_messages={"invalid_choice": "Choose the whole year or a quarter."},
+            ),
+            "mode": forms.ChoiceField(
+                label="Delivery mode",
+                choices=Mode.choices,
+                error_messages={"invalid_choice": "Choose a delivery mode from the list."},
+            ),
+        }
+        fields.update({name: _count_field(_COUNT_LABELS[name]) for name in COUNTS})
+        fields.update(
+            {
+                name: _percent_field(_RATE_LABELS[name], _RATE_SHORT[name])
+                for name in ("satisfaction_pct", *STATED_RATES)
+            }
+        )
+        fields["notes"] = forms.CharField(
+            label="Notes",
+            required=False,
+            max_length=5000,
+            help_text="Where the figures come from, and anything the report leaves unclear.",
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        for field in fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "govuk-select"
+            elif isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["class"] = "govuk-textarea"
+            elif "govuk-input" not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = (
+                    f"govuk-input {field.widget.attrs.get('class', '')}".strip()
+                )
+        self.fields = fields
+
+    def cleaned(self) -> dict[str, Any]:
+        """What the service takes: the owner, year, quarter, mode and values."""
+        data = self.cleaned_data
+        return {
+            "owner": self.owners[data["owner"]],
+            "year": self.years[data["year"]],
+            "quarter": None if data["quarter"] == WHOLE_YEAR else int(data["quarter"]),
+            "mode": data["mode"],
+            "values": {
+                name: data.get(name) for name in (*COUNTS, "satisfaction_pct", *STATED_RATES)
+            },
+            "notes": data.get("notes") or "",
+        }

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from training import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("training/", views.training, name="training"),
+    path("training/record/", views.figures_record, name="figures_record"),
+]

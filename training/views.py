@@ -1,0 +1,71 @@
+"""Training pages. Each view starts by fetching the board through
+get_board_or_404, which checks the person may see it (and do this on it)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from board.access import get_board_or_404, render_board
+from board.forms import add_service_errors
+from training import selectors, services
+from training.forms import TrainingFiguresForm, owners_for
+
+READ = "board.read_records"
+EDIT = "board.edit_records"
+
+
+@login_required
+@require_GET
+def training(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, READ)
+    year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    return render_board(
+        request,
+        "training/training.html",
+        obj,
+        "training:training",
+        {
+            "year": year,
+            "years": years,
+            "training": selectors.training_for_year(board=obj, year=year),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures_record(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    form = TrainingFiguresForm(
+        request.POST if request.method == "POST" else None,
+        owners=owners_for(obj),
+        years=years,
+        initial={"year": year.label},
+    )
+    if form.is_valid():
+        try:
+            saved = services.figures_record(**form.cleaned())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{saved.get_mode_display()} figures for {saved.period_label} saved.",
+            )
+            url = reverse("training:training", kwargs={"board": obj.slug})
+            return redirect(f"{url}?year={saved.year.label}")
+    return render_board(
+        request,
+        "training/figures_form.html",
+        obj,
+        "training:training",
+        {"form": form, "year": year},
+        400 if form.is_bound else 200,
+    )
