@@ -123,6 +123,9 @@ MATRIX: dict[str, Rule] = {
     "priorities:plans": Rule(board, get=READ, post=NOT_ALLOWED),
     "training:training": Rule(board, get=READ, post=NOT_ALLOWED),
     "training:figures_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "training:export": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
+    ),
     "priorities:actions": Rule(board, get=READ, post=NOT_ALLOWED),
     "priorities:plan": Rule(plan, get=READ, post=NOT_ALLOWED),
     "priorities:plan_export": Rule(

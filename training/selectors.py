@@ -423,3 +423,43 @@ def training_for_year(*, board: Board, year: ReportingYear) -> TrainingYear:
         or any(s.year.label == year.label for s in stated_rows)
     ]
     return TrainingYear(year, tables)
+
+
+def _export_text(cell: Cell) -> str:
+    text = cell.text + (" as stated" if cell.as_stated else "")
+    return f"{text} ({cell.note})" if cell.note else text
+
+
+def training_export_rows(training: TrainingYear) -> list[list[str]]:
+    """Every table of the year as spreadsheet rows, each cell as the page
+    reads it (the same cells), then the differences with their explanations.
+    The spreadsheet writer neutralises anything a spreadsheet would run."""
+    year = training.year
+    rows: list[list[str]] = [
+        [
+            "Owner",
+            "Delivery mode",
+            "Measure",
+            "Q1",
+            "Q2",
+            "Q3",
+            "Q4",
+            f"{year.label} total",
+            f"{year.previous_label} total",
+        ]
+    ]
+    for table in training.tables:
+        for row in table.rows:
+            cells = [_export_text(cell) for cell in row.cells]
+            quarters = cells[:4] if len(cells) == 6 else ["", "", "", ""]
+            rows.append([table.owner.name, table.mode_label, row.label, *quarters, *cells[-2:]])
+    if training.differences:
+        rows.append([])
+        rows.append(["Owner", "Delivery mode", "Where the report and the counts differ"])
+        for table in training.tables:
+            for diff in table.differences:
+                text = f"{diff.where}: {diff.text}"
+                if diff.explanation:
+                    text += f" {diff.explanation}"
+                rows.append([table.owner.name, table.mode_label, text])
+    return rows

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
+from core.spreadsheets import spreadsheet_response
 from training import selectors, services
 from training.forms import TrainingFiguresForm, owners_for
 
@@ -35,6 +36,23 @@ def training(request: HttpRequest, board: str) -> HttpResponse:
             "years": years,
             "training": selectors.training_for_year(board=obj, year=year),
         },
+    )
+
+
+@login_required
+@require_GET
+def training_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
+    """The year's tables as CSV or XLSX, through the safe spreadsheet writer."""
+    obj = get_board_or_404(request, board, READ)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Training figures download as CSV or XLSX.")
+    year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    training = selectors.training_for_year(board=obj, year=year)
+    return spreadsheet_response(
+        selectors.training_export_rows(training),
+        fmt=fmt,
+        filename=f"{obj.slug}-training-{year.label}",
+        sheet_title=f"Training {year.label}",
     )
 
 
