@@ -29,6 +29,7 @@ NOT_WALKED = {
     "site:home": "redirects a person with boards to their first board",
     "site:switch_board": "the board switcher's target; redirects to the board chosen",
     "priorities:plan_export": "a CSV or XLSX download",
+    "training:export": "a CSV or XLSX download",
     "priorities:plan_import_confirm": "the import preview's button posts to it",
     "core:two_factor_set_up": "a step of signing in: see the test after the walk",
     "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",
