@@ -245,8 +245,15 @@ def test_a_boards_groups_come_by_kind_then_name_with_how_many_boards_each_serves
     board, other = BoardFactory(), BoardFactory()
     GroupFactory(name="Zeta", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
     GroupFactory(name="Alpha", kind=Group.Kind.STRATEGIC_BOARD, boards=[board, other])
+    GroupFactory(name="Aardvark", kind=Group.Kind.SUB_GROUP, boards=[board])
+    GroupFactory(name="Beta", kind=Group.Kind.EXECUTIVE, boards=[board])
     groups = list(selectors.groups_for_board(board=board))
-    assert [(g.name, g.board_count) for g in groups] == [("Alpha", 2), ("Zeta", 1)]
+    assert [(g.name, g.board_count) for g in groups] == [
+        ("Beta", 1),  # "executive" < "strategic-board" < "sub-group"
+        ("Alpha", 2),
+        ("Zeta", 1),
+        ("Aardvark", 1),
+    ]
 
 
 @pytest.mark.django_db
@@ -260,6 +267,9 @@ def test_a_boards_agencies_count_only_its_own_seats_once_each():
     MemberFactory(board=other, agency=police)
     MemberFactory(board=other, agency=health)
     ContributionFactory(board=board, agency=funder)
+    # Two contributions beside two seats: the join must not count seats twice.
+    ContributionFactory(board=board, agency=police)
+    ContributionFactory(board=board, agency=police)
     listed = [(a.name, a.member_count) for a in selectors.agencies_for_board(board=board)]
     assert listed == [("Funder", 0), ("Police", 2)]
     assert selectors.membership_summary(board=board) == {"seats": 2, "agencies": 1}
@@ -275,9 +285,10 @@ def test_the_office_holders_are_the_chair_and_business_manager_latest_first():
         board=board, role=Member.Role.INDEPENDENT_CHAIR, start=datetime.date(2017, 1, 1)
     )
     manager = MemberFactory(board=board, role=Member.Role.BUSINESS_MANAGER)
+    scrutineer = MemberFactory(board=board, role=Member.Role.INDEPENDENT_SCRUTINEER)
     MemberFactory(board=board, role=Member.Role.LAY_MEMBER)
     MemberFactory(board=BoardFactory(), role=Member.Role.INDEPENDENT_CHAIR)
-    assert selectors.office_holders(board=board) == [manager, new, old]
+    assert selectors.office_holders(board=board) == [manager, new, old, scrutineer]
 
 
 @pytest.mark.django_db
