@@ -19,6 +19,7 @@ from tests.factories import (
     GroupFactory,
     MeetingFactory,
     MemberFactory,
+    RiskFactory,
     UserFactory,
     YearFactory,
 )
@@ -358,7 +359,12 @@ def test_the_meetings_page_opens_on_the_first_group_with_meetings_in_its_latest_
     MeetingFactory(group=met, date=datetime.date(2019, 5, 19))
     MeetingFactory(group=met, date=datetime.date(2031, 5, 19))  # beyond this year: not chosen
     group, year = selectors.default_group_and_year(board=board)
-    assert (group, year.label) == (met, "2019-20")
+    assert (group, year.label, year.pk) == (met, "2019-20", None)
+    saved = YearFactory(
+        label="2019-20", start=datetime.date(2019, 4, 1), end=datetime.date(2020, 3, 31)
+    )
+    assert selectors.default_group_and_year(board=board) == (met, saved)
+    assert selectors.default_group_and_year(board=board)[1].pk == saved.pk
 
 
 @pytest.mark.django_db
@@ -501,3 +507,27 @@ def test_a_seats_history_names_the_groups_it_joined_and_left():
     changes = [(c.old, c.new) for e in entries for c in e.changes if c.field == "Groups"]
     assert changes == [("(removed), Alpha, Zeta", "Zeta"), ("none", "(removed), Alpha, Zeta")]
     assert gone_id not in {g.pk for g in Group.objects.all()}
+
+
+@pytest.mark.django_db
+def test_a_boards_risks_are_its_own_read_with_the_board_in_one_query(django_assert_num_queries):
+    board = BoardFactory()
+    RiskFactory(board=board, ref="R1")
+    RiskFactory(board=BoardFactory(), ref="R2")
+    with django_assert_num_queries(1):
+        assert [(r.ref, r.board.slug) for r in selectors.risks_for_board(board=board)] == [
+            ("R1", board.slug)
+        ]
+
+
+@pytest.mark.django_db
+def test_a_boards_meetings_are_those_of_the_groups_serving_it_read_with_the_group(
+    django_assert_num_queries,
+):
+    board = BoardFactory()
+    ours = MeetingFactory(group=GroupFactory(name="Ours", boards=[board]))
+    MeetingFactory(group=GroupFactory(boards=[BoardFactory()]))
+    with django_assert_num_queries(1):
+        assert [(m, m.group.name) for m in selectors.meetings_for_board(board=board)] == [
+            (ours, "Ours")
+        ]
