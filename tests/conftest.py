@@ -1,12 +1,14 @@
 """Shared fixtures: two boards, and a user in every role on the first."""
 
 import datetime
+import os
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from core import roles
 from core.two_factor import second_factor_for
@@ -25,6 +27,15 @@ from tests.factories import (
 )
 
 PASSWORD = "correct horse battery staple"
+
+# Property tests (tests/test_properties.py) run 500 examples each. In CI (the
+# CI environment variable set) they are derandomised: the same examples every
+# run, so a failure there reproduces anywhere with CI=1.
+hypothesis_settings.register_profile(
+    "ci", max_examples=500, derandomize=True, deadline=None, database=None, print_blob=True
+)
+hypothesis_settings.register_profile("dev", max_examples=500, deadline=None, database=None)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 #: Django's own force_login: signed in with a password only, before any code.
 force_login_without_a_code = Client.force_login

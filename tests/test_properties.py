@@ -1,0 +1,428 @@
+"""Property-based tests: whatever people or scripts send, Assure answers
+without a server error, and a refusal changes nothing.
+
+The pages come from the URLconf through the permission matrix, and their
+fields from the HTML each page serves, so a form or filter added to any app
+is covered here without editing this file. Each example runs inside a
+savepoint that is rolled back, so every example starts from the same world;
+the database's fingerprint (each table's row count and largest key, history
+tables included) is compared after every refusal.
+
+Every test runs 500 examples, the page drawn afresh for each; in CI (the CI
+environment variable set) derandomised, with a fixed seed. The profiles are
+in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import io
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from priorities import spreadsheets
+from tests.test_permissions import DELEGATED_PREFIXES, MATRIX, all_url_names
+
+#: Pages that end the session they are posted from; posting to them would sign
+#: the tester out, not test a form.
+ENDS_THE_SESSION = {"logout", "login"}
+
+#: The examples share the test's world (each inside a savepoint rolled back);
+#: the profile (tests/conftest.py) sets how many.
+per_function_world = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+# --- reading a page's forms -------------------------------------------------
+
+
+@dataclass
+class Field:
+    name: str
+    choices: list[str] = field(default_factory=list)  # values the page offers
+    multiple: bool = False
+    upload: bool = False
+    numeric: bool = False  # inputmode="numeric", as each part of a date
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: dict[str, Field] = field(default_factory=dict)
+
+
+class FormReader(HTMLParser):
+    """The forms of a page, with every named input, select and textarea."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[Form] = []
+        self.select: Field | None = None
+
+    def field(self, name: str, **kwargs: Any) -> Field:
+        form = self.forms[-1]
+        return form.fields.setdefault(name, Field(name, **kwargs))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append(Form(a.get("method", "get").lower(), a.get("action", "")))
+        elif not self.forms or not (a.get("name") or tag == "option"):
+            return
+        elif tag == "input":
+            kind = a.get("type", "text")
+            found = self.field(a["name"], upload=kind == "file")
+            found.multiple = found.multiple or kind == "checkbox"
+            found.numeric = a.get("inputmode") == "numeric" or kind == "number"
+            if a.get("value"):
+                found.choices.append(a["value"])
+        elif tag == "select":
+            self.select = self.field(a["name"], multiple="multiple" in a)
+        elif tag == "option" and self.select is not None:
+            self.select.choices.append(a.get("value", ""))
+        elif tag == "textarea":
+            self.field(a["name"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.select = None
+
+
+def forms_of(html: str) -> list[Form]:
+    reader = FormReader()
+    reader.feed(html)
+    return reader.forms
+
+
+def own_form(html: str, url: str, method: str) -> Form | None:
+    """The page's form that sends `method` to the page itself, all its fields
+    together (a page may split one form's fields over several tags)."""
+    found = None
+    for form in forms_of(html):
+        if form.method == method and form.action in ("", url, urlsplit(url).path):
+            found = found or Form(method, url)
+            found.fields.update(form.fields)
+    return found
+
+
+# --- values people and scripts might send -------------------------------------
+
+HUGE = ["99999999999999999999", "-99999999999999999999", "9223372036854775808", "2147483648"]
+STRANGE = ["", " ", "0", "-1", "1.5", "1e400", "NaN", "-0", "\x00", "a\x00b", "٣", "🙂", "null"]
+
+junk = st.one_of(
+    st.sampled_from(HUGE + STRANGE),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats().map(str),
+    st.text(max_size=40),
+    st.integers(min_value=200, max_value=40_000).map(lambda n: "x" * n),
+    st.dates(min_value=datetime.date(1, 1, 1)).map(datetime.date.isoformat),
+)
+
+
+#: Numbers, mostly, for a numeric field: a date's parts are read as a date only
+#: when all three are numbers, so they need to be numbers often.
+numbers = st.one_of(
+    st.integers(min_value=0, max_value=40).map(str),
+    st.integers(min_value=1900, max_value=2100).map(str),
+    st.sampled_from(HUGE),
+    st.integers(min_value=-(10**25), max_value=10**25).map(str),
+)
+
+
+def values_for(f: Field) -> st.SearchStrategy[Any]:
+    """Nothing, a value the page offers, or junk; several for a multiple choice."""
+    if f.numeric:
+        return st.one_of(numbers, numbers, numbers, junk, st.none())
+    one = st.one_of(st.sampled_from(f.choices), junk) if f.choices else junk
+    if f.upload:
+        return st.one_of(
+            st.none(),
+            st.binary(max_size=2000).map(lambda b: SimpleUploadedFile("plan.csv", b)),
+        )
+    if f.multiple:
+        return st.one_of(st.none(), st.lists(one, max_size=4))
+    return st.one_of(st.none(), one)
+
+
+def data_for(form: Form) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({name: values_for(f) for name, f in form.fields.items()}).map(
+        lambda data: {k: v for k, v in data.items() if v is not None}
+    )
+
+
+# --- the database's fingerprint -------------------------------------------
+
+
+@functools.cache
+def fingerprint_sql() -> str:
+    """One query for each table's row count and largest key, history tables
+    and many-to-many tables included."""
+    q = connection.ops.quote_name
+    tables = set(connection.introspection.table_names())
+    models = [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy and m._meta.db_table in tables
+    ]
+    return " UNION ALL ".join(
+        f"SELECT '{m._meta.db_table}', COUNT(*), CAST(MAX({q(m._meta.pk.column)}) AS TEXT) "
+        f"FROM {q(m._meta.db_table)}"
+        for m in models
+    )
+
+
+def fingerprint() -> dict[str, tuple[int, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(fingerprint_sql())
+        return {table: (count, top) for table, count, top in cursor.fetchall()}
+
+
+def success_redirect(response: Any) -> bool:
+    """A redirect after a post (even back to the same page, as the admin's
+    "Save and continue editing" does), other than to the sign-in page."""
+    return response.status_code in (301, 302, 303) and "login" not in response.get("Location", "")
+
+
+def check(response: Any, url: str, before: dict[str, tuple[int, Any]], sent: Any) -> None:
+    assert response.status_code < 500, (response.status_code, url, sent)
+    if not success_redirect(response):
+        assert fingerprint() == before, (
+            f"{url} answered {response.status_code} but changed the database",
+            sent,
+        )
+
+
+# --- the pages ------------------------------------------------------------------
+
+
+def page_names(method: str) -> list[str]:
+    """Every Assure page a business manager may reach with `method`."""
+    names = []
+    for name in sorted(all_url_names()):
+        rule = MATRIX.get(name)
+        if name in ENDS_THE_SESSION or rule is None or name.startswith(DELEGATED_PREFIXES):
+            continue
+        expected = getattr(rule, method)
+        if expected is not None and expected["manager"] not in (405, 403, 404, "login"):
+            names.append(name)
+    return names
+
+
+def url_of(name: str, world: Any) -> str:
+    rule = MATRIX[name]
+    return reverse(name, kwargs=rule.kwargs(world) if rule.kwargs else None)
+
+
+def posted_form(client: Any, name: str, url: str) -> Form:
+    """The fields the page's own form posts; for a page that only takes a
+    post (an import's confirm), the fields the permission matrix posts."""
+    form = own_form(html_of(client.get(url)), url, "post")
+    if form is None:
+        form = Form("post", url, {key: Field(key) for key in MATRIX[name].post_data})
+        form.fields.setdefault("token", Field("token"))
+    form.fields.pop("csrfmiddlewaretoken", None)
+    form.fields.setdefault("unexpected", Field("unexpected"))  # a field no form asked for
+    return form
+
+
+def pages_and_values(forms: list[Form]) -> st.SearchStrategy[tuple[Form, dict[str, Any]]]:
+    """One of the pages, and values for its fields."""
+    return st.sampled_from(forms).flatmap(lambda f: st.tuples(st.just(f), data_for(f)))
+
+
+def test_posting_anything_to_any_form_never_fails_and_a_refusal_changes_nothing(world, client_for):
+    client = client_for("manager")
+    forms = [posted_form(client, name, url_of(name, world)) for name in page_names("post")]
+    assert len(forms) >= 8, [f.action for f in forms]
+    before = fingerprint()
+
+    @per_function_world
+    @given(sent=pages_and_values(forms))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, data = sent
+        with transaction.atomic():
+            check(client.post(form.action, data), form.action, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
+def html_of(response: Any) -> str:
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return ""
+    return response.content.decode()
+
+
+def filter_fields(client: Any, url: str) -> dict[str, Field]:
+    page = client.get(url)
+    assert page.status_code < 400, (url, page.status_code)
+    fields = {}
+    for form in forms_of(html_of(page)):
+        if form.method == "get":
+            fields.update(form.fields)
+    for generic in ("page", "per_page", "sort", "agency-page", "agency-per_page", "_export"):
+        fields.setdefault(generic, Field(generic, choices=["1", "2", "csv", "xlsx", "ref"]))
+    return fields
+
+
+def test_any_query_on_any_page_never_fails_and_changes_nothing(world, client_for):
+    client = client_for("manager")
+    pages = [
+        Form("get", url, filter_fields(client, url))
+        for url in (url_of(name, world) for name in page_names("get"))
+    ]
+    assert len(pages) >= 15, [f.action for f in pages]
+    before = fingerprint()
+
+    @per_function_world
+    @given(sent=pages_and_values(pages))
+    def get(sent: tuple[Form, dict[str, Any]]) -> None:
+        page, query = sent
+        with transaction.atomic():
+            check(client.get(page.action, query), page.action, before, query)
+            transaction.set_rollback(True)
+
+    get()
+
+
+# --- the Django admin ---------------------------------------------------------
+
+
+def admin_form_urls(world: Any) -> list[str]:
+    """The admin's add page of every model, and the change page of one object
+    of each model that has one."""
+    from django.contrib import admin
+
+    urls = []
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+    return sorted(urls)
+
+
+def test_posting_anything_to_the_admin_never_fails_and_a_refusal_changes_nothing(world, client_for):
+    client = client_for("admin")
+    pages = []
+    for url in admin_form_urls(world):
+        form = own_form(html_of(client.get(url)), url, "post")
+        if form is not None:
+            form.fields.pop("csrfmiddlewaretoken", None)
+            pages.append(form)
+    assert len(pages) >= 10, [form.action for form in pages]
+    before = fingerprint()
+
+    @per_function_world
+    @given(sent=pages_and_values(pages))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, values = sent
+        with transaction.atomic():
+            check(client.post(form.action, values), form.action, before, values)
+            transaction.set_rollback(True)
+
+    post()
+
+
+# --- the import parser ------------------------------------------------------
+
+cell = st.one_of(
+    st.none(),
+    junk,
+    st.sampled_from(["GREEN", "AMBER", "RED", "BLUE", "green", "1", "1a", "1a/2", "PI", "=1+1"]),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.timedeltas(min_value=datetime.timedelta(0), max_value=datetime.timedelta(days=9999)),
+)
+header = st.lists(
+    st.one_of(st.sampled_from(spreadsheets.COLUMNS), st.text(max_size=12)),
+    min_size=0,
+    max_size=len(spreadsheets.COLUMNS) + 2,
+).map(lambda h: ["Ref", "Action", *h])
+table = header.flatmap(
+    lambda h: st.tuples(
+        st.just(h), st.lists(st.lists(cell, max_size=len(h) + 1), min_size=0, max_size=6)
+    )
+)
+
+
+def as_csv(parts: tuple[list[str], list[list[Any]]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    head, rows = parts
+    writer.writerow(head)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def as_xlsx(parts: tuple[list[str], list[list[Any]]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    book = Workbook()
+    sheet = book.active
+    head, rows = parts
+    for row in [head, *rows]:
+        try:
+            sheet.append(row)
+        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl cannot write it
+            continue
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+csv_files = st.one_of(
+    st.binary(max_size=3000),
+    table.map(as_csv),
+    st.text(max_size=500).map(str.encode),
+).map(lambda content: ("plan.csv", content))
+xlsx_files = st.one_of(
+    table.map(as_xlsx),
+    st.binary(max_size=600),
+    # a workbook cut short; its length varies with the time it was written
+    st.tuples(table.map(as_xlsx), st.floats(0, 1)).map(
+        lambda cut: cut[0][: int(len(cut[0]) * cut[1])]
+    ),
+).map(lambda content: ("plan.xlsx", content))
+
+
+@pytest.mark.parametrize(("kind", "files"), [("csv", csv_files), ("xlsx", xlsx_files)])
+def test_the_import_reads_any_file_or_says_why_not_and_saves_nothing(kind, files, world):
+    before = fingerprint()
+
+    @per_function_world
+    @given(upload=files)
+    def read(upload: tuple[str, bytes]) -> None:
+        name, content = upload
+        with transaction.atomic():
+            try:
+                rows = spreadsheets.read_rows(name, content)
+            except spreadsheets.SpreadsheetError:
+                pass
+            else:
+                spreadsheets.preview_import(world.plan, rows)
+            assert fingerprint() == before
+            transaction.set_rollback(True)
+
+    read()
