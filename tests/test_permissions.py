@@ -123,6 +123,7 @@ MATRIX: dict[str, Rule] = {
     "priorities:plans": Rule(board, get=READ, post=NOT_ALLOWED),
     "training:training": Rule(board, get=READ, post=NOT_ALLOWED),
     "training:figures_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "training:stated_figure_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "training:export": Rule(
         lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
     ),

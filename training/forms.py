@@ -11,7 +11,7 @@ from django import forms
 from board.forms import year_field
 from board.models import Board, Group, ReportingYear
 from core.forms import GovukFormMixin
-from training.models import COUNTS, MAX_COUNT, QUARTER_CHOICES, STATED_RATES, Mode
+from training.models import COUNTS, MAX_COUNT, QUARTER_CHOICES, STATED_RATES, Mode, StatedFigure
 
 WHOLE_YEAR = "year"
 
@@ -153,4 +153,89 @@ class TrainingFiguresForm(GovukFormMixin, forms.Form):
                 name: data.get(name) for name in (*COUNTS, "satisfaction_pct", *STATED_RATES)
             },
             "notes": data.get("notes") or "",
+        }
+
+
+class StatedFigureForm(GovukFormMixin, forms.Form):
+    """What a report states (a total, a rate, a change on the year before),
+    kept beside what Assure computes."""
+
+    def __init__(
+        self,
+        *args: Any,
+        owners: list[tuple[str, Board | Group]],
+        years: list[ReportingYear],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners = dict(owners)
+        self.years = {y.label: y for y in years}
+        period = TrainingFiguresForm(owners=owners, years=years).fields
+        self.fields = {
+            "owner": period["owner"],
+            "year": period["year"],
+            "quarter": period["quarter"],
+            "mode": period["mode"],
+            "measure": forms.ChoiceField(
+                label="Measure",
+                choices=StatedFigure.Measure.choices,
+                error_messages={"invalid_choice": "Choose a measure from the list."},
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            ),
+            "kind": forms.ChoiceField(
+                label="What the report states",
+                choices=[
+                    ("value", "The figure itself"),
+                    ("change", "A percentage change on the year before"),
+                ],
+                error_messages={"invalid_choice": "Choose what the report states."},
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            ),
+            "value": forms.DecimalField(
+                label="The figure as stated",
+                max_digits=12,
+                decimal_places=2,
+                min_value=Decimal("-1000000000"),
+                max_value=Decimal(MAX_COUNT),
+                help_text="A fall is negative: a 74 percent reduction is -74.",
+                error_messages={
+                    "required": "Enter the figure the report states.",
+                    # No percent sign: Django formats this message with the value.
+                    "invalid": "The figure must be a number, for example 74.",
+                    "min_value": "The figure is too small.",
+                    "max_value": f"The figure cannot be more than {MAX_COUNT:,}.",
+                    "max_digits": "The figure is too long.",
+                    "max_whole_digits": "The figure is too long.",
+                    "max_decimal_places": "Give the figure to at most 2 decimal places.",
+                },
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
+                ),
+            ),
+            "wording": forms.CharField(
+                label="The report's words",
+                required=False,
+                max_length=300,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+            ),
+            "explanation": forms.CharField(
+                label="Why it differs from the counts, if known",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3, "class": "govuk-textarea"}),
+            ),
+        }
+
+    def cleaned(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "owner": self.owners[data["owner"]],
+            "year": self.years[data["year"]],
+            "quarter": None if data["quarter"] == WHOLE_YEAR else int(data["quarter"]),
+            "mode": data["mode"],
+            "measure": data["measure"],
+            "change": data["kind"] == "change",
+            "value": data["value"],
+            "wording": data.get("wording") or "",
+            "explanation": data.get("explanation") or "",
         }

@@ -137,7 +137,11 @@ def figures_record(
 
 
 def stated_figure_problems(*, stated: StatedFigure, year: ReportingYear) -> Problems:
+    """The model's rules (a percentage 0 to 100, a count a whole number),
+    a quarter outside its year and a measure Assure does not know."""
     problems = _owner_problems(stated)
+    if stated.measure not in StatedFigure.Measure.values:
+        _add(problems, "measure", "Choose a measure from the list.")
     for name, messages in _model_problems(stated).items():
         for message in messages:
             if message not in problems.get(name, []):
@@ -147,10 +151,52 @@ def stated_figure_problems(*, stated: StatedFigure, year: ReportingYear) -> Prob
 
 @transaction.atomic
 def stated_figure_save(*, stated: StatedFigure, year: ReportingYear) -> StatedFigure:
-    """Keep what a report states beside the computed figure."""
+    """Keep what a report states beside the computed figure: a figure already
+    stated for the same period, mode and measure is changed, not doubled."""
+    if stated.pk is None and (stated.board_id or stated.group_id):
+        period = (
+            {"quarter": stated.quarter} if stated.quarter is not None else {"quarter__isnull": True}
+        )
+        existing = (
+            _same_owner(StatedFigure, stated, year)
+            .filter(measure=stated.measure, change=stated.change, **period)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if existing is not None:
+            stated.pk = existing
+            stated._state.adding = False
     stated.wording = stated.wording.strip()
     stated.explanation = stated.explanation.strip()
     _raise(stated_figure_problems(stated=stated, year=year))
     stated.year = _saved_year(year)
     stated.save()
     return stated
+
+
+def stated_figure_record(
+    *,
+    owner: Board | Group,
+    year: ReportingYear,
+    quarter: int | None,
+    mode: str,
+    measure: str,
+    change: bool,
+    value: Any,
+    wording: str = "",
+    explanation: str = "",
+) -> StatedFigure:
+    """The form's way in for a figure a report states."""
+    stated = StatedFigure(
+        board=owner if isinstance(owner, Board) else None,
+        group=owner if isinstance(owner, Group) else None,
+        year=year,
+        quarter=quarter,
+        mode=mode,
+        measure=measure,
+        change=change,
+        value=value,
+        wording=wording,
+        explanation=explanation,
+    )
+    return stated_figure_save(stated=stated, year=year)

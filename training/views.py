@@ -15,7 +15,7 @@ from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
 from core.spreadsheets import spreadsheet_response
 from training import selectors, services
-from training.forms import TrainingFiguresForm, owners_for
+from training.forms import StatedFigureForm, TrainingFiguresForm, owners_for
 
 READ = "board.read_records"
 EDIT = "board.edit_records"
@@ -82,6 +82,41 @@ def figures_record(request: HttpRequest, board: str) -> HttpResponse:
     return render_board(
         request,
         "training/figures_form.html",
+        obj,
+        "training:training",
+        {"form": form, "year": year},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stated_figure_record(request: HttpRequest, board: str) -> HttpResponse:
+    """Keep a figure a report states beside the one Assure computes."""
+    obj = get_board_or_404(request, board, EDIT)
+    year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    form = StatedFigureForm(
+        request.POST if request.method == "POST" else None,
+        owners=owners_for(obj),
+        years=years,
+        initial={"year": year.label},
+    )
+    if form.is_valid():
+        try:
+            saved = services.stated_figure_record(**form.cleaned())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"What the report states for {saved.period_label} "
+                f"({saved.get_mode_display().lower()}) saved.",
+            )
+            url = reverse("training:training", kwargs={"board": obj.slug})
+            return redirect(f"{url}?year={saved.year.label}")
+    return render_board(
+        request,
+        "training/stated_figure_form.html",
         obj,
         "training:training",
         {"form": form, "year": year},
