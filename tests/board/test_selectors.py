@@ -531,3 +531,13 @@ def test_a_boards_meetings_are_those_of_the_groups_serving_it_read_with_the_grou
         assert [(m, m.group.name) for m in selectors.meetings_for_board(board=board)] == [
             (ours, "Ours")
         ]
+
+
+@pytest.mark.django_db
+def test_the_meetings_page_prefers_a_group_by_kind_before_name(today):
+    board = BoardFactory()
+    board_group = GroupFactory(name="A board", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    executive = GroupFactory(name="Z executive", kind=Group.Kind.EXECUTIVE, boards=[board])
+    MeetingFactory(group=board_group, date=datetime.date(2016, 5, 19))
+    MeetingFactory(group=executive, date=datetime.date(2016, 6, 19))
+    assert selectors.default_group_and_year(board=board)[0] == executive
