@@ -26,7 +26,8 @@ def counts() -> dict[str, int]:
     return {
         m._meta.label_lower: m._default_manager.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"board", "priorities", "training"} and not m.__name__.startswith("Historical")
+        if m._meta.app_label in {"board", "priorities", "training"}
+        and not m.__name__.startswith("Historical")
     }
 
 

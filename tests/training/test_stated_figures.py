@@ -44,7 +44,7 @@ def test_a_manager_keeps_a_stated_rate_and_sees_it_beside_the_computed_one(world
     [figure] = StatedFigure.objects.all()
     assert (figure.value, figure.explanation) == (Decimal("89.00"), "Cut off, not rounded.")
     html = client.get(response["Location"]).content.decode()
-    assert "90% <br><span class=\"govuk-body-s\">(the report states 89%)</span>" in html
+    assert '90% <br><span class="govuk-body-s">(the report states 89%)</span>' in html
     assert "4,734 of 5,281 is 89.6%, which rounds to 90%." in html
 
 
