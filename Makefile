@@ -49,7 +49,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 typecheck: setup
-	$(BIN)/mypy board core config priorities
+	$(BIN)/mypy config core board priorities reviews audits training reports
 
 bench: setup
 	$(BIN)/python bench/run.py
