@@ -501,11 +501,16 @@ def test_a_seats_history_names_the_groups_it_joined_and_left():
     seat = MemberFactory(board=board)
     seat.groups.set([zeta, alpha, gone])
     seat.groups.set([zeta])
+    seat.groups.add(GroupFactory(name="Beta"))
     gone_id = gone.pk
     gone.delete()
     entries = selectors.history_naming_related(Member.history.filter(id=seat.pk), Groups=Group)
     changes = [(c.old, c.new) for e in entries for c in e.changes if c.field == "Groups"]
-    assert changes == [("(removed), Alpha, Zeta", "Zeta"), ("none", "(removed), Alpha, Zeta")]
+    assert changes == [
+        ("Zeta", "Beta, Zeta"),
+        ("(removed), Alpha, Zeta", "Zeta"),
+        ("none", "(removed), Alpha, Zeta"),
+    ]
     assert gone_id not in {g.pk for g in Group.objects.all()}
 
 
@@ -541,3 +546,29 @@ def test_the_meetings_page_prefers_a_group_by_kind_before_name(today):
     MeetingFactory(group=board_group, date=datetime.date(2016, 5, 19))
     MeetingFactory(group=executive, date=datetime.date(2016, 6, 19))
     assert selectors.default_group_and_year(board=board)[0] == executive
+
+
+@pytest.mark.django_db
+def test_each_agencys_budget_line_is_matched_to_its_own_amount_last_year(years):
+    before, now = years
+    board = BoardFactory()
+    police, health = AgencyFactory(), AgencyFactory()
+    ContributionFactory(board=board, year=before, agency=police, label="Police", amount=20000)
+    ContributionFactory(board=board, year=before, agency=health, label="Health", amount=5000)
+    ContributionFactory(board=board, year=now, agency=police, label="Police", amount=24000)
+    ContributionFactory(board=board, year=now, agency=health, label="Health", amount=6000)
+    budget = selectors.budget_for_year(board=board, year=now)
+    assert [(ln.contribution.label, ln.previous) for ln in budget.lines] == [
+        ("Police", Decimal("20000")),
+        ("Health", Decimal("5000")),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_groups_page_lists_groups_by_kind_then_name():
+    board = BoardFactory()
+    GroupFactory(name="A sub-group", kind=Group.Kind.SUB_GROUP, boards=[board])
+    GroupFactory(name="Z executive", kind=Group.Kind.EXECUTIVE, boards=[board])
+    GroupFactory(name="B executive", kind=Group.Kind.EXECUTIVE, boards=[board])
+    names = [g.name for g in selectors.groups_with_boards(board=board)]
+    assert names == ["B executive", "Z executive", "A sub-group"]
