@@ -5,12 +5,15 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group as Role
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import settings as hypothesis_settings
 
 from core import roles
+from core.roles import sync_role_permissions
 from core.two_factor import second_factor_for
 from tests.factories import (
     ActionFactory,
@@ -53,6 +56,29 @@ def force_login_with_a_code(self, user, backend=None):
         session = self.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+#: Every app whose models the roles hold permissions on.
+ROLE_APPS = ["board", "priorities", "reviews", "audits", "training", "reports"]
+
+
+@pytest.fixture(autouse=True)
+def roles_exist(request):
+    """The roles a data migration made, for every test that uses the database.
+
+    A transactional test (the browser journeys, moving data between databases)
+    empties every table when it ends, the roles included, and a test that runs
+    after it on the same worker would find none; this puts them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+    if not (transactional or marker is not None or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not Role.objects.filter(name=roles.ADMIN).exists():
+        sync_role_permissions(django_apps, ROLE_APPS)
 
 
 @pytest.fixture(autouse=True)
