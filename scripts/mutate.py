@@ -59,11 +59,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS: dict[str, list[str]] = {
     "board/services.py": [
         "tests/board/test_services.py",
+        "tests/board/test_maintenance.py",
         "tests/board/test_views.py",
     ],
     "board/selectors.py": [
         "tests/board/test_selectors.py",
         "tests/board/test_services.py",
+        "tests/board/test_maintenance.py",
         "tests/board/test_views.py",
         "tests/board/test_seed_figures.py",
     ],
