@@ -9,6 +9,7 @@ from django.urls import reverse
 from board.models import Board
 from core import roles
 from priorities.models import Action, Assessment
+from priorities.templatetags.ratings import rating_tag
 from tests.factories import (
     ActionFactory,
     AssessmentFactory,
@@ -215,7 +216,9 @@ def test_a_chair_sees_ratings_but_no_edit_controls(world, client_for):
         url("priorities:action", world, plan=world.plan.slug, ref=world.action.ref),
     ):
         html = chair.get(page).content.decode()
-        assert "Amber" in html
+        # The rating's tag, not the filter's own "Amber" option.
+        assert str(rating_tag("AMBER")) in html
+        assert str(rating_tag("GREY")) in html
         assert "Record rating" not in html
         assert "Record an assessment" not in html
         assert "Edit this action" not in html
