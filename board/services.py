@@ -135,9 +135,9 @@ def member_problems(*, member: Member, groups: Iterable[Group]) -> Problems:
 def member_save(*, member: Member, groups: Iterable[Group]) -> Member:
     """Add or change a seat and the groups it sits on, all or nothing."""
     groups = list(groups)
-    _raise(member_problems(member=member, groups=groups))
     member.person = member.person.strip()
     member.position = member.position.strip()
+    _raise(member_problems(member=member, groups=groups))
     member.save()
     if {g.pk for g in member.groups.all()} != {g.pk for g in groups}:
         member.groups.set(groups)

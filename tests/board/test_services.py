@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from board import services
 from board.models import (
+    Agency,
     Attendance,
     Contribution,
     Group,
@@ -16,6 +17,7 @@ from board.models import (
     Risk,
 )
 from tests.factories import (
+    AgencyFactory,
     BoardFactory,
     ContributionFactory,
     GroupFactory,
@@ -342,3 +344,216 @@ def test_it_refuses_a_risk_reference_with_a_slash(world):
         services.risk_save(risk=risk, board=world.board)
     assert list(refused.value.message_dict) == ["ref"]
     assert not Risk.objects.filter(ref="A/B").exists()
+
+
+# Edges the mutation run showed no test pinned.
+
+
+@pytest.mark.django_db
+def test_it_changes_a_mark_already_recorded(world):
+    changed = services.attendance_record(meeting=world.meeting, marks={world.member: "absent"})
+    assert [(a.member, a.status) for a in changed] == [(world.member, "absent")]
+    assert Attendance.objects.get(meeting=world.meeting, member=world.member).status == "absent"
+
+
+@pytest.mark.django_db
+def test_a_risk_is_saved_on_the_board_it_is_saved_for(world):
+    risk = RiskFactory.build(board=world.other_board, ref="R99")
+    saved = services.risk_save(risk=risk, board=world.board)
+    assert Risk.objects.get(ref="R99").board == world.board
+    assert saved is risk
+
+
+@pytest.mark.django_db
+def test_a_seat_without_a_board_is_told_so_and_nothing_else(world):
+    seat = Member(person="Sam Lee", role="lay-member")
+    assert services.member_problems(member=seat, groups=[world.group]) == {
+        "board": ["This field cannot be null."]
+    }
+
+
+@pytest.mark.django_db
+def test_the_same_person_and_position_may_sit_for_another_agency_or_for_none(world):
+    agency = AgencyFactory(name="Luton Council")
+    taken = MemberFactory(board=world.board, agency=agency, person="Sam Lee", position="Director")
+    for other in (AgencyFactory(name="Bedford Borough"), None):
+        seat = Member(
+            board=world.board,
+            agency=other,
+            person="Sam Lee",
+            position="Director",
+            role="lay-member",
+        )
+        assert services.member_problems(member=seat, groups=[]) == {}
+    unaffiliated = MemberFactory(board=world.board, agency=None, person="Jo Kay", position="Lay")
+    again = Member(board=world.board, person="Jo Kay", position="Lay", role="lay-member")
+    assert services.member_problems(member=again, groups=[]) == {
+        "person": ["This board already has a seat with this person, position and agency."]
+    }
+    # A seat does not clash with itself.
+    assert services.member_problems(member=taken, groups=[]) == {}
+    assert services.member_problems(member=unaffiliated, groups=[]) == {}
+
+
+@pytest.mark.django_db
+def test_groups_given_once_through_are_all_checked_and_all_joined(world):
+    elsewhere = GroupFactory(name="Beta Executive", boards=[world.other_board])
+    seat = Member(board=world.board, person="Sam Lee", role="lay-member")
+    assert services.member_problems(member=seat, groups=(g for g in [elsewhere])) == {
+        "groups": ["Beta Executive does not serve Alpha Safeguarding Children Board."]
+    }
+    services.member_save(member=seat, groups=(g for g in [world.group]))
+    assert list(Member.objects.get(pk=seat.pk).groups.all()) == [world.group]
+
+
+@pytest.mark.django_db
+def test_a_seat_is_saved_without_the_spaces_around_its_person_and_position(world):
+    seat = Member(
+        board=world.board, person="  Sam Lee ", position=" Head of Service  ", role="lay-member"
+    )
+    services.member_save(member=seat, groups=[])
+    assert Member.objects.filter(pk=seat.pk).values_list("person", "position").get() == (
+        "Sam Lee",
+        "Head of Service",
+    )
+
+
+@pytest.mark.django_db
+def test_a_seat_differing_only_by_spaces_is_refused_as_the_same_seat(world):
+    MemberFactory(board=world.board, agency=None, person="Sam Lee", position="Director")
+    padded = Member(board=world.board, person=" Sam Lee ", position="Director ", role="lay-member")
+    with pytest.raises(ValidationError) as refused:
+        services.member_save(member=padded, groups=[])
+    assert refused.value.message_dict == {
+        "person": ["This board already has a seat with this person, position and agency."]
+    }
+    assert Member.objects.filter(person__contains="Sam Lee").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_web_name_another_group_has_and_changes_nothing(world):
+    GroupFactory(name="Executive", slug="executive", boards=[world.board])
+    world.group.slug = "executive"
+    world.group.name = "Renamed"
+    with pytest.raises(ValidationError) as refused:
+        services.group_save(group=world.group, boards=[world.board])
+    assert refused.value.message_dict == {
+        "slug": ["Another group already has the short web name executive."]
+    }
+    world.group.refresh_from_db()
+    assert world.group.name != "Renamed"
+    # Keeping its own web name is no clash.
+    world.group.name = "Renamed"
+    services.group_save(group=world.group, boards=[world.board])
+    assert Group.objects.get(pk=world.group.pk).name == "Renamed"
+
+
+@pytest.mark.django_db
+def test_a_long_name_gives_a_web_name_of_seventy_characters_then_a_number(world):
+    name = "a" * 90
+    first = services.group_save(group=Group(name=name, kind="sub-group"), boards=[world.board])
+    second = services.group_save(group=Group(name=name, kind="sub-group"), boards=[world.board])
+    assert (first.slug, second.slug) == ("a" * 70, "a" * 70 + "-2")
+
+
+@pytest.mark.django_db
+def test_a_name_with_no_letters_or_digits_gives_the_web_name_group(world):
+    first = services.group_save(group=Group(name="???", kind="sub-group"), boards=[world.board])
+    second = services.group_save(group=Group(name="!!!", kind="sub-group"), boards=[world.board])
+    assert (first.slug, second.slug) == ("group", "group-2")
+
+
+@pytest.mark.django_db
+def test_reporting_years_run_from_2000_to_ten_years_ahead_exactly(world):
+    last = timezone.localdate().year + 10
+    assert services.reporting_year_problems(start_year=2000) == {}
+    assert services.reporting_year_problems(start_year=last) == {}
+    refusal = {"start_year": [f"Enter a year between 2000 and {last}."]}
+    assert services.reporting_year_problems(start_year=1999) == refusal
+    assert services.reporting_year_problems(start_year=last + 1) == refusal
+    year = services.reporting_year_create(start_year=2000)
+    assert (year.label, year.start, year.end) == (
+        "2000-01",
+        datetime.date(2000, 4, 1),
+        datetime.date(2001, 3, 31),
+    )
+    with pytest.raises(ValidationError):
+        services.reporting_year_create(start_year=1999)
+    assert not ReportingYear.objects.filter(label="1999-00").exists()
+
+
+@pytest.mark.django_db
+def test_a_blank_contributor_is_told_only_that_it_is_blank(world):
+    # A blank line left from before the rule does not count as a clash.
+    ContributionFactory(board=world.board, year=world.year, label="")
+    line = Contribution(board=world.board, label="", amount=Decimal("1"))
+    assert services.contribution_problems(contribution=line, year=world.year) == {
+        "label": ["This field cannot be blank."]
+    }
+
+
+@pytest.mark.django_db
+def test_a_contribution_is_saved_without_the_spaces_around_its_contributor(world):
+    line = services.contribution_save(
+        contribution=Contribution(board=world.board, label="  Police ", amount=Decimal("5")),
+        year=world.year,
+    )
+    assert Contribution.objects.get(pk=line.pk).label == "Police"
+
+
+@pytest.mark.django_db
+def test_a_published_total_of_zero_or_more_has_no_problems(world):
+    assert services.published_total_problems(amount=Decimal("0")) == {}
+    assert services.published_total_problems(amount=None) == {}
+    assert services.published_total_problems(amount=Decimal("-0.01")) == {
+        "amount": ["The published total cannot be less than £0."]
+    }
+
+
+@pytest.mark.django_db
+def test_a_refused_published_total_leaves_the_one_recorded(world):
+    services.published_total_set(board=world.board, year=world.year, amount=Decimal("100"))
+    with pytest.raises(ValidationError) as refused:
+        services.published_total_set(board=world.board, year=world.year, amount=Decimal("-5"))
+    assert refused.value.message_dict == {"amount": ["The published total cannot be less than £0."]}
+    assert PublishedTotal.objects.get(board=world.board).amount == Decimal("100")
+
+
+@pytest.mark.django_db
+def test_saving_a_published_total_checks_its_amount_and_its_fields(world):
+    negative = PublishedTotal(board=world.board, year=world.year, amount=Decimal("-1"))
+    with pytest.raises(ValidationError) as refused:
+        services.published_total_save(total=negative)
+    assert refused.value.message_dict == {"amount": ["The published total cannot be less than £0."]}
+    too_big = PublishedTotal(board=world.board, year=world.year, amount=Decimal("12345678901.00"))
+    with pytest.raises(ValidationError) as refused:
+        services.published_total_save(total=too_big)
+    assert refused.value.message_dict == {
+        "amount": ["Ensure that there are no more than 12 digits in total."]
+    }
+    assert not PublishedTotal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_saves_a_valid_agency_and_refuses_one_the_model_refuses(world):
+    agency = Agency(slug="luton-council", name="Luton Council", sector="local-authority")
+    assert services.agency_save(agency=agency) is agency
+    assert Agency.objects.get(slug="luton-council").name == "Luton Council"
+    with pytest.raises(ValidationError) as refused:
+        services.agency_save(agency=Agency(slug="nowhere", name="Nowhere", sector="made-up"))
+    assert list(refused.value.message_dict) == ["sector"]
+    assert not Agency.objects.filter(slug="nowhere").exists()
+
+
+@pytest.mark.django_db
+def test_it_saves_a_valid_reporting_year_and_refuses_one_mislabelled(world):
+    year = ReportingYear.span(2031)
+    assert services.reporting_year_save(year=year) is year
+    assert ReportingYear.objects.get(label="2031-32").start == datetime.date(2031, 4, 1)
+    wrong = ReportingYear(
+        label="2032-34", start=datetime.date(2032, 4, 1), end=datetime.date(2033, 3, 31)
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.reporting_year_save(year=wrong)
+    assert refused.value.message_dict == {"label": ["This year is labelled 2032-33."]}
+    assert not ReportingYear.objects.filter(label="2032-34").exists()
