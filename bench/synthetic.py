@@ -24,6 +24,7 @@ from board.models import (
     Risk,
 )
 from priorities.models import Action, ActionPlan, Assessment, Priority, Rating
+from training.models import Mode, TrainingFigures
 
 SEATS_PER_BOARD = 22  # the Bedford Borough appendix has 22 rows
 MEETINGS_PER_YEAR = 6
@@ -111,7 +112,47 @@ def generate(*, scale: int = 10, seed: int = 2016) -> Board:
         for i in range(10 * scale)
     )
     _plans(board, scale, rng)
+    _training(board, scale, rng)
     return board
+
+
+#: The seeds hold 14 periods of training figures.
+TRAINING_PERIODS = 14
+
+
+def _training(board: Board, scale: int, rng: random.Random) -> None:
+    """Quarterly figures for every delivery mode, for as many years back from
+    2016-17 as `scale` times the seeds' periods need."""
+    modes = list(Mode.values)
+    wanted = TRAINING_PERIODS * scale
+    rows = []
+    start = 2016
+    while len(rows) < wanted:
+        year = ReportingYear.for_start_year(start)
+        for quarter in range(1, 5):
+            for mode in modes:
+                places = rng.randint(20, 200)
+                registered = rng.randint(50, 3000)
+                completed = rng.randint(0, registered)
+                rows.append(
+                    TrainingFigures(
+                        board=board,
+                        year=year,
+                        quarter=quarter,
+                        mode=mode,
+                        courses_delivered=rng.randint(0, 40),
+                        places_offered=places,
+                        delegates_booked=rng.randint(0, places),
+                        delegates_attended=rng.randint(0, places),
+                        learners_registered=registered,
+                        learners_completed=completed,
+                        learners_passed=rng.randint(0, completed),
+                        satisfaction_pct=Decimal(rng.randint(60, 100)),
+                        notes="Synthetic data for benchmarks.",
+                    )
+                )
+        start -= 1
+    TrainingFigures.objects.bulk_create(rows[:wanted])
 
 
 def _plans(board: Board, scale: int, rng: random.Random) -> None:
