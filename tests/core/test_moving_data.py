@@ -6,6 +6,7 @@ The suite runs on both databases; .ci/run also moves the past reports from
 SQLite to PostgreSQL and back.
 """
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from board.models import Group, Member
+from board.models import Group, Member, Risk
 from core import roles
 from core.roles import sync_role_permissions
 from tests.factories import (
@@ -99,3 +100,22 @@ def test_import_refuses_a_database_already_in_use_and_changes_nothing(tmp_path: 
 def test_import_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_data", str(tmp_path / "nowhere.json"))
+
+
+def test_times_keep_every_microsecond(tmp_path: Path) -> None:
+    """Django's JSON keeps milliseconds only: a time 412 microseconds past a
+    whole second was written as ".000" from one database and without it from
+    the other, and lost its microseconds on the way."""
+    _some_records()
+    Risk.history.update(
+        history_date=datetime.datetime(2026, 12, 2, 4, 36, 44, 412, tzinfo=datetime.UTC)
+    )
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    call_command("export_data", str(first))
+    assert '"history_date": "2026-12-02T04:36:44.000412Z"' in first.read_text()
+
+    _empty_database()
+    call_command("import_data", str(first))
+    call_command("export_data", str(second))
+
+    assert second.read_text() == first.read_text()

@@ -26,6 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
         call_command(
             "dumpdata",
+            format="json-exact",
             natural_foreign=True,
             exclude=list(EXCLUDED),
             indent=1,
