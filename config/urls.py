@@ -19,5 +19,8 @@ urlpatterns = [
     path("boards/<slug:board>/", include("board.urls")),
     path("boards/<slug:board>/", include("priorities.urls")),
     path("boards/<slug:board>/", include("training.urls")),
+    path("boards/<slug:board>/", include("reviews.urls")),
+    path("boards/<slug:board>/", include("audits.urls")),
+    path("boards/<slug:board>/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
