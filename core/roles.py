@@ -47,6 +47,15 @@ ADMIN_MAINTAINS = (
     ("board", "reportingyear"),
     ("board", "contribution"),
     ("board", "publishedtotal"),
+    ("audits", "audit"),
+    ("audits", "finding"),
+    ("audits", "section11standard"),
+    ("audits", "section11round"),
+    ("audits", "section11focus"),
+    ("audits", "section11return"),
+    ("audits", "section11rating"),
+    ("audits", "inspection"),
+    ("audits", "judgement"),
 )
 
 

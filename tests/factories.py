@@ -202,3 +202,109 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     process = "GREEN"
     impact = "GREY"
     commentary = "On track."
+
+
+# Audits, Section 11 and inspections (audits app). Imported here rather than
+# at the top so the other apps' factories stay as they were.
+from audits.models import (  # noqa: E402
+    Audit,
+    Finding,
+    Inspection,
+    Judgement,
+    Section11Focus,
+    Section11Rating,
+    Section11Return,
+    Section11Round,
+    Section11Standard,
+)
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audit
+
+    board = factory.SubFactory(BoardFactory)
+    slug = factory.Sequence(lambda n: f"audit-{n}")
+    year = factory.SubFactory(YearFactory)
+    kind = Audit.Kind.MULTI_AGENCY
+    theme = factory.Sequence(lambda n: f"Neglect audit {n}")
+    start = datetime.date(2016, 7, 1)
+    status = Audit.Status.REPORTED
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    audit = factory.SubFactory(AuditFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = "strength"
+    text = factory.Sequence(lambda n: f"Good information sharing in case {n}")
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section11Standard
+
+    board = factory.SubFactory(BoardFactory)
+    number = factory.Sequence(lambda n: n % 99 + 1)
+    title = factory.Sequence(lambda n: f"Standard title {n}")
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section11Round
+
+    board = factory.SubFactory(BoardFactory)
+    slug = factory.Sequence(lambda n: f"section-11-{n}")
+    year = factory.SubFactory(YearFactory)
+    title = factory.Sequence(lambda n: f"Section 11 self-assessment {n}")
+
+
+class FocusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section11Focus
+
+    round = factory.SubFactory(RoundFactory)
+    standard = factory.SubFactory(StandardFactory)
+
+
+class ReturnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section11Return
+
+    round = factory.SubFactory(RoundFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    submitted = True
+    submitted_on = datetime.date(2016, 11, 30)
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section11Rating
+
+    ret = factory.SubFactory(ReturnFactory)
+    standard = factory.SubFactory(StandardFactory)
+    level = "met"
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    board = factory.SubFactory(BoardFactory)
+    slug = factory.Sequence(lambda n: f"inspection-{n}")
+    inspectorate = "Ofsted"
+    kind = "Review of the effectiveness of the LSCB"
+    start = datetime.date(2016, 1, 11)
+    end = datetime.date(2016, 2, 4)
+
+
+class JudgementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Judgement
+
+    inspection = factory.SubFactory(InspectionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    area = factory.Sequence(lambda n: f"Area {n}")
+    grade = "Requires improvement"
