@@ -40,6 +40,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Overview", "board:home", "board.see_board"),
     ("Action plans", "priorities:plans", "board.read_records"),
     ("All actions", "priorities:actions", "board.read_records"),
+    ("Scorecard", "reports:scorecard", "board.read_records"),
     ("Meetings", "board:meetings", "board.read_records"),
     ("Members", "board:members", "board.read_records"),
     ("Budget", "board:budget", "board.read_records"),

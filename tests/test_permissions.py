@@ -51,6 +51,26 @@ def action(world: Any) -> dict[str, Any]:
     return {**plan(world), "ref": world.action.ref}
 
 
+INTERNAL_READ = expect(LOGIN, 404, 200, 200, 200, 404)
+INTERNAL_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
+INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
+
+
+def indicator(world: Any) -> dict[str, Any]:
+    from tests.priorities.indicator_factories import IndicatorFactory
+
+    found = IndicatorFactory(board=world.board, code="referrals")
+    return {"board": world.board.slug, "indicator": found.code}
+
+
+def indicator_value(world: Any) -> dict[str, Any]:
+    from tests.priorities.indicator_factories import ValueFactory
+
+    kwargs = indicator(world)
+    value = ValueFactory(indicator__board=world.board, indicator__code="contacts")
+    return {**kwargs, "indicator": "contacts", "value": value.pk}
+
+
 def contribution(world: Any) -> dict[str, Any]:
     from tests.factories import ContributionFactory
 
@@ -127,6 +147,15 @@ MATRIX: dict[str, Rule] = {
     "training:export": Rule(
         lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
     ),
+    "training:import": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "training:import_confirm": Rule(
+        board,
+        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 403, 403, 302, 403, 404),
+    ),
+    "training:import_layout": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=READ, post=NOT_ALLOWED
+    ),
     "priorities:actions": Rule(board, get=READ, post=NOT_ALLOWED),
     "priorities:plan": Rule(plan, get=READ, post=NOT_ALLOWED),
     "priorities:plan_export": Rule(
@@ -142,6 +171,22 @@ MATRIX: dict[str, Rule] = {
     "priorities:action": Rule(action, get=READ, post=NOT_ALLOWED),
     "priorities:action_edit": Rule(action, get=EDIT, post=EDIT_POST_INVALID),
     "priorities:assess": Rule(action, get=EDIT, post=EDIT_POST_INVALID),
+    # The scorecard and indicators are board-internal until the annual report
+    # publishes a scorecard: for partners they do not exist.
+    "reports:scorecard": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:indicator_export": Rule(
+        lambda w: {**indicator(w), "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
+    ),
+    "priorities:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "priorities:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "priorities:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "priorities:statistics_import_confirm": Rule(
+        board,
+        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
+    "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
 }
 
@@ -224,6 +269,9 @@ def test_permission_matrix(name, method, role, world, client_for):
         "priorities:actions",
         "training:training",
         "training:figures_record",
+        "reports:scorecard",
+        "priorities:statistics_import",
+        "priorities:neighbours",
     ],
 )
 def test_a_manager_of_one_board_gets_nothing_of_another(name, world, client_for):

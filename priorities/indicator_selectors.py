@@ -1,0 +1,467 @@
+"""Reads of indicators for the scorecard, an indicator's page and the chair's
+dashboard: each a fixed number of queries whatever the number of indicators
+and periods (the indicators, their values, their comparators), with the
+judgements (direction of travel, rating against target) worked out in memory.
+
+A suppressed value (a marker such as ``c``) is never read as a number: it
+is not compared, not rated, and is charted as a gap with its marker.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from board.models import Board, year_label
+from priorities.models import (
+    Comparator,
+    Indicator,
+    IndicatorValue,
+    Marker,
+    PeriodKind,
+    Polarity,
+    Priority,
+)
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def period_label(kind: str, start: datetime.date) -> str:
+    """ "2016-17" for a reporting year, "2016-17 Q1" for a quarter, "April 2016" for a month."""
+    if kind == PeriodKind.YEAR:
+        return year_label(start.year)
+    if kind == PeriodKind.QUARTER:
+        first = start.year if start.month >= 4 else start.year - 1
+        quarter = {4: 1, 7: 2, 10: 3, 1: 4}.get(start.month, 0)
+        return f"{year_label(first)} Q{quarter}"
+    return f"{MONTHS[start.month - 1]} {start.year}"
+
+
+def format_number(number: Decimal | None, unit: str) -> str:
+    """A figure as people read it in its unit: 1,234; 12.5%; 45.2 per 10,000; £1,234; 12 days."""
+    if number is None:
+        return ""
+    plain = f"{number.normalize():,f}" if number != number.to_integral_value() else f"{number:,.0f}"
+    if unit == Indicator.Unit.PERCENTAGE:
+        return f"{plain}%"
+    if unit == Indicator.Unit.RATE:
+        return f"{plain} per 10,000"
+    if unit == Indicator.Unit.MONEY:
+        return f"£{plain}"
+    if unit == Indicator.Unit.DAYS:
+        return f"{plain} day" if number == 1 else f"{plain} days"
+    return plain
+
+
+def marker_words(marker: str) -> str:
+    """The marker and what it means, e.g. "c (confidential)"."""
+    label = dict(Marker.choices).get(marker, marker)
+    meaning = label.split(": ", 1)[-1]
+    return f"{marker} ({meaning})"
+
+
+@dataclass
+class Point:
+    """One period's figure as the scorecard uses it (the latest edition),
+    with the other editions kept beside it."""
+
+    kind: str
+    start: datetime.date
+    end: datetime.date
+    value: Decimal | None
+    marker: str
+    source: str
+    edition: int
+    unit: str
+    other_editions: list[IndicatorValue] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return period_label(self.kind, self.start)
+
+    @property
+    def suppressed(self) -> bool:
+        return bool(self.marker)
+
+    @property
+    def revised(self) -> bool:
+        return bool(self.other_editions)
+
+    @property
+    def shown(self) -> str:
+        return marker_words(self.marker) if self.marker else format_number(self.value, self.unit)
+
+
+@dataclass(frozen=True)
+class Direction:
+    code: str  # improving, worse, no-change, up, down, none, cannot-judge
+    words: str
+    arrow: str
+
+    @property
+    def worse(self) -> bool:
+        return self.code == "worse"
+
+
+@dataclass(frozen=True)
+class TargetRating:
+    code: str  # on-target, near-target, off-target, no-target, not-rated
+    words: str
+    tag: str  # the GOV.UK tag modifier; the words always say the rating too
+
+    @property
+    def off(self) -> bool:
+        return self.code == "off-target"
+
+
+NO_TARGET = TargetRating("no-target", "No target", "govuk-tag--grey")
+
+
+def direction_of_travel(polarity: str, latest: Point | None, previous: Point | None) -> Direction:
+    """Whether the latest figure is better or worse than the period before,
+    judged by the indicator's polarity; never a judgement on a suppressed
+    figure, or without a previous one."""
+    if latest is None:
+        return Direction("none", "No value yet", "")
+    if previous is None:
+        return Direction("none", "No previous value to compare with", "")
+    if latest.suppressed or previous.suppressed:
+        which = "latest" if latest.suppressed else "previous"
+        marker = latest.marker or previous.marker
+        return Direction(
+            "cannot-judge",
+            f"Cannot be judged: the {which} value is suppressed ({marker_words(marker)})",
+            "",
+        )
+    assert latest.value is not None
+    assert previous.value is not None
+    if latest.value == previous.value:
+        return Direction("no-change", "No change", "→")
+    up = latest.value > previous.value
+    arrow = "↑" if up else "↓"
+    if polarity == Polarity.NEITHER:
+        return Direction("up" if up else "down", "Up" if up else "Down", arrow)
+    better = up == (polarity == Polarity.HIGHER)
+    if better:
+        return Direction("improving", f"Improving ({'up' if up else 'down'})", arrow)
+    return Direction("worse", f"Getting worse ({'up' if up else 'down'})", arrow)
+
+
+def target_rating(indicator: Indicator, latest: Point | None) -> TargetRating:
+    """On target (the target met, equal counts as met), near target (short
+    of it by no more than the tolerance, the edge included), or off target.
+    A suppressed or missing figure is not rated."""
+    target = indicator.target
+    if target is None or indicator.polarity == Polarity.NEITHER:
+        return NO_TARGET
+    if latest is None or latest.value is None:
+        why = f"suppressed: {marker_words(latest.marker)}" if latest else "no value yet"
+        return TargetRating("not-rated", f"Not rated ({why})", "govuk-tag--grey")
+    tolerance = indicator.tolerance or Decimal(0)
+    shortfall = (
+        target - latest.value if indicator.polarity == Polarity.HIGHER else latest.value - target
+    )
+    shown = format_number(target, indicator.unit)
+    if shortfall <= 0:
+        return TargetRating("on-target", f"On target ({shown})", "govuk-tag--green")
+    if shortfall <= tolerance:
+        return TargetRating("near-target", f"Near target ({shown})", "govuk-tag--yellow")
+    return TargetRating("off-target", f"Off target ({shown})", "govuk-tag--red")
+
+
+@dataclass
+class ComparatorPoint:
+    kind: str
+    label: str
+    value: Decimal | None
+    marker: str
+    source: str
+    unit: str
+    area_name: str = ""
+    neighbours_used: int | None = None
+    neighbours_listed: int | None = None
+
+    @property
+    def shown(self) -> str:
+        return marker_words(self.marker) if self.marker else format_number(self.value, self.unit)
+
+    @property
+    def used_words(self) -> str:
+        if self.neighbours_used is None:
+            return ""
+        listed = f" of {self.neighbours_listed}" if self.neighbours_listed is not None else ""
+        return f"average of {self.neighbours_used}{listed} neighbours"
+
+
+@dataclass
+class TableRow:
+    point: Point
+    england: ComparatorPoint | None
+    neighbours: ComparatorPoint | None
+
+
+@dataclass
+class IndicatorStatus:
+    indicator: Indicator
+    url: str
+    points: list[Point]
+    comparators: dict[str, list[ComparatorPoint]]
+    latest: Point | None = None
+    previous: Point | None = None
+    direction: Direction = field(default_factory=lambda: Direction("none", "No value yet", ""))
+    rating: TargetRating = NO_TARGET
+
+    def comparator_for(self, kind: str, point: Point | None) -> ComparatorPoint | None:
+        if point is None:
+            return None
+        for comparator in self.comparators.get(kind, []):
+            if comparator.label == point.label:
+                return comparator
+        return None
+
+    @property
+    def england(self) -> ComparatorPoint | None:
+        return self.comparator_for(Comparator.Kind.ENGLAND, self.latest)
+
+    @property
+    def region(self) -> ComparatorPoint | None:
+        return self.comparator_for(Comparator.Kind.REGION, self.latest)
+
+    @property
+    def neighbours(self) -> ComparatorPoint | None:
+        return self.comparator_for(Comparator.Kind.NEIGHBOURS, self.latest)
+
+    @property
+    def table(self) -> list[TableRow]:
+        """Each period, newest first, with England and the neighbours beside it."""
+        england = {c.label: c for c in self.comparators.get(Comparator.Kind.ENGLAND, [])}
+        neighbours = {c.label: c for c in self.comparators.get(Comparator.Kind.NEIGHBOURS, [])}
+        return [
+            TableRow(p, england.get(p.label), neighbours.get(p.label))
+            for p in reversed(self.points)
+        ]
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.rating.off or self.direction.worse
+
+    @property
+    def summary(self) -> str:
+        """The chart in words, for everyone and for screen readers."""
+        name = self.indicator.name
+        if self.latest is None:
+            return f"{name}: no values recorded yet."
+        counted = [p for p in self.points if not p.suppressed]
+        gaps = [p for p in self.points if p.suppressed]
+        parts = [f"{name}: {self.latest.shown} in {self.latest.label}"]
+        if self.previous is not None:
+            parts.append(f"against {self.previous.shown} in {self.previous.label}")
+        text = " ".join(parts) + f". {self.direction.words}."
+        if len(counted) > 1:
+            low = min(counted, key=lambda p: p.value or 0)
+            high = max(counted, key=lambda p: p.value or 0)
+            text += (
+                f" Over {len(self.points)} periods it ranged from {low.shown} ({low.label})"
+                f" to {high.shown} ({high.label})."
+            )
+        if gaps:
+            text += " Suppressed: " + ", ".join(f"{p.label} ({p.marker})" for p in gaps) + "."
+        return text
+
+
+def _points(values: list[IndicatorValue], unit: str) -> list[Point]:
+    by_period: dict[tuple[str, datetime.date], list[IndicatorValue]] = defaultdict(list)
+    for value in values:
+        by_period[(value.period_kind, value.period_start)].append(value)
+    points = []
+    for (kind, start), editions in sorted(by_period.items(), key=lambda item: item[0][1]):
+        editions.sort(key=lambda v: v.edition)
+        used = editions[-1]
+        points.append(
+            Point(
+                kind=kind,
+                start=start,
+                end=used.period_end,
+                value=used.value,
+                marker=used.marker,
+                source=used.source.title,
+                edition=used.edition,
+                unit=unit,
+                other_editions=editions[:-1],
+            )
+        )
+    return points
+
+
+def _comparator_point(comparator: Comparator, unit: str) -> ComparatorPoint:
+    return ComparatorPoint(
+        kind=comparator.kind,
+        label=period_label(comparator.period_kind, comparator.period_start),
+        value=comparator.value,
+        marker=comparator.marker,
+        source=comparator.source.title,
+        unit=unit,
+        area_name=comparator.area_name,
+        neighbours_used=comparator.neighbours_used,
+        neighbours_listed=comparator.neighbours_listed,
+    )
+
+
+def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
+    """Every indicator of the queryset with its series, comparators and
+    judgements: three queries, however many indicators and periods."""
+    found = list(
+        indicators.select_related("board", "priority", "priority__plan").order_by(
+            "position", "name", "pk"
+        )
+    )
+    ids = [i.pk for i in found]
+    values: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in IndicatorValue.objects.filter(indicator_id__in=ids).select_related("source"):
+        values[value.indicator_id].append(value)
+    comparators: dict[int, dict[str, list[ComparatorPoint]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    units = {i.pk: i.unit for i in found}
+    for comparator in (
+        Comparator.objects.filter(indicator_id__in=ids)
+        .select_related("source")
+        .order_by("period_start")
+    ):
+        comparators[comparator.indicator_id][comparator.kind].append(
+            _comparator_point(comparator, units[comparator.indicator_id])
+        )
+    result = []
+    for indicator in found:
+        points = _points(values[indicator.pk], indicator.unit)
+        status = IndicatorStatus(
+            indicator=indicator,
+            url=reverse(
+                "priorities:indicator",
+                kwargs={"board": indicator.board.slug, "indicator": indicator.code},
+            ),
+            points=points,
+            comparators=comparators[indicator.pk],
+        )
+        status.latest = points[-1] if points else None
+        status.previous = points[-2] if len(points) > 1 else None
+        status.direction = direction_of_travel(indicator.polarity, status.latest, status.previous)
+        status.rating = target_rating(indicator, status.latest)
+        result.append(status)
+    return result
+
+
+@dataclass
+class PriorityGroup:
+    priority: Priority | None
+    statuses: list[IndicatorStatus]
+
+    @property
+    def title(self) -> str:
+        return str(self.priority) if self.priority else "Not linked to a priority"
+
+
+def scorecard(*, board: Board) -> list[PriorityGroup]:
+    """The board's indicators grouped by the priority they evidence (in the
+    plan's order), those linked to none last."""
+    groups: dict[int | None, PriorityGroup] = {}
+    for status in statuses(Indicator.objects.filter(board=board)):
+        priority = status.indicator.priority
+        key = priority.pk if priority else None
+        groups.setdefault(key, PriorityGroup(priority, [])).statuses.append(status)
+
+    def order(group: PriorityGroup) -> tuple[int, str, int]:
+        p = group.priority
+        return (1, "", 0) if p is None else (0, p.plan.title, p.number)
+
+    return sorted(groups.values(), key=order)
+
+
+def indicator_status(*, indicator: Indicator) -> IndicatorStatus:
+    return statuses(Indicator.objects.filter(pk=indicator.pk))[0]
+
+
+def indicators_needing_attention(*, board: Board) -> list[IndicatorStatus]:
+    """The board's indicators off target or getting worse, each with its
+    latest value, the previous one, the direction, the rating and its url
+    (``.latest``, ``.previous``, ``.direction``, ``.rating``, ``.url``).
+    Three queries, however many indicators."""
+    return [s for s in statuses(Indicator.objects.filter(board=board)) if s.needs_attention]
+
+
+@dataclass
+class ValueChange:
+    indicator: Indicator
+    value: IndicatorValue
+    period: str
+    shown: str
+    recorded_at: datetime.datetime
+    revised: bool
+    url: str
+
+
+def indicator_values_changed_since(*, board: Board, since: datetime.datetime) -> list[ValueChange]:
+    """Values recorded or changed since `since`, newest first. One query."""
+    rows = (
+        IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
+        .select_related("indicator", "indicator__board", "source")
+        .order_by("-recorded_at", "indicator__name")
+    )
+    changes = []
+    for value in rows:
+        indicator = value.indicator
+        shown = (
+            marker_words(value.marker)
+            if value.marker
+            else format_number(value.value, indicator.unit)
+        )
+        changes.append(
+            ValueChange(
+                indicator=indicator,
+                value=value,
+                period=period_label(value.period_kind, value.period_start),
+                shown=shown,
+                recorded_at=value.recorded_at,
+                revised=value.edition > 1,
+                url=reverse(
+                    "priorities:indicator",
+                    kwargs={"board": indicator.board.slug, "indicator": indicator.code},
+                ),
+            )
+        )
+    return changes
+
+
+def indicator_values(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
+    """Every value of an indicator, each edition, with its source."""
+    return (
+        IndicatorValue.objects.filter(indicator=indicator)
+        .select_related("source")
+        .order_by("-period_start", "-edition")
+    )
+
+
+def indicator_comparators(*, indicator: Indicator) -> QuerySet[Comparator]:
+    return (
+        Comparator.objects.filter(indicator=indicator)
+        .select_related("source")
+        .order_by("-period_start", "kind")
+    )
