@@ -239,3 +239,14 @@ class StatedFigureForm(GovukFormMixin, forms.Form):
             "wording": data.get("wording") or "",
             "explanation": data.get("explanation") or "",
         }
+
+
+class ImportForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text=(
+            "A CSV or Excel (XLSX) file: one row per period and delivery mode, or one row per "
+            "course with its date, places and attendance."
+        ),
+        error_messages={"required": "Choose a CSV or XLSX file to import."},
+    )

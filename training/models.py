@@ -9,6 +9,7 @@ report and the arithmetic disagree.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -378,3 +379,87 @@ class StatedFigure(OwnedByBoardOrGroup):
             **_owner_lookup(board, group),
             **_quarter_lookup(quarter),
         )
+
+
+#: The period figures a course-level import adds up: a period with courses
+#: takes these from its courses, never from a hand-kept count beside them.
+COURSE_SUMS = ("courses_delivered", "places_offered", "delegates_booked", "delegates_attended")
+
+
+def quarter_of(day: datetime.date) -> int:
+    """The quarter of its reporting year a day falls in (April to June is 1)."""
+    return (day.month - 4) % 12 // 3 + 1
+
+
+class TrainingCourse(OwnedByBoardOrGroup):
+    """One course as a training unit's spreadsheet lists it: its date, places
+    and attendance. Its period (year and quarter) follows from its date, and
+    the period's courses, places, bookings and attendance are added up from
+    its courses (training.services.course_period_sums)."""
+
+    title = models.CharField("course", max_length=200)
+    date = models.DateField()
+    places_offered = _count("places offered")
+    delegates_booked = _count("delegates booked")
+    delegates_attended = _count("delegates attended")
+    source = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "mode", "title"]
+        constraints = [
+            *_owner_constraints("trainingcourse"),
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=False), name="trainingcourse_has_quarter"
+            ),
+            models.UniqueConstraint(
+                fields=["board", "date", "mode", "title"],
+                condition=Q(board__isnull=False),
+                name="trainingcourse_unique_board",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "date", "mode", "title"],
+                condition=Q(group__isnull=False),
+                name="trainingcourse_unique_group",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "mode"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_mode_display().lower()}, {self.date:%-d %B %Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.delegates_attended is not None
+            and self.places_offered is not None
+            and self.delegates_attended > self.places_offered
+        ):
+            raise ValidationError(
+                {
+                    "delegates_attended": (
+                        f"The delegates attended ({self.delegates_attended:,}) cannot be more "
+                        f"than the places offered ({self.places_offered:,})."
+                    )
+                }
+            )
+
+    def natural_key(self) -> tuple[str, str, str, str, str]:
+        return (*self.owner_key(), self.date.isoformat(), self.mode, self.title)
+
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "board.board",
+        "board.group",
+        "board.reportingyear",
+    ]
+
+    @classmethod
+    def get_by_natural_key(
+        cls, board: str, group: str, date: str, mode: str, title: str
+    ) -> TrainingCourse:
+        return cls.objects.get(date=date, mode=mode, title=title, **_owner_lookup(board, group))

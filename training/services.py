@@ -4,13 +4,24 @@ so the form, the fixtures and any later import refuse the same things."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from board.models import Board, Group, ReportingYear
-from training.models import Mode, StatedFigure, TrainingFigures
+from training.models import (
+    COURSE_SUMS,
+    Mode,
+    StatedFigure,
+    TrainingCourse,
+    TrainingFigures,
+    quarter_of,
+)
 
 Problems = dict[str, list[str]]
 
@@ -37,7 +48,7 @@ def _same_owner(model: type[Any], record: Any, year: ReportingYear) -> Any:
     return model.objects.filter(year__label=year.label, mode=record.mode, **owner)
 
 
-def _owner_problems(record: TrainingFigures | StatedFigure) -> Problems:
+def _owner_problems(record: TrainingFigures | StatedFigure | TrainingCourse) -> Problems:
     problems: Problems = {}
     if record.quarter is not None and record.quarter not in (1, 2, 3, 4):
         _add(problems, "quarter", "A quarter is 1, 2, 3 or 4 of its reporting year.")
@@ -46,11 +57,88 @@ def _owner_problems(record: TrainingFigures | StatedFigure) -> Problems:
     return problems
 
 
-def figures_problems(*, figures: TrainingFigures, year: ReportingYear) -> Problems:
+#: How the period figures a course-level import adds up are named in messages.
+SUM_LABELS = {
+    "courses_delivered": "courses delivered",
+    "places_offered": "places offered",
+    "delegates_booked": "delegates booked",
+    "delegates_attended": "delegates attended",
+}
+
+
+def course_sums(courses: list[TrainingCourse]) -> dict[str, int | None]:
+    """A period's courses added up: how many ran, their places, bookings and
+    attendance. A count some course leaves blank has no total (None)."""
+    sums: dict[str, int | None] = {"courses_delivered": len(courses)}
+    for name in COURSE_SUMS[1:]:
+        values = [getattr(course, name) for course in courses]
+        sums[name] = sum(v for v in values if v is not None) if None not in values else None
+    return sums
+
+
+def period_courses(
+    *, record: TrainingFigures | TrainingCourse, year: ReportingYear
+) -> QuerySet[TrainingCourse]:
+    """The courses of a record's owner, year, quarter and mode."""
+    return _same_owner(TrainingCourse, record, year).filter(quarter=record.quarter)
+
+
+def period_figures(
+    *, record: TrainingFigures | TrainingCourse, year: ReportingYear
+) -> TrainingFigures | None:
+    """The figures kept for a record's owner, year, quarter and mode, if any."""
+    period = {"quarter": record.quarter} if record.quarter else {"quarter__isnull": True}
+    return _same_owner(TrainingFigures, record, year).filter(**period).first()
+
+
+def _course_problems(
+    figures: TrainingFigures, year: ReportingYear, courses: list[TrainingCourse] | None
+) -> Problems:
+    """A period with courses takes its courses, places, bookings and
+    attendance from them: a different count kept by hand beside them would
+    count the same training twice."""
+    problems: Problems = {}
+    if figures.quarter is None:
+        return problems
+    if courses is None:
+        courses = list(period_courses(record=figures, year=year))
+    if not courses:
+        return problems
+    sums = course_sums(courses)
+    where = f"{Mode(figures.mode).label} training in {year} Q{figures.quarter}"
+    for name in COURSE_SUMS:
+        given, total = getattr(figures, name), sums[name]
+        if given is None or given == total:
+            continue
+        if total is None:
+            _add(
+                problems,
+                name,
+                f"{where} is added up from its {len(courses)} courses, and not every one gives "
+                f"its {SUM_LABELS[name]}: leave it blank, or give it for every course.",
+            )
+        else:
+            _add(
+                problems,
+                name,
+                f"{where} is added up from its {len(courses)} courses: its {SUM_LABELS[name]} "
+                f"is {total:,}, not {given:,}. Leave it blank, or change the courses.",
+            )
+    return problems
+
+
+def figures_problems(
+    *,
+    figures: TrainingFigures,
+    year: ReportingYear,
+    courses: list[TrainingCourse] | None = None,
+) -> Problems:
     """What is wrong with a period's figures: the model's rules (counts not
     negative, percentages 0 to 100, completed not above registered, attended
-    not above places), a quarter outside its year, and a year recorded both
-    whole and by quarter, which would count the same training twice."""
+    not above places), a quarter outside its year, a year recorded both
+    whole and by quarter, which would count the same training twice, and a
+    count that differs from the sum of the period's courses (`courses`, when
+    given, stands for the period's courses as an import would leave them)."""
     problems = _owner_problems(figures)
     for name, messages in _model_problems(figures).items():
         for message in messages:
@@ -77,6 +165,9 @@ def figures_problems(*, figures: TrainingFigures, year: ReportingYear) -> Proble
             f"{year} already has {mode} figures for the whole year: change those, "
             "so the total is not counted twice.",
         )
+    for name, messages in _course_problems(figures, year, courses).items():
+        for message in messages:
+            _add(problems, name, message)
     return problems
 
 
@@ -107,6 +198,13 @@ def figures_save(*, figures: TrainingFigures, year: ReportingYear) -> TrainingFi
             figures.pk = existing
             figures._state.adding = False
     figures.notes = figures.notes.strip()
+    if figures.quarter is not None and not _owner_problems(figures):
+        # A count left blank on a period with courses is the courses' sum.
+        courses = list(period_courses(record=figures, year=year))
+        if courses:
+            for name, total in course_sums(courses).items():
+                if getattr(figures, name) is None:
+                    setattr(figures, name, total)
     _raise(figures_problems(figures=figures, year=year))
     figures.year = _saved_year(year)
     figures.save()
@@ -200,3 +298,106 @@ def stated_figure_record(
         explanation=explanation,
     )
     return stated_figure_save(stated=stated, year=year)
+
+
+# Courses, and the period figures they add up to.
+
+
+def course_problems(*, course: TrainingCourse) -> Problems:
+    """What is wrong with a course: the model's rules (counts not negative,
+    attendance not above places), a missing title, date, places or
+    attendance, and a date before the first reporting year or after today
+    (a course is recorded once it has run)."""
+    problems = _owner_problems(course)
+    if not course.title.strip():
+        _add(problems, "title", "Enter the course's title.")
+    if course.date is None:
+        _add(problems, "date", "Enter the date the course ran.")
+    else:
+        today = timezone.localdate()
+        if course.date > today:
+            _add(
+                problems,
+                "date",
+                f"The course date {course.date:%-d %B %Y} is after today "
+                f"({today:%-d %B %Y}): record a course once it has run.",
+            )
+        elif course.date < datetime.date(2000, 4, 1):
+            _add(problems, "date", "A course date is on or after 1 April 2000.")
+    for name, label in (("places_offered", "places"), ("delegates_attended", "attendance")):
+        if getattr(course, name) is None:
+            _add(problems, name, f"Give the course's {label}: 0 if none.")
+    for name, messages in _model_problems(course).items():
+        for message in messages:
+            if message not in problems.get(name, []):
+                _add(problems, name, message)
+    return problems
+
+
+def course_place(course: TrainingCourse) -> TrainingCourse:
+    """Set the course's year and quarter from its date, and find the course
+    it is (the same owner, date, mode and title), so saving it again changes
+    it instead of adding it twice."""
+    course.title = course.title.strip()
+    course.notes = course.notes.strip()
+    if course.date is not None:
+        course.year = ReportingYear.span_of(course.date)
+        course.quarter = quarter_of(course.date)
+    if course.pk is None and (course.board_id or course.group_id) and course.date is not None:
+        owner = {"board_id": course.board_id} if course.board_id else {"group_id": course.group_id}
+        existing = (
+            TrainingCourse.objects.filter(
+                date=course.date, mode=course.mode, title=course.title, **owner
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if existing is not None:
+            course.pk = existing
+            course._state.adding = False
+    return course
+
+
+def _period_key(record: TrainingCourse | TrainingFigures) -> tuple[Any, ...]:
+    return (record.board_id, record.group_id, record.year.label, record.quarter, record.mode)
+
+
+def _period_update(course: TrainingCourse) -> TrainingFigures:
+    """The period figures of the course's period, with its courses' sums in
+    place of whatever was kept there before (the import's preview says so)."""
+    year = course.year
+    existing = period_figures(record=course, year=year)
+    figures = existing or TrainingFigures(
+        board_id=course.board_id,
+        group_id=course.group_id,
+        year=year,
+        quarter=course.quarter,
+        mode=course.mode,
+    )
+    for name, total in course_sums(list(period_courses(record=course, year=year))).items():
+        setattr(figures, name, total)
+    return figures_save(figures=figures, year=year)
+
+
+@transaction.atomic
+def courses_save(*, courses: Iterable[TrainingCourse]) -> list[TrainingFigures]:
+    """Record courses (a course already recorded is changed), then add up
+    each period they fall in: its courses, places, bookings and attendance
+    become the sums of its courses. All or nothing."""
+    periods: dict[tuple[Any, ...], TrainingCourse] = {}
+    for course in courses:
+        course_place(course)
+        _raise(course_problems(course=course))
+        course.year = _saved_year(course.year)
+        course.save()
+        periods.setdefault(_period_key(course), course)
+    return [_period_update(course) for course in periods.values()]
+
+
+@transaction.atomic
+def course_remove(*, course: TrainingCourse) -> None:
+    """Remove a course; its period's sums are those of the courses left (a
+    period left with none keeps its last figures, to change by hand)."""
+    course.delete()
+    if period_courses(record=course, year=course.year).exists():
+        _period_update(course)

@@ -3,19 +3,23 @@ get_board_or_404, which checks the person may see it (and do this on it)."""
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
-from core.spreadsheets import spreadsheet_response
-from training import selectors, services
-from training.forms import StatedFigureForm, TrainingFiguresForm, owners_for
+from core.spreadsheets import describe_size, spreadsheet_response
+from training import selectors, services, spreadsheets
+from training.forms import ImportForm, StatedFigureForm, TrainingFiguresForm, owners_for
 
 READ = "board.read_records"
 EDIT = "board.edit_records"
@@ -122,3 +126,105 @@ def stated_figure_record(request: HttpRequest, board: str) -> HttpResponse:
         {"form": form, "year": year},
         400 if form.is_bound else 200,
     )
+
+
+IMPORT_SESSION_KEY = "assure-training-import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_import(request: HttpRequest, board: str) -> HttpResponse:
+    """Upload a spreadsheet of period figures or of courses and see what it
+    would change; nothing is saved here."""
+    obj = get_board_or_404(request, board, EDIT)
+    year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
+    preview = None
+    token = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            spreadsheets.check_size(upload.size)  # before reading it into memory
+            kind, rows = spreadsheets.read_rows(upload.name, upload.read())
+        except spreadsheets.SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            preview = spreadsheets.preview_import(obj, kind, rows)
+            if preview.valid:
+                # The rows (plain JSON) wait in the session for the confirm,
+                # which checks them again against the figures as they are then.
+                token = secrets.token_urlsafe(16)
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": token,
+                    "board": obj.pk,
+                    "kind": kind,
+                    "rows": rows,
+                    "name": upload.name,
+                }
+    status = 400 if (form.errors or (preview and not preview.valid)) else 200
+    return render_board(
+        request,
+        "training/import.html",
+        obj,
+        "training:training",
+        {
+            "form": form,
+            "year": year,
+            "preview": preview,
+            "token": token,
+            "max_rows": f"{settings.ASSURE_IMPORT_MAX_ROWS:,}",
+            "max_unpacked": describe_size(settings.ASSURE_IMPORT_MAX_UNPACKED_BYTES),
+            "max_size": describe_size(settings.ASSURE_MAX_UPLOAD_BYTES),
+            "period_columns": list(spreadsheets.PERIOD_COLUMNS),
+            "course_columns": list(spreadsheets.COURSE_COLUMNS),
+        },
+        status,
+    )
+
+
+@login_required
+@require_POST
+def training_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    pending: dict[str, Any] | None = request.session.get(IMPORT_SESSION_KEY)
+    if (
+        not pending
+        or pending.get("token") != request.POST.get("token")
+        or pending.get("board") != obj.pk
+    ):
+        messages.error(
+            request, "That import has expired or was already saved. Upload the file again."
+        )
+        return redirect("training:import", board=obj.slug)
+    try:
+        preview = spreadsheets.import_save(board=obj, kind=pending["kind"], rows=pending["rows"])
+    except (ValueError, ValidationError):
+        messages.error(
+            request,
+            "The training figures changed since the preview and the import no longer checks "
+            "out, so nothing was saved. Upload the file again to see why.",
+        )
+        return redirect("training:import", board=obj.slug)
+    del request.session[IMPORT_SESSION_KEY]
+    noun = preview.noun
+    text = (
+        f"Imported {pending['name']}: {preview.created} {noun} added, {preview.changed} changed, "
+        f"{preview.unchanged} unchanged."
+    )
+    if preview.periods:
+        text += f" {len(preview.periods)} periods added up from their courses."
+    messages.success(request, text)
+    return redirect("training:training", board=obj.slug)
+
+
+@login_required
+@require_GET
+def training_import_layout(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
+    """The year's period figures in the layout the import reads, to fill in
+    and import again."""
+    obj = get_board_or_404(request, board, READ)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Training figures download as CSV or XLSX.")
+    year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    return spreadsheets.layout_response(board=obj, year=year, fmt=fmt)

@@ -30,6 +30,8 @@ NOT_WALKED = {
     "site:switch_board": "the board switcher's target; redirects to the board chosen",
     "priorities:plan_export": "a CSV or XLSX download",
     "training:export": "a CSV or XLSX download",
+    "training:import_layout": "a CSV or XLSX download",
+    "training:import_confirm": "the import preview's button posts to it",
     "priorities:plan_import_confirm": "the import preview's button posts to it",
     "core:two_factor_set_up": "a step of signing in: see the test after the walk",
     "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",

@@ -90,4 +90,5 @@ def test_roles_hold_their_permissions_on_training_models():
     assert {c for c in chair if "historical" not in c} == {
         "view_trainingfigures",
         "view_statedfigure",
+        "view_trainingcourse",
     }
