@@ -38,6 +38,7 @@ class NavItem:
 #: (label, url name, permission) for the board navigation, in order.
 BOARD_NAV: list[tuple[str, str, str]] = [
     ("Overview", "board:home", "board.see_board"),
+    ("Chair's dashboard", "reports:dashboard", "board.read_records"),
     ("Action plans", "priorities:plans", "board.read_records"),
     ("All actions", "priorities:actions", "board.read_records"),
     ("Scorecard", "reports:scorecard", "board.read_records"),

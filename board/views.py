@@ -38,6 +38,7 @@ from board.models import (
     ReportingYear,
     Risk,
 )
+from board.rules import is_chair
 from board.tables import AgencyTable, MemberTable, RiskTable
 from core.history import history_with_changes
 from core.tables import configure_table
@@ -48,9 +49,12 @@ EDIT = "board.edit_records"
 
 @login_required
 def site_home(request: HttpRequest) -> HttpResponse:
-    """The boards this person may open; straight to it when there is one."""
+    """The boards this person may open; straight to it when there is one
+    (for an independent chair, straight to its chair's dashboard)."""
     boards = selectors.boards_for_user(user=request.user)
     if len(boards) == 1:
+        if is_chair(request.user) and request.user.has_perm(READ, boards[0]):
+            return redirect("reports:dashboard", board=boards[0].slug)
         return redirect(boards[0])
     return render(request, "board/site_home.html", {"boards": boards})
 

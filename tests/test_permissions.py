@@ -187,6 +187,8 @@ MATRIX: dict[str, Rule] = {
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    # Partners see only what is published: the dashboard does not exist for them.
+    "reports:dashboard": Rule(board, get=expect(LOGIN, 404, 200, 200, 200, 404), post=NOT_ALLOWED),
     "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
 }
 
@@ -269,6 +271,7 @@ def test_permission_matrix(name, method, role, world, client_for):
         "priorities:actions",
         "training:training",
         "training:figures_record",
+        "reports:dashboard",
         "reports:scorecard",
         "priorities:statistics_import",
         "priorities:neighbours",

@@ -4,6 +4,7 @@ variable read through config.env; the README lists each one."""
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -211,6 +212,13 @@ ASSURE_IMPORT_MAX_ROWS = env_int("ASSURE_IMPORT_MAX_ROWS", 2000)
 ASSURE_IMPORT_MAX_UNPACKED_BYTES = env_int("ASSURE_IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024)
 
 ASSURE_FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The chair's dashboard lists an action not assessed for more than this many days.
+ASSURE_STALE_ACTION_DAYS = env_int("ASSURE_STALE_ACTION_DAYS", 90)
+if ASSURE_STALE_ACTION_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"ASSURE_STALE_ACTION_DAYS must be 1 or more; got {ASSURE_STALE_ACTION_DAYS}."
+    )
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}

@@ -1,0 +1,130 @@
+"""Reads of actions for the chair's dashboard (reports.dashboard), each one
+query whatever the number of actions or assessments.
+
+The rules (what "overdue" and "not assessed for too long" mean) are stated
+here once, as query conditions, and again as plain functions for a row
+already read, so the page and the database cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from board.models import Board
+from priorities.models import Action, ActionPlan, Assessment, Rating
+from priorities.selectors import overdue_q, with_current_ratings
+
+#: The ratings that ask the chair "how do we know?": on either dimension.
+WORRYING = (Rating.RED, Rating.AMBER)
+
+
+def stale_before(*, today: datetime.date, stale_days: int) -> datetime.date:
+    """Assessed before this date means not assessed for more than
+    `stale_days` days: an action assessed exactly `stale_days` ago is not stale."""
+    return today - datetime.timedelta(days=stale_days)
+
+
+def stale_q(*, today: datetime.date, stale_days: int) -> Q:
+    """Never assessed, or last assessed more than `stale_days` days before
+    today; a completed action (BLUE for process) needs no new assessment."""
+    not_completed = Q(current_process__isnull=True) | ~Q(current_process=Rating.BLUE)
+    old = Q(last_assessed__isnull=True) | Q(
+        last_assessed__lt=stale_before(today=today, stale_days=stale_days)
+    )
+    return old & not_completed
+
+
+def worrying_q() -> Q:
+    return Q(current_process__in=WORRYING) | Q(current_impact__in=WORRYING)
+
+
+def is_worrying(action: Action) -> bool:
+    """The rule of worrying_q, for an action read with its current ratings."""
+    return (
+        getattr(action, "current_process", None) in WORRYING
+        or getattr(action, "current_impact", None) in WORRYING
+    )
+
+
+def is_stale(action: Action, *, today: datetime.date, stale_days: int) -> bool:
+    """The rule of stale_q, for an action read with its current ratings."""
+    if getattr(action, "current_process", None) == Rating.BLUE:
+        return False
+    last: datetime.date | None = getattr(action, "last_assessed", None)
+    return last is None or last < stale_before(today=today, stale_days=stale_days)
+
+
+def actions_needing_attention(
+    *, board: Board, today: datetime.date, stale_days: int
+) -> QuerySet[Action]:
+    """The board's actions in active plans that are rated RED or AMBER for
+    process or impact, overdue, or not assessed for more than `stale_days`
+    days, each with its current ratings, in plan, priority and action order.
+    One query."""
+    attention = worrying_q() | overdue_q(today) | stale_q(today=today, stale_days=stale_days)
+    return (
+        with_current_ratings(
+            Action.objects.filter(plan__board=board, plan__status=ActionPlan.Status.ACTIVE)
+        )
+        .filter(attention)
+        .select_related("plan", "priority")
+        .order_by("plan__kind", "plan__title", "plan_id", "priority__number", "position", "ref")
+    )
+
+
+def assessments_since(*, board: Board, since: datetime.date) -> QuerySet[Assessment]:
+    """The board's assessments dated on or after `since`, each with the
+    action's rating just before it (`previous_process`, `previous_impact`:
+    None for an action's first assessment). "Before" follows the order that
+    makes an action's current rating: date, then when it was recorded, then
+    the order it was saved in, so two assessments on one day stand in the
+    order they were recorded. One query."""
+    earlier = Assessment.objects.filter(action=OuterRef("action")).filter(
+        Q(assessed_on__lt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), recorded_at__lt=OuterRef("recorded_at"))
+        | Q(
+            assessed_on=OuterRef("assessed_on"),
+            recorded_at=OuterRef("recorded_at"),
+            id__lt=OuterRef("id"),
+        )
+    )
+    previous = earlier.order_by("-assessed_on", "-recorded_at", "-id")
+    return (
+        Assessment.objects.filter(action__plan__board=board, assessed_on__gte=since)
+        .annotate(
+            previous_process=Subquery(previous.values("process")[:1]),
+            previous_impact=Subquery(previous.values("impact")[:1]),
+        )
+        .select_related("action", "action__plan", "action__priority", "recorded_by")
+        .order_by(
+            "action__plan__kind",
+            "action__plan__title",
+            "action__plan_id",
+            "action__position",
+            "action__ref",
+            "assessed_on",
+            "recorded_at",
+            "id",
+        )
+    )
+
+
+def actions_added_since(*, board: Board, since: datetime.date) -> QuerySet[Action]:
+    """The board's actions a person added in Assure on or after `since` (the
+    day starts at midnight where Assure runs), as the change history records
+    them. Only additions with a person's name count: an action loaded from a
+    past report's fixture (history without a user, as
+    core.fixtures.edited_by_a_person reads it) was not added since the
+    meeting, whatever day it was loaded. One query."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    added = Action.history.filter(
+        history_type="+", history_date__gte=start, history_user__isnull=False
+    ).values("id")
+    return (
+        with_current_ratings(Action.objects.filter(plan__board=board, pk__in=Subquery(added)))
+        .select_related("plan", "priority")
+        .order_by("plan__kind", "plan__title", "plan_id", "position", "ref")
+    )

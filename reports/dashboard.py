@@ -1,0 +1,328 @@
+"""The chair's dashboard: what needs the chair's attention before a board
+meeting, read through the other apps' selectors in a fixed number of queries.
+
+- Actions rated RED or AMBER (process or impact), overdue, or not assessed
+  for more than ASSURE_STALE_ACTION_DAYS days, by plan and priority.
+- What changed since the strategic board last met, or since a date the
+  chair picks.
+- Indicators off target or getting worse, and statutory review deadlines,
+  from the indicator and case review selectors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from board import selectors as board_selectors
+from board.models import Board, Group, Meeting
+from priorities import dashboard_selectors
+from priorities.models import Action, ActionPlan, Assessment, Priority, Rating
+from priorities.selectors import is_overdue
+
+#: When no strategic board meeting has been recorded, changes are shown for
+#: this many days back from today.
+NO_MEETING_DAYS = 90
+
+
+@dataclass
+class Counts:
+    """How many actions in a group need attention, for each reason. An action
+    can be counted under more than one reason, and once in `actions`."""
+
+    actions: int = 0
+    worrying: int = 0
+    overdue: int = 0
+    stale: int = 0
+
+    def add(self, row: AttentionRow) -> None:
+        self.actions += 1
+        self.worrying += row.worrying
+        self.overdue += row.overdue
+        self.stale += row.stale
+
+
+@dataclass
+class AttentionRow:
+    action: Action
+    url: str
+    worrying: bool
+    overdue: bool
+    stale: bool
+
+    @property
+    def never_assessed(self) -> bool:
+        return getattr(self.action, "last_assessed", None) is None
+
+
+@dataclass
+class PriorityGroup:
+    priority: Priority | None
+    rows: list[AttentionRow] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class PlanGroup:
+    plan: ActionPlan
+    url: str
+    priorities: list[PriorityGroup] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+
+@dataclass
+class RatingChange:
+    """A new assessment with the action's rating before and after it."""
+
+    assessment: Assessment
+    url: str
+
+    @property
+    def before_process(self) -> str | None:
+        return getattr(self.assessment, "previous_process", None)
+
+    @property
+    def before_impact(self) -> str | None:
+        return getattr(self.assessment, "previous_impact", None)
+
+    @property
+    def closed(self) -> bool:
+        """This assessment completed the action: BLUE for process now, and
+        not before."""
+        return self.assessment.process == Rating.BLUE and self.before_process != Rating.BLUE
+
+    @property
+    def process_moved(self) -> bool:
+        return self.assessment.process != self.before_process
+
+    @property
+    def impact_moved(self) -> bool:
+        return self.assessment.impact != self.before_impact
+
+
+@dataclass
+class Since:
+    """Where "what changed" starts: the day after the strategic board last
+    met, a day the chair chose (included), or NO_MEETING_DAYS ago."""
+
+    date: datetime.date
+    meeting: Meeting | None = None
+    chosen: bool = False
+
+    @property
+    def start(self) -> datetime.datetime:
+        """The first moment of `date` where Assure runs, for things stamped
+        with a time rather than dated."""
+        return timezone.make_aware(datetime.datetime.combine(self.date, datetime.time.min))
+
+    @property
+    def heading(self) -> str:
+        if self.chosen:
+            return f"What changed from {self.date:%-d %B %Y}"
+        if self.meeting is not None:
+            return f"What changed since the strategic board met on {self.meeting.date:%-d %B %Y}"
+        return f"What changed in the last {NO_MEETING_DAYS} days"
+
+    @property
+    def explained(self) -> str:
+        if self.meeting is not None and not self.chosen:
+            return f"Changes dated after the meeting: from {self.date:%-d %B %Y} to today."
+        if self.chosen:
+            return f"Changes dated on or after {self.date:%-d %B %Y}, to today."
+        return (
+            "No meeting of the strategic board has been recorded before today, so this shows "
+            f"changes dated on or after {self.date:%-d %B %Y}."
+        )
+
+
+@dataclass
+class Changes:
+    since: Since
+    assessments: list[RatingChange]
+    added: list[AttentionRow]
+    reviews: Any = None  # None: the case review pages are not there to ask
+    values: Any = None  # None: the indicator pages are not there to ask
+
+    @property
+    def closed(self) -> list[RatingChange]:
+        return [change for change in self.assessments if change.closed]
+
+
+@dataclass
+class Dashboard:
+    board: Board
+    today: datetime.date
+    stale_days: int
+    plans: list[PlanGroup]
+    totals: Counts
+    last_meeting: Meeting | None
+    changes: Changes | None  # None when the chosen date was refused
+    indicators: Any = None
+    deadlines: Any = None
+
+
+def stale_days() -> int:
+    return int(settings.ASSURE_STALE_ACTION_DAYS)
+
+
+class _Urls:
+    """Each plan's URL reversed once; an action's URL is its plan's plus
+    its ref, as priorities.urls names it, so a long list reverses nothing
+    per row."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.plans: dict[int, str] = {}
+
+    def plan(self, plan: ActionPlan) -> str:
+        if plan.pk not in self.plans:
+            self.plans[plan.pk] = reverse(
+                "priorities:plan", kwargs={"board": self.board.slug, "plan": plan.slug}
+            )
+        return self.plans[plan.pk]
+
+    def action(self, action: Action) -> str:
+        return f"{self.plan(action.plan)}actions/{quote(action.ref)}/"
+
+
+def _row(action: Action, urls: _Urls, today: datetime.date, days: int) -> AttentionRow:
+    return AttentionRow(
+        action=action,
+        url=urls.action(action),
+        worrying=dashboard_selectors.is_worrying(action),
+        overdue=is_overdue(action, today),
+        stale=dashboard_selectors.is_stale(action, today=today, stale_days=days),
+    )
+
+
+def group_by_plan(rows: Iterable[AttentionRow], urls: _Urls) -> tuple[list[PlanGroup], Counts]:
+    """Rows grouped by plan (in the order they come), then by priority in
+    number order with the actions under no priority last; counts at every
+    level."""
+    plans: dict[int, PlanGroup] = {}
+    blocks: dict[tuple[int, int | None], PriorityGroup] = {}
+    totals = Counts()
+    for row in rows:
+        plan = row.action.plan
+        group = plans.get(plan.pk)
+        if group is None:
+            group = plans[plan.pk] = PlanGroup(plan, urls.plan(plan))
+        key = (plan.pk, row.action.priority_id)
+        block = blocks.get(key)
+        if block is None:
+            block = blocks[key] = PriorityGroup(row.action.priority)
+            group.priorities.append(block)
+        block.rows.append(row)
+        block.counts.add(row)
+        group.counts.add(row)
+        totals.add(row)
+    for group in plans.values():
+        group.priorities.sort(key=_priority_order)
+    return list(plans.values()), totals
+
+
+def _priority_order(block: PriorityGroup) -> tuple[bool, int]:
+    return (block.priority is None, block.priority.number if block.priority else 0)
+
+
+def last_strategic_meeting(*, board: Board, today: datetime.date) -> Meeting | None:
+    """The last meeting before today of the board's own strategic board: a
+    strategic board group serving this board alone, or, when it has none,
+    a pan-area one (the Pan-Bedfordshire leaders' group, say). Two queries."""
+    strategic = [
+        g
+        for g in board_selectors.groups_for_board(board=board)
+        if g.kind == Group.Kind.STRATEGIC_BOARD
+    ]
+    own = [g for g in strategic if getattr(g, "board_count", 1) == 1] or strategic
+    if not own:
+        return None
+    return (
+        board_selectors.meetings_for_board(board=board)
+        .filter(group__in=own, date__lt=today)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def default_since(meeting: Meeting | None, today: datetime.date) -> Since:
+    if meeting is None:
+        return Since(today - datetime.timedelta(days=NO_MEETING_DAYS))
+    return Since(meeting.date + datetime.timedelta(days=1), meeting=meeting)
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A read another part of Assure provides, if it is there yet: the
+    dashboard shows nothing for a part that is missing rather than failing."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ModuleNotFoundError:
+        return None
+
+
+def changes_since(*, board: Board, since: Since, today: datetime.date, urls: _Urls) -> Changes:
+    assessments = [
+        RatingChange(a, urls.action(a.action))
+        for a in dashboard_selectors.assessments_since(board=board, since=since.date)
+    ]
+    days = stale_days()
+    added = [
+        _row(action, urls, today, days)
+        for action in dashboard_selectors.actions_added_since(board=board, since=since.date)
+    ]
+    review_changes = _optional("reviews.selectors", "review_changes_since")
+    value_changes = _optional("priorities.selectors", "indicator_values_changed_since")
+    return Changes(
+        since=since,
+        assessments=assessments,
+        added=added,
+        reviews=review_changes(board=board, since=since.start) if review_changes else None,
+        values=value_changes(board=board, since=since.start) if value_changes else None,
+    )
+
+
+def dashboard(
+    *,
+    board: Board,
+    today: datetime.date,
+    chosen: datetime.date | None = None,
+    refused: bool = False,
+) -> Dashboard:
+    """Everything the chair's dashboard shows. `chosen` is a date the chair
+    picked to see changes from; `refused` says the date they typed was
+    refused, so no changes are shown until it is corrected."""
+    days = stale_days()
+    urls = _Urls(board)
+    rows = (
+        _row(action, urls, today, days)
+        for action in dashboard_selectors.actions_needing_attention(
+            board=board, today=today, stale_days=days
+        )
+    )
+    plans, totals = group_by_plan(rows, urls)
+    meeting = last_strategic_meeting(board=board, today=today)
+    changes = None
+    if not refused:
+        since = Since(chosen, chosen=True) if chosen else default_since(meeting, today)
+        changes = changes_since(board=board, since=since, today=today, urls=urls)
+    indicators = _optional("priorities.selectors", "indicators_needing_attention")
+    deadlines = _optional("reviews.selectors", "review_deadlines")
+    return Dashboard(
+        board=board,
+        today=today,
+        stale_days=days,
+        plans=plans,
+        totals=totals,
+        last_meeting=meeting,
+        changes=changes,
+        indicators=indicators(board=board) if indicators else None,
+        deadlines=deadlines(board=board, today=today, within=10) if deadlines else None,
+    )

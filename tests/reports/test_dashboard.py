@@ -1,0 +1,265 @@
+"""The chair's dashboard as the chair sees it: what it lists, the date they
+pick, who may open it, where a chair lands, and its cost in queries."""
+
+from __future__ import annotations
+
+import datetime
+import html as html_lib
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from priorities.models import Action, Assessment, Priority
+from tests.factories import ActionFactory, AssessmentFactory, MeetingFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(board) -> str:
+    return reverse("reports:dashboard", kwargs={"board": board.slug})
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def ago(n: int) -> datetime.date:
+    return today() - datetime.timedelta(days=n)
+
+
+def text(response) -> str:
+    """The page's words, tags stripped and spaces collapsed."""
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def section(response, start: str, end: str) -> str:
+    words = text(response)
+    return words[words.index(start) : words.index(end, words.index(start))]
+
+
+def test_a_chair_sees_a_red_action_under_its_plan_and_priority_with_a_link_to_its_history(
+    world, client_for
+):
+    red = ActionFactory(plan=world.plan, priority=world.action.priority, ref="1b")
+    AssessmentFactory(action=red, assessed_on=ago(3), process="RED", impact="AMBER")
+    response = client_for("chair").get(url(world.board))
+    assert response.status_code == 200
+    html = response.content.decode()
+    history = reverse(
+        "priorities:action", kwargs={"board": "alpha", "plan": "business-plan", "ref": "1b"}
+    )
+    assert f'href="{history}"' in html
+    words = section(response, "Actions needing attention", "What changed")
+    assert "Priority 1: " + world.action.priority.title in words
+    row = words[words.index("1b (history of action 1b)") :]
+    assert row.startswith(
+        f"1b (history of action 1b) {red.description} Red Amber Not set "
+        f"{ago(3):%-d %b %Y} Rated red or amber"
+    )
+    # The world's own action has never been assessed.
+    assert "2 actions: 1 red or amber, 0 overdue, 1 not assessed recently." in words
+    summary = section(response, "Summary", "Actions needing attention")
+    assert "1 action rated red or amber" in summary
+    assert "0 actions overdue" in summary
+    assert "1 action not assessed for more than 90 days" in summary
+
+
+def test_an_action_due_today_is_not_listed_as_overdue_and_one_due_yesterday_is(world, client_for):
+    for ref, due in (("9a", today()), ("9b", ago(1))):
+        action = ActionFactory(plan=world.plan, ref=ref, due_date=due)
+        AssessmentFactory(action=action, assessed_on=ago(1), process="GREEN", impact="GREEN")
+    words = section(client_for("chair").get(url(world.board)), "Actions needing attention", "What")
+    assert "9a (history" not in words
+    assert "9b (history of action 9b)" in words
+    assert "Overdue" in words[words.index("9b (history") :]
+    assert "Actions under no priority" in words
+
+
+def test_it_lists_an_action_assessed_91_days_ago_and_not_one_assessed_90_days_ago(
+    world, client_for
+):
+    for ref, when in (("8a", ago(90)), ("8b", ago(91))):
+        action = ActionFactory(plan=world.plan, ref=ref)
+        AssessmentFactory(action=action, assessed_on=when, process="GREEN", impact="GREEN")
+    words = section(client_for("chair").get(url(world.board)), "Actions needing attention", "What")
+    assert "8a (history" not in words
+    assert "Not assessed for more than 90 days" in words[words.index("8b (history") :]
+
+
+def test_the_stale_days_come_from_the_setting(world, client_for, settings):
+    settings.ASSURE_STALE_ACTION_DAYS = 10
+    action = ActionFactory(plan=world.plan, ref="7a")
+    AssessmentFactory(action=action, assessed_on=ago(11), process="GREEN", impact="GREEN")
+    words = text(client_for("chair").get(url(world.board)))
+    assert "Not assessed for more than 10 days" in words
+    assert "have not been assessed for more than 10 days" in words
+
+
+def test_changes_since_the_last_meeting_show_ratings_before_and_after(world, client_for):
+    MeetingFactory(group=world.group, date=ago(14))
+    action = ActionFactory(plan=world.plan, ref="6a")
+    AssessmentFactory(action=action, assessed_on=ago(14), process="GREY", impact="GREY")
+    AssessmentFactory(action=action, assessed_on=ago(13), process="AMBER", impact="GREY")
+    AssessmentFactory(action=action, assessed_on=ago(2), process="BLUE", impact="GREEN")
+    first = ActionFactory(plan=world.plan, ref="6b")
+    AssessmentFactory(action=first, assessed_on=ago(1), process="RED", impact="RED")
+    response = client_for("chair").get(url(world.board))
+    words = text(response)
+    met = f"{ago(14):%-d %B %Y}"
+    assert f"What changed since the strategic board met on {met}" in words
+    assert f"Changes dated after the meeting: from {ago(13):%-d %B %Y} to today." in words
+    changes = section(response, "New assessments", "Actions completed")
+    assert changes.startswith("New assessments (3)")
+    # The meeting day's assessment was before the board: it is the "before".
+    assert f"{ago(13):%-d %b %Y} Grey (not started) to Amber (no change)" not in changes
+    assert (
+        f"{ago(13):%-d %b %Y} Grey (not started) to Amber Grey (not started) to "
+        "Grey (not started) (no change)"
+    ) in changes
+    assert (f"{ago(2):%-d %b %Y} Amber to Blue (completed) Grey (not started) to Green") in changes
+    assert f"{ago(1):%-d %b %Y} Not assessed to Red Not assessed to Red" in changes
+    completed = section(response, "Actions completed", "Actions added")
+    assert completed.startswith("Actions completed (1)")
+    assert f"Action 6a , {world.plan.title}: rated blue (completed) on {ago(2):%-d %B %Y}" in (
+        completed
+    )
+
+
+def test_a_chair_picks_today_to_see_changes_from(world, client_for):
+    action = ActionFactory(plan=world.plan, ref="5a")
+    AssessmentFactory(action=action, assessed_on=ago(1), process="RED", impact="RED")
+    AssessmentFactory(action=action, assessed_on=today(), process="AMBER", impact="RED")
+    d = today()
+    response = client_for("chair").get(
+        url(world.board), {"since_day": d.day, "since_month": d.month, "since_year": d.year}
+    )
+    assert response.status_code == 200
+    words = text(response)
+    assert f"What changed from {d:%-d %B %Y}" in words
+    assert "New assessments (1)" in words
+    assert "Red to Amber" in words
+    assert "Changes since the last meeting" in words  # the way back
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [
+        ("tomorrow", "Show changes from must be today or in the past."),
+        ("31 2 2026", "Show changes from must be a real date, for example 31 3 2017."),
+        ("1 1 1999", "Show changes from must be 1 January 2000 or later."),
+        ("x 1 2026", "Show changes from must be a real date, for example 31 3 2017."),
+    ],
+)
+def test_it_refuses_a_date_in_the_future_or_not_a_date(world, client_for, asked, message):
+    if asked == "tomorrow":
+        t = today() + datetime.timedelta(days=1)
+        asked = f"{t.day} {t.month} {t.year}"
+    day, month, year = asked.split()
+    response = client_for("chair").get(
+        url(world.board), {"since_day": day, "since_month": month, "since_year": year}
+    )
+    assert response.status_code == 400
+    words = text(response)
+    assert words.count(message) == 2  # in the summary and by the field
+    assert "There is a problem" in words
+    assert "No changes are shown until the date above is corrected." in words
+    assert "New assessments" not in words
+    assert "Actions needing attention" in words  # the rest of the page still stands
+
+
+def test_a_partner_finds_no_dashboard_and_a_manager_of_another_board_neither(world, client_for):
+    assert client_for("partner").get(url(world.board)).status_code == 404
+    assert client_for("chair").get(url(world.other_board)).status_code == 404
+    assert client_for("other_manager").get(url(world.board)).status_code == 404
+
+
+def test_the_dashboard_is_in_the_navigation_after_overview_for_readers_only(world, client_for):
+    html = client_for("chair").get(url(world.board)).content.decode()
+    labels = re.findall(
+        r'class="govuk-service-navigation__link" href="[^"]+"[^>]*>(?:<strong[^>]*>)?([^<]+)', html
+    )
+    assert [html_lib.unescape(label) for label in labels[:3]] == [
+        "Overview",
+        "Chair's dashboard",
+        "Action plans",
+    ]
+    partner_home = client_for("partner").get(reverse("board:home", kwargs={"board": "alpha"}))
+    assert "Chair&#x27;s dashboard" not in partner_home.content.decode()
+    assert "/dashboard/" not in partner_home.content.decode()
+
+
+def test_the_overview_links_to_the_dashboard(world, client_for):
+    html = client_for("manager").get(reverse("board:home", kwargs={"board": "alpha"})).content
+    link = f'<a class="govuk-link" href="{url(world.board)}">Chair\'s dashboard</a>'
+    assert link in html.decode()
+
+
+def test_a_chair_with_one_board_lands_on_its_dashboard(world, client_for):
+    response = client_for("chair").get(reverse("site:home"))
+    assert response.status_code == 302
+    assert response["Location"] == url(world.board)
+    manager = client_for("manager").get(reverse("site:home"))
+    assert manager["Location"] == reverse("board:home", kwargs={"board": "alpha"})
+
+
+def _actions(world, n: int) -> None:
+    """`n` actions over three priorities, each assessed three times, some
+    red, some overdue, some not assessed for a long time."""
+    plan = PlanFactory(board=world.board, slug=f"load-{n}")
+    priorities = Priority.objects.bulk_create(
+        Priority(plan=plan, number=k, title=f"Load priority {k}") for k in range(1, 4)
+    )
+    actions = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            priority=priorities[i % 3] if i % 4 else None,
+            ref=f"L{i}",
+            position=i,
+            description=f"Load action {i}",
+            due_date=ago(i % 7 - 3),
+        )
+        for i in range(n)
+    )
+    ratings = ["RED", "AMBER", "GREEN", "BLUE", "GREY"]
+    Assessment.objects.bulk_create(
+        Assessment(
+            action=a,
+            assessed_on=ago(30 * k + i % 200),
+            process=ratings[(i + k) % 5],
+            impact=ratings[(i * 3 + k) % 5],
+        )
+        for i, a in enumerate(actions)
+        for k in range(3)
+    )
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_it_runs_the_same_number_of_queries_for_10_and_1000_actions(
+    world, client_for, django_assert_max_num_queries, size
+):
+    client = client_for("chair")
+    MeetingFactory(group=world.group, date=ago(60))
+    _actions(world, size)
+    with django_assert_max_num_queries(20):
+        response = client.get(url(world.board))
+    assert response.status_code == 200
+    assert f"Load action {size - 1}" in response.content.decode() or size == 10
+
+
+def test_the_query_count_does_not_grow_with_the_data(world, client_for):
+    client = client_for("chair")
+    MeetingFactory(group=world.group, date=ago(60))
+    _actions(world, 10)
+    client.get(url(world.board))
+    with CaptureQueriesContext(connection) as small:
+        client.get(url(world.board))
+    _actions(world, 300)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url(world.board))
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert text(response).count("(history of action L") > 300

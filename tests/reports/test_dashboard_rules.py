@@ -1,0 +1,214 @@
+"""The chair's dashboard's rules at their edges: overdue, not assessed for
+too long, red or amber, same-day assessments, and ratings before and after."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from board.models import Group
+from priorities import dashboard_selectors as ds
+from priorities.models import ActionPlan, Assessment
+from reports.dashboard import default_since, last_strategic_meeting
+from tests.factories import (
+    ActionFactory,
+    AssessmentFactory,
+    GroupFactory,
+    MeetingFactory,
+    PlanFactory,
+    UserFactory,
+)
+
+TODAY = datetime.date(2026, 12, 2)
+DAYS = 90
+
+pytestmark = pytest.mark.django_db
+
+
+def day(n: int) -> datetime.date:
+    """`n` days before TODAY."""
+    return TODAY - datetime.timedelta(days=n)
+
+
+def assess(action, on, process="GREEN", impact="GREEN", recorded=None):
+    made = AssessmentFactory(action=action, assessed_on=on, process=process, impact=impact)
+    if recorded is not None:
+        Assessment.objects.filter(pk=made.pk).update(recorded_at=recorded)
+        made.refresh_from_db()
+    return made
+
+
+def listed(board) -> dict[str, tuple[bool, bool, bool]]:
+    """Each listed action's ref with (worrying, overdue, stale)."""
+    return {
+        a.ref: (
+            ds.is_worrying(a),
+            a.due_date is not None and a.due_date < TODAY and a.current_process != "BLUE",
+            ds.is_stale(a, today=TODAY, stale_days=DAYS),
+        )
+        for a in ds.actions_needing_attention(board=board, today=TODAY, stale_days=DAYS)
+    }
+
+
+@pytest.fixture
+def plan(world):
+    return world.plan
+
+
+def test_an_action_due_today_is_not_overdue_and_one_due_yesterday_is(plan):
+    today = ActionFactory(plan=plan, ref="t1", due_date=TODAY)
+    yesterday = ActionFactory(plan=plan, ref="t2", due_date=day(1))
+    for action in (today, yesterday):
+        assess(action, day(1))
+    found = listed(plan.board)
+    assert "t1" not in found
+    assert found["t2"] == (False, True, False)
+
+
+def test_an_action_rated_blue_is_not_overdue_or_stale(plan):
+    done = ActionFactory(plan=plan, ref="d1", due_date=day(400))
+    assess(done, day(400), process="BLUE", impact="GREEN")
+    assert "d1" not in listed(plan.board)
+
+
+def test_it_lists_an_action_assessed_one_day_more_than_the_setting_and_not_exactly_on_it(plan):
+    exactly = ActionFactory(plan=plan, ref="s1")
+    assess(exactly, day(DAYS))
+    beyond = ActionFactory(plan=plan, ref="s2")
+    assess(beyond, day(DAYS + 1))
+    never = ActionFactory(plan=plan, ref="s3")
+    found = listed(plan.board)
+    assert "s1" not in found
+    assert found["s2"] == (False, False, True)
+    assert found["s3"] == (False, False, True)
+    assert ds.stale_before(today=TODAY, stale_days=DAYS) == datetime.date(2026, 9, 3)
+    assert never.assessments.count() == 0
+
+
+def test_it_lists_red_or_amber_on_either_dimension_at_the_latest_assessment(plan):
+    red = ActionFactory(plan=plan, ref="r1")
+    assess(red, day(5), process="RED", impact="GREEN")
+    amber = ActionFactory(plan=plan, ref="r2")
+    assess(amber, day(5), process="GREEN", impact="AMBER")
+    mended = ActionFactory(plan=plan, ref="r3")
+    assess(mended, day(10), process="RED", impact="RED")
+    assess(mended, day(5), process="GREEN", impact="GREY")
+    found = listed(plan.board)
+    assert found["r1"] == (True, False, False)
+    assert found["r2"] == (True, False, False)
+    assert "r3" not in found
+
+
+def test_two_assessments_on_one_day_stand_in_the_order_they_were_recorded(plan):
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    later = timezone.now() - datetime.timedelta(hours=1)
+    # Saved first but recorded later: it is the current rating.
+    red = ActionFactory(plan=plan, ref="x1")
+    assess(red, day(3), process="RED", impact="RED", recorded=later)
+    assess(red, day(3), process="GREEN", impact="GREEN", recorded=earlier)
+    green = ActionFactory(plan=plan, ref="x2")
+    assess(green, day(3), process="RED", impact="RED", recorded=earlier)
+    assess(green, day(3), process="GREEN", impact="GREEN", recorded=later)
+    found = listed(plan.board)
+    assert found["x1"] == (True, False, False)
+    assert "x2" not in found
+
+
+def test_it_leaves_out_closed_and_draft_plans_and_other_boards(world):
+    closed = PlanFactory(board=world.board, status=ActionPlan.Status.CLOSED)
+    draft = PlanFactory(board=world.board, status=ActionPlan.Status.DRAFT)
+    for i, p in enumerate((closed, draft, world.other_plan)):
+        assess(ActionFactory(plan=p, ref=f"c{i}"), day(1), process="RED")
+    assert set(listed(world.board)) == {"1a"}  # the world's action, never assessed
+
+
+def test_the_first_assessment_has_no_rating_before_it(plan):
+    action = ActionFactory(plan=plan, ref="f1")
+    first = assess(action, day(20), process="AMBER", impact="GREY")
+    second = assess(action, day(10), process="RED", impact="AMBER")
+    rows = {a.pk: a for a in ds.assessments_since(board=plan.board, since=day(30))}
+    assert (rows[first.pk].previous_process, rows[first.pk].previous_impact) == (None, None)
+    assert (rows[second.pk].previous_process, rows[second.pk].previous_impact) == (
+        "AMBER",
+        "GREY",
+    )
+
+
+def test_the_rating_before_a_same_day_assessment_is_the_one_recorded_before_it(plan):
+    action = ActionFactory(plan=plan, ref="f2")
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    later = timezone.now() - datetime.timedelta(hours=1)
+    second = assess(action, day(4), process="GREEN", impact="GREEN", recorded=later)
+    first = assess(action, day(4), process="RED", impact="AMBER", recorded=earlier)
+    rows = {a.pk: a for a in ds.assessments_since(board=plan.board, since=day(4))}
+    assert rows[first.pk].previous_process is None
+    assert (rows[second.pk].previous_process, rows[second.pk].previous_impact) == (
+        "RED",
+        "AMBER",
+    )
+    # Recorded at the same moment: the order they were saved in.
+    third = assess(action, day(2), process="AMBER", impact="AMBER", recorded=later)
+    fourth = assess(action, day(2), process="BLUE", impact="GREEN", recorded=later)
+    rows = {a.pk: a for a in ds.assessments_since(board=plan.board, since=day(2))}
+    assert rows[third.pk].previous_process == "GREEN"
+    assert rows[fourth.pk].previous_process == "AMBER"
+
+
+def test_changes_start_on_the_day_given_and_leave_the_day_before_out(world):
+    action = ActionFactory(plan=world.plan, ref="g1")
+    assess(action, day(11))
+    on_the_day = assess(action, day(10))
+    other = assess(ActionFactory(plan=world.other_plan, ref="g2"), day(1))
+    found = [a.pk for a in ds.assessments_since(board=world.board, since=day(10))]
+    assert found == [on_the_day.pk]
+    assert other.pk not in found
+
+
+def test_an_action_added_by_a_person_is_new_and_a_loaded_one_is_not(world):
+    person = UserFactory()
+    added = ActionFactory(plan=world.plan, ref="n1")
+    added.history.update(history_user=person)
+    loaded = ActionFactory(plan=world.plan, ref="n2")  # history without a person, as a load
+    assert loaded.history.filter(history_user__isnull=True).exists()
+    found = [a.ref for a in ds.actions_added_since(board=world.board, since=timezone.localdate())]
+    assert found == ["n1"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert list(ds.actions_added_since(board=world.board, since=tomorrow)) == []
+
+
+def test_the_last_meeting_is_the_boards_own_strategic_board_before_today(world):
+    board = world.board
+    own = GroupFactory(slug="own-board", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    pan = GroupFactory(
+        slug="pan-board", kind=Group.Kind.STRATEGIC_BOARD, boards=[board, world.other_board]
+    )
+    sub = GroupFactory(slug="sub", kind=Group.Kind.SUB_GROUP, boards=[board])
+    MeetingFactory(group=own, date=day(30))
+    MeetingFactory(group=own, date=TODAY)  # today's meeting is the one being prepared
+    MeetingFactory(group=pan, date=day(5))
+    MeetingFactory(group=sub, date=day(2))
+    meeting = last_strategic_meeting(board=board, today=TODAY)
+    assert (meeting.group.slug, meeting.date) == ("own-board", day(30))
+    since = default_since(meeting, TODAY)
+    assert since.date == day(29)
+    assert since.heading == "What changed since the strategic board met on 2 November 2026"
+
+
+def test_without_its_own_strategic_board_the_last_meeting_is_a_pan_area_one(world):
+    board = world.board
+    Group.objects.filter(slug="alpha-board").update(kind=Group.Kind.SUB_GROUP)
+    pan = GroupFactory(
+        slug="pan-board", kind=Group.Kind.STRATEGIC_BOARD, boards=[board, world.other_board]
+    )
+    MeetingFactory(group=pan, date=day(5))
+    assert last_strategic_meeting(board=board, today=TODAY).date == day(5)
+
+
+def test_without_a_meeting_changes_cover_the_last_90_days(world):
+    Group.objects.filter(slug="alpha-board").update(kind=Group.Kind.SUB_GROUP)
+    assert last_strategic_meeting(board=world.board, today=TODAY) is None
+    since = default_since(None, TODAY)
+    assert since.date == day(90)
+    assert since.heading == "What changed in the last 90 days"
