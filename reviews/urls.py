@@ -1,5 +1,26 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from reviews import views
 
 app_name = "reviews"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("reviews/", views.register, name="register"),
+    path("reviews/new/", views.review_edit, name="review_create"),
+    path("reviews/record/", views.record, name="record"),
+    path("reviews/record/export.<str:fmt>", views.record_export, name="record_export"),
+    path("reviews/<slug:review>/", views.review, name="review"),
+    path("reviews/<slug:review>/edit/", views.review_edit, name="review_edit"),
+    path("reviews/<slug:review>/steps/<slug:step>/", views.step_edit, name="step"),
+    path("reviews/<slug:review>/publication/", views.publication, name="publication"),
+    path(
+        "reviews/<slug:review>/recommendations/new/",
+        views.recommendation_create,
+        name="recommendation_create",
+    ),
+    path(
+        "reviews/<slug:review>/recommendations/<int:number>/new-action/",
+        views.recommendation_action,
+        name="recommendation_action",
+    ),
+]

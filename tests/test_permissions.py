@@ -47,6 +47,29 @@ def plan(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "plan": world.plan.slug}
 
 
+def review(world: Any) -> dict[str, Any]:
+    """An unpublished review on the first board."""
+    from tests.reviews.factories import ReviewFactory
+
+    found = ReviewFactory(board=world.board, slug="child-x", name="Child X", year=world.year)
+    return {"board": world.board.slug, "review": found.slug}
+
+
+def recommendation(world: Any) -> dict[str, Any]:
+    from reviews.models import CaseReview
+    from tests.reviews.factories import RecommendationFactory
+
+    kwargs = review(world)
+    found = CaseReview.objects.get(board=world.board, slug=kwargs["review"])
+    return {**kwargs, "number": RecommendationFactory(review=found, number=1).number}
+
+
+#: Case reviews: a partner gets 404 wherever a chair reads or a manager edits.
+REVIEWS_READ = expect(LOGIN, 404, 200, 200, 200, 404)
+REVIEWS_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
+REVIEWS_POST_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
+
+
 def action(world: Any) -> dict[str, Any]:
     return {**plan(world), "ref": world.action.ref}
 
@@ -189,6 +212,27 @@ MATRIX: dict[str, Rule] = {
     "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Partners see only what is published: the dashboard does not exist for them.
     "reports:dashboard": Rule(board, get=expect(LOGIN, 404, 200, 200, 200, 404), post=NOT_ALLOWED),
+    # Case reviews: partners see the register of published reviews and a
+    # published review; for them every other page answers 404 (the review
+    # here is unpublished; tests/reviews/test_views.py opens a published one).
+    "reviews:register": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
+    "reviews:review": Rule(review, get=REVIEWS_READ, post=NOT_ALLOWED),
+    "reviews:review_create": Rule(board, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID),
+    "reviews:review_edit": Rule(review, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID),
+    "reviews:step": Rule(
+        lambda w: {**review(w), "step": "aware"}, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID
+    ),
+    "reviews:publication": Rule(review, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID),
+    "reviews:recommendation_create": Rule(
+        review, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID
+    ),
+    "reviews:recommendation_action": Rule(
+        recommendation, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID
+    ),
+    "reviews:record": Rule(board, get=REVIEWS_READ, post=NOT_ALLOWED),
+    "reviews:record_export": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=REVIEWS_READ, post=NOT_ALLOWED
+    ),
     "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
 }
 
@@ -271,6 +315,9 @@ def test_permission_matrix(name, method, role, world, client_for):
         "priorities:actions",
         "training:training",
         "training:figures_record",
+        "reviews:register",
+        "reviews:record",
+        "reviews:review_create",
         "reports:dashboard",
         "reports:scorecard",
         "priorities:statistics_import",

@@ -1,0 +1,113 @@
+"""The case review models in the Django admin. Every save goes through the
+reviews services, so the admin refuses what the pages refuse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reviews import services
+from reviews.models import CaseReview, LearningTheme, Recommendation, ReviewStep, StatedCount
+
+
+class ServiceSavingAdmin(SimpleHistoryAdmin):
+    """Saves through a service; the service's field errors come back on the
+    admin's form (checked in the form's clean, before anything is saved)."""
+
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        admin_self = self
+
+        class ServiceForm(form):  # type: ignore[misc, valid-type]
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                if self.errors:
+                    return
+                for name, messages in admin_self.problems(self.instance, self).items():
+                    for message in messages:
+                        self.add_error(name if name in self.fields else None, message)
+
+        return ServiceForm
+
+    def problems(self, obj: Any, form: Any) -> dict[str, list[str]]:
+        return {}
+
+
+@admin.register(LearningTheme)
+class LearningThemeAdmin(ServiceSavingAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        services.theme_save(theme=obj)
+
+
+class ReviewStepInline(admin.TabularInline):
+    """The steps, read only: they are recorded on the review's pages, where
+    the clock's rules are checked and the due dates worked out."""
+
+    model = ReviewStep
+    extra = 0
+    can_delete = False
+    fields = ("kind", "date", "precision", "due", "outcome", "detail", "late_reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CaseReview)
+class CaseReviewAdmin(ServiceSavingAdmin):
+    list_display = ("name", "board", "kind", "status", "publication_status", "year")
+    list_filter = ("board", "kind", "status", "publication_status")
+    search_fields = ("name", "summary")
+    list_select_related = ("board", "year")
+    filter_horizontal = ("themes",)
+    inlines = [ReviewStepInline]
+
+    def problems(self, obj: Any, form: Any) -> dict[str, list[str]]:
+        if obj.board_id is None:
+            return {}
+        return services.review_problems(review=obj)
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        services.review_save(review=obj)
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The themes saved by the form; the steps of the kind, after them.
+        services.review_save(review=form.instance)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ServiceSavingAdmin):
+    list_display = ("review", "number", "to_partnership")
+    list_filter = ("review__board",)
+    search_fields = ("text", "review__name")
+    list_select_related = ("review",)
+    filter_horizontal = ("agencies", "actions")
+
+    def problems(self, obj: Any, form: Any) -> dict[str, list[str]]:
+        if obj.review_id is None:
+            return {}
+        return services.recommendation_problems(
+            recommendation=obj, agencies=form.cleaned_data.get("agencies")
+        )
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        services.recommendation_save(recommendation=obj, agencies=form.cleaned_data.get("agencies"))
+
+
+@admin.register(StatedCount)
+class StatedCountAdmin(ServiceSavingAdmin):
+    list_display = ("board", "year", "measure", "value")
+    list_filter = ("board", "year", "measure")
+    list_select_related = ("board", "year")
+
+    def problems(self, obj: Any, form: Any) -> dict[str, list[str]]:
+        return services.stated_count_problems(stated=obj)
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        services.stated_count_save(stated=obj)

@@ -1,0 +1,349 @@
+"""Case review pages. Each view starts with the board through
+get_board_or_404; partners see the register of published reviews and a
+published review's page, and for them everything else answers 404, exactly
+as if it did not exist."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from board.access import get_board_or_404, render_board
+from board.forms import add_service_errors
+from board.models import Board
+from core.spreadsheets import spreadsheet_response
+from core.tables import configure_table
+from reviews import selectors, services
+from reviews.filters import ReviewFilter
+from reviews.forms import (
+    PublicationForm,
+    RecommendationActionForm,
+    RecommendationForm,
+    ReviewForm,
+    StepForm,
+)
+from reviews.models import CaseReview, Recommendation, StepKind
+from reviews.tables import PublishedReviewTable, ReviewTable
+
+SEE = "board.see_board"
+READ = "board.read_records"
+EDIT = "board.edit_records"
+SECTION = "reviews:register"
+
+
+def _board(request: HttpRequest, slug: str, perm: str = READ) -> tuple[Board, bool]:
+    """The board and whether the person sees only what is published. A
+    partner asking for anything but published reviews gets a 404."""
+    board = get_board_or_404(request, slug)
+    partner = not request.user.has_perm(READ, board)
+    if perm != SEE and partner:
+        raise Http404("No such page.")
+    if perm == EDIT and not request.user.has_perm(EDIT, board):
+        raise PermissionDenied
+    return board, partner
+
+
+def _review(board: Board, slug: str, *, partner: bool = False) -> CaseReview:
+    return get_object_or_404(
+        selectors.visible_reviews(board=board, partner=partner)
+        .select_related("board", "year", "plan", "source")
+        .distinct(),
+        slug=slug,
+    )
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest, board: str) -> HttpResponse:
+    obj, partner = _board(request, board, SEE)
+    today = timezone.localdate()
+    reviews = selectors.register(board=obj, today=today, partner=partner)
+    if partner:
+        table = PublishedReviewTable(reviews)
+        configure_table(request, table, exportable=False)
+        return render_board(
+            request, "reviews/register.html", obj, SECTION, {"table": table, "partner": True}
+        )
+    review_filter = ReviewFilter(request.GET, queryset=reviews, board=obj)
+    table = ReviewTable(review_filter.qs)
+    refused = bool(review_filter.errors)
+    export = None if refused else configure_table(request, table, filename=f"{obj.slug}-reviews")
+    if export:
+        return export
+    return render_board(
+        request,
+        "reviews/register.html",
+        obj,
+        SECTION,
+        {
+            "filter": review_filter,
+            "table": table,
+            "deadlines": selectors.review_deadlines(board=obj, today=today),
+            "today": today,
+        },
+        400 if refused else 200,
+    )
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest, board: str, review: str) -> HttpResponse:
+    obj, partner = _board(request, board, SEE)
+    found = _review(obj, review, partner=partner)
+    themes = list(found.themes.order_by("name"))
+    if partner:
+        published = found.steps.filter(kind=StepKind.PUBLICATION).first()
+        return render_board(
+            request,
+            "reviews/review_published.html",
+            obj,
+            SECTION,
+            {"review": found, "themes": themes, "published": published},
+        )
+    today = timezone.localdate()
+    return render_board(
+        request,
+        "reviews/review.html",
+        obj,
+        SECTION,
+        {
+            "review": found,
+            "themes": themes,
+            "timeline": selectors.timeline(review=found, today=today),
+            "recommendations": selectors.recommendations(review=found),
+            "history": selectors.review_history(review=found),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, board: str, review: str | None = None) -> HttpResponse:
+    obj, _ = _board(request, board, EDIT)
+    instance = _review(obj, review) if review else CaseReview(board=obj)
+    today = timezone.localdate()
+    year, years = selectors.year_choice(board=obj, label=None, today=today)
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None,
+        instance=instance,
+        years=years,
+        initial={"year": year.label if instance.pk is None else instance.year.label},
+    )
+    if form.is_valid():
+        try:
+            saved = services.review_save(review=form.instance, themes=form.cleaned_data["themes"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect(saved)
+    return render_board(
+        request,
+        "reviews/review_form.html",
+        obj,
+        SECTION,
+        {"form": form, "review": instance if instance.pk else None},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, board: str, review: str, step: str) -> HttpResponse:
+    obj, _ = _board(request, board, EDIT)
+    found = _review(obj, review)
+    current = get_object_or_404(found.steps, kind=step)
+    if step == StepKind.PUBLICATION:
+        return redirect("reviews:publication", board=obj.slug, review=found.slug)
+    form = StepForm(
+        request.POST if request.method == "POST" else None,
+        kind=step,
+        initial={
+            "date": current.date,
+            "precision": current.precision,
+            "outcome": current.outcome,
+            "detail": current.detail,
+            "late_reason": current.late_reason,
+        },
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.step_record(
+                review=found,
+                kind=step,
+                date=data["date"],
+                precision=data["precision"],
+                outcome=data.get("outcome") or "",
+                detail=data["detail"],
+                late_reason=data["late_reason"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{current.get_kind_display()} saved.")
+            return redirect(found)
+    return render_board(
+        request,
+        "reviews/step_form.html",
+        obj,
+        SECTION,
+        {"form": form, "review": found, "step": current},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publication(request: HttpRequest, board: str, review: str) -> HttpResponse:
+    obj, _ = _board(request, board, EDIT)
+    found = _review(obj, review)
+    step = found.steps.filter(kind=StepKind.PUBLICATION).first()
+    form = PublicationForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "status": found.publication_status,
+            "date": step.date if step else None,
+            "precision": step.precision if step else "day",
+            "link": found.publication_link,
+            "reason": found.not_published_reason,
+            "late_reason": step.late_reason if step else "",
+        },
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.publication_record(
+                review=found,
+                status=data["status"],
+                date=data["date"],
+                precision=data["precision"],
+                link=data["link"],
+                reason=data["reason"],
+                late_reason=data["late_reason"],
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            renamed = {
+                {"publication_status": "status", "not_published_reason": "reason"}.get(k, k): v
+                for k, v in errors.items()
+            }
+            add_service_errors(form, ValidationError(renamed))
+        else:
+            messages.success(request, f"Publication of {found.name} saved.")
+            return redirect(found)
+    return render_board(
+        request,
+        "reviews/publication_form.html",
+        obj,
+        SECTION,
+        {"form": form, "review": found},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_create(request: HttpRequest, board: str, review: str) -> HttpResponse:
+    obj, _ = _board(request, board, EDIT)
+    found = _review(obj, review)
+    form = RecommendationForm(
+        request.POST if request.method == "POST" else None,
+        instance=Recommendation(review=found),
+    )
+    if form.is_valid():
+        try:
+            saved = services.recommendation_save(
+                recommendation=form.instance, agencies=form.cleaned_data["agencies"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Recommendation {saved.number} added.")
+            return redirect(f"{found.get_absolute_url()}#recommendation-{saved.number}")
+    return render_board(
+        request,
+        "reviews/recommendation_form.html",
+        obj,
+        SECTION,
+        {"form": form, "review": found},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_action(
+    request: HttpRequest, board: str, review: str, number: int
+) -> HttpResponse:
+    """Add an action for a recommendation, in the review's action plan."""
+    obj, _ = _board(request, board, EDIT)
+    found = _review(obj, review)
+    rec = get_object_or_404(Recommendation, review=found, number=number)
+    form = RecommendationActionForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            action = services.recommendation_action_create(
+                recommendation=rec, ref=fields.pop("ref"), **fields
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Action {action.ref} added to the plan for recommendation {rec.number}."
+            )
+            return redirect(f"{found.get_absolute_url()}#recommendation-{rec.number}")
+    return render_board(
+        request,
+        "reviews/recommendation_action_form.html",
+        obj,
+        SECTION,
+        {"form": form, "review": found, "recommendation": rec},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def record(request: HttpRequest, board: str) -> HttpResponse:
+    """The record of decisions and actions on review recommendations for a year."""
+    obj, _ = _board(request, board)
+    year, years = selectors.year_choice(
+        board=obj, label=request.GET.get("year"), today=timezone.localdate()
+    )
+    return render_board(
+        request,
+        "reviews/record.html",
+        obj,
+        SECTION,
+        {
+            "year": year,
+            "years": years,
+            "records": selectors.record_of_decisions(board=obj, year=year),
+            "counts": selectors.stated_counts(board=obj, year=year),
+        },
+    )
+
+
+@login_required
+@require_GET
+def record_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
+    obj, _ = _board(request, board)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("The record downloads as CSV or XLSX.")
+    year, _ = selectors.year_choice(
+        board=obj, label=request.GET.get("year"), today=timezone.localdate()
+    )
+    records = selectors.record_of_decisions(board=obj, year=year)
+    return spreadsheet_response(
+        selectors.record_export_rows(records),
+        fmt=fmt,
+        filename=f"{obj.slug}-record-of-decisions-{year.label}",
+        sheet_title=f"Record {year.label}",
+    )
