@@ -190,6 +190,7 @@ def target_rating(indicator: Indicator, latest: Point | None) -> TargetRating:
 @dataclass
 class ComparatorPoint:
     kind: str
+    start: datetime.date
     label: str
     value: Decimal | None
     marker: str
@@ -213,9 +214,10 @@ class ComparatorPoint:
 
 @dataclass
 class TableRow:
-    point: Point
+    point: Point | None
     england: ComparatorPoint | None
     neighbours: ComparatorPoint | None
+    label: str
 
 
 @dataclass
@@ -230,12 +232,12 @@ class IndicatorStatus:
     rating: TargetRating = NO_TARGET
 
     def comparator_for(self, kind: str, point: Point | None) -> ComparatorPoint | None:
+        """The comparator for the point's period or, failing that, the
+        latest before it (its label says which period it is)."""
         if point is None:
             return None
-        for comparator in self.comparators.get(kind, []):
-            if comparator.label == point.label:
-                return comparator
-        return None
+        earlier = [c for c in self.comparators.get(kind, []) if c.start <= point.start]
+        return max(earlier, key=lambda c: c.start) if earlier else None
 
     @property
     def england(self) -> ComparatorPoint | None:
@@ -252,11 +254,20 @@ class IndicatorStatus:
     @property
     def table(self) -> list[TableRow]:
         """Each period, newest first, with England and the neighbours beside it."""
-        england = {c.label: c for c in self.comparators.get(Comparator.Kind.ENGLAND, [])}
-        neighbours = {c.label: c for c in self.comparators.get(Comparator.Kind.NEIGHBOURS, [])}
+        england = {c.start: c for c in self.comparators.get(Comparator.Kind.ENGLAND, [])}
+        neighbours = {c.start: c for c in self.comparators.get(Comparator.Kind.NEIGHBOURS, [])}
+        points = {p.start: p for p in self.points}
+        starts = sorted({*points, *england, *neighbours}, reverse=True)
         return [
-            TableRow(p, england.get(p.label), neighbours.get(p.label))
-            for p in reversed(self.points)
+            TableRow(
+                points.get(start),
+                england.get(start),
+                neighbours.get(start),
+                period_label(self.points[0].kind if self.points else PeriodKind.YEAR, start)
+                if start not in points
+                else points[start].label,
+            )
+            for start in starts
         ]
 
     @property
@@ -314,6 +325,7 @@ def _points(values: list[IndicatorValue], unit: str) -> list[Point]:
 def _comparator_point(comparator: Comparator, unit: str) -> ComparatorPoint:
     return ComparatorPoint(
         kind=comparator.kind,
+        start=comparator.period_start,
         label=period_label(comparator.period_kind, comparator.period_start),
         value=comparator.value,
         marker=comparator.marker,

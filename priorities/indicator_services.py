@@ -90,6 +90,16 @@ def period_problems(kind: str, start: datetime.date | None) -> Problems:
     return problems
 
 
+def period_end_problems(record: PeriodValue) -> Problems:
+    """A period given with its end (as a fixture gives it) ends where its kind ends."""
+    if period_problems(record.period_kind, record.period_start) or record.period_end is None:
+        return {}
+    expected = period_end(record.period_kind, record.period_start)
+    if record.period_end != expected:
+        return {"period_end": [f"A period starting {record.period_start} ends on {expected}."]}
+    return {}
+
+
 def number_problems(unit: str, number: Decimal, field: str = "value") -> Problems:
     """What a figure in `unit` may be: a percentage 0 to 100, a count a whole
     number, nothing negative, nothing past ten digits."""

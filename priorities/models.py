@@ -333,6 +333,11 @@ class PeriodKind(models.TextChoices):
     MONTH = "month", "Month"
 
 
+def _raise_problems(problems: dict[str, list[str]]) -> None:
+    if problems:
+        raise ValidationError(problems)  # type: ignore[arg-type]
+
+
 class Indicator(models.Model):
     """One measure on the board's scorecard: what it counts, which way is
     better, and the target (if a document states one) it is rated against."""
@@ -412,6 +417,14 @@ class Indicator(models.Model):
         return reverse(
             "priorities:indicator", kwargs={"board": self.board.slug, "indicator": self.code}
         )
+
+    def clean(self) -> None:
+        """The service's rules, for the paths that validate a model rather
+        than call the service (the past reports' fixtures)."""
+        from priorities.indicator_services import indicator_problems
+
+        if self.board_id is not None:
+            _raise_problems(indicator_problems(indicator=self))
 
     def natural_key(self) -> tuple[str, str]:
         return (self.board.slug, self.code)
@@ -494,6 +507,12 @@ class IndicatorValue(PeriodValue):
     def __str__(self) -> str:
         return f"{self.indicator}: {self.period_start} ({self.edition})"
 
+    def clean(self) -> None:
+        from priorities.indicator_services import period_end_problems, value_problems
+
+        if self.indicator_id is not None:
+            _raise_problems({**period_end_problems(self), **value_problems(value=self)})
+
     def natural_key(self) -> tuple[str, ...]:
         return (
             *self.indicator.natural_key(),
@@ -547,6 +566,12 @@ class Comparator(PeriodValue):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.get_kind_display()} {self.period_start}"
+
+    def clean(self) -> None:
+        from priorities.indicator_services import comparator_problems, period_end_problems
+
+        if self.indicator_id is not None:
+            _raise_problems({**period_end_problems(self), **comparator_problems(comparator=self)})
 
     def natural_key(self) -> tuple[str, ...]:
         return (

@@ -210,7 +210,7 @@ def test_a_cell_that_is_neither_a_number_nor_a_marker_stops_the_import(world, in
         "is neither a number nor a suppression marker (c, x, z, u, k or low)." in e
         for e in result.errors
     )
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="A preview with errors cannot be saved"):
         imp.save_statistics(preview=result, publication="CIN 2021")
     assert not IndicatorValue.objects.exists()
 
