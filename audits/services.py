@@ -91,7 +91,9 @@ def audit_problems(*, audit: Audit, agencies: Iterable[Agency] = ()) -> Problems
         _add(problems, "status", "Choose a status from the list.")
     # A blank web name is made from the theme when saved.
     _merge(problems, _model_problems(audit, exclude=[] if audit.slug else ["slug"]))
-    if audit.slug and Audit.objects.filter(slug=audit.slug).exclude(pk=audit.pk).exists():
+    if audit.slug == "add":
+        _add(problems, "slug", "The web name “add” is the address of the add page: choose another.")
+    elif audit.slug and Audit.objects.filter(slug=audit.slug).exclude(pk=audit.pk).exists():
         _add(problems, "slug", f"Another audit already has the web name {audit.slug}.")
     agencies = list(agencies)
     if audit.kind == Audit.Kind.SINGLE_AGENCY and len(agencies) > 1:

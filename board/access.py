@@ -46,6 +46,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Members", "board:members", "board.read_records"),
     ("Budget", "board:budget", "board.read_records"),
     ("Training", "training:training", "board.read_records"),
+    ("Audits and inspections", "audits:audits", "board.read_records"),
     ("Case reviews", "reviews:register", "board.see_board"),
     ("Risk log", "board:risks", "board.read_records"),
 ]

@@ -94,6 +94,45 @@ def indicator_value(world: Any) -> dict[str, Any]:
     return {**kwargs, "indicator": "contacts", "value": value.pk}
 
 
+def audit(world: Any) -> dict[str, Any]:
+    from tests.factories import AuditFactory
+
+    found = AuditFactory(board=world.board, year=world.year, slug="neglect-audit")
+    return {"board": world.board.slug, "audit": found.slug}
+
+
+def finding(world: Any) -> dict[str, Any]:
+    from audits.models import Audit
+    from tests.factories import FindingFactory
+
+    kwargs = audit(world)
+    FindingFactory(audit=Audit.objects.get(slug=kwargs["audit"]), position=1)
+    return {**kwargs, "position": 1}
+
+
+def section11_round(world: Any) -> dict[str, Any]:
+    from tests.factories import RoundFactory
+
+    found = RoundFactory(board=world.board, year=world.year, slug="section-11-2016")
+    return {"board": world.board.slug, "round": found.slug}
+
+
+def section11_return(world: Any) -> dict[str, Any]:
+    from audits.models import Section11Round
+    from tests.factories import ReturnFactory
+
+    kwargs = section11_round(world)
+    ret = ReturnFactory(round=Section11Round.objects.get(slug=kwargs["round"]))
+    return {**kwargs, "agency": ret.agency.slug}
+
+
+def inspection(world: Any) -> dict[str, Any]:
+    from tests.factories import InspectionFactory
+
+    found = InspectionFactory(board=world.board, slug="ofsted-2016")
+    return {"board": world.board.slug, "inspection": found.slug}
+
+
 def contribution(world: Any) -> dict[str, Any]:
     from tests.factories import ContributionFactory
 
@@ -233,6 +272,20 @@ MATRIX: dict[str, Rule] = {
     "reviews:record_export": Rule(
         lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=REVIEWS_READ, post=NOT_ALLOWED
     ),
+    # Audits, Section 11 and inspections are the board's working papers: for
+    # partners they do not exist.
+    "audits:audits": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "audits:audit_create": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "audits:audit": Rule(audit, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "audits:audit_edit": Rule(audit, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "audits:finding_add": Rule(audit, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "audits:finding_action": Rule(finding, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "audits:rounds": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "audits:round": Rule(section11_round, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "audits:return_record": Rule(section11_round, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "audits:return": Rule(section11_return, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "audits:inspections": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "audits:inspection": Rule(inspection, get=INTERNAL_READ, post=NOT_ALLOWED),
     "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
 }
 

@@ -142,6 +142,12 @@ def test_it_refuses_a_web_name_another_audit_has():
     assert problems == {"slug": ["Another audit already has the web name neglect."]}
 
 
+def test_it_refuses_the_web_name_of_the_add_page():
+    assert services.audit_problems(audit=new_audit(slug="add")) == {
+        "slug": ["The web name “add” is the address of the add page: choose another."]
+    }
+
+
 def test_it_refuses_actions_closed_while_an_action_is_open():
     board = BoardFactory(slug="luton")
     plan = PlanFactory(board=board, kind=ActionPlan.Kind.AUDIT)

@@ -33,6 +33,8 @@ NOT_WALKED = {
     "training:import_layout": "a CSV or XLSX download",
     "training:import_confirm": "the import preview's button posts to it",
     "priorities:plan_import_confirm": "the import preview's button posts to it",
+    "audits:return": "the past reports state no agency's Section 11 return; the audit "
+    "journeys open one at 320px",
     "core:two_factor_set_up": "a step of signing in: see the test after the walk",
     "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",
     "core:two_factor_code": "a step of signing in: see the test after the walk",
