@@ -49,6 +49,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Audits and inspections", "audits:audits", "board.read_records"),
     ("Case reviews", "reviews:register", "board.see_board"),
     ("Risk log", "board:risks", "board.read_records"),
+    ("Annual reports", "reports:annual_reports", "board.see_board"),
 ]
 
 

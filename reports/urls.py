@@ -1,10 +1,64 @@
 from django.urls import URLPattern, path
 
-from reports.views import dashboard, scorecard
+from reports.views import annual, dashboard, scorecard
 
 app_name = "reports"
 
 urlpatterns: list[URLPattern] = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("annual-reports/", annual.annual_reports, name="annual_reports"),
+    path("annual-reports/new/", annual.annual_report_create, name="annual_report_create"),
+    path("annual-reports/<str:year>/", annual.annual_report, name="annual_report"),
+    path(
+        "annual-reports/<str:year>/preview/",
+        annual.annual_report_preview,
+        name="annual_report_preview",
+    ),
+    path(
+        "annual-reports/<str:year>/settings/",
+        annual.annual_report_settings,
+        name="annual_report_settings",
+    ),
+    path(
+        "annual-reports/<str:year>/sections/<slug:kind>/",
+        annual.section_edit,
+        name="section_edit",
+    ),
+    path(
+        "annual-reports/<str:year>/sections/<slug:kind>/include/",
+        annual.section_include,
+        name="section_include",
+    ),
+    path(
+        "annual-reports/<str:year>/sections/<slug:kind>/move/",
+        annual.section_move,
+        name="section_move",
+    ),
+    path(
+        "annual-reports/<str:year>/approve/",
+        annual.annual_report_approve,
+        name="annual_report_approve",
+    ),
+    path(
+        "annual-reports/<str:year>/publish/",
+        annual.annual_report_publish,
+        name="annual_report_publish",
+    ),
+    path(
+        "annual-reports/<str:year>/correct/",
+        annual.annual_report_correct,
+        name="annual_report_correct",
+    ),
+    path("annual-reports/<str:year>/sent/", annual.annual_report_sent, name="annual_report_sent"),
+    path(
+        "annual-reports/<str:year>/builds/<int:build>/",
+        annual.annual_report_build,
+        name="annual_report_build",
+    ),
+    path(
+        "annual-reports/<str:year>/v<int:version>/<str:fmt>",
+        annual.snapshot_file,
+        name="snapshot_file",
+    ),
     path("scorecard/", scorecard.scorecard, name="scorecard"),
 ]

@@ -140,6 +140,40 @@ def contribution(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "contribution": line.pk}
 
 
+ANNUAL_READ = expect(LOGIN, 404, 200, 200, 200, 404)
+ANNUAL_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
+ANNUAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
+ANNUAL_EDIT_DONE = expect(LOGIN, 404, 403, 302, 403, 404)
+
+
+def annual_report(world: Any) -> dict[str, Any]:
+    from reports import services
+    from reports.models import AnnualReport
+
+    report = AnnualReport.objects.filter(board=world.board).first()
+    if report is None:
+        report = services.report_create(board=world.board, year=world.year)
+    return {"board": world.board.slug, "year": report.year.label}
+
+
+def annual_build(world: Any) -> dict[str, Any]:
+    from reports.models import AnnualReport, ReportBuild
+
+    kwargs = annual_report(world)
+    report = AnnualReport.objects.get(board=world.board)
+    build = ReportBuild.objects.create(report=report, purpose=ReportBuild.Purpose.PUBLISH)
+    return {**kwargs, "build": build.pk}
+
+
+def published_snapshot(world: Any) -> dict[str, Any]:
+    from reports.models import AnnualReport
+    from tests.reports.annual_helpers import stored_snapshot
+
+    kwargs = annual_report(world)
+    snapshot = stored_snapshot(AnnualReport.objects.get(board=world.board))
+    return {**kwargs, "version": snapshot.version, "fmt": "pdf"}
+
+
 MATRIX: dict[str, Rule] = {
     "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
@@ -236,6 +270,42 @@ MATRIX: dict[str, Rule] = {
     # The scorecard and indicators are board-internal until the annual report
     # publishes a scorecard: for partners they do not exist.
     "reports:scorecard": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    # Annual reports: partners see the list of published reports and download
+    # published snapshots; every other annual report page is a 404 for them.
+    "reports:annual_reports": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
+    "reports:annual_report_create": Rule(board, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
+    "reports:annual_report": Rule(annual_report, get=ANNUAL_READ, post=NOT_ALLOWED),
+    "reports:annual_report_preview": Rule(annual_report, get=ANNUAL_READ, post=NOT_ALLOWED),
+    "reports:annual_report_settings": Rule(
+        annual_report, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID
+    ),
+    "reports:section_edit": Rule(
+        lambda w: {**annual_report(w), "kind": "context"}, get=ANNUAL_EDIT, post=ANNUAL_EDIT_DONE
+    ),
+    "reports:section_include": Rule(
+        lambda w: {**annual_report(w), "kind": "budget"}, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE
+    ),
+    "reports:section_move": Rule(
+        lambda w: {**annual_report(w), "kind": "budget"},
+        get=NOT_ALLOWED,
+        post=ANNUAL_EDIT_INVALID,
+    ),
+    # The chair approves unless the board decides the business manager does.
+    "reports:annual_report_approve": Rule(
+        annual_report,
+        get=expect(LOGIN, 404, 200, 403, 403, 404),
+        post=expect(LOGIN, 404, 400, 403, 403, 404),
+    ),
+    # A draft is not published: the manager is sent back with the reason.
+    "reports:annual_report_publish": Rule(annual_report, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE),
+    "reports:annual_report_correct": Rule(
+        annual_report, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID
+    ),
+    "reports:annual_report_sent": Rule(annual_report, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
+    "reports:annual_report_build": Rule(annual_build, get=ANNUAL_READ, post=NOT_ALLOWED),
+    "reports:snapshot_file": Rule(
+        published_snapshot, get=expect(LOGIN, 200, 200, 200, 200, 404), post=NOT_ALLOWED
+    ),
     "priorities:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
     "priorities:indicator_export": Rule(
         lambda w: {**indicator(w), "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
@@ -375,6 +445,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "reports:scorecard",
         "priorities:statistics_import",
         "priorities:neighbours",
+        "reports:annual_reports",
+        "reports:annual_report_create",
     ],
 )
 def test_a_manager_of_one_board_gets_nothing_of_another(name, world, client_for):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "core",
     "board",
     "priorities",
@@ -171,6 +172,17 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+
+# Background work (building an annual report's snapshot): Django's tasks
+# framework on the django-tasks-db backend; `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+# The Chromium kaleido drives to export charts as SVG for PDFs (a system check
+# warns when it is missing, so a server never finds out at publication).
+BROWSER_PATH = env_str("BROWSER_PATH", default="/usr/bin/chromium")
 
 # Security headers. Django's own Content Security Policy: no inline script or
 # style anywhere; every script and stylesheet is a static file from this origin.

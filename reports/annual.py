@@ -1,0 +1,92 @@
+"""Reads of annual reports for the pages: what a person may see of a
+board's reports (partners: published ones only), a report's sections and
+snapshots, and its latest build."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from board.models import Board, ReportingYear
+from board.selectors import year_choices
+from reports.models import AnnualReport, ReportBuild, Section, Snapshot
+
+
+def reports_for_board(*, board: Board, published_only: bool) -> QuerySet[AnnualReport]:
+    """The board's reports, latest year first, each with its snapshots
+    (newest version first): two queries whatever the number."""
+    reports = AnnualReport.objects.filter(board=board).select_related("board", "year")
+    if published_only:
+        reports = reports.filter(status=AnnualReport.Status.PUBLISHED)
+    return reports.prefetch_related(
+        Prefetch(
+            "snapshots",
+            queryset=Snapshot.objects.select_related("report__board", "report__year").order_by(
+                "-version"
+            ),
+        )
+    ).order_by("-year__start")
+
+
+def report_or_404(*, board: Board, year: str, published_only: bool = False) -> AnnualReport:
+    reports = AnnualReport.objects.filter(board=board, year__label=year).select_related(
+        "board", "year", "approved_by"
+    )
+    if published_only:
+        reports = reports.filter(status=AnnualReport.Status.PUBLISHED)
+    report = reports.first()
+    if report is None:
+        raise Http404("No such annual report.")
+    return report
+
+
+def section_or_404(*, report: AnnualReport, kind: str) -> Section:
+    section = Section.objects.filter(report=report, kind=kind).select_related("report").first()
+    if section is None:
+        raise Http404("No such section.")
+    section.report = report
+    return section
+
+
+def sections_for_report(*, report: AnnualReport) -> list[Section]:
+    return list(Section.objects.filter(report=report).order_by("position"))
+
+
+def snapshot_or_404(*, report: AnnualReport, version: int) -> Snapshot:
+    snapshot = Snapshot.objects.filter(report=report, version=version).first()
+    if snapshot is None:
+        raise Http404("No such version.")
+    snapshot.report = report
+    return snapshot
+
+
+def latest_build(*, report: AnnualReport) -> ReportBuild | None:
+    return ReportBuild.objects.filter(report=report).order_by("-created", "-id").first()
+
+
+def build_or_404(*, report: AnnualReport, build_id: int) -> ReportBuild:
+    build = (
+        ReportBuild.objects.filter(report=report, pk=build_id).select_related("snapshot").first()
+    )
+    if build is None:
+        raise Http404("No such build.")
+    build.report = report
+    return build
+
+
+def years_without_report(*, board: Board) -> list[ReportingYear]:
+    """The years a new report may be for: every offered year without one."""
+    taken = set(AnnualReport.objects.filter(board=board).values_list("year__label", flat=True))
+    return [y for y in year_choices() if y.label not in taken]
+
+
+def published_snapshots(*, board: Board) -> list[dict[str, Any]]:
+    """For the board's home page: each published report's latest version."""
+    result = []
+    for report in reports_for_board(board=board, published_only=True):
+        snapshots = list(report.snapshots.all())
+        if snapshots:
+            result.append({"report": report, "snapshot": snapshots[0]})
+    return result

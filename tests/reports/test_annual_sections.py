@@ -1,0 +1,232 @@
+"""Section builders against real data on more than one board: exact values,
+edges of the year, and links back to where each figure comes from."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from board.models import Attendance, PublishedTotal
+from priorities.models import Rating
+from reports.checklist import checklist
+from reports.models import SectionKind
+from reports.sections import Context, build_report, glossary, little_progress
+from tests.factories import (
+    ActionFactory,
+    AssessmentFactory,
+    AttendanceFactory,
+    ContributionFactory,
+    GroupFactory,
+    MeetingFactory,
+    MemberFactory,
+    PriorityFactory,
+)
+from tests.reports.annual_helpers import complete_data, draft, write_narrative, year_2016
+
+pytestmark = pytest.mark.django_db
+
+
+def built_section(report, kind):
+    built = build_report(report)
+    return next(s for s in built.sections if s.kind == kind)
+
+
+def cells(table):
+    return [[c.text for c in row] for row in table.rows]
+
+
+def test_the_budget_shows_each_line_with_the_computed_and_the_stated_totals(world):
+    year = year_2016()
+    ContributionFactory(board=world.board, year=year, label="Council", amount=Decimal("100000"))
+    ContributionFactory(board=world.board, year=year, label="Police", amount=Decimal("20000.50"))
+    ContributionFactory(
+        board=world.board, year=type(year).for_start_year(2015), label="Council", amount=90000
+    )
+    ContributionFactory(board=world.other_board, year=year, label="Elsewhere", amount=5)
+    PublishedTotal.objects.create(board=world.board, year=year, amount=Decimal("120500.00"))
+    section = built_section(draft(world), SectionKind.BUDGET)
+    (table,) = section.tables
+    assert table.head == ["Contributor", "2016-17", "2015-16"]
+    assert cells(table) == [["Council", "£100,000", "£90,000"], ["Police", "£20,000.50", ""]]
+    assert [c.text for c in table.foot] == [
+        "Total (computed from the lines)",
+        "£120,000.50",
+        "£90,000",
+    ]
+    assert table.source == "/boards/alpha/budget/?year=2016-17"
+    (paragraph,) = [b for b in section.blocks if b.kind == "paragraph"]
+    assert paragraph.text == (
+        "The total stated in the published report: £120,500. The lines recorded add up to "
+        "£120,000.50, a difference of £499.50."
+    )
+
+
+def test_attendance_counts_deputies_and_leaves_out_seats_not_yet_members(world):
+    year = year_2016()
+    other = MemberFactory(board=world.board, groups=[world.group], person="A Deputy")
+    second = MeetingFactory(group=world.group, date=datetime.date(2016, 9, 1))
+    third = MeetingFactory(group=world.group, date=datetime.date(2017, 3, 31))
+    MeetingFactory(group=world.group, date=datetime.date(2017, 4, 1))  # next year
+    AttendanceFactory(meeting=second, member=world.member, status=Attendance.Status.DEPUTY)
+    AttendanceFactory(meeting=third, member=world.member, status=Attendance.Status.APOLOGIES)
+    AttendanceFactory(meeting=world.meeting, member=other, status=Attendance.Status.NOT_APPLICABLE)
+    AttendanceFactory(meeting=second, member=other, status=Attendance.Status.ABSENT)
+    AttendanceFactory(meeting=third, member=other, status=Attendance.Status.ATTENDED)
+    world.group.kind = "strategic-board"
+    world.group.save()
+    report = draft(world)
+    (table,) = built_section(report, SectionKind.ATTENDANCE).tables
+    assert table.head[1:] == ["19 May 2016", "1 Sep 2016", "31 Mar 2017", "Attended", "Attendance"]
+    rows = {row[0]: row[1:] for row in cells(table)}
+    assert rows[world.member.label] == [
+        "Attended",
+        "Deputy attended",
+        "Apologies",
+        "2 of 3",
+        "67%",
+    ]
+    assert rows[other.label] == ["Not yet a member", "Absent", "Attended", "1 of 2", "50%"]
+    assert table.source == f"/boards/alpha/meetings/?group={world.group.slug}&year={year.label}"
+
+
+def test_priorities_are_rated_as_at_the_end_of_the_year(world):
+    AssessmentFactory(
+        action=world.action,
+        assessed_on=datetime.date(2017, 3, 31),
+        process=Rating.AMBER,
+        impact=Rating.RED,
+        evidence="",
+    )
+    AssessmentFactory(
+        action=world.action,
+        assessed_on=datetime.date(2017, 4, 1),  # the next year: not in this report
+        process=Rating.BLUE,
+        impact=Rating.GREEN,
+        evidence="Later audit",
+    )
+    unrated = ActionFactory(plan=world.plan, priority=world.action.priority, ref="1b")
+    (table,) = built_section(draft(world), SectionKind.PRIORITIES).tables
+    assert cells(table) == [
+        ["1a", world.action.description, "Amber", "Red", "None recorded"],
+        ["1b", unrated.description, "Not rated", "Not rated", "None recorded"],
+    ]
+    assert table.rows[0][0].href == "/boards/alpha/plans/business-plan/actions/1a/"
+
+
+def test_little_progress_names_each_priority_and_why(world):
+    plan = world.plan
+    second = PriorityFactory(plan=plan, number=2, title="Neglect")
+    third = PriorityFactory(plan=plan, number=3, title="Exploitation")
+    fourth = PriorityFactory(plan=plan, number=4, title="Voice")
+    AssessmentFactory(
+        action=ActionFactory(plan=plan, priority=second, ref="2a"),
+        assessed_on=datetime.date(2016, 6, 1),
+        impact=Rating.GREEN,
+        evidence="",
+    )
+    AssessmentFactory(
+        action=ActionFactory(plan=plan, priority=third, ref="3a"),
+        assessed_on=datetime.date(2016, 6, 1),
+        impact=Rating.AMBER,
+        evidence="Case audit",
+    )
+    AssessmentFactory(
+        action=ActionFactory(plan=plan, priority=fourth, ref="4a"),
+        assessed_on=datetime.date(2016, 6, 1),
+        impact=Rating.BLUE,
+        evidence="Survey of 40 children",
+    )
+    ctx = Context(board=world.board, year=year_2016())
+    found = {item.priority.number: reason for item, reason in little_progress(ctx)}
+    assert found == {
+        1: "no action was rated by the end of the year",
+        2: "no rating rests on recorded evidence",
+        3: "no action's impact with evidence was rated green or blue",
+    }
+
+
+def test_the_glossary_lists_only_the_abbreviations_the_report_uses(world):
+    GroupFactory(
+        slug="sag", name="Safeguarding and Assurance Group", short_name="S&AG", boards=[world.board]
+    )
+    GroupFactory(slug="pag", name="Performance Group", short_name="PAG", boards=[world.board])
+    ctx = Context(board=world.board, year=year_2016())
+    terms = glossary(ctx, ["The S&AG reviewed (CSE) cases", "An NHS trust"])
+    assert terms == [
+        ("CSE", "Child sexual exploitation"),
+        ("NHS", "National Health Service"),
+        ("S&AG", "Safeguarding and Assurance Group"),
+    ]
+
+
+def test_the_glossary_section_reads_the_words_of_the_whole_report(world):
+    report = draft(world)
+    from reports import services
+
+    services.section_save(
+        section=report.sections.get(kind=SectionKind.CONTEXT), body="Work with the **CQC**."
+    )
+    (table,) = built_section(report, SectionKind.GLOSSARY).tables
+    assert ["CQC", "Care Quality Commission"] in cells(table)
+    assert ["SCR", "Serious case review"] not in cells(table)
+
+
+def test_the_training_section_uses_the_training_tables(world):
+    complete_data(world)
+    section = built_section(draft(world), SectionKind.TRAINING)
+    (table,) = section.tables
+    assert table.caption == "Face to face training"
+    assert table.head == ["Measure", "2016-17", "Total 2015-16"]
+    assert cells(table)[:3] == [
+        ["Courses delivered", "12", ""],
+        ["Places offered", "300", ""],
+        ["Delegates attended", "240", ""],
+    ]
+    assert ["Places filled %", "80%", ""] in cells(table)
+    assert table.source == "/boards/alpha/training/?year=2016-17"
+
+
+def test_an_excluded_section_is_neither_built_nor_counted_by_the_checklist(world):
+    complete_data(world)
+    report = draft(world)
+    write_narrative(report)
+    present = {item.key: item.present for item in checklist(report)}
+    assert present == {
+        "effectiveness": True,
+        "impact": True,
+        "little-progress": True,
+        "review-actions": False,
+        "voice": True,
+        "scrutiny": True,
+        "funding": True,
+    }
+    from reports import services
+
+    services.section_include(section=report.sections.get(kind="budget"), included=False)
+    services.section_include(section=report.sections.get(kind="voice"), included=False)
+    assert SectionKind.BUDGET not in [s.kind for s in build_report(report).sections]
+    present = {item.key: item.present for item in checklist(report)}
+    assert present["funding"] is False
+    assert present["voice"] is False
+
+
+def test_an_empty_narrative_section_says_it_has_not_been_written(world):
+    section = built_section(draft(world), SectionKind.SCRUTINY)
+    assert section.html is None
+    assert section.empty == "This section has not been written yet."
+
+
+def test_building_a_report_reads_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    complete_data(world)
+    report = draft(world)
+    for n in range(2, 12):
+        priority = PriorityFactory(plan=world.plan, number=n)
+        for letter in "abc":
+            AssessmentFactory(
+                action=ActionFactory(plan=world.plan, priority=priority, ref=f"{n}{letter}"),
+                assessed_on=datetime.date(2016, 6, 1),
+            )
+    with django_assert_max_num_queries(45):
+        build_report(report)
