@@ -28,12 +28,15 @@ static/dist/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard 
 	@touch $@
 
 # Serve Assure on http://127.0.0.1:$(PORT) (8000 unless PORT is set) with the past
-# reports loaded (SQLite).
+# reports loaded (SQLite), and the worker that builds annual reports.
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_past_reports
 	DEBUG=1 $(BIN)/python manage.py create_local_accounts
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The background worker (annual report builds) runs beside the server and stops with it.
+	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Every test, unit and browser, on the database DATABASE_URL names (SQLite by default).
 test: setup
