@@ -199,10 +199,12 @@ class InspectionAdminForm(ServiceAdminForm):
         fields = [
             "board",
             "slug",
+            "year",
             "inspectorate",
             "kind",
             "start",
             "end",
+            "dates_as_written",
             "published",
             "report_url",
             "summary",

@@ -574,8 +574,20 @@ class Inspection(models.Model):
     kind = models.CharField(
         max_length=300, help_text="What was inspected, as the report's title puts it."
     )
+    year = models.ForeignKey(
+        ReportingYear,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The reporting year of the inspection (of its start, where the days are known).",
+    )
     start = models.DateField("inspected from", null=True, blank=True)
     end = models.DateField("inspected to", null=True, blank=True)
+    dates_as_written = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='Where the report gives no days, its words, for example "January and '
+        'February 2017".',
+    )
     published = models.DateField("report published", null=True, blank=True)
     report_url = models.URLField("published report", max_length=500, blank=True)
     summary = models.TextField(blank=True)
@@ -607,13 +619,15 @@ class Inspection(models.Model):
             problems["end"] = ["The inspection cannot end before it starts."]
         if self.start and self.published and self.published < self.start:
             problems["published"] = ["The report cannot be published before the inspection."]
+        if self.start and self.year_id and not self.year.start <= self.start <= self.year.end:
+            problems["start"] = [f"{_day(self.start)} is not in the reporting year {self.year}."]
         if problems:
             raise ValidationError(problems)  # type: ignore[arg-type]
 
     @property
     def when(self) -> str:
         if self.start is None:
-            return ""
+            return self.dates_as_written
         if self.end is None or self.end == self.start:
             return _day(self.start)
         return f"{_day(self.start)} to {_day(self.end)}"

@@ -324,15 +324,11 @@ def inspection_detail(*, inspection: Inspection) -> InspectionDetail:
 
 
 def inspections_for_year(*, board: Board, year: ReportingYear | str) -> list[Inspection]:
-    """The board's inspections that began in a reporting year (or, with no
-    dates, whose report was published in it), with their judgements."""
-    label = _year_label(year)
-    span = ReportingYear.span(int(label[:4]))
-    in_year = Q(start__gte=span.start, start__lte=span.end) | Q(
-        start__isnull=True, published__gte=span.start, published__lte=span.end
-    )
+    """The board's inspections of a reporting year, with their judgements
+    and the plans of their recommendations: three queries."""
     return list(
-        Inspection.objects.filter(in_year, board=board)
+        Inspection.objects.filter(board=board, year__label=_year_label(year))
+        .select_related("year")
         .prefetch_related(
             Prefetch("judgements", queryset=Judgement.objects.order_by("position")),
             Prefetch("plans", queryset=ActionPlan.objects.order_by("title")),

@@ -507,7 +507,11 @@ def inspection_problems(*, inspection: Inspection, plans: Iterable[ActionPlan] =
     """The model's rules (dates in order, published after the inspection
     began), a slug another inspection has, and plans that are not this
     board's inspection plans or already belong to another inspection."""
-    problems = _model_problems(inspection, exclude=[] if inspection.slug else ["slug"])
+    # A blank web name is made when saved, and a missing year from the start.
+    exclude = [] if inspection.slug else ["slug"]
+    if not inspection.year_id and inspection.start is not None:
+        exclude.append("year")
+    problems = _model_problems(inspection, exclude=exclude)
     if (
         inspection.slug
         and Inspection.objects.filter(slug=inspection.slug).exclude(pk=inspection.pk).exists()
@@ -529,6 +533,8 @@ def inspection_save(
 ) -> Inspection:
     inspection.inspectorate = inspection.inspectorate.strip()
     inspection.kind = inspection.kind.strip()
+    if not inspection.year_id and inspection.start is not None:
+        inspection.year = reporting_year_of(inspection.start)
     if not inspection.slug and inspection.inspectorate:
         year = f" {inspection.start.year}" if inspection.start else ""
         inspection.slug = _unique_slug(

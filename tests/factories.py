@@ -294,6 +294,12 @@ class InspectionFactory(factory.django.DjangoModelFactory):
 
     board = factory.SubFactory(BoardFactory)
     slug = factory.Sequence(lambda n: f"inspection-{n}")
+    year = factory.SubFactory(
+        YearFactory,
+        label="2015-16",
+        start=datetime.date(2015, 4, 1),
+        end=datetime.date(2016, 3, 31),
+    )
     inspectorate = "Ofsted"
     kind = "Review of the effectiveness of the LSCB"
     start = datetime.date(2016, 1, 11)

@@ -515,6 +515,19 @@ def test_it_refuses_inspection_dates_out_of_order():
     }
 
 
+def test_an_inspection_takes_the_year_of_its_start_and_keeps_it_there():
+    inspection = services.inspection_save(
+        inspection=InspectionFactory.build(
+            board=BoardFactory(), year=None, start=datetime.date(2017, 3, 31), end=None
+        )
+    )
+    assert inspection.year.label == "2016-17"
+    inspection.start = datetime.date(2017, 4, 1)
+    assert services.inspection_problems(inspection=inspection) == {
+        "start": ["1 April 2017 is not in the reporting year 2016-17."]
+    }
+
+
 def test_it_refuses_two_judgements_on_the_same_line():
     first = JudgementFactory(position=1)
     with pytest.raises(ValidationError) as caught:
