@@ -9,10 +9,12 @@ def fill_years(apps, schema_editor):
     (with neither) the current one."""
     import datetime
 
+    from django.utils import timezone
+
     Inspection = apps.get_model("audits", "Inspection")
     ReportingYear = apps.get_model("board", "ReportingYear")
     for inspection in Inspection.objects.filter(year__isnull=True):
-        day = inspection.start or inspection.published or datetime.date.today()
+        day = inspection.start or inspection.published or timezone.localdate()
         first = day.year if day.month >= 4 else day.year - 1
         label = f"{first}-{(first + 1) % 100:02d}"
         year, _ = ReportingYear.objects.get_or_create(
