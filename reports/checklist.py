@@ -68,7 +68,7 @@ def checklist(report: AnnualReport, built: BuiltReport | None = None) -> list[It
     )
     evidence = _rated_with_evidence(built)
     little = _section(built, SectionKind.LITTLE_PROGRESS)
-    reviews = _has_content(built, SectionKind.REVIEWS)
+    reviews = _section(built, SectionKind.REVIEWS) is not None
     budget = _section(built, SectionKind.BUDGET)
     items = [
         Item(

@@ -18,12 +18,14 @@ from typing import Any, ClassVar
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from audits.selectors import audits_for_year, inspections_for_year, section11_for_year
 from board import selectors as board_selectors
 from board.models import Attendance, Board, Group, ReportingYear
 from priorities.models import ActionPlan, Assessment, Rating
 from priorities.selectors import plan_detail
 from reports import narrative
 from reports.models import NARRATIVE_KINDS, AnnualReport, Section, SectionKind
+from reviews.selectors import addressed_to, record_of_decisions
 from training.selectors import training_for_year
 
 
@@ -319,6 +321,182 @@ def build_training(ctx: Context, section: Section) -> BuiltSection:
     return built
 
 
+# Case reviews ------------------------------------------------------------------------------
+
+
+def _date(value: Any) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def build_reviews(ctx: Context, section: Section) -> BuiltSection:
+    """Working Together's record of decisions and actions on local and
+    national review recommendations. A review that is not published is
+    never named, nor are its recommendations given: only its kind, the
+    decision and how many recommendations remain open."""
+    built = BuiltSection(section, section.get_kind_display())
+    records = record_of_decisions(board=ctx.board, year=ctx.year)
+    source = ctx.url("reviews:record")
+    if not records:
+        built.empty = f"No case reviews were considered or acted on in {ctx.year.label}."
+        return built
+    summary = []
+    for record in records:
+        review = record.review
+        name = review.name if review.is_published else "A review not published"
+        decision = record.decision
+        summary.append(
+            [
+                Cell(name, href=review.get_absolute_url() if review.is_published else ""),
+                Cell(review.get_kind_display()),
+                Cell(decision.get_outcome_display() if decision and decision.outcome else ""),
+                Cell(_date(decision.date) if decision else ""),
+                Cell(str(len(record.recommendations)), numeric=True),
+                Cell(str(record.open_count), numeric=True),
+            ]
+        )
+    built.blocks.append(
+        Table(
+            key="reviews",
+            caption=f"Case reviews considered or acted on in {ctx.year.label}",
+            head=["Review", "Kind", "Decision", "Decided", "Recommendations", "Still open"],
+            numeric=[False, False, False, False, True, True],
+            rows=summary,
+            source=source,
+        )
+    )
+    for record in records:
+        if not record.review.is_published or not record.recommendations:
+            continue
+        rows = []
+        for row in record.recommendations:
+            rec = row.recommendation
+            actions: list[Any] = [*row.actions] or [None]
+            for action in actions:
+                rows.append(
+                    [
+                        Cell(f"{rec.number}. {rec.text}"),
+                        Cell(addressed_to(rec)),
+                        Cell(
+                            action.ref if action else "No action yet",
+                            href=action.get_absolute_url() if action else "",
+                        ),
+                        Cell(_rating_text(getattr(action, "current_process", None))),
+                        Cell(_rating_text(getattr(action, "current_impact", None))),
+                        Cell("Open" if row.open else "Completed"),
+                    ]
+                )
+        built.blocks.append(
+            Table(
+                key=f"review-{record.review.slug}",
+                caption=f"Actions on the recommendations of {record.review.name}",
+                head=["Recommendation", "Addressed to", "Action", "Process", "Impact", "State"],
+                rows=rows,
+                source=record.review.get_absolute_url(),
+            )
+        )
+    return built
+
+
+# Audits, Section 11 and inspections -------------------------------------------------------
+
+
+def build_audits(ctx: Context, section: Section) -> BuiltSection:
+    built = BuiltSection(section, section.get_kind_display())
+    audits = audits_for_year(board=ctx.board, year=ctx.year)
+    if not audits:
+        built.empty = f"No audits are recorded for {ctx.year.label}."
+        return built
+    built.blocks.append(
+        Table(
+            key="audits",
+            caption=f"Audits, {ctx.year.label}",
+            head=["Theme", "Kind", "Cases audited", "Agencies", "Findings"],
+            numeric=[False, False, True, False, True],
+            rows=[
+                [
+                    Cell(audit.theme, href=_audit_url(ctx, audit)),
+                    Cell(audit.get_kind_display()),
+                    Cell(
+                        "" if audit.cases_audited is None else str(audit.cases_audited),
+                        numeric=True,
+                    ),
+                    Cell(", ".join(a.short_name or a.name for a in audit.agencies.all())),
+                    Cell(str(len(audit.findings.all())), numeric=True),
+                ]
+                for audit in audits
+            ],
+            source=ctx.url("audits:audits"),
+        )
+    )
+    for audit in audits:
+        findings = list(audit.findings.all())
+        if findings:
+            built.blocks.append(Heading(f"What the {audit.theme} audit found"))
+            built.blocks.append(BulletList([f"{f.get_kind_display()}: {f.text}" for f in findings]))
+    return built
+
+
+def _audit_url(ctx: Context, audit: Any) -> str:
+    return ctx.url("audits:audit", audit=audit.slug)
+
+
+def build_section_11(ctx: Context, section: Section) -> BuiltSection:
+    built = BuiltSection(section, section.get_kind_display())
+    matrices = section11_for_year(board=ctx.board, year=ctx.year)
+    if not matrices:
+        built.empty = f"No Section 11 round is recorded for {ctx.year.label}."
+        return built
+    for matrix in matrices:
+        standards = matrix.standards
+        rows = [
+            [
+                Cell(row.agency.short_name or row.agency.name),
+                *(
+                    Cell(cell.rating.get_level_display() if cell.rating else "")
+                    for cell in row.cells
+                ),
+            ]
+            for row in matrix.returned
+        ]
+        built.blocks.append(
+            Table(
+                key=f"section-11-{matrix.section11.slug}",
+                caption=f"{matrix.section11.title}: ratings by standard",
+                head=["Agency", *(f"Standard {s.number}" for s in standards)],
+                rows=rows,
+                source=ctx.url("audits:round", round=matrix.section11.slug),
+            )
+        )
+        if matrix.not_returned:
+            names = ", ".join(r.agency.short_name or r.agency.name for r in matrix.not_returned)
+            built.blocks.append(Paragraph(f"Not returned: {names}."))
+    return built
+
+
+def build_inspections(ctx: Context, section: Section) -> BuiltSection:
+    built = BuiltSection(section, section.get_kind_display())
+    inspections = inspections_for_year(board=ctx.board, year=ctx.year)
+    if not inspections:
+        built.empty = f"No inspections are recorded for {ctx.year.label}."
+        return built
+    for inspection in inspections:
+        built.blocks.append(Heading(str(inspection)))
+        if inspection.summary:
+            built.blocks.append(Paragraph(inspection.summary))
+        judgements = list(inspection.judgements.all())
+        if judgements:
+            built.blocks.append(
+                Table(
+                    key=f"inspection-{inspection.slug}",
+                    caption=f"Judgements of {inspection}",
+                    head=["Area", "Judgement"],
+                    rows=[[Cell(j.area), Cell(j.grade)] for j in judgements],
+                    source=ctx.url("audits:inspection", inspection=inspection.slug),
+                )
+            )
+    return built
+
+
 # Board: attendance, budget, members --------------------------------------------------------
 
 
@@ -535,6 +713,10 @@ Builder = Callable[[Context, Section], BuiltSection]
 BUILDERS: dict[str, Builder] = {
     SectionKind.PRIORITIES: build_priorities,
     SectionKind.LITTLE_PROGRESS: build_little_progress,
+    SectionKind.REVIEWS: build_reviews,
+    SectionKind.AUDITS: build_audits,
+    SectionKind.SECTION_11: build_section_11,
+    SectionKind.INSPECTIONS: build_inspections,
     SectionKind.TRAINING: build_training,
     SectionKind.MEMBERS: build_members,
     SectionKind.ATTENDANCE: build_attendance,

@@ -22,6 +22,11 @@ from tests.browser.conftest import PASSWORD, check_accessibility, code_for
 from tests.factories import RiskFactory, UserFactory
 from tests.test_permissions import all_url_names
 
+_NO_ANNUAL_REPORT = (
+    "the past reports start no annual report in Assure; the annual report journeys "
+    "open it at 320px"
+)
+
 # URL names the walk below does not open, and why.
 NOT_WALKED = {
     "login": "redirects a signed-in person to their boards",
@@ -35,6 +40,19 @@ NOT_WALKED = {
     "priorities:plan_import_confirm": "the import preview's button posts to it",
     "audits:return": "the past reports state no agency's Section 11 return; the audit "
     "journeys open one at 320px",
+    "reports:annual_report": _NO_ANNUAL_REPORT,
+    "reports:annual_report_preview": _NO_ANNUAL_REPORT,
+    "reports:annual_report_settings": _NO_ANNUAL_REPORT,
+    "reports:section_edit": _NO_ANNUAL_REPORT,
+    "reports:annual_report_approve": _NO_ANNUAL_REPORT,
+    "reports:annual_report_correct": _NO_ANNUAL_REPORT,
+    "reports:annual_report_sent": _NO_ANNUAL_REPORT,
+    "reports:annual_report_build": _NO_ANNUAL_REPORT,
+    "reports:section_include": "a button on the annual report's page posts to it",
+    "reports:section_move": "a button on the annual report's page posts to it",
+    "reports:annual_report_publish": "a button on the annual report's page posts to it",
+    "reports:snapshot_file": "a published snapshot's file: a download (and the HTML is the "
+    "report itself, opened in the annual report journeys)",
     "core:two_factor_set_up": "a step of signing in: see the test after the walk",
     "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",
     "core:two_factor_code": "a step of signing in: see the test after the walk",

@@ -197,7 +197,7 @@ def test_an_excluded_section_is_neither_built_nor_counted_by_the_checklist(world
         "effectiveness": True,
         "impact": True,
         "little-progress": True,
-        "review-actions": False,
+        "review-actions": True,  # the record is included, even with no reviews that year
         "voice": True,
         "scrutiny": True,
         "funding": True,
@@ -230,3 +230,68 @@ def test_building_a_report_reads_a_bounded_number_of_queries(world, django_asser
             )
     with django_assert_max_num_queries(45):
         build_report(report)
+
+
+def test_audits_are_listed_with_their_findings_and_links(world):
+    from tests.factories import AgencyFactory, AuditFactory, FindingFactory
+
+    police = AgencyFactory(slug="police", name="Bedfordshire Police", short_name="Police")
+    audit = AuditFactory(board=world.board, year=world.year, theme="Neglect", cases_audited=12)
+    audit.agencies.add(police)
+    FindingFactory(audit=audit, position=1, kind="strength", text="Good sharing")
+    AuditFactory(board=world.other_board, year=world.year, theme="Elsewhere")
+    section = built_section(draft(world), SectionKind.AUDITS)
+    (table,) = section.tables
+    assert cells(table) == [["Neglect", "Multi-agency", "12", "Police", "1"]]
+    assert table.rows[0][0].href == f"/boards/alpha/audits/{audit.slug}/"
+    lists = [b for b in section.blocks if b.kind == "list"]
+    assert lists[0].items == ["Strength: Good sharing"]
+
+
+def test_inspections_of_the_year_show_their_judgements(world):
+    from tests.factories import InspectionFactory, JudgementFactory
+
+    inspection = InspectionFactory(
+        board=world.board,
+        year=world.year,
+        start=datetime.date(2016, 5, 1),
+        end=datetime.date(2016, 5, 20),
+    )
+    JudgementFactory(inspection=inspection, position=1, area="Overall", grade="Good")
+    InspectionFactory(board=world.board, start=datetime.date(2016, 1, 11))  # 2015-16
+    section = built_section(draft(world), SectionKind.INSPECTIONS)
+    (table,) = section.tables
+    assert cells(table) == [["Overall", "Good"]]
+
+
+def _review(world, name, published):
+    from reviews.models import CaseReview, Recommendation
+
+    review = CaseReview.objects.create(
+        board=world.board,
+        slug=name.lower().replace(" ", "-"),
+        name=name,
+        kind="cspr",
+        year=world.year,
+        publication_status="published" if published else "not-published",
+    )
+    rec = Recommendation.objects.create(
+        review=review, number=1, text=f"Recommendation of {name}", to_partnership=True
+    )
+    rec.actions.add(world.action)
+    return review
+
+
+def test_the_record_of_decisions_never_names_an_unpublished_review(world):
+    _review(world, "Child A", published=True)
+    _review(world, "Child B", published=False)
+    section = built_section(draft(world), SectionKind.REVIEWS)
+    summary, detail = section.tables
+    names = [row[0] for row in cells(summary)]
+    assert "Child A" in names
+    assert "A review not published" in names
+    assert "Child B" not in str([cells(t) for t in section.tables])
+    assert detail.caption == "Actions on the recommendations of Child A"
+    assert cells(detail) == [
+        ["1. Recommendation of Child A", "The partnership", "1a", "Not rated", "Not rated", "Open"]
+    ]

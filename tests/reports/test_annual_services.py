@@ -122,13 +122,11 @@ def test_approval_by_the_chair_when_the_board_says_the_chair_approves(world, use
     assert exc.value.message_dict["__all__"] == [
         "On this board the independent chair approves the annual report."
     ]
-    approved = services.report_approve(report=report, user=users["chair"], reason="Reviews later")
+    approved = services.report_approve(report=report, user=users["chair"], reason="")
     assert approved.status == AnnualReport.Status.APPROVED
     assert approved.approved_by == users["chair"]
-    # Until the case reviews provide their record, that item is the only one missing.
-    assert approved.missing_at_approval == [
-        "The record of actions on local and national review recommendations"
-    ]
+    assert approved.missing_at_approval == []
+    assert approved.approval_reason == ""
 
 
 def test_approval_by_the_business_manager_when_the_board_says_so(world, users):
@@ -156,15 +154,26 @@ def test_approving_with_checklist_items_missing_needs_a_recorded_reason(world, u
     assert "Independent scrutiny" in approved.missing_at_approval
 
 
-def test_approving_with_nothing_missing_records_no_reason(world, users, monkeypatch):
-    from reports import checklist
-
-    monkeypatch.setattr(services, "missing", lambda items: [])
+def test_approving_with_nothing_missing_keeps_no_reason(world, users):
+    complete_data(world)
     report = draft(world)
-    approved = services.report_approve(report=report, user=users["chair"], reason="ignored")
+    write_narrative(report)
+    approved = services.report_approve(report=report, user=users["chair"], reason="Not needed")
     assert approved.approval_reason == ""
     assert approved.missing_at_approval == []
-    assert checklist  # the real check is tested in test_annual_checklist
+
+
+def test_leaving_out_the_record_of_review_actions_makes_it_missing(world, users):
+    complete_data(world)
+    report = draft(world)
+    write_narrative(report)
+    services.section_include(section=section(report, SectionKind.REVIEWS), included=False)
+    with pytest.raises(ValidationError) as exc:
+        services.report_approve(report=report, user=users["chair"], reason="")
+    assert exc.value.message_dict["reason"] == [
+        "Give the reason for approving with items missing from the checklist: The record of "
+        "actions on local and national review recommendations."
+    ]
 
 
 def test_only_a_draft_can_be_approved(world, users):
