@@ -90,6 +90,7 @@ def main() -> None:
             {"year": "2016-17"},
         ),
         "training": (reverse("training:training", kwargs={"board": board.slug}), {}),
+        "scorecard": (reverse("reports:scorecard", kwargs={"board": board.slug}), {}),
     }
     try:
         pages["all actions"] = (reverse("priorities:actions", kwargs={"board": board.slug}), {})

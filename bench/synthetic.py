@@ -113,6 +113,7 @@ def generate(*, scale: int = 10, seed: int = 2016) -> Board:
     )
     _plans(board, scale, rng)
     _training(board, scale, rng)
+    _indicators(board, scale, rng)
     return board
 
 
@@ -188,3 +189,67 @@ def _plans(board: Board, scale: int, rng: random.Random) -> None:
         for a in actions
         for k in range(ASSESSMENTS_PER_ACTION)
     )
+
+#: The seeds' largest scorecard (Bedford Borough 2016-17) has 30 indicators;
+#: Luton's longest series run four years.
+INDICATORS = 30
+INDICATOR_YEARS = 4
+
+
+def _indicators(board: Board, scale: int, rng: random.Random) -> None:
+    """Synthetic indicators for the scorecard: polarities and targets mixed,
+    one value in nine suppressed, England and neighbour comparators."""
+    from board.models import SourceDocument
+    from priorities.models import Comparator, Indicator, IndicatorValue
+
+    source, _ = SourceDocument.objects.get_or_create(
+        key="synthetic-statistics",
+        defaults={"title": "Synthetic statistics (synthetic data)"},
+    )
+    plan = ActionPlan.objects.filter(board=board).first()
+    priorities = list(Priority.objects.filter(plan=plan)) if plan else []
+    polarities = ["higher", "lower", "neither"]
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            board=board,
+            code=f"synthetic-{i}",
+            name=f"Synthetic indicator {i} (synthetic)",
+            unit="percentage",
+            polarity=polarities[i % 3],
+            priority=priorities[i % len(priorities)] if priorities and i % 4 else None,
+            target=Decimal(50) if i % 3 != 2 and i % 2 else None,
+            tolerance=Decimal(5) if i % 3 != 2 and i % 2 else None,
+            position=i,
+        )
+        for i in range(INDICATORS * scale)
+    )
+    values = []
+    comparators = []
+    for ind in indicators:
+        for k in range(INDICATOR_YEARS):
+            start = datetime.date(2017 + k, 4, 1)
+            end = datetime.date(2018 + k, 3, 31)
+            suppressed = rng.randrange(9) == 0
+            values.append(
+                IndicatorValue(
+                    indicator=ind,
+                    period_start=start,
+                    period_end=end,
+                    value=None if suppressed else Decimal(rng.randrange(1000)) / 10,
+                    marker="c" if suppressed else "",
+                    source=source,
+                )
+            )
+            for kind in ("england", "neighbours"):
+                comparators.append(
+                    Comparator(
+                        indicator=ind,
+                        kind=kind,
+                        period_start=start,
+                        period_end=end,
+                        value=Decimal(rng.randrange(1000)) / 10,
+                        source=source,
+                    )
+                )
+    IndicatorValue.objects.bulk_create(values)
+    Comparator.objects.bulk_create(comparators)

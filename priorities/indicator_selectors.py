@@ -91,7 +91,7 @@ class Point:
     source: str
     edition: int
     unit: str
-    other_editions: list[IndicatorValue] = field(default_factory=list)
+    other_editions: list[Edition] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -298,78 +298,125 @@ class IndicatorStatus:
         return text
 
 
-def _points(values: list[IndicatorValue], unit: str) -> list[Point]:
-    by_period: dict[tuple[str, datetime.date], list[IndicatorValue]] = defaultdict(list)
-    for value in values:
-        by_period[(value.period_kind, value.period_start)].append(value)
+@dataclass(frozen=True)
+class Edition:
+    """One edition of a period's figure, as read for the scorecard."""
+
+    kind: str
+    start: datetime.date
+    end: datetime.date
+    edition: int
+    value: Decimal | None
+    marker: str
+    source: str
+    unit: str
+
+    @property
+    def shown(self) -> str:
+        return marker_words(self.marker) if self.marker else format_number(self.value, self.unit)
+
+
+VALUE_COLUMNS = (
+    "indicator_id",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "edition",
+    "value",
+    "marker",
+    "source__title",
+)
+COMPARATOR_COLUMNS = (
+    "indicator_id",
+    "kind",
+    "period_kind",
+    "period_start",
+    "value",
+    "marker",
+    "source__title",
+    "area_name",
+    "neighbours_used",
+    "neighbours_listed",
+)
+
+
+def _points(editions: list[Edition]) -> list[Point]:
+    by_period: dict[tuple[str, datetime.date], list[Edition]] = defaultdict(list)
+    for edition in editions:
+        by_period[(edition.kind, edition.start)].append(edition)
     points = []
-    for (kind, start), editions in sorted(by_period.items(), key=lambda item: item[0][1]):
-        editions.sort(key=lambda v: v.edition)
-        used = editions[-1]
+    for (kind, start), found in sorted(by_period.items(), key=lambda item: item[0][1]):
+        found.sort(key=lambda e: e.edition)
+        used = found[-1]
         points.append(
             Point(
                 kind=kind,
                 start=start,
-                end=used.period_end,
+                end=used.end,
                 value=used.value,
                 marker=used.marker,
-                source=used.source.title,
+                source=used.source,
                 edition=used.edition,
-                unit=unit,
-                other_editions=editions[:-1],
+                unit=used.unit,
+                other_editions=found[:-1],
             )
         )
     return points
 
 
-def _comparator_point(comparator: Comparator, unit: str) -> ComparatorPoint:
-    return ComparatorPoint(
-        kind=comparator.kind,
-        start=comparator.period_start,
-        label=period_label(comparator.period_kind, comparator.period_start),
-        value=comparator.value,
-        marker=comparator.marker,
-        source=comparator.source.title,
-        unit=unit,
-        area_name=comparator.area_name,
-        neighbours_used=comparator.neighbours_used,
-        neighbours_listed=comparator.neighbours_listed,
-    )
-
-
 def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
     """Every indicator of the queryset with its series, comparators and
-    judgements: three queries, however many indicators and periods."""
+    judgements: three queries, however many indicators and periods. Values
+    and comparators are read as plain rows (a model instance for each of
+    thousands of rows costs more than everything else together)."""
     found = list(
         indicators.select_related("board", "priority", "priority__plan").order_by(
             "position", "name", "pk"
         )
     )
-    ids = [i.pk for i in found]
-    values: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(indicator_id__in=ids).select_related("source"):
-        values[value.indicator_id].append(value)
+    units = {i.pk: i.unit for i in found}
+    ids = list(units)
+    editions: dict[int, list[Edition]] = defaultdict(list)
+    rows = IndicatorValue.objects.filter(indicator_id__in=ids).values_list(*VALUE_COLUMNS)
+    for indicator_id, kind, start, end, edition, value, marker, source in rows:
+        editions[indicator_id].append(
+            Edition(kind, start, end, edition, value, marker, source, units[indicator_id])
+        )
     comparators: dict[int, dict[str, list[ComparatorPoint]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    units = {i.pk: i.unit for i in found}
-    for comparator in (
+    for row in (
         Comparator.objects.filter(indicator_id__in=ids)
-        .select_related("source")
         .order_by("period_start")
+        .values_list(*COMPARATOR_COLUMNS)
     ):
-        comparators[comparator.indicator_id][comparator.kind].append(
-            _comparator_point(comparator, units[comparator.indicator_id])
+        indicator_id, kind, period_kind, start, value, marker, source, area, used, listed = row
+        comparators[indicator_id][kind].append(
+            ComparatorPoint(
+                kind=kind,
+                start=start,
+                label=period_label(period_kind, start),
+                value=value,
+                marker=marker,
+                source=source,
+                unit=units[indicator_id],
+                area_name=area,
+                neighbours_used=used,
+                neighbours_listed=listed,
+            )
         )
     result = []
+    urls: dict[str, str] = {}  # reverse once per board: the code is a slug
     for indicator in found:
-        points = _points(values[indicator.pk], indicator.unit)
+        points = _points(editions[indicator.pk])
+        slug = indicator.board.slug
+        if slug not in urls:
+            urls[slug] = reverse(
+                "priorities:indicator", kwargs={"board": slug, "indicator": "indicator-code"}
+            )
         status = IndicatorStatus(
             indicator=indicator,
-            url=reverse(
-                "priorities:indicator",
-                kwargs={"board": indicator.board.slug, "indicator": indicator.code},
-            ),
+            url=urls[slug].replace("/indicator-code/", f"/{indicator.code}/"),
             points=points,
             comparators=comparators[indicator.pk],
         )

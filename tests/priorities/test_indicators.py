@@ -469,3 +469,24 @@ def test_the_reads_take_the_same_queries_at_10_and_1000_indicators(
         indicator_values_changed_since(
             board=world.board, since=timezone.now() - datetime.timedelta(days=1)
         )
+
+
+def test_the_fixture_path_refuses_what_the_service_refuses():
+    """The past reports' loader validates with full_clean: the model's clean
+    asks the same service rules."""
+    ind = IndicatorFactory()
+    value = IndicatorValue(
+        indicator=ind,
+        period_kind="year",
+        period_start=Y2019,
+        period_end=datetime.date(2020, 3, 30),
+        value=Decimal("0"),
+        marker="c",
+        source=SourceFactory(),
+    )
+    with pytest.raises(ValidationError) as caught:
+        value.full_clean()
+    assert caught.value.message_dict["period_end"] == [
+        "A period starting 2019-04-01 ends on 2020-03-31."
+    ]
+    assert "not both" in caught.value.message_dict["value"][0]

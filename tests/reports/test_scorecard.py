@@ -105,7 +105,7 @@ def test_the_scorecard_flags_a_revised_figure_and_says_which_it_uses(
     )
     body = client_for("chair").get(scorecard_url(world.board)).content.decode()
     assert "Children in need 2021" in body
-    assert "Revised</strong> this figure revises 70 from Annual report 2020-21" in body
+    assert "Revised</strong> this figure revises 70% from Annual report 2020-21" in body
 
 
 @pytest.mark.parametrize("count", [10, 200])
@@ -237,3 +237,14 @@ def test_the_export_keeps_markers_as_markers(world, users, client_for, timelines
     lines = text.splitlines()
     assert lines[0] == "Period,Edition,Value,Marker,Source,Note,Recorded"
     assert lines[3].startswith("2018-19,1,,c,Annual report 2020-21,")
+
+
+def test_a_changed_figure_is_never_shown_from_a_stale_block(world, users, client_for, timeliness):
+    client = client_for("chair")
+    assert "Off target (80%)" in client.get(scorecard_url(world.board)).content.decode()
+    latest = timeliness.values.get(period_start=Y[3])
+    latest.value = Decimal("81")
+    latest.save()
+    body = client.get(scorecard_url(world.board)).content.decode()
+    assert "On target (80%)" in body
+    assert "Off target (80%)" not in body
