@@ -39,6 +39,7 @@ class AuditTable(tables.Table):
             "finding_count",
         )
         order_by = ("-year", "when")
+        attrs = {"class": "govuk-table", "id": "audit-programme"}
         empty_text = "No audits match. Add one, or choose other filters."
 
     def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
