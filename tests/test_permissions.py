@@ -244,6 +244,7 @@ MATRIX: dict[str, Rule] = {
         lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
     ),
     "training:import": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "training:impact_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "training:import_confirm": Rule(
         board,
         get=expect(LOGIN, 405, 405, 405, 405, 405),

@@ -11,7 +11,16 @@ from django import forms
 from board.forms import year_field
 from board.models import Board, Group, ReportingYear
 from core.forms import GovukFormMixin
-from training.models import COUNTS, MAX_COUNT, QUARTER_CHOICES, STATED_RATES, Mode, StatedFigure
+from priorities.models import Action
+from training.models import (
+    COUNTS,
+    MAX_COUNT,
+    QUARTER_CHOICES,
+    STATED_RATES,
+    Mode,
+    StatedFigure,
+    TrainingCourse,
+)
 
 WHOLE_YEAR = "year"
 
@@ -250,3 +259,110 @@ class ImportForm(GovukFormMixin, forms.Form):
         ),
         error_messages={"required": "Choose a CSV or XLSX file to import."},
     )
+
+
+class ImpactForm(GovukFormMixin, forms.Form):
+    """Follow-up evidence for a course or a period. It only reads what was
+    posted; the rules are the service's (training.services.impact_problems)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        owners: list[tuple[str, Board | Group]],
+        years: list[ReportingYear],
+        courses: list[TrainingCourse],
+        actions: list[Action],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.owners = dict(owners)
+        self.years = {y.label: y for y in years}
+        self.courses = {str(c.pk): c for c in courses}
+        self.actions = {str(a.pk): a for a in actions}
+        period = TrainingFiguresForm(owners=owners, years=years).fields
+        select = {"class": "govuk-select"}
+        fields: dict[str, forms.Field] = {
+            "owner": period["owner"],
+            "year": period["year"],
+            "quarter": period["quarter"],
+            "mode": period["mode"],
+            "course": forms.ChoiceField(
+                label="The course evaluated, if it is one course",
+                required=False,
+                choices=[("", "Not one course"), *((k, str(c)) for k, c in self.courses.items())],
+                help_text="A course's date sets the period.",
+                error_messages={"invalid_choice": "Choose a course from the list."},
+                widget=forms.Select(attrs=select),
+            ),
+            "subject": forms.CharField(
+                label="What was evaluated",
+                max_length=200,
+                help_text="For example, Neglect and Graded Care Profile 2 training.",
+                error_messages={"required": "Say what was evaluated."},
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+            ),
+            "months_after": forms.IntegerField(
+                label="Months after the training",
+                required=False,
+                min_value=0,
+                max_value=60,
+                help_text="0 for an evaluation at the end of the training.",
+                error_messages={
+                    "invalid": "Months after the training must be a whole number, for example 3.",
+                    "min_value": "Months after the training cannot be less than 0.",
+                    "max_value": "A follow-up is at most 60 months after the training.",
+                },
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
+                ),
+            ),
+            "delegates_asked": _count_field("Delegates asked"),
+            "replies": _count_field("Replies"),
+            "reporting_change": _count_field("Replies reporting a change in practice"),
+            "reporting_change_pct": _percent_field(
+                "Reporting a change %, only if the report gives no counts", "Reporting a change"
+            ),
+            "finding": forms.CharField(
+                label="What changed",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
+            ),
+            "action": forms.ChoiceField(
+                label="The business plan action it serves",
+                required=False,
+                choices=[
+                    ("", "None"),
+                    *(
+                        (k, f"{a.plan.title}: {a.ref} {a.description[:80]}")
+                        for k, a in self.actions.items()
+                    ),
+                ],
+                error_messages={"invalid_choice": "Choose an action from the list."},
+                widget=forms.Select(attrs=select),
+            ),
+        }
+        for name in ("delegates_asked", "replies", "reporting_change", "reporting_change_pct"):
+            widget = fields[name].widget
+            widget.attrs["class"] = f"govuk-input {widget.attrs.get('class', '')}".strip()
+        self.fields = fields
+
+    def cleaned(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "owner": self.owners[data["owner"]],
+            "year": self.years[data["year"]],
+            "quarter": None if data["quarter"] == WHOLE_YEAR else int(data["quarter"]),
+            "mode": data["mode"],
+            "values": {
+                "course": self.courses.get(data.get("course") or ""),
+                "subject": data["subject"],
+                "months_after": data.get("months_after"),
+                "delegates_asked": data.get("delegates_asked"),
+                "replies": data.get("replies"),
+                "reporting_change": data.get("reporting_change"),
+                "reporting_change_pct": data.get("reporting_change_pct"),
+                "finding": data.get("finding") or "",
+                "action": self.actions.get(data.get("action") or ""),
+            },
+        }

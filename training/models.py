@@ -463,3 +463,127 @@ class TrainingCourse(OwnedByBoardOrGroup):
         cls, board: str, group: str, date: str, mode: str, title: str
     ) -> TrainingCourse:
         return cls.objects.get(date=date, mode=mode, title=title, **_owner_lookup(board, group))
+
+
+class ImpactEvaluation(OwnedByBoardOrGroup):
+    """Follow-up evidence of what training changed in practice, for a course
+    or for a period and mode: for example, three months on, how many of the
+    delegates asked replied and how many of them report a change in their
+    practice; linked to the business plan action it serves, where there is one.
+
+    The share reporting a change is computed from the counts; a share a
+    report gives without its counts is kept as stated."""
+
+    course = models.ForeignKey(
+        TrainingCourse,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+        help_text="The course evaluated, if the evaluation is of one course.",
+    )
+    subject = models.CharField(
+        "what was evaluated", max_length=200, help_text='For example "Neglect and GCP2 training".'
+    )
+    months_after = models.PositiveSmallIntegerField(
+        "months after the training",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60, "A follow-up is at most 60 months after the training.")],
+    )
+    delegates_asked = _count("delegates asked")
+    replies = _count("replies")
+    reporting_change = _count("replies reporting a change in practice")
+    reporting_change_pct = _percent(
+        "reporting a change % (as stated)", "Only where the report gives the share, not the counts."
+    )
+    finding = models.TextField(
+        "what changed", blank=True, help_text="What delegates or their managers say changed."
+    )
+    action = models.ForeignKey(
+        "priorities.Action",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The business plan action the training serves, if there is one.",
+    )
+    source = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year__start", "quarter", "mode", "subject"]
+        constraints = [
+            *_owner_constraints("impactevaluation"),
+            models.UniqueConstraint(
+                fields=["board", "year", "mode", "subject", "months_after"],
+                condition=Q(board__isnull=False),
+                name="impactevaluation_unique_board",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "year", "mode", "subject", "months_after"],
+                condition=Q(group__isnull=False),
+                name="impactevaluation_unique_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: impact of {self.subject}, {self.period_label}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if (
+            self.replies is not None
+            and self.delegates_asked is not None
+            and self.replies > self.delegates_asked
+        ):
+            errors["replies"] = (
+                f"The replies ({self.replies:,}) cannot be more than the delegates asked "
+                f"({self.delegates_asked:,})."
+            )
+        if (
+            self.reporting_change is not None
+            and self.replies is not None
+            and self.reporting_change > self.replies
+        ):
+            errors["reporting_change"] = (
+                f"The replies reporting a change ({self.reporting_change:,}) cannot be more "
+                f"than the replies ({self.replies:,})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def natural_key(self) -> tuple[str, str, str, str, str, int]:
+        return (
+            *self.owner_key(),
+            self.year.label,
+            self.mode,
+            self.subject,
+            self.months_after if self.months_after is not None else -1,
+        )
+
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "board.board",
+        "board.group",
+        "board.reportingyear",
+        "training.trainingcourse",
+        "priorities.action",
+    ]
+
+    @classmethod
+    def get_by_natural_key(
+        cls, board: str, group: str, year: str, mode: str, subject: str, months_after: int | str
+    ) -> ImpactEvaluation:
+        months = int(months_after)
+        return cls.objects.get(
+            year__label=year,
+            mode=mode,
+            subject=subject,
+            **({"months_after": months} if months >= 0 else {"months_after__isnull": True}),
+            **_owner_lookup(board, group),
+        )

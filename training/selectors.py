@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from board.models import Board, Group, ReportingYear
 from board.selectors import year_choices
-from training.models import Mode, StatedFigure, TrainingFigures
+from priorities.models import Action
+from training.models import (
+    ImpactEvaluation,
+    Mode,
+    StatedFigure,
+    TrainingCourse,
+    TrainingFigures,
+)
 
 COUNT, RATE, STATED = "count", "rate", "stated"
 
@@ -463,3 +470,235 @@ def training_export_rows(training: TrainingYear) -> list[list[str]]:
                     text += f" {diff.explanation}"
                 rows.append([table.owner.name, table.mode_label, text])
     return rows
+
+
+@dataclass
+class ImpactRow:
+    """One evaluation as the training page and the annual report read it."""
+
+    evaluation: ImpactEvaluation
+    owner: Board | Group
+    where: str  # "2020-21 Q2" or "2020-21"
+    mode_label: str
+    subject: str
+    course: str
+    months_after: int | None
+    delegates_asked: int | None
+    replies: int | None
+    response_rate: str  # "45% of 120 asked", or ""
+    reporting_change: int | None
+    change_share: Cell  # computed from the counts, or the report's share as stated
+    difference: Difference | None
+    action: Action | None
+    finding: str
+
+    @property
+    def follow_up(self) -> str:
+        if self.months_after is None:
+            return ""
+        if self.months_after == 0:
+            return "At the end of the training"
+        return f"{self.months_after} month{'s' if self.months_after != 1 else ''} on"
+
+    @property
+    def owner_is_group(self) -> bool:
+        return isinstance(self.owner, Group)
+
+
+def _impact_row(evaluation: ImpactEvaluation) -> ImpactRow:
+    owner = evaluation.board if evaluation.board_id else evaluation.group
+    where = evaluation.period_label
+    exact = (
+        exact_percentage(evaluation.reporting_change, evaluation.replies)
+        if evaluation.reporting_change is not None and evaluation.replies
+        else None
+    )
+    stated = evaluation.reporting_change_pct
+    difference = None
+    if exact is None:
+        share = (
+            Cell(_pct(stated, _places(stated)), as_stated=True, value=stated)
+            if stated is not None
+            else Cell()
+        )
+    else:
+        share = Cell(_pct(exact), value=exact.quantize(ONE, ROUND_HALF_UP))
+        if stated is not None:
+            difference = compare_rate(
+                stated=stated,
+                part=evaluation.reporting_change,  # type: ignore[arg-type]
+                whole=evaluation.replies,  # type: ignore[arg-type]
+                label=f"Reporting a change in practice ({evaluation.subject})",
+                where=where,
+            )
+            if difference:
+                share.note = f"the report states {_pct(stated, _places(stated))}"
+    response = ""
+    if evaluation.replies is not None and evaluation.delegates_asked:
+        rate = exact_percentage(evaluation.replies, evaluation.delegates_asked)
+        response = f"{_pct(rate)} of {_num(evaluation.delegates_asked)} asked"  # type: ignore[arg-type]
+    return ImpactRow(
+        evaluation=evaluation,
+        owner=owner,  # type: ignore[arg-type]
+        where=where,
+        mode_label=Mode(evaluation.mode).label,
+        subject=evaluation.subject,
+        course=str(evaluation.course) if evaluation.course_id else "",
+        months_after=evaluation.months_after,
+        delegates_asked=evaluation.delegates_asked,
+        replies=evaluation.replies,
+        response_rate=response,
+        reporting_change=evaluation.reporting_change,
+        change_share=share,
+        difference=difference,
+        action=evaluation.action,
+        finding=evaluation.finding,
+    )
+
+
+def training_impact_for_year(*, board: Board, year: ReportingYear) -> list[ImpactRow]:
+    """The follow-up evidence of the board's training in a year (its own and
+    that of every pan-area group serving it): the share reporting a change
+    in practice computed from the counts, a stated share kept beside it, the
+    business plan action served. One query whatever the number."""
+    evaluations = (
+        ImpactEvaluation.objects.filter(_owner_filter(board), year__label=year.label)
+        .select_related("board", "group", "year", "course", "action__plan__board")
+        .order_by("quarter", "mode", "subject", "months_after", "pk")
+    )
+    rows = [_impact_row(evaluation) for evaluation in evaluations]
+    rows.sort(key=lambda row: (row.owner_is_group, row.evaluation.quarter or 0))
+    return rows
+
+
+def impact_export_rows(impacts: list[ImpactRow]) -> list[list[Any]]:
+    """The year's evaluations as spreadsheet rows, each as the page reads it."""
+    if not impacts:
+        return []
+    rows: list[list[Any]] = [
+        [],
+        [
+            "Owner",
+            "Period",
+            "Delivery mode",
+            "What was evaluated",
+            "Follow-up",
+            "Delegates asked",
+            "Replies",
+            "Reporting a change",
+            "Reporting a change %",
+            "Business plan action",
+            "What changed",
+        ],
+    ]
+    for row in impacts:
+        share = _export_text(row.change_share)
+        action = f"{row.action.ref}: {row.action.description}" if row.action else ""
+        rows.append(
+            [
+                row.owner.name,
+                row.where,
+                row.mode_label,
+                row.subject,
+                row.follow_up,
+                row.delegates_asked if row.delegates_asked is not None else "",
+                row.replies if row.replies is not None else "",
+                row.reporting_change if row.reporting_change is not None else "",
+                share,
+                action,
+                row.finding,
+            ]
+        )
+    return rows
+
+
+def impact_choices(
+    *, board: Board, year: ReportingYear
+) -> tuple[list[TrainingCourse], list[Action]]:
+    """What the evaluation form offers: the year's courses of the board and
+    the groups serving it, and the actions of the board's plans (business
+    plans first)."""
+    courses = list(
+        TrainingCourse.objects.filter(_owner_filter(board), year__label=year.label).order_by(
+            "date", "title"
+        )
+    )
+    actions = list(
+        Action.objects.filter(plan__board=board)
+        .select_related("plan")
+        .order_by("-plan__kind", "plan__title", "position", "ref")
+    )
+    actions.sort(key=lambda a: a.plan.kind != "business-plan")
+    return courses, actions
+
+
+@dataclass
+class ChartSeries:
+    label: str  # "Virtual classroom, delegates booked"
+    measure: str  # the field counted
+    values: list[int | None]  # Q1 to Q4; None where the quarter gives no figure
+
+    @property
+    def total(self) -> int:
+        return sum(v for v in self.values if v is not None)
+
+    @property
+    def texts(self) -> list[str]:
+        """Each quarter as the table shows it ("" where not given)."""
+        return [f"{v:,}" if v is not None else "" for v in self.values]
+
+    @property
+    def total_text(self) -> str:
+        return f"{self.total:,}"
+
+
+@dataclass
+class QuarterChart:
+    """People trained in a year by quarter and mode: the data the page shows
+    as a table and training.charts draws for the PDF."""
+
+    year: ReportingYear
+    series: list[ChartSeries]
+
+    @property
+    def quarters(self) -> list[str]:
+        return ["Q1", "Q2", "Q3", "Q4"]
+
+    @property
+    def summary(self) -> str:
+        """The chart in one sentence, for people who do not see it."""
+        if not self.series:
+            return ""
+        parts = []
+        for series in self.series:
+            given = [(v, q) for q, v in enumerate(series.values, start=1) if v is not None]
+            most, quarter = max(given, key=lambda vq: (vq[0], -vq[1]))
+            parts.append(
+                f"{series.label[0].lower()}{series.label[1:]}: {series.total:,} in all, "
+                f"most in Q{quarter} ({most:,})"
+            )
+        return f"People trained in {self.year.label} by quarter: " + "; ".join(parts) + "."
+
+
+#: What counts as people trained, in order of preference: those who came,
+#: else those booked, else e-learners who completed.
+CHART_MEASURES = (
+    ("delegates_attended", "delegates attended"),
+    ("delegates_booked", "delegates booked"),
+    ("learners_completed", "learners completed"),
+)
+
+
+def quarter_chart(training: TrainingYear) -> QuarterChart:
+    """The year's people trained by quarter, one series per owner and mode
+    recorded by quarter, from the tables training_for_year read (no query)."""
+    series = []
+    for table in training.tables:
+        quarters = table.columns[:4] if len(table.columns) == 6 else []
+        for name, words in CHART_MEASURES:
+            values = [column.counts.get(name) for column in quarters]
+            if any(v is not None for v in values):
+                owner = f" ({table.owner.name})" if table.owner_is_group else ""
+                series.append(ChartSeries(f"{table.mode_label}{owner}, {words}", name, values))
+                break
+    return QuarterChart(training.year, series)

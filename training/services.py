@@ -16,6 +16,7 @@ from django.utils import timezone
 from board.models import Board, Group, ReportingYear
 from training.models import (
     COURSE_SUMS,
+    ImpactEvaluation,
     Mode,
     StatedFigure,
     TrainingCourse,
@@ -48,7 +49,9 @@ def _same_owner(model: type[Any], record: Any, year: ReportingYear) -> Any:
     return model.objects.filter(year__label=year.label, mode=record.mode, **owner)
 
 
-def _owner_problems(record: TrainingFigures | StatedFigure | TrainingCourse) -> Problems:
+def _owner_problems(
+    record: TrainingFigures | StatedFigure | TrainingCourse | ImpactEvaluation,
+) -> Problems:
     problems: Problems = {}
     if record.quarter is not None and record.quarter not in (1, 2, 3, 4):
         _add(problems, "quarter", "A quarter is 1, 2, 3 or 4 of its reporting year.")
@@ -401,3 +404,115 @@ def course_remove(*, course: TrainingCourse) -> None:
     course.delete()
     if period_courses(record=course, year=course.year).exists():
         _period_update(course)
+
+
+# Impact evaluation.
+
+
+def _boards_of(owner_record: Any) -> set[int]:
+    if owner_record.board_id:
+        return {owner_record.board_id}
+    if owner_record.group_id:
+        links = Group.boards.through.objects.filter(group_id=owner_record.group_id)
+        return set(links.values_list("board_id", flat=True))
+    return set()
+
+
+def impact_problems(*, evaluation: ImpactEvaluation) -> Problems:
+    """What is wrong with an evaluation: the model's rules (replies not above
+    those asked, those reporting a change not above the replies, a share
+    0 to 100), no subject, no evidence at all, a course of another owner or
+    mode, and an action of a board the training does not serve."""
+    problems = _owner_problems(evaluation)
+    if not evaluation.subject.strip():
+        _add(problems, "subject", "Say what was evaluated, for example the course's title.")
+    evidence = (
+        evaluation.replies,
+        evaluation.reporting_change,
+        evaluation.reporting_change_pct,
+    )
+    if all(value is None for value in evidence) and not evaluation.finding.strip():
+        _add(
+            problems,
+            "replies",
+            "Give the follow-up evidence: the replies and how many report a change in "
+            "practice, the share reporting a change, or what changed.",
+        )
+    for name, messages in _model_problems(evaluation).items():
+        if name not in problems:  # the subject's own message says it better
+            problems[name] = list(messages)
+    course = evaluation.course
+    if course is not None and (
+        (course.board_id, course.group_id) != (evaluation.board_id, evaluation.group_id)
+        or course.mode != evaluation.mode
+    ):
+        _add(
+            problems,
+            "course",
+            f"The course {course} is not one of {evaluation.owner}'s "
+            f"{evaluation.get_mode_display().lower()} courses.",
+        )
+    action = evaluation.action
+    if action is not None and action.plan.board_id not in _boards_of(evaluation):
+        _add(
+            problems,
+            "action",
+            f"Action {action.ref} belongs to another board's plan: link an action of a board "
+            "this training serves.",
+        )
+    return problems
+
+
+def _impact_existing(evaluation: ImpactEvaluation, year: ReportingYear) -> int | None:
+    months = (
+        {"months_after": evaluation.months_after}
+        if evaluation.months_after is not None
+        else {"months_after__isnull": True}
+    )
+    return (
+        _same_owner(ImpactEvaluation, evaluation, year)
+        .filter(subject=evaluation.subject, **months)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def impact_save(*, evaluation: ImpactEvaluation, year: ReportingYear) -> ImpactEvaluation:
+    """Record follow-up evidence: an evaluation of a course takes its period
+    from the course; the same subject and follow-up for the same owner, year
+    and mode again changes it, not doubles it."""
+    evaluation.subject = evaluation.subject.strip()
+    evaluation.finding = evaluation.finding.strip()
+    if evaluation.course is not None:
+        year = ReportingYear.span_of(evaluation.course.date)
+        evaluation.quarter = evaluation.course.quarter
+    if evaluation.pk is None and (evaluation.board_id or evaluation.group_id):
+        existing = _impact_existing(evaluation, year)
+        if existing is not None:
+            evaluation.pk = existing
+            evaluation._state.adding = False
+    _raise(impact_problems(evaluation=evaluation))
+    evaluation.year = _saved_year(year)
+    evaluation.save()
+    return evaluation
+
+
+def impact_record(
+    *,
+    owner: Board | Group,
+    year: ReportingYear,
+    quarter: int | None,
+    mode: str,
+    values: dict[str, Any],
+) -> ImpactEvaluation:
+    """The form's way in: the evaluation's fields from a mapping."""
+    evaluation = ImpactEvaluation(
+        board=owner if isinstance(owner, Board) else None,
+        group=owner if isinstance(owner, Group) else None,
+        year=year,
+        quarter=quarter,
+        mode=mode,
+        **values,
+    )
+    return impact_save(evaluation=evaluation, year=year)

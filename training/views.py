@@ -19,7 +19,13 @@ from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
 from core.spreadsheets import describe_size, spreadsheet_response
 from training import selectors, services, spreadsheets
-from training.forms import ImportForm, StatedFigureForm, TrainingFiguresForm, owners_for
+from training.forms import (
+    ImpactForm,
+    ImportForm,
+    StatedFigureForm,
+    TrainingFiguresForm,
+    owners_for,
+)
 
 READ = "board.read_records"
 EDIT = "board.edit_records"
@@ -30,6 +36,7 @@ EDIT = "board.edit_records"
 def training(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    training = selectors.training_for_year(board=obj, year=year)
     return render_board(
         request,
         "training/training.html",
@@ -38,7 +45,9 @@ def training(request: HttpRequest, board: str) -> HttpResponse:
         {
             "year": year,
             "years": years,
-            "training": selectors.training_for_year(board=obj, year=year),
+            "training": training,
+            "chart": selectors.quarter_chart(training),
+            "impacts": selectors.training_impact_for_year(board=obj, year=year),
         },
     )
 
@@ -52,8 +61,9 @@ def training_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
         raise Http404("Training figures download as CSV or XLSX.")
     year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
     training = selectors.training_for_year(board=obj, year=year)
+    impacts = selectors.training_impact_for_year(board=obj, year=year)
     return spreadsheet_response(
-        selectors.training_export_rows(training),
+        selectors.training_export_rows(training) + selectors.impact_export_rows(impacts),
         fmt=fmt,
         filename=f"{obj.slug}-training-{year.label}",
         sheet_title=f"Training {year.label}",
@@ -228,3 +238,37 @@ def training_import_layout(request: HttpRequest, board: str, fmt: str) -> HttpRe
         raise Http404("Training figures download as CSV or XLSX.")
     year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
     return spreadsheets.layout_response(board=obj, year=year, fmt=fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def impact_record(request: HttpRequest, board: str) -> HttpResponse:
+    """Record follow-up evidence of what training changed in practice."""
+    obj = get_board_or_404(request, board, EDIT)
+    year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
+    courses, actions = selectors.impact_choices(board=obj, year=year)
+    form = ImpactForm(
+        request.POST if request.method == "POST" else None,
+        owners=owners_for(obj),
+        years=years,
+        courses=courses,
+        actions=actions,
+        initial={"year": year.label},
+    )
+    if form.is_valid():
+        try:
+            saved = services.impact_record(**form.cleaned())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The evaluation of {saved.subject} saved.")
+            url = reverse("training:training", kwargs={"board": obj.slug})
+            return redirect(f"{url}?year={saved.year.label}#impact")
+    return render_board(
+        request,
+        "training/impact_form.html",
+        obj,
+        "training:training",
+        {"form": form, "year": year},
+        400 if form.is_bound else 200,
+    )

@@ -10,9 +10,10 @@ from playwright.sync_api import expect
 
 from board.models import ReportingYear
 from core import roles
+from core.spreadsheets import write_csv, write_xlsx
 from tests.browser.conftest import check_accessibility
 from tests.factories import UserFactory
-from training.models import Mode, StatedFigure, TrainingFigures
+from training.models import Mode, StatedFigure, TrainingCourse, TrainingFigures
 
 
 @pytest.fixture
@@ -80,3 +81,76 @@ def test_a_manager_records_a_quarter_and_sees_the_totals_change(
     expect(filled.get_by_role("cell").nth(1)).to_have_text("88%")
     expect(filled.get_by_role("cell").nth(4)).to_have_text("87%")
     check_accessibility(page)
+
+
+def test_a_manager_imports_courses_sees_what_they_replace_and_confirms(
+    page, live_server, manager, world, sign_in
+):
+    year = ReportingYear.for_start_year(2020)
+    TrainingFigures.objects.create(
+        board=world.board,
+        year=year,
+        quarter=2,
+        mode=Mode.FACE_TO_FACE,
+        courses_delivered=3,
+        places_offered=36,
+        delegates_attended=30,
+        satisfaction_pct=98,
+    )
+    sign_in("manager")
+    nav = page.get_by_role("navigation", name=f"{world.board.short_name} pages")
+    nav.get_by_role("link", name="Training", exact=True).click()
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    expect(
+        page.get_by_role("heading", name="Import training figures from a spreadsheet")
+    ).to_be_visible()
+    check_accessibility(page)
+
+    header = ["Course", "Date", "Mode", "Places", "Delegates attended"]
+    wrong = write_csv([header, ["Neglect", "2020-07-14", "Face to face", "12", "13"]])
+    page.get_by_label("Spreadsheet").set_input_files(
+        {"name": "courses.csv", "mimeType": "text/csv", "buffer": wrong}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page).to_have_title(re.compile("^Error: Import training figures"))
+    expect(
+        page.get_by_role("link", name=re.compile("cannot be more than the places offered"))
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm and import")).to_have_count(0)
+    check_accessibility(page)
+
+    good = write_xlsx(
+        [
+            header,
+            ["Neglect", "2020-07-14", "Face to face", "12", "11"],
+            ["Working together", "2020-09-01", "Face to face", "20", "18"],
+        ]
+    )
+    page.get_by_label("Spreadsheet").set_input_files(
+        {
+            "name": "courses.xlsx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "buffer": good,
+        }
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-summary")).to_contain_text(
+        "Nothing has been saved yet. This import would add 2 courses"
+    )
+    periods = page.locator("#import-periods")
+    expect(periods).to_contain_text(
+        "The figures recorded by hand for this period are replaced by the sums of its courses"
+    )
+    expect(periods).to_contain_text("Was: 36")
+    check_accessibility(page)
+    assert TrainingCourse.objects.count() == 0
+
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text("Imported courses.xlsx: 2 courses added, 0 changed")).to_be_visible()
+    table = page.locator(f"#training-{world.board.slug}-face-to-face")
+    places = table.get_by_role("row", name=re.compile("^Places offered"))
+    expect(places.get_by_role("cell").nth(1)).to_have_text("32")
+    filled = table.get_by_role("row", name=re.compile("^Places filled"))
+    expect(filled.get_by_role("cell").nth(1)).to_have_text("91%")
+    check_accessibility(page)
+    assert TrainingCourse.objects.count() == 2

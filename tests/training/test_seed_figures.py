@@ -143,3 +143,38 @@ def test_bedford_boroughs_training_page_shows_the_truncated_89(chair_client):
         ["Satisfaction %", "97%", "Not given"],
     ]
     assert "4,734 of 5,281 is 89.6%, which rounds to 90%. The report cut the decimals off" in html
+
+
+def test_lutons_2016_17_training_reads_back_as_the_report_states_it(past_reports):
+    training, tables = _tables("luton", "2016-17")
+    assert tables == {
+        ("luton", "face-to-face"): {"Delegates booked": ["811", ""]},
+        ("luton", "e-learning"): {"Learners registered": ["2,000", ""]},
+        ("luton", "briefing-or-conference"): {"Delegates attended": ["150", ""]},
+        ("luton", "other"): {"Delegates attended": ["300", ""]},
+    }
+    assert training.differences == []
+
+
+def test_lutons_2016_17_training_page_shows_the_stated_figures_in_words(chair_client):
+    url = reverse("training:training", kwargs={"board": "luton"})
+    html = chair_client.get(url, {"year": "2016-17"}).content.decode()
+    assert "Multi-agency training 2016-17" in html
+    assert table_rows(html, "training-luton-face-to-face") == [
+        ["Measure", "2016-17", "Total 2015-16"],
+        ["Delegates booked", "811", "Not given"],
+    ]
+    assert table_rows(html, "training-luton-e-learning") == [
+        ["Measure", "2016-17", "Total 2015-16"],
+        ["Learners registered", "2,000", "Not given"],
+    ]
+    assert table_rows(html, "training-luton-briefing-or-conference") == [
+        ["Measure", "2016-17", "Total 2015-16"],
+        ["Delegates attended", "150 as stated", "Not given"],
+    ]
+    assert "the report gives the attendance as around 150 (from 19 organisations)" in html
+    assert table_rows(html, "training-luton-other")[1] == [
+        "Delegates attended",
+        "300 as stated",
+        "Not given",
+    ]

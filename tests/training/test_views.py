@@ -6,7 +6,7 @@ from django.urls import reverse
 from board.models import ReportingYear
 from tests.factories import GroupFactory
 from tests.html import table_rows
-from training.models import Mode, StatedFigure, TrainingFigures
+from training.models import ImpactEvaluation, Mode, StatedFigure, TrainingFigures
 
 
 def page(board):
@@ -175,15 +175,29 @@ def test_the_page_runs_a_constant_number_of_queries(
             quarter=i % 4 + 1,
             mode=Mode.values[(i // 4) % 5],
             courses_delivered=i,
+            delegates_booked=i,
+        )
+        for i in range(periods)
+    )
+    ImpactEvaluation.objects.bulk_create(
+        ImpactEvaluation(
+            group=groups[i // 40],
+            year=years[(i // 20) % 2],
+            quarter=i % 4 + 1,
+            mode=Mode.values[(i // 4) % 5],
+            subject=f"Course {i}",
+            replies=i,
+            action=world.action,
         )
         for i in range(periods)
     )
     client.get(page(world.board), {"year": "2016-17"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(page(world.board), {"year": "2016-17"})
-    assert (
-        response.content.decode().count('<table class="govuk-table"') == {10: 3, 1000: 125}[periods]
-    )
+    html = response.content.decode()
+    # The tables of each owner and mode, the people trained by quarter, the evaluations.
+    assert html.count('<table class="govuk-table"') == {10: 3 + 2, 1000: 125 + 2}[periods]
+    assert len(table_rows(html, "training-impact")) == {10: 1 + 10, 1000: 1 + 500}[periods]
 
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "1e400"])
