@@ -56,6 +56,10 @@ ADMIN_MAINTAINS = (
     ("audits", "section11rating"),
     ("audits", "inspection"),
     ("audits", "judgement"),
+    ("training", "trainingfigures"),
+    ("training", "statedfigure"),
+    ("training", "trainingcourse"),
+    ("training", "impactevaluation"),
 )
 
 
