@@ -68,9 +68,8 @@ class CaseReviewAdmin(ServiceSavingAdmin):
     inlines = [ReviewStepInline]
 
     def problems(self, obj: Any, form: Any) -> dict[str, list[str]]:
-        if obj.board_id is None:
-            return {}
-        return services.review_problems(review=obj)
+        # The model's clean checked the rest (see services.publication_date_problems).
+        return services.publication_date_problems(review=obj) if obj.board_id else {}
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         services.review_save(review=obj)
@@ -92,9 +91,12 @@ class RecommendationAdmin(ServiceSavingAdmin):
     def problems(self, obj: Any, form: Any) -> dict[str, list[str]]:
         if obj.review_id is None:
             return {}
-        return services.recommendation_problems(
+        # The model's clean checked the rest; whom it is addressed to needs
+        # the agencies chosen on this form.
+        problems = services.recommendation_problems(
             recommendation=obj, agencies=form.cleaned_data.get("agencies")
         )
+        return {"agencies": problems["agencies"]} if "agencies" in problems else {}
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         services.recommendation_save(recommendation=obj, agencies=form.cleaned_data.get("agencies"))
@@ -105,9 +107,6 @@ class StatedCountAdmin(ServiceSavingAdmin):
     list_display = ("board", "year", "measure", "value")
     list_filter = ("board", "year", "measure")
     list_select_related = ("board", "year")
-
-    def problems(self, obj: Any, form: Any) -> dict[str, list[str]]:
-        return services.stated_count_problems(stated=obj)
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         services.stated_count_save(stated=obj)

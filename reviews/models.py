@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -25,6 +26,11 @@ from priorities.models import Action, ActionPlan
 
 #: The largest count a report may state: far above any board's reviews.
 MAX_STATED = 10_000
+
+
+def _refuse(problems: dict[str, list[str]]) -> None:
+    if problems:
+        raise ValidationError(problems)  # type: ignore[arg-type]
 
 
 class LearningTheme(models.Model):
@@ -70,6 +76,7 @@ class CaseReview(models.Model):
         IN_PROGRESS = "in-progress", "In progress"
         COMPLETED = "completed", "Completed"
         CLOSED = "closed", "Closed"
+        NOT_KNOWN = "not-known", "Not known (the source does not say)"
 
     class Publication(models.TextChoices):
         NOT_YET_DUE = "not-yet-due", "Not yet due"
@@ -143,6 +150,20 @@ class CaseReview(models.Model):
     @property
     def is_published(self) -> bool:
         return self.publication_status == self.Publication.PUBLISHED
+
+    def clean(self) -> None:
+        """The service's rules, for every way in that cleans a model (the
+        fixture loader, the admin's form) as well as the services."""
+        from reviews.services import review_problems
+
+        if self.pk is not None and (self.created is None or self.plan_id is None):
+            # Loaded again from a fixture, which states neither: keep them.
+            kept = CaseReview.objects.filter(pk=self.pk).values("created", "plan_id").first()
+            if kept is not None:
+                self.created = self.created or kept["created"]
+                self.plan_id = self.plan_id or kept["plan_id"]
+        if self.board_id is not None:
+            _refuse(review_problems(review=self, with_publication_date=False))
 
     def natural_key(self) -> tuple[str, str]:
         return (self.board.slug, self.slug)
@@ -247,6 +268,16 @@ class ReviewStep(models.Model):
             return f"{self.date:%B %Y}"
         return f"{self.date.day} {self.date:%B %Y}"
 
+    def clean(self) -> None:
+        """The service's rules; the due date worked out by the clock from the
+        review's other steps, whatever the way in."""
+        from reviews.services import step_due, step_problems
+
+        if self.review_id is None:
+            return
+        _refuse(step_problems(step=self))
+        self.due = step_due(step=self)
+
     @property
     def exact(self) -> datetime.date | None:
         """The date, if it is known to the day: the clock counts only those."""
@@ -294,6 +325,16 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review.name}: recommendation {self.number}"
+
+    def clean(self) -> None:
+        """The service's rules but whom it is addressed to, which needs the
+        agencies chosen beside it (the service and the admin check that)."""
+        from reviews.services import recommendation_problems
+
+        if self.review_id is not None:
+            problems = recommendation_problems(recommendation=self, agencies=None)
+            problems.pop("agencies", None)
+            _refuse(problems)
 
     def natural_key(self) -> tuple[str, str, str]:
         return (*self.review.natural_key(), str(self.number))
@@ -349,6 +390,11 @@ class StatedCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board} {self.year}: {self.get_measure_display()} stated as {self.value}"
+
+    def clean(self) -> None:
+        from reviews.services import stated_count_problems
+
+        _refuse(stated_count_problems(stated=self))
 
     def natural_key(self) -> tuple[str, str, str]:
         return (self.board.slug, self.year.label, self.measure)

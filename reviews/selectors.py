@@ -27,7 +27,7 @@ from reviews.models import (
     StatedCount,
     StepKind,
 )
-from reviews.services import NOT_DUE_TO_PUBLISH, is_late
+from reviews.services import NOT_DUE_TO_PUBLISH, STEPS_BY_KIND, is_late
 
 #: Working days ahead that count as "due soon" on the register.
 DUE_SOON_DAYS = 10
@@ -188,7 +188,14 @@ class TimelineStep:
 def timeline(*, review: CaseReview, today: datetime.date) -> list[TimelineStep]:
     """The review's steps in order, each with its due date, the working days
     it took (from the step it is counted from) and whether it was late."""
-    steps = sorted(review.steps.all(), key=lambda s: STEP_ORDER.index(s.kind))
+    saved = {s.kind: s for s in review.steps.all()}
+    # A review loaded from a past report holds only the steps it states; the
+    # others of its kind are shown (unsaved) so they can be recorded.
+    kinds = set(saved) | set(STEPS_BY_KIND.get(review.kind, ()))
+    steps = sorted(
+        (saved.get(k) or ReviewStep(review=review, kind=k) for k in kinds),
+        key=lambda s: STEP_ORDER.index(s.kind),
+    )
     by_kind = {s.kind: s for s in steps}
     limit = due_soon_limit(today)
     rows = []
@@ -457,8 +464,25 @@ def assure_counts(*, board: Board, year: ReportingYear) -> dict[str, int | None]
         ).count(),
         M.LEARNING_REVIEWS: reviews.filter(kind=Kind.LEARNING, year__label=year.label).count(),
         M.SCRS_COMMISSIONED: steps(StepKind.COMMISSIONED, review__kind=Kind.SCR),
-        M.COMPLETED: steps(StepKind.FINAL_REPORT, review__kind__in=[Kind.SCR, Kind.LEARNING]),
+        M.COMPLETED: _completed_in(board, year),
     }
+
+
+def _completed_in(board: Board, year: ReportingYear) -> int:
+    """SCRs and learning reviews whose final report is dated in the year, or,
+    completed with no date of their final report, belonging to the year."""
+    dated = _dated_in(year, StepKind.FINAL_REPORT).filter(review=OuterRef("pk"))
+    undated = ReviewStep.objects.filter(
+        review=OuterRef("pk"), kind=StepKind.FINAL_REPORT, date__isnull=False
+    )
+    return (
+        CaseReview.objects.filter(board=board, kind__in=[Kind.SCR, Kind.LEARNING])
+        .filter(
+            Q(Exists(dated))
+            | Q(~Exists(undated), status=CaseReview.Status.COMPLETED, year__label=year.label)
+        )
+        .count()
+    )
 
 
 def stated_counts(*, board: Board, year: ReportingYear) -> list[CountRow]:

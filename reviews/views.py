@@ -27,7 +27,7 @@ from reviews.forms import (
     ReviewForm,
     StepForm,
 )
-from reviews.models import CaseReview, Recommendation, StepKind
+from reviews.models import CaseReview, Recommendation, ReviewStep, StepKind
 from reviews.tables import PublishedReviewTable, ReviewTable
 
 SEE = "board.see_board"
@@ -157,7 +157,11 @@ def review_edit(request: HttpRequest, board: str, review: str | None = None) -> 
 def step_edit(request: HttpRequest, board: str, review: str, step: str) -> HttpResponse:
     obj, _ = _board(request, board, EDIT)
     found = _review(obj, review)
-    current = get_object_or_404(found.steps, kind=step)
+    current = found.steps.filter(kind=step).first()
+    if current is None:
+        if step not in services.STEPS_BY_KIND[found.kind]:
+            raise Http404("This review has no such step.")
+        current = ReviewStep(review=found, kind=step)
     if step == StepKind.PUBLICATION:
         return redirect("reviews:publication", board=obj.slug, review=found.slug)
     form = StepForm(
