@@ -94,6 +94,10 @@ def main() -> None:
     }
     try:
         pages["all actions"] = (reverse("priorities:actions", kwargs={"board": board.slug}), {})
+        pages["chair's dashboard"] = (
+            reverse("reports:dashboard", kwargs={"board": board.slug}),
+            {},
+        )
         pages["plan page"] = (
             reverse("priorities:plan", kwargs={"board": board.slug, "plan": "synthetic-plan"}),
             {},

@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from board.models import (
     Agency,
@@ -80,6 +81,13 @@ def generate(*, scale: int = 10, seed: int = 2016) -> Board:
     meetings = Meeting.objects.bulk_create(
         Meeting(group=group, date=datetime.date(2016, 4, 4) + datetime.timedelta(days=7 * i))
         for i in range(MEETINGS_PER_YEAR)
+    )
+    # The strategic board's last meeting, a month ago, so the chair's
+    # dashboard has changes since it to show.
+    Meeting.objects.create(
+        group=group,
+        date=timezone.localdate() - datetime.timedelta(days=30),
+        notes="Synthetic meeting (synthetic data).",
     )
     statuses = ["attended"] * 6 + ["deputy", "apologies", "absent", "not-applicable"]
     Attendance.objects.bulk_create(
@@ -157,6 +165,7 @@ def _training(board: Board, scale: int, rng: random.Random) -> None:
 
 
 def _plans(board: Board, scale: int, rng: random.Random) -> None:
+    today = timezone.localdate()
     plan = ActionPlan.objects.create(
         board=board,
         slug="synthetic-plan",
@@ -174,19 +183,24 @@ def _plans(board: Board, scale: int, rng: random.Random) -> None:
             position=i,
             description=f"Synthetic action {i}",
             lead="Synthetic lead",
+            # Due from a month ago to a month ahead: about half are overdue.
+            due_date=today + datetime.timedelta(days=i % 60 - 30),
         )
         for i in range(ACTIONS * scale)
     )
     ratings = list(Rating.values)
+    # Monthly up to today: each action's latest assessment is 0 to 119 days
+    # old, so some are new since the last meeting and some are stale.
     Assessment.objects.bulk_create(
         Assessment(
             action=a,
-            assessed_on=datetime.date(2016, 4, 1) + datetime.timedelta(days=30 * k),
+            assessed_on=today
+            - datetime.timedelta(days=30 * (ASSESSMENTS_PER_ACTION - 1 - k) + i % 120),
             process=rng.choice(ratings),
             impact=rng.choice(ratings),
             commentary="Synthetic commentary.",
         )
-        for a in actions
+        for i, a in enumerate(actions)
         for k in range(ASSESSMENTS_PER_ACTION)
     )
 

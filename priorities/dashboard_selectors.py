@@ -9,6 +9,7 @@ already read, so the page and the database cannot disagree.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -41,25 +42,53 @@ def worrying_q() -> Q:
     return Q(current_process__in=WORRYING) | Q(current_impact__in=WORRYING)
 
 
-def is_worrying(action: Action) -> bool:
-    """The rule of worrying_q, for an action read with its current ratings."""
-    return (
-        getattr(action, "current_process", None) in WORRYING
-        or getattr(action, "current_impact", None) in WORRYING
-    )
+def is_worrying(process: str | None, impact: str | None) -> bool:
+    """The rule of worrying_q, for ratings already read."""
+    return process in WORRYING or impact in WORRYING
 
 
-def is_stale(action: Action, *, today: datetime.date, stale_days: int) -> bool:
-    """The rule of stale_q, for an action read with its current ratings."""
-    if getattr(action, "current_process", None) == Rating.BLUE:
+def is_overdue(due_date: datetime.date | None, process: str | None, today: datetime.date) -> bool:
+    """The rule of priorities.selectors.overdue_q, for values already read:
+    due before today (an action due today is not overdue) and not BLUE."""
+    return due_date is not None and due_date < today and process != Rating.BLUE
+
+
+def is_stale(
+    process: str | None,
+    last_assessed: datetime.date | None,
+    *,
+    today: datetime.date,
+    stale_days: int,
+) -> bool:
+    """The rule of stale_q, for values already read."""
+    if process == Rating.BLUE:
         return False
-    last: datetime.date | None = getattr(action, "last_assessed", None)
-    return last is None or last < stale_before(today=today, stale_days=stale_days)
+    return last_assessed is None or last_assessed < stale_before(today=today, stale_days=stale_days)
+
+
+#: What the dashboard reads of an action: plain values, not model instances,
+#: because a board at ten times the seeds' size lists hundreds of actions and
+#: building a model (and its plan and priority) for each costs more than the query.
+ACTION_FIELDS = (
+    "id",
+    "ref",
+    "description",
+    "due_date",
+    "current_process",
+    "current_impact",
+    "last_assessed",
+    "plan_id",
+    "plan__slug",
+    "plan__title",
+    "priority_id",
+    "priority__number",
+    "priority__title",
+)
 
 
 def actions_needing_attention(
     *, board: Board, today: datetime.date, stale_days: int
-) -> QuerySet[Action]:
+) -> QuerySet[Any, dict[str, Any]]:
     """The board's actions in active plans that are rated RED or AMBER for
     process or impact, overdue, or not assessed for more than `stale_days`
     days, each with its current ratings, in plan, priority and action order.
@@ -70,12 +99,12 @@ def actions_needing_attention(
             Action.objects.filter(plan__board=board, plan__status=ActionPlan.Status.ACTIVE)
         )
         .filter(attention)
-        .select_related("plan", "priority")
         .order_by("plan__kind", "plan__title", "plan_id", "priority__number", "position", "ref")
+        .values(*ACTION_FIELDS)
     )
 
 
-def assessments_since(*, board: Board, since: datetime.date) -> QuerySet[Assessment]:
+def assessments_since(*, board: Board, since: datetime.date) -> QuerySet[Any, Any]:
     """The board's assessments dated on or after `since`, each with the
     action's rating just before it (`previous_process`, `previous_impact`:
     None for an action's first assessment). "Before" follows the order that
@@ -98,7 +127,6 @@ def assessments_since(*, board: Board, since: datetime.date) -> QuerySet[Assessm
             previous_process=Subquery(previous.values("process")[:1]),
             previous_impact=Subquery(previous.values("impact")[:1]),
         )
-        .select_related("action", "action__plan", "action__priority", "recorded_by")
         .order_by(
             "action__plan__kind",
             "action__plan__title",
@@ -109,10 +137,22 @@ def assessments_since(*, board: Board, since: datetime.date) -> QuerySet[Assessm
             "recorded_at",
             "id",
         )
+        .values(
+            "id",
+            "assessed_on",
+            "process",
+            "impact",
+            "previous_process",
+            "previous_impact",
+            "action__ref",
+            "action__description",
+            "action__plan__slug",
+            "action__plan__title",
+        )
     )
 
 
-def actions_added_since(*, board: Board, since: datetime.date) -> QuerySet[Action]:
+def actions_added_since(*, board: Board, since: datetime.date) -> QuerySet[Any, dict[str, Any]]:
     """The board's actions a person added in Assure on or after `since` (the
     day starts at midnight where Assure runs), as the change history records
     them. Only additions with a person's name count: an action loaded from a
@@ -125,6 +165,6 @@ def actions_added_since(*, board: Board, since: datetime.date) -> QuerySet[Actio
     ).values("id")
     return (
         with_current_ratings(Action.objects.filter(plan__board=board, pk__in=Subquery(added)))
-        .select_related("plan", "priority")
         .order_by("plan__kind", "plan__title", "plan_id", "position", "ref")
+        .values(*ACTION_FIELDS)
     )

@@ -25,8 +25,9 @@ from django.utils import timezone
 from board import selectors as board_selectors
 from board.models import Board, Group, Meeting
 from priorities import dashboard_selectors
-from priorities.models import Action, ActionPlan, Assessment, Priority, Rating
-from priorities.selectors import is_overdue
+from priorities.indicator_selectors import IndicatorStatus, ValueChange
+from priorities.models import Rating
+from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
 
 #: When no strategic board meeting has been recorded, changes are shown for
 #: this many days back from today.
@@ -43,7 +44,7 @@ class Counts:
     overdue: int = 0
     stale: int = 0
 
-    def add(self, row: AttentionRow) -> None:
+    def add(self, row: ActionLine) -> None:
         self.actions += 1
         self.worrying += row.worrying
         self.overdue += row.overdue
@@ -51,28 +52,51 @@ class Counts:
 
 
 @dataclass
-class AttentionRow:
-    action: Action
+class ActionLine:
+    """One action as the dashboard shows it: plain values read in one query."""
+
+    ref: str
+    description: str
+    due_date: datetime.date | None
+    process: str | None
+    impact: str | None
+    last_assessed: datetime.date | None
+    plan_id: int
+    plan_title: str
     url: str
-    worrying: bool
-    overdue: bool
-    stale: bool
+    worrying: bool = False
+    overdue: bool = False
+    stale: bool = False
 
     @property
     def never_assessed(self) -> bool:
-        return getattr(self.action, "last_assessed", None) is None
+        return self.last_assessed is None
+
+
+@dataclass
+class PlanRef:
+    pk: int
+    slug: str
+    title: str
+
+
+@dataclass
+class PriorityRef:
+    pk: int
+    number: int
+    title: str
 
 
 @dataclass
 class PriorityGroup:
-    priority: Priority | None
-    rows: list[AttentionRow] = field(default_factory=list)
+    priority: PriorityRef | None
+    rows: list[ActionLine] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
 
 @dataclass
 class PlanGroup:
-    plan: ActionPlan
+    plan: PlanRef
     url: str
     priorities: list[PriorityGroup] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
@@ -80,32 +104,53 @@ class PlanGroup:
 
 @dataclass
 class RatingChange:
-    """A new assessment with the action's rating before and after it."""
+    """A new assessment with the action's rating before and after it
+    (before is None for an action's first assessment)."""
 
-    assessment: Assessment
+    ref: str
+    description: str
+    plan_title: str
     url: str
-
-    @property
-    def before_process(self) -> str | None:
-        return getattr(self.assessment, "previous_process", None)
-
-    @property
-    def before_impact(self) -> str | None:
-        return getattr(self.assessment, "previous_impact", None)
+    assessed_on: datetime.date
+    process: str
+    impact: str
+    before_process: str | None
+    before_impact: str | None
 
     @property
     def closed(self) -> bool:
         """This assessment completed the action: BLUE for process now, and
         not before."""
-        return self.assessment.process == Rating.BLUE and self.before_process != Rating.BLUE
+        return self.process == Rating.BLUE and self.before_process != Rating.BLUE
 
     @property
     def process_moved(self) -> bool:
-        return self.assessment.process != self.before_process
+        return self.process != self.before_process
 
     @property
     def impact_moved(self) -> bool:
-        return self.assessment.impact != self.before_impact
+        return self.impact != self.before_impact
+
+
+@dataclass
+class IndicatorMoves:
+    """An indicator's values recorded or revised in the time: the newest of
+    them, and how many there were (an import can record dozens at once)."""
+
+    latest: ValueChange
+    count: int
+
+
+def by_indicator(changes: Iterable[ValueChange]) -> list[IndicatorMoves]:
+    """Newest first, one entry per indicator."""
+    moves: dict[int, IndicatorMoves] = {}
+    for change in changes:
+        seen = moves.get(change.indicator.pk)
+        if seen is None:
+            moves[change.indicator.pk] = IndicatorMoves(change, 1)
+        else:
+            seen.count += 1
+    return list(moves.values())
 
 
 @dataclass
@@ -147,9 +192,9 @@ class Since:
 class Changes:
     since: Since
     assessments: list[RatingChange]
-    added: list[AttentionRow]
+    added: list[ActionLine]
+    values: list[IndicatorMoves]
     reviews: Any = None  # None: the case review pages are not there to ask
-    values: Any = None  # None: the indicator pages are not there to ask
 
     @property
     def closed(self) -> list[RatingChange]:
@@ -165,8 +210,8 @@ class Dashboard:
     totals: Counts
     last_meeting: Meeting | None
     changes: Changes | None  # None when the chosen date was refused
-    indicators: Any = None
-    deadlines: Any = None
+    indicators: list[IndicatorStatus]
+    deadlines: Any = None  # None: the case review pages are not there to ask
 
 
 def stale_days() -> int:
@@ -180,50 +225,68 @@ class _Urls:
 
     def __init__(self, board: Board) -> None:
         self.board = board
-        self.plans: dict[int, str] = {}
+        self.plans: dict[str, str] = {}
 
-    def plan(self, plan: ActionPlan) -> str:
-        if plan.pk not in self.plans:
-            self.plans[plan.pk] = reverse(
-                "priorities:plan", kwargs={"board": self.board.slug, "plan": plan.slug}
+    def plan(self, slug: str) -> str:
+        if slug not in self.plans:
+            self.plans[slug] = reverse(
+                "priorities:plan", kwargs={"board": self.board.slug, "plan": slug}
             )
-        return self.plans[plan.pk]
+        return self.plans[slug]
 
-    def action(self, action: Action) -> str:
-        return f"{self.plan(action.plan)}actions/{quote(action.ref)}/"
+    def action(self, plan_slug: str, ref: str) -> str:
+        return f"{self.plan(plan_slug)}actions/{quote(ref)}/"
 
 
-def _row(action: Action, urls: _Urls, today: datetime.date, days: int) -> AttentionRow:
-    return AttentionRow(
-        action=action,
-        url=urls.action(action),
-        worrying=dashboard_selectors.is_worrying(action),
-        overdue=is_overdue(action, today),
-        stale=dashboard_selectors.is_stale(action, today=today, stale_days=days),
+def _line(row: dict[str, Any], urls: _Urls, today: datetime.date, days: int) -> ActionLine:
+    process, impact = row["current_process"], row["current_impact"]
+    return ActionLine(
+        ref=row["ref"],
+        description=row["description"],
+        due_date=row["due_date"],
+        process=process,
+        impact=impact,
+        last_assessed=row["last_assessed"],
+        plan_id=row["plan_id"],
+        plan_title=row["plan__title"],
+        url=urls.action(row["plan__slug"], row["ref"]),
+        worrying=dashboard_selectors.is_worrying(process, impact),
+        overdue=dashboard_selectors.is_overdue(row["due_date"], process, today),
+        stale=dashboard_selectors.is_stale(
+            process, row["last_assessed"], today=today, stale_days=days
+        ),
     )
 
 
-def group_by_plan(rows: Iterable[AttentionRow], urls: _Urls) -> tuple[list[PlanGroup], Counts]:
-    """Rows grouped by plan (in the order they come), then by priority in
+def group_by_plan(
+    rows: Iterable[dict[str, Any]], urls: _Urls, today: datetime.date, days: int
+) -> tuple[list[PlanGroup], Counts]:
+    """Actions grouped by plan (in the order they come), then by priority in
     number order with the actions under no priority last; counts at every
     level."""
     plans: dict[int, PlanGroup] = {}
     blocks: dict[tuple[int, int | None], PriorityGroup] = {}
     totals = Counts()
     for row in rows:
-        plan = row.action.plan
-        group = plans.get(plan.pk)
+        line = _line(row, urls, today, days)
+        group = plans.get(line.plan_id)
         if group is None:
-            group = plans[plan.pk] = PlanGroup(plan, urls.plan(plan))
-        key = (plan.pk, row.action.priority_id)
+            plan = PlanRef(line.plan_id, row["plan__slug"], line.plan_title)
+            group = plans[plan.pk] = PlanGroup(plan, urls.plan(plan.slug))
+        key = (line.plan_id, row["priority_id"])
         block = blocks.get(key)
         if block is None:
-            block = blocks[key] = PriorityGroup(row.action.priority)
+            priority = (
+                PriorityRef(row["priority_id"], row["priority__number"], row["priority__title"])
+                if row["priority_id"] is not None
+                else None
+            )
+            block = blocks[key] = PriorityGroup(priority)
             group.priorities.append(block)
-        block.rows.append(row)
-        block.counts.add(row)
-        group.counts.add(row)
-        totals.add(row)
+        block.rows.append(line)
+        block.counts.add(line)
+        group.counts.add(line)
+        totals.add(line)
     for group in plans.values():
         group.priorities.sort(key=_priority_order)
     return list(plans.values()), totals
@@ -270,22 +333,31 @@ def _optional(module: str, name: str) -> Callable[..., Any] | None:
 
 def changes_since(*, board: Board, since: Since, today: datetime.date, urls: _Urls) -> Changes:
     assessments = [
-        RatingChange(a, urls.action(a.action))
+        RatingChange(
+            ref=a["action__ref"],
+            description=a["action__description"],
+            plan_title=a["action__plan__title"],
+            url=urls.action(a["action__plan__slug"], a["action__ref"]),
+            assessed_on=a["assessed_on"],
+            process=a["process"],
+            impact=a["impact"],
+            before_process=a["previous_process"],
+            before_impact=a["previous_impact"],
+        )
         for a in dashboard_selectors.assessments_since(board=board, since=since.date)
     ]
     days = stale_days()
     added = [
-        _row(action, urls, today, days)
-        for action in dashboard_selectors.actions_added_since(board=board, since=since.date)
+        _line(row, urls, today, days)
+        for row in dashboard_selectors.actions_added_since(board=board, since=since.date)
     ]
     review_changes = _optional("reviews.selectors", "review_changes_since")
-    value_changes = _optional("priorities.selectors", "indicator_values_changed_since")
     return Changes(
         since=since,
         assessments=assessments,
         added=added,
+        values=by_indicator(indicator_values_changed_since(board=board, since=since.start)),
         reviews=review_changes(board=board, since=since.start) if review_changes else None,
-        values=value_changes(board=board, since=since.start) if value_changes else None,
     )
 
 
@@ -301,19 +373,17 @@ def dashboard(
     refused, so no changes are shown until it is corrected."""
     days = stale_days()
     urls = _Urls(board)
-    rows = (
-        _row(action, urls, today, days)
-        for action in dashboard_selectors.actions_needing_attention(
-            board=board, today=today, stale_days=days
-        )
+    plans, totals = group_by_plan(
+        dashboard_selectors.actions_needing_attention(board=board, today=today, stale_days=days),
+        urls,
+        today,
+        days,
     )
-    plans, totals = group_by_plan(rows, urls)
     meeting = last_strategic_meeting(board=board, today=today)
     changes = None
     if not refused:
         since = Since(chosen, chosen=True) if chosen else default_since(meeting, today)
         changes = changes_since(board=board, since=since, today=today, urls=urls)
-    indicators = _optional("priorities.selectors", "indicators_needing_attention")
     deadlines = _optional("reviews.selectors", "review_deadlines")
     return Dashboard(
         board=board,
@@ -323,6 +393,6 @@ def dashboard(
         totals=totals,
         last_meeting=meeting,
         changes=changes,
-        indicators=indicators(board=board) if indicators else None,
+        indicators=indicators_needing_attention(board=board),
         deadlines=deadlines(board=board, today=today, within=10) if deadlines else None,
     )

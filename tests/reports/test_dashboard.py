@@ -263,3 +263,51 @@ def test_the_query_count_does_not_grow_with_the_data(world, client_for):
         response = client.get(url(world.board))
     assert len(large.captured_queries) == len(small.captured_queries)
     assert text(response).count("(history of action L") > 300
+
+
+def test_it_lists_an_indicator_off_target_with_a_link_to_its_page_and_values_that_moved(
+    world, client_for
+):
+    from decimal import Decimal
+
+    from tests.priorities.indicator_factories import IndicatorFactory, ValueFactory
+
+    MeetingFactory(group=world.group, date=ago(14))
+    off = IndicatorFactory(
+        board=world.board,
+        code="timely",
+        name="Assessments completed within 45 days",
+        unit="percentage",
+        polarity="higher",
+        target=Decimal("80"),
+        tolerance=Decimal("5"),
+    )
+    fine = IndicatorFactory(
+        board=world.board,
+        code="fine",
+        name="Children seen alone",
+        unit="percentage",
+        polarity="higher",
+        target=Decimal("80"),
+        tolerance=Decimal("5"),
+    )
+    for indicator, values in ((off, ("78", "70")), (fine, ("85", "90"))):
+        for start, value in zip((2019, 2020), values, strict=True):
+            ValueFactory(
+                indicator=indicator,
+                period_start=datetime.date(start, 4, 1),
+                value=Decimal(value),
+            )
+    response = client_for("chair").get(url(world.board))
+    page = reverse("priorities:indicator", kwargs={"board": "alpha", "indicator": "timely"})
+    html = response.content.decode()
+    assert f'<a class="govuk-link" href="{page}">Assessments completed within 45 days</a>' in html
+    listed = section(response, "Indicators off target or getting worse", "Support links")
+    assert "Children seen alone" not in listed
+    assert "70% 2020-21 78% 2019-20" in listed
+    assert "Off target (80%)" in listed
+    summary = section(response, "Summary", "Actions needing attention")
+    assert "1 indicator off target or getting worse" in summary
+    moved = section(response, "Indicators with values recorded or revised", "Indicators off target")
+    assert moved.startswith("Indicators with values recorded or revised (2)")
+    assert f"Assessments completed within 45 days 2020-21: 70% {today():%-d %b %Y} 2" in moved

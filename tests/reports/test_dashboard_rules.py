@@ -43,10 +43,10 @@ def assess(action, on, process="GREEN", impact="GREEN", recorded=None):
 def listed(board) -> dict[str, tuple[bool, bool, bool]]:
     """Each listed action's ref with (worrying, overdue, stale)."""
     return {
-        a.ref: (
-            ds.is_worrying(a),
-            a.due_date is not None and a.due_date < TODAY and a.current_process != "BLUE",
-            ds.is_stale(a, today=TODAY, stale_days=DAYS),
+        a["ref"]: (
+            ds.is_worrying(a["current_process"], a["current_impact"]),
+            ds.is_overdue(a["due_date"], a["current_process"], TODAY),
+            ds.is_stale(a["current_process"], a["last_assessed"], today=TODAY, stale_days=DAYS),
         )
         for a in ds.actions_needing_attention(board=board, today=TODAY, stale_days=DAYS)
     }
@@ -128,9 +128,9 @@ def test_the_first_assessment_has_no_rating_before_it(plan):
     action = ActionFactory(plan=plan, ref="f1")
     first = assess(action, day(20), process="AMBER", impact="GREY")
     second = assess(action, day(10), process="RED", impact="AMBER")
-    rows = {a.pk: a for a in ds.assessments_since(board=plan.board, since=day(30))}
-    assert (rows[first.pk].previous_process, rows[first.pk].previous_impact) == (None, None)
-    assert (rows[second.pk].previous_process, rows[second.pk].previous_impact) == (
+    rows = {a["id"]: a for a in ds.assessments_since(board=plan.board, since=day(30))}
+    assert (rows[first.pk]["previous_process"], rows[first.pk]["previous_impact"]) == (None, None)
+    assert (rows[second.pk]["previous_process"], rows[second.pk]["previous_impact"]) == (
         "AMBER",
         "GREY",
     )
@@ -142,18 +142,18 @@ def test_the_rating_before_a_same_day_assessment_is_the_one_recorded_before_it(p
     later = timezone.now() - datetime.timedelta(hours=1)
     second = assess(action, day(4), process="GREEN", impact="GREEN", recorded=later)
     first = assess(action, day(4), process="RED", impact="AMBER", recorded=earlier)
-    rows = {a.pk: a for a in ds.assessments_since(board=plan.board, since=day(4))}
-    assert rows[first.pk].previous_process is None
-    assert (rows[second.pk].previous_process, rows[second.pk].previous_impact) == (
+    rows = {a["id"]: a for a in ds.assessments_since(board=plan.board, since=day(4))}
+    assert rows[first.pk]["previous_process"] is None
+    assert (rows[second.pk]["previous_process"], rows[second.pk]["previous_impact"]) == (
         "RED",
         "AMBER",
     )
     # Recorded at the same moment: the order they were saved in.
     third = assess(action, day(2), process="AMBER", impact="AMBER", recorded=later)
     fourth = assess(action, day(2), process="BLUE", impact="GREEN", recorded=later)
-    rows = {a.pk: a for a in ds.assessments_since(board=plan.board, since=day(2))}
-    assert rows[third.pk].previous_process == "GREEN"
-    assert rows[fourth.pk].previous_process == "AMBER"
+    rows = {a["id"]: a for a in ds.assessments_since(board=plan.board, since=day(2))}
+    assert rows[third.pk]["previous_process"] == "GREEN"
+    assert rows[fourth.pk]["previous_process"] == "AMBER"
 
 
 def test_changes_start_on_the_day_given_and_leave_the_day_before_out(world):
@@ -161,7 +161,7 @@ def test_changes_start_on_the_day_given_and_leave_the_day_before_out(world):
     assess(action, day(11))
     on_the_day = assess(action, day(10))
     other = assess(ActionFactory(plan=world.other_plan, ref="g2"), day(1))
-    found = [a.pk for a in ds.assessments_since(board=world.board, since=day(10))]
+    found = [a["id"] for a in ds.assessments_since(board=world.board, since=day(10))]
     assert found == [on_the_day.pk]
     assert other.pk not in found
 
@@ -172,7 +172,9 @@ def test_an_action_added_by_a_person_is_new_and_a_loaded_one_is_not(world):
     added.history.update(history_user=person)
     loaded = ActionFactory(plan=world.plan, ref="n2")  # history without a person, as a load
     assert loaded.history.filter(history_user__isnull=True).exists()
-    found = [a.ref for a in ds.actions_added_since(board=world.board, since=timezone.localdate())]
+    found = [
+        a["ref"] for a in ds.actions_added_since(board=world.board, since=timezone.localdate())
+    ]
     assert found == ["n1"]
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     assert list(ds.actions_added_since(board=world.board, since=tomorrow)) == []
@@ -212,3 +214,45 @@ def test_without_a_meeting_changes_cover_the_last_90_days(world):
     since = default_since(None, TODAY)
     assert since.date == day(90)
     assert since.heading == "What changed in the last 90 days"
+
+
+@pytest.mark.parametrize(
+    ("due", "process", "overdue"),
+    [
+        (TODAY, "RED", False),
+        (day(1), "RED", True),
+        (day(1), None, True),
+        (day(1), "BLUE", False),
+        (None, "RED", False),
+    ],
+)
+def test_the_overdue_rule_for_values_already_read(due, process, overdue):
+    assert ds.is_overdue(due, process, TODAY) is overdue
+
+
+@pytest.mark.parametrize(
+    ("process", "last", "stale"),
+    [
+        ("GREEN", day(DAYS), False),
+        ("GREEN", day(DAYS + 1), True),
+        (None, None, True),
+        ("BLUE", None, False),
+        ("BLUE", day(DAYS + 1), False),
+    ],
+)
+def test_the_stale_rule_for_values_already_read(process, last, stale):
+    assert ds.is_stale(process, last, today=TODAY, stale_days=DAYS) is stale
+
+
+@pytest.mark.parametrize(
+    ("process", "impact", "worrying"),
+    [
+        ("RED", "GREEN", True),
+        ("GREEN", "AMBER", True),
+        ("GREEN", "GREEN", False),
+        ("BLUE", "GREY", False),
+        (None, None, False),
+    ],
+)
+def test_the_red_or_amber_rule_for_values_already_read(process, impact, worrying):
+    assert ds.is_worrying(process, impact) is worrying
