@@ -53,6 +53,22 @@ class Table:
 
 
 @dataclass
+class Figure:
+    """A chart of figures the section's table also gives. The PDF draws it
+    (an SVG with `summary` as its alternative text); the web page gives the
+    summary in words beside the table."""
+
+    kind: ClassVar[str] = "figure"
+    key: str
+    caption: str
+    summary: str
+    labels: list[str]
+    values: list[float]
+    unit: str
+    svg_uri: str = ""  # filled in for the PDF by reports.charts
+
+
+@dataclass
 class Paragraph:
     kind: ClassVar[str] = "paragraph"
     text: str
@@ -72,7 +88,7 @@ class BulletList:
     items: list[str]
 
 
-Block = Table | Paragraph | Heading | BulletList
+Block = Table | Paragraph | Heading | BulletList | Figure
 
 
 @dataclass
@@ -96,6 +112,10 @@ class BuiltSection:
         return [b for b in self.blocks if isinstance(b, Table)]
 
     @property
+    def figures(self) -> list[Figure]:
+        return [b for b in self.blocks if isinstance(b, Figure)]
+
+    @property
     def is_empty(self) -> bool:
         return not self.blocks and not self.html
 
@@ -115,6 +135,10 @@ def _money(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"£{value:,.2f}" if value != value.to_integral_value() else f"£{value:,.0f}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _pct(value: int | None) -> str:
@@ -524,6 +548,26 @@ def build_attendance(ctx: Context, section: Section) -> BuiltSection:
             ]
             for row in matrix.rows
         ]
+        measured = [row for row in matrix.rows if row.percent is not None]
+        if measured:
+            lowest = min(measured, key=lambda row: (row.percent, row.member.label))
+            average = round(sum(row.percent or 0 for row in measured) / len(measured))
+            built.blocks.append(
+                Figure(
+                    key=f"attendance-chart-{group.slug}",
+                    caption=f"Attendance at {group.name} by member, {ctx.year.label}",
+                    summary=(
+                        f"A bar chart of each member's attendance at {group.name} in "
+                        f"{ctx.year.label}: {_count(len(measured), 'member')} over "
+                        f"{_count(len(matrix.meetings), 'meeting')}, {average}% on average; the lowest was "
+                        f"{lowest.member.label} at {lowest.percent}%. The table below gives "
+                        "every figure."
+                    ),
+                    labels=[row.member.label for row in measured],
+                    values=[float(row.percent or 0) for row in measured],
+                    unit="%",
+                )
+            )
         built.blocks.append(
             Table(
                 key=f"attendance-{group.slug}",
@@ -572,6 +616,23 @@ def build_budget(ctx: Context, section: Section) -> BuiltSection:
             Cell(_money(budget.previous_total), numeric=True),
         ],
     )
+    if budget.lines:
+        largest = budget.lines[0].contribution
+        built.blocks.append(
+            Figure(
+                key="budget-chart",
+                caption=f"Contributions by partner, {ctx.year.label}",
+                summary=(
+                    f"A bar chart of the {_count(len(budget.lines), 'contribution')} to the budget for "
+                    f"{ctx.year.label}, {_money(budget.total)} in all; the largest was "
+                    f"{largest.label} at {_money(largest.amount)}. The table below gives "
+                    "every figure."
+                ),
+                labels=[line.contribution.label for line in budget.lines],
+                values=[float(line.contribution.amount) for line in budget.lines],
+                unit="£",
+            )
+        )
     built.blocks.append(table)
     if budget.published is not None:
         text = f"The total stated in the published report: {_money(budget.published.amount)}."
@@ -674,6 +735,8 @@ def block_texts(built: BuiltSection) -> list[str]:
             texts.extend(c.text for row in block.rows for c in row)
         elif isinstance(block, Paragraph | Heading):
             texts.append(block.text)
+        elif isinstance(block, Figure):
+            texts.append(block.caption)
         else:
             texts.extend(block.items)
     return texts
@@ -742,6 +805,10 @@ class BuiltReport:
     @property
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures]
 
 
 def build_report(report: AnnualReport, *, included_only: bool = True) -> BuiltReport:
