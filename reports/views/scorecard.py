@@ -32,7 +32,7 @@ from priorities.indicator_views import board_for_indicators
 
 FRAGMENT_TEMPLATE = "reports/_scorecard_indicator.html"
 #: Bump when the block's template changes, so no block drawn by the old one is used.
-FRAGMENT_VERSION = "1"
+FRAGMENT_VERSION = "2"
 FRAGMENT_SECONDS = 24 * 60 * 60
 
 
