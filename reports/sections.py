@@ -26,7 +26,7 @@ from priorities.selectors import plan_detail
 from reports import narrative
 from reports.models import NARRATIVE_KINDS, AnnualReport, Section, SectionKind
 from reviews.selectors import addressed_to, record_of_decisions
-from training.selectors import training_for_year
+from training.selectors import training_for_year, training_impact_for_year
 
 
 @dataclass
@@ -521,6 +521,50 @@ def build_inspections(ctx: Context, section: Section) -> BuiltSection:
     return built
 
 
+def build_training_impact(ctx: Context, section: Section) -> BuiltSection:
+    """What the follow-up evaluations found: the share of delegates who
+    reported a change in their practice, computed from the counts (or as the
+    report states it), and what was found."""
+    built = BuiltSection(section, section.get_kind_display())
+    rows = training_impact_for_year(board=ctx.board, year=ctx.year)
+    if not rows:
+        built.empty = f"No evaluations of the impact of training are recorded for {ctx.year.label}."
+        return built
+    cells_ = []
+    for row in rows:
+        share = row.change_share.text + (" as stated" if row.change_share.as_stated else "")
+        if row.change_share.note:
+            share += f" ({row.change_share.note})"
+        cells_.append(
+            [
+                Cell(row.subject),
+                Cell(row.where),
+                Cell(row.follow_up),
+                Cell(row.response_rate),
+                Cell(share, numeric=True),
+                Cell(row.finding),
+            ]
+        )
+    built.blocks.append(
+        Table(
+            key="training-impact",
+            caption=f"Evaluations of the impact of training, {ctx.year.label}",
+            head=[
+                "What was evaluated",
+                "When",
+                "Follow-up",
+                "Replies",
+                "Reporting a change",
+                "What was found",
+            ],
+            numeric=[False, False, False, False, True, False],
+            rows=cells_,
+            source=ctx.url("training:training") + f"?year={ctx.year.label}",
+        )
+    )
+    return built
+
+
 # Board: attendance, budget, members --------------------------------------------------------
 
 
@@ -781,6 +825,7 @@ BUILDERS: dict[str, Builder] = {
     SectionKind.SECTION_11: build_section_11,
     SectionKind.INSPECTIONS: build_inspections,
     SectionKind.TRAINING: build_training,
+    SectionKind.TRAINING_IMPACT: build_training_impact,
     SectionKind.MEMBERS: build_members,
     SectionKind.ATTENDANCE: build_attendance,
     SectionKind.BUDGET: build_budget,

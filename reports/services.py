@@ -23,8 +23,7 @@ from board.models import Board, ReportingYear
 from board.rules import is_business_manager, is_chair, on_board
 from reports import narrative
 from reports.checklist import checklist, missing
-from reports.models import AnnualReport, ReportBuild, Section, Snapshot
-from reports.sections import available_kinds
+from reports.models import AnnualReport, ReportBuild, Section, SectionKind, Snapshot
 
 Problems = dict[str, list[str]]
 
@@ -65,8 +64,8 @@ def report_create_problems(*, board: Board, year: ReportingYear, approver: str) 
 def report_create(
     *, board: Board, year: ReportingYear, approver: str = AnnualReport.Approver.CHAIR
 ) -> AnnualReport:
-    """A draft report with every section Assure can offer today, in the
-    usual order, all included."""
+    """A draft report with every section in the usual order, all included;
+    pages and builds show those Assure can offer (sections.available_kinds)."""
     _raise(report_create_problems(board=board, year=year, approver=approver))
     saved_year = ReportingYear.for_start_year(year.start.year)
     report = AnnualReport.objects.create(
@@ -75,8 +74,11 @@ def report_create(
         approver=approver,
         title=f"{board.name} annual report {saved_year.label}",
     )
+    # Every kind, offered or not yet: a section whose app provides its data
+    # later appears in its place without anyone adding it.
     Section.objects.bulk_create(
-        Section(report=report, kind=kind, position=i) for i, kind in enumerate(available_kinds(), 1)
+        Section(report=report, kind=kind, position=i)
+        for i, kind in enumerate(SectionKind.values, 1)
     )
     return report
 

@@ -295,3 +295,30 @@ def test_the_record_of_decisions_never_names_an_unpublished_review(world):
     assert cells(detail) == [
         ["1. Recommendation of Child A", "The partnership", "1a", "Not rated", "Not rated", "Open"]
     ]
+
+
+def test_training_impact_gives_the_share_reporting_a_change(world):
+    from training.models import ImpactEvaluation, Mode
+
+    ImpactEvaluation.objects.create(
+        board=world.board,
+        year=world.year,
+        mode=Mode.FACE_TO_FACE,
+        subject="Neglect toolkit",
+        months_after=3,
+        delegates_asked=40,
+        replies=20,
+        reporting_change=15,
+        finding="Staff use the toolkit in supervision.",
+    )
+    (table,) = built_section(draft(world), SectionKind.TRAINING_IMPACT).tables
+    assert cells(table) == [
+        [
+            "Neglect toolkit",
+            "2016-17",
+            "3 months on",
+            "50% of 40 asked",
+            "75%",
+            "Staff use the toolkit in supervision.",
+        ]
+    ]
