@@ -568,7 +568,10 @@ def read_neighbours(content: bytes) -> list[tuple[str, str]]:
         raise SpreadsheetError(
             "The file is not UTF-8 text: save it again as “CSV UTF-8”."
         ) from None
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise SpreadsheetError(f"The CSV file could not be read: {exc}.") from None
     if not rows:
         raise SpreadsheetError("The file is empty.")
     header = [h.strip().lower() for h in rows[0]]

@@ -242,7 +242,7 @@ def value_problems(*, value: IndicatorValue) -> Problems:
 def period_value_prepare(record: PeriodValue) -> None:
     record.note = record.note.strip()
     record.marker = (record.marker or "").strip().lower()
-    if record.period_start is not None and record.period_kind in PeriodKind.values:
+    if not period_problems(record.period_kind, record.period_start):
         record.period_end = period_end(record.period_kind, record.period_start)
 
 

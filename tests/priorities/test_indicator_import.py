@@ -296,3 +296,8 @@ def test_the_neighbour_list_is_replaced_by_an_upload(world, users, client_for):
     assert response.status_code == 400
     assert "The list names E06000055 more than once." in response.content.decode()
     assert StatisticalNeighbour.objects.count() == 2
+
+
+def test_a_neighbour_list_the_csv_reader_cannot_read_is_refused_in_words():
+    with pytest.raises(imp.SpreadsheetError, match="The CSV file could not be read"):
+        imp.read_neighbours(b'la_code\n"' + b"x" * 200_000 + b'"\n')

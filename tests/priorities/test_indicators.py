@@ -490,3 +490,23 @@ def test_the_fixture_path_refuses_what_the_service_refuses():
         "A period starting 2019-04-01 ends on 2020-03-31."
     ]
     assert "not both" in caught.value.message_dict["value"][0]
+
+
+def test_a_period_far_ahead_is_refused_without_working_out_its_end():
+    problems = problems_of(record, ind=IndicatorFactory(), period_start=datetime.date(9999, 4, 1))
+    assert problems["period_start"] == ["The period has not started yet: it can have no figure."]
+
+
+def test_the_chart_is_a_figure_plotly_accepts(world):
+    import plotly.graph_objects as go
+
+    from priorities.charts import figure
+
+    ind = IndicatorFactory(board=world.board, code="cp", unit="rate")
+    ValueFactory(indicator=ind, period_start=Y2019, value=None, marker="x")
+    ValueFactory(indicator=ind, period_start=Y2020, value=Decimal("39.03"))
+    ComparatorFactory(indicator=ind, period_start=Y2020, value=Decimal("43.1"))
+    fig = go.Figure(figure(sel.indicator_status(indicator=ind)))
+    assert [trace.name for trace in fig.data] == ["The board's area", "England"]
+    assert list(fig.data[0].y) == [None, 39.03]
+    assert fig.layout.yaxis.title.text == "Rate per 10,000 children"
