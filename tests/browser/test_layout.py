@@ -35,6 +35,9 @@ NOT_WALKED = {
     "site:switch_board": "the board switcher's target; redirects to the board chosen",
     "priorities:plan_export": "a CSV or XLSX download",
     "training:export": "a CSV or XLSX download",
+    "reviews:record_export": "a CSV or XLSX download",
+    "reviews:recommendation_action": "the past reports state no recommendation; the review "
+    "journeys open it at 320px",
     "training:import_layout": "a CSV or XLSX download",
     "training:import_confirm": "the import preview's button posts to it",
     "priorities:plan_import_confirm": "the import preview's button posts to it",

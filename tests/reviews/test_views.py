@@ -12,9 +12,9 @@ from django.urls import reverse
 from board.models import ReportingYear
 from priorities.models import Action, Rating
 from reviews import services
-from reviews.models import CaseReview, LearningTheme, ReviewStep, StepKind
+from reviews.models import CaseReview, ReviewStep, StepKind
 from tests.factories import AssessmentFactory, BoardFactory
-from tests.reviews.factories import RecommendationFactory, ReviewFactory
+from tests.reviews.factories import RecommendationFactory, ReviewFactory, ThemeFactory
 from tests.reviews.html import text_of
 
 D = datetime.date
@@ -35,7 +35,7 @@ def published(world, name="Child E", **kwargs):
         precision="month",
         link="https://example.org/child-e.pdf",
     )
-    review.themes.add(LearningTheme.objects.get(slug="neglect"))
+    review.themes.add(ThemeFactory(slug="neglect", name="Neglect"))
     return review
 
 
@@ -115,7 +115,7 @@ def test_the_register_filters_by_kind_theme_year_and_steps_due(world, client_for
     assert "Child E" not in names(due="overdue")[1]
     assert "Child E" in names(kind="scr")[1]
     assert "Child N" not in names(kind="scr")[1]
-    neglect = LearningTheme.objects.get(slug="neglect").pk
+    neglect = ThemeFactory(slug="neglect", name="Neglect").pk
     assert "Child E" in names(theme=neglect)[1]
     assert "Child N" not in names(theme=neglect)[1]
     # The year a step is dated in counts, as well as the review's own year.
@@ -243,7 +243,7 @@ def _many_reviews(board, year, n):
         CaseReview(board=board, year=year, slug=f"r-{i}", name=f"Child {i}", kind="rapid")
         for i in range(n)
     )
-    theme = LearningTheme.objects.get(slug="neglect")
+    theme = ThemeFactory(slug="neglect", name="Neglect")
     CaseReview.themes.through.objects.bulk_create(
         CaseReview.themes.through(casereview=r, learningtheme=theme) for r in reviews
     )
