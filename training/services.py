@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from board.models import Board, Group, ReportingYear
 from training.models import (
@@ -31,9 +32,11 @@ def _add(problems: Problems, name: str, message: str) -> None:
     problems.setdefault(name, []).append(message)
 
 
-def _model_problems(instance: Any) -> Problems:
+def _model_problems(instance: Any, exclude: tuple[str, ...] = ("year",)) -> Problems:
     try:
-        instance.full_clean(exclude=["year"], validate_unique=False, validate_constraints=False)
+        instance.full_clean(
+            exclude=list(exclude), validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         return {name: list(messages) for name, messages in exc.message_dict.items()}
     return {}
@@ -330,7 +333,9 @@ def course_problems(*, course: TrainingCourse) -> Problems:
     for name, label in (("places_offered", "places"), ("delegates_attended", "attendance")):
         if getattr(course, name) is None:
             _add(problems, name, f"Give the course's {label}: 0 if none.")
-    for name, messages in _model_problems(course).items():
+    # The board, group and source are set by Assure's own choices, not typed
+    # ids: checking each exists would cost a query per course of an import.
+    for name, messages in _model_problems(course, ("year", "board", "group", "source")).items():
         for message in messages:
             if message not in problems.get(name, []):
                 _add(problems, name, message)
@@ -383,17 +388,35 @@ def _period_update(course: TrainingCourse) -> TrainingFigures:
 
 
 @transaction.atomic
-def courses_save(*, courses: Iterable[TrainingCourse]) -> list[TrainingFigures]:
+def courses_save(
+    *, courses: Iterable[TrainingCourse], resolved: bool = False
+) -> list[TrainingFigures]:
     """Record courses (a course already recorded is changed), then add up
     each period they fall in: its courses, places, bookings and attendance
-    become the sums of its courses. All or nothing."""
+    become the sums of its courses. All or nothing. `resolved`: the caller
+    (an import, in this transaction) has already found which courses exist."""
     periods: dict[tuple[Any, ...], TrainingCourse] = {}
+    years: dict[str, ReportingYear] = {}
+    new: list[TrainingCourse] = []
     for course in courses:
-        course_place(course)
+        if resolved:
+            course.title = course.title.strip()
+            course.year = ReportingYear.span_of(course.date)
+            course.quarter = quarter_of(course.date)
+        else:
+            course_place(course)
         _raise(course_problems(course=course))
-        course.year = _saved_year(course.year)
-        course.save()
+        label = course.year.label
+        if label not in years:
+            years[label] = _saved_year(course.year)
+        course.year = years[label]
+        if resolved and course.pk is None:
+            new.append(course)  # written together below, each with its history
+        else:
+            course.save()
         periods.setdefault(_period_key(course), course)
+    if new:
+        bulk_create_with_history(new, TrainingCourse, batch_size=500)
     return [_period_update(course) for course in periods.values()]
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ from training.models import (
     Mode,
     TrainingCourse,
     TrainingFigures,
+    quarter_of,
 )
 
 SpreadsheetError = sheets.SpreadsheetError
@@ -292,6 +294,20 @@ class _Context:
             self.modes[str(label).casefold()] = value
             self.modes[value.replace("-", " ").casefold()] = value
         self.last_year = timezone.localdate().year + YEARS_AHEAD
+        self._courses: dict[tuple[Any, ...], TrainingCourse] | None = None
+
+    def course(
+        self, owner: Board | Group, day: datetime.date, mode: str, title: str
+    ) -> TrainingCourse | None:
+        """The course already recorded with this owner, date, mode and title:
+        the owners' courses are read once, on the first course row."""
+        if self._courses is None:
+            boards = [o.pk for o in self.owners.values() if isinstance(o, Board)]
+            groups = [o.pk for o in self.owners.values() if isinstance(o, Group)]
+            found = TrainingCourse.objects.filter(Q(board_id__in=boards) | Q(group_id__in=groups))
+            self._courses = {(c.board_id, c.group_id, c.date, c.mode, c.title): c for c in found}
+        board_id, group_id = (owner.pk, None) if isinstance(owner, Board) else (None, owner.pk)
+        return self._courses.get((board_id, group_id, day, mode, title))
 
 
 def _owner(context: _Context, row: dict[str, Any], result: RowResult) -> Board | Group | None:
@@ -514,14 +530,10 @@ def _course_row(context: _Context, number: int, row: dict[str, Any]) -> RowResul
     if owner is None or day is None or not mode or not title or result.errors:
         return result
     result.label = f"{title}, {day:%-d %B %Y} ({Mode(mode).label.lower()}, {owner})"
-    course = TrainingCourse(**_owner_fields(owner), title=title, date=day, mode=mode)
-    services.course_place(course)
-    existing = (
-        TrainingCourse.objects.filter(pk=course.pk).first() if course.pk is not None else None
-    )
-    if existing is not None:
-        course = existing
-        course.year = ReportingYear.span_of(day)
+    existing = context.course(owner, day, mode, title)
+    course = existing or TrainingCourse(**_owner_fields(owner), title=title, date=day, mode=mode)
+    course.year = ReportingYear.span_of(day)
+    course.quarter = quarter_of(day)
     values = {**counts}
     if "Notes" in row:
         values["notes"] = _text(row.get("Notes"))
@@ -625,7 +637,8 @@ def import_save(*, board: Board, kind: str, rows: list[dict[str, Any]]) -> Previ
         raise ValueError("The import has errors; nothing was saved.")
     if kind == COURSES:
         services.courses_save(
-            courses=[r.record for r in preview.rows if r.status in ("create", "change")]
+            courses=[r.record for r in preview.rows if r.status in ("create", "change")],
+            resolved=True,
         )
     else:
         for result in preview.rows:

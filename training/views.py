@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -209,7 +210,7 @@ def training_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
         return redirect("training:import", board=obj.slug)
     try:
         preview = spreadsheets.import_save(board=obj, kind=pending["kind"], rows=pending["rows"])
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, IntegrityError):  # a colleague's save in between
         messages.error(
             request,
             "The training figures changed since the preview and the import no longer checks "

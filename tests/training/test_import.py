@@ -332,6 +332,7 @@ def test_courses_add_up_to_their_periods_and_import_again_unchanged(world):
     assert (q2.courses_delivered, q2.places_offered, q2.delegates_attended) == (2, 24, 23)
     assert q2.delegates_booked is None  # the file gives no bookings
     assert TrainingCourse.objects.count() == 3
+    assert TrainingCourse.history.filter(history_type="+").count() == 3  # each with its history
 
     again = preview(world.board, COURSE_HEADER, COURSE_ROWS, name="courses.csv")
     assert [r.status for r in again.rows] == ["unchanged"] * 3
@@ -562,3 +563,22 @@ def test_a_confirm_refuses_rows_that_no_longer_check_out(world, client_for):
     )
     assert done["Location"] == reverse("training:import", kwargs={"board": world.board.slug})
     assert counts() == (1, 0)
+
+
+def test_a_course_preview_runs_the_same_queries_for_10_and_1000_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n):
+        rows = [
+            [f"Course {i}", f"2020-07-{i % 28 + 1:02d}", "Face to face", "20", "18"]
+            for i in range(n)
+        ]
+        kind, read = spreadsheets.read_rows("courses.csv", csv_bytes(COURSE_HEADER, rows))
+        with CaptureQueriesContext(connection) as captured:
+            result = spreadsheets.preview_import(world.board, kind, read)
+        assert result.valid
+        assert [(p.courses, p.status) for p in result.periods] == [(n, "create")]
+        return len(captured.captured_queries)
+
+    assert queries(10) == queries(1000) <= 10
