@@ -12,8 +12,7 @@ meeting, read through the other apps' selectors in a fixed number of queries.
 from __future__ import annotations
 
 import datetime
-import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +27,11 @@ from priorities import dashboard_selectors
 from priorities.indicator_selectors import IndicatorStatus, ValueChange
 from priorities.models import Rating
 from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
+from reviews.selectors import Deadline, ReviewChange, review_changes_since, review_deadlines
+
+#: Statutory review deadlines this many working days ahead are shown, with
+#: every overdue one.
+DEADLINE_WORKING_DAYS = 10
 
 #: When no strategic board meeting has been recorded, changes are shown for
 #: this many days back from today.
@@ -194,7 +198,7 @@ class Changes:
     assessments: list[RatingChange]
     added: list[ActionLine]
     values: list[IndicatorMoves]
-    reviews: Any = None  # None: the case review pages are not there to ask
+    reviews: list[ReviewChange]
 
     @property
     def closed(self) -> list[RatingChange]:
@@ -211,7 +215,7 @@ class Dashboard:
     last_meeting: Meeting | None
     changes: Changes | None  # None when the chosen date was refused
     indicators: list[IndicatorStatus]
-    deadlines: Any = None  # None: the case review pages are not there to ask
+    deadlines: list[Deadline]
 
 
 def stale_days() -> int:
@@ -322,15 +326,6 @@ def default_since(meeting: Meeting | None, today: datetime.date) -> Since:
     return Since(meeting.date + datetime.timedelta(days=1), meeting=meeting)
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A read another part of Assure provides, if it is there yet: the
-    dashboard shows nothing for a part that is missing rather than failing."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ModuleNotFoundError:
-        return None
-
-
 def changes_since(*, board: Board, since: Since, today: datetime.date, urls: _Urls) -> Changes:
     assessments = [
         RatingChange(
@@ -351,13 +346,12 @@ def changes_since(*, board: Board, since: Since, today: datetime.date, urls: _Ur
         _line(row, urls, today, days)
         for row in dashboard_selectors.actions_added_since(board=board, since=since.date)
     ]
-    review_changes = _optional("reviews.selectors", "review_changes_since")
     return Changes(
         since=since,
         assessments=assessments,
         added=added,
         values=by_indicator(indicator_values_changed_since(board=board, since=since.start)),
-        reviews=review_changes(board=board, since=since.start) if review_changes else None,
+        reviews=review_changes_since(board=board, since=since.start),
     )
 
 
@@ -384,7 +378,6 @@ def dashboard(
     if not refused:
         since = Since(chosen, chosen=True) if chosen else default_since(meeting, today)
         changes = changes_since(board=board, since=since, today=today, urls=urls)
-    deadlines = _optional("reviews.selectors", "review_deadlines")
     return Dashboard(
         board=board,
         today=today,
@@ -394,5 +387,5 @@ def dashboard(
         last_meeting=meeting,
         changes=changes,
         indicators=indicators_needing_attention(board=board),
-        deadlines=deadlines(board=board, today=today, within=10) if deadlines else None,
+        deadlines=review_deadlines(board=board, today=today, within=DEADLINE_WORKING_DAYS),
     )

@@ -311,3 +311,51 @@ def test_it_lists_an_indicator_off_target_with_a_link_to_its_page_and_values_tha
     moved = section(response, "Indicators with values recorded or revised", "Indicators off target")
     assert moved.startswith("Indicators with values recorded or revised (2)")
     assert f"Assessments completed within 45 days 2020-21: 70% {today():%-d %b %Y} 2" in moved
+
+
+def test_it_lists_review_deadlines_overdue_or_due_within_ten_working_days(world, client_for):
+    from reviews import clock, services
+    from reviews.models import StepKind
+    from tests.reviews.factories import ReviewFactory
+
+    def before(due: datetime.date, days: int) -> datetime.date:
+        """The day `days` working days before `due` (day 0 the day it happens)."""
+        day = due
+        while clock.add_working_days(day, days) != due:
+            day -= datetime.timedelta(days=1)
+        return day
+
+    def review(name: str, due: datetime.date, step: str = "notification") -> None:
+        """A rapid review whose next step (the notification to the Panel,
+        5 working days after the local authority became aware, or the rapid
+        review, 15 working days after the notification) falls due on `due`."""
+        made = ReviewFactory(board=world.board, name=name, year=world.year)
+        if step == "notification":
+            aware = before(due, 5)
+            services.step_record(review=made, kind=StepKind.AWARE, date=aware, today=today())
+            return
+        notified = before(due, 15)
+        for kind in (StepKind.AWARE, StepKind.NOTIFICATION):
+            services.step_record(review=made, kind=kind, date=notified, today=today())
+
+    late = clock.add_working_days(today(), -2)
+    soon = clock.add_working_days(today(), 10)
+    review("Child Late", late)
+    review("Child Today", today())
+    review("Child Soon", soon, step="rapid review")
+    review("Child Later", clock.add_working_days(today(), 11), step="rapid review")
+    ReviewFactory(board=world.other_board, name="Child Elsewhere", year=world.year)
+    response = client_for("chair").get(url(world.board))
+    listed = section(response, "Statutory review deadlines", "Support links")
+    assert "Child Later" not in listed
+    assert "Child Elsewhere" not in listed
+    assert (
+        f"Child Late Notification to the Panel {late:%-d %b %Y} Overdue "
+        f"Child Today Notification to the Panel {today():%-d %b %Y} Due today "
+        f"Child Soon Rapid review {soon:%-d %b %Y} 10 working days left"
+    ) in listed
+    summary = section(response, "Summary", "Actions needing attention")
+    assert "3 statutory review deadlines due in the next 10 working days or overdue" in summary
+    changes = section(response, "Case reviews and their steps", "Indicators off target")
+    assert changes.startswith("Case reviews and their steps (")
+    assert "Child Soon : New rapid review" in changes
