@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from board.models import ReportingYear
@@ -154,3 +155,56 @@ def test_a_manager_imports_courses_sees_what_they_replace_and_confirms(
     expect(filled.get_by_role("cell").nth(1)).to_have_text("91%")
     check_accessibility(page)
     assert TrainingCourse.objects.count() == 2
+
+
+def test_the_import_preview_the_impact_form_and_the_page_fit_a_narrow_screen(
+    page, live_server, manager, world, sign_in
+):
+    """At 320 CSS pixels (WCAG 1.4.10, reflow) the pages of this journey,
+    with long names in them, fit the width; wide tables scroll on their own."""
+    from tests.browser.test_layout import sideways_scroll
+    from tests.factories import ActionFactory
+    from training.models import ImpactEvaluation
+
+    year = ReportingYear.for_start_year(2020)
+    action = ActionFactory(
+        plan=world.plan, ref="3c", description="Embed Graded Care Profile 2 " * 6
+    )
+    ImpactEvaluation.objects.create(
+        board=world.board,
+        year=year,
+        quarter=2,
+        mode=Mode.FACE_TO_FACE,
+        subject="Neglect and Graded Care Profile 2 for practitioners and their managers",
+        months_after=3,
+        delegates_asked=120,
+        replies=54,
+        reporting_change=41,
+        reporting_change_pct=75,
+        action=action,
+        finding="More assessments use GCP2. " * 5,
+    )
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in("manager")
+    training = reverse("training:training", kwargs={"board": world.board.slug})
+    page.goto(f"{live_server.url}{training}?year=2020-21")
+    expect(page.locator("#training-impact")).to_be_visible()
+    assert sideways_scroll(page) is None
+    page.goto(
+        live_server.url + reverse("training:impact_record", kwargs={"board": world.board.slug})
+    )
+    assert sideways_scroll(page) is None
+    page.goto(live_server.url + reverse("training:import", kwargs={"board": world.board.slug}))
+    header = ["Course", "Date", "Mode", "Places", "Delegates attended"]
+    content = write_csv(
+        [
+            header,
+            ["Neglect and Graded Care Profile 2 " * 4, "2020-07-14", "Face to face", "12", "11"],
+        ]
+    )
+    page.get_by_label("Spreadsheet").set_input_files(
+        {"name": "courses.csv", "mimeType": "text/csv", "buffer": content}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-periods")).to_be_visible()
+    assert sideways_scroll(page) is None
