@@ -112,7 +112,8 @@ class AuditForm(ServiceModelForm):
         self.instance.group = owner if isinstance(owner, Group) else None
         year = self.years.get(data.get("year", ""))
         if year is not None:
-            self.instance.year = year if year.pk else ReportingYear.for_start_year(year.start.year)
+            # Saved (if new) by the service, only once the audit is accepted.
+            self.instance.year = year
         return data
 
 

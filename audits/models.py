@@ -187,9 +187,12 @@ class Audit(OwnedByBoardOrGroup):
             problems.setdefault("start", []).append("Give when the audit started as well.")
         if self.start and self.end and self.end < self.start:
             problems.setdefault("end", []).append("The audit cannot end before it starts.")
-        if self.start and self.year_id and not self.year.start <= self.start <= self.year.end:
+        # The year may be one nobody has entered anything in yet, unsaved
+        # until the audit is saved (a refused audit leaves no year behind).
+        year = self.year if self.year_id else self._state.fields_cache.get("year")
+        if self.start and year is not None and not year.start <= self.start <= year.end:
             problems.setdefault("start", []).append(
-                f"{_month(self.start)} is not in the reporting year {self.year}: choose the "
+                f"{_month(self.start)} is not in the reporting year {year}: choose the "
                 "year the audit started in."
             )
         done = (self.Status.REPORTED, self.Status.ACTIONS_CLOSED)

@@ -89,8 +89,12 @@ def audit_problems(*, audit: Audit, agencies: Iterable[Agency] = ()) -> Problems
         _add(problems, "kind", "Choose multi-agency or single-agency.")
     if audit.status not in Audit.Status.values:
         _add(problems, "status", "Choose a status from the list.")
-    # A blank web name is made from the theme when saved.
-    _merge(problems, _model_problems(audit, exclude=[] if audit.slug else ["slug"]))
+    # A blank web name is made from the theme, and a year nobody has used
+    # yet is saved, only when the audit is saved.
+    exclude = [] if audit.slug else ["slug"]
+    if audit.year_id is None and audit._state.fields_cache.get("year") is not None:
+        exclude.append("year")
+    _merge(problems, _model_problems(audit, exclude=exclude))
     if audit.slug == "add":
         _add(problems, "slug", "The web name “add” is the address of the add page: choose another.")
     elif audit.slug and Audit.objects.filter(slug=audit.slug).exclude(pk=audit.pk).exists():
@@ -122,11 +126,14 @@ def audit_save(*, audit: Audit, agencies: Iterable[Agency] | None = None) -> Aud
     audit.scope = audit.scope.strip()
     audit.method = audit.method.strip()
     if not audit.slug and audit.theme:
-        year = audit.year.label if audit.year_id else ""
+        chosen_year = audit._state.fields_cache.get("year")
+        year = chosen_year.label if chosen_year is not None else ""
         audit.slug = _unique_slug(Audit, f"{audit.theme} {year}", pk=audit.pk)
     chosen = list(agencies) if agencies is not None else None
     current = chosen if chosen is not None else (list(audit.agencies.all()) if audit.pk else [])
     _raise(audit_problems(audit=audit, agencies=current))
+    if audit.year_id is None:
+        audit.year = ReportingYear.for_start_year(audit.year.start.year)
     audit.save()
     if chosen is not None:
         audit.agencies.set(chosen)

@@ -208,6 +208,39 @@ def test_the_add_form_shows_the_services_refusal(world, client_for):
     assert Audit.objects.count() == 0
 
 
+def test_a_refused_audit_of_a_new_year_leaves_no_year_behind(world, client_for):
+    from board.models import ReportingYear
+
+    years = ReportingYear.objects.count()
+    response = client_for("manager").post(
+        url("audit_create", world),
+        {
+            "owner": "board",
+            "year": "2026-27",
+            "theme": "",
+            "kind": "multi-agency",
+            "dated_by": "month",
+            "status": "planned",
+        },
+    )
+    assert response.status_code == 400
+    assert ReportingYear.objects.count() == years
+    saved = client_for("manager").post(
+        url("audit_create", world),
+        {
+            "owner": "board",
+            "year": "2026-27",
+            "theme": "Neglect",
+            "kind": "multi-agency",
+            "dated_by": "month",
+            "status": "planned",
+        },
+    )
+    assert saved.status_code == 302
+    assert Audit.objects.get().year.label == "2026-27"
+    assert ReportingYear.objects.count() == years + 1
+
+
 def test_an_audits_page_shows_findings_and_the_current_rag_of_their_actions(world, client_for):
     plan = PlanFactory(board=world.board, kind=ActionPlan.Kind.AUDIT, slug="audit-plan")
     action = ActionFactory(plan=plan, ref="A1", description="Train officers on adult risk")
