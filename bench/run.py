@@ -114,6 +114,9 @@ def main() -> None:
             samples.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (name, response.status_code)
         lines.append(f"  {name:<20} {statistics.median(samples):6.1f} ms  (max {max(samples):.1f})")
+    from bench.annual_report import measure as measure_annual_report
+
+    lines += measure_annual_report(board, client)
     report = "\n".join(lines)
     print(report)
     out = ROOT / "bench" / "results"

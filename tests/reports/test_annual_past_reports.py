@@ -169,3 +169,21 @@ def test_the_pdf_text_holds_every_budget_line_and_attendance_figure(past_reports
             for row in table.rows:
                 assert row[-1].text in text
                 assert row[0].text.split(" (")[0] in text
+
+
+def test_the_command_starts_the_three_past_reports_once(past_reports):
+    from reports.models import AnnualReport
+
+    out = StringIO()
+    call_command("past_annual_reports", stdout=out)
+    call_command("past_annual_reports", stdout=out)
+    started = sorted(AnnualReport.objects.values_list("board__slug", "year__label"))
+    assert started == sorted(PAST)
+    assert out.getvalue().count("Already there") == 3
+
+
+def test_the_command_asks_for_the_past_reports_first(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Load the past reports first"):
+        call_command("past_annual_reports", stdout=StringIO())

@@ -1,0 +1,143 @@
+"""The annual report's PDF benchmark, run by bench/run.py after the pages:
+the synthetic board's 2016-17 report (about 40 pages with its charts) built
+by WeasyPrint cold (no chart cache, so one kaleido session starts) and warm,
+the same HTML printed by headless Chromium, the ratio of the two, and a
+published snapshot downloaded as a stored file.
+
+    .venv/bin/python bench/annual_report.py   # alone, on its own scratch database
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+RUNS = 3
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def _chromium_print(html: str) -> tuple[float, float]:
+    """(cold: launch and print, warm: print again in the same browser), ms."""
+    from playwright.sync_api import sync_playwright
+
+    start = time.perf_counter()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.set_content(html)
+        page.pdf(format="A4", tagged=True, outline=True)
+        cold = _ms(start)
+        warm_samples = []
+        for _ in range(RUNS):
+            start = time.perf_counter()
+            page.set_content(html)
+            page.pdf(format="A4", tagged=True, outline=True)
+            warm_samples.append(_ms(start))
+        browser.close()
+    return cold, statistics.median(warm_samples)
+
+
+def measure(board: Any, client: Any) -> list[str]:
+    from django.conf import settings
+
+    from board.models import ReportingYear
+    from reports import pdf, services, snapshots
+    from reports.sections import build_report
+    from tests.reports.annual_helpers import stored_snapshot
+
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="assure-bench-media-"))
+    year = ReportingYear.for_start_year(2016)
+    report = services.report_create(board=board, year=year)
+    lines = ["Annual report PDF (synthetic board, 2016-17; budget 4000 ms warm, 8000 ms cold):"]
+
+    start = time.perf_counter()
+    built = build_report(report)
+    context = snapshots.document_context(built, version=1, changes="")
+    data, pages = pdf.render_pdf(context)
+    cold = _ms(start)
+    warm_samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        built = build_report(report)
+        context = snapshots.document_context(built, version=1, changes="")
+        data, pages = pdf.render_pdf(context)
+        warm_samples.append(_ms(start))
+    warm = statistics.median(warm_samples)
+    lines.append(
+        f"  WeasyPrint, {pages} pages, {len(built.figures)} charts: cold {cold:.0f} ms, "
+        f"warm {warm:.0f} ms (median of {RUNS}), {len(data) // 1024} KiB"
+    )
+
+    html = pdf.render_pdf_html(context)
+    chrome_cold, chrome_warm = _chromium_print(html)
+    lines.append(
+        f"  Headless Chromium, same HTML: cold {chrome_cold:.0f} ms (launch and print), "
+        f"warm {chrome_warm:.0f} ms; WeasyPrint / Chromium warm ratio "
+        f"{warm / chrome_warm:.1f}"
+    )
+
+    snapshot = stored_snapshot(report)
+    url = snapshot.file_url("pdf")
+    samples = []
+    for _ in range(30):
+        start = time.perf_counter()
+        response = client.get(url)
+        b"".join(response.streaming_content)
+        samples.append(_ms(start))
+        assert response.status_code == 200, response.status_code
+    lines.append(
+        f"  A published snapshot served as a file: median {statistics.median(samples):.1f} ms"
+    )
+    return lines
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "assure-benchmark-only-" + "b" * 40)
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["AXES_ENABLED"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    database = Path(tempfile.mkdtemp(prefix="assure-bench-")) / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bench.synthetic import generate
+    from board.accounts import user_save
+    from core import roles
+
+    call_command("migrate", verbosity=0)
+    synthetic = generate(scale=10)
+    user, _ = user_save(
+        username="bench",
+        role=roles.BUSINESS_MANAGER,
+        boards=[synthetic],
+        password="bench-password-123",
+    )
+    bench_client = Client()
+    bench_client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
+    session = bench_client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    print("\n".join(measure(synthetic, bench_client)))
