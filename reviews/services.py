@@ -47,6 +47,8 @@ RAPID_REVIEW_DAYS = 15
 #: Working days the report reaches the Panel and the Secretary of State
 #: before it is published, at least.
 SENT_BEFORE_PUBLICATION_DAYS = 7
+#: The earliest date a step may have: Assure's reporting years start in 2000.
+EARLIEST_STEP = datetime.date(2000, 1, 1)
 #: Calendar months from the decision to initiate a CSPR to its publication.
 CSPR_PUBLICATION_MONTHS = 6
 
@@ -300,6 +302,8 @@ def step_problems(*, step: ReviewStep, today: datetime.date | None = None) -> Pr
         _add(problems, "precision", "Say whether the date is known to the day or the month.")
     if step.date is not None and step.date > today:
         _add(problems, "date", "The date cannot be in the future: record a step once it happens.")
+    if step.date is not None and step.date < EARLIEST_STEP:
+        _add(problems, "date", "The date must be in 2000 or later.")
     allowed = STEP_OUTCOMES.get(step.kind, ())
     if step.outcome and step.outcome not in allowed:
         label = StepKind(step.kind).label.lower()

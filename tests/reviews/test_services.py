@@ -313,3 +313,11 @@ def test_a_count_stated_again_changes_it_rather_than_doubling_it():
         services.stated_count_save(
             stated=StatedCount(board=board, year=year, measure="guesses", value=1)
         )
+
+
+def test_it_refuses_a_step_before_2000_which_the_clock_could_not_count_back_from():
+    review = ReviewFactory(kind=CaseReview.Kind.CSPR)
+    with pytest.raises(ValidationError) as error:
+        record(review, K.PUBLICATION, D(1999, 12, 31))
+    assert error.value.message_dict["date"] == ["The date must be in 2000 or later."]
+    record(review, K.DECISION, D(2000, 1, 4), outcome=Outcome.CSPR)
