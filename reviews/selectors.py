@@ -527,6 +527,16 @@ def year_choice(
     return (with_reviews[0] if with_reviews else current), years
 
 
+def years_to_record(*, today: datetime.date) -> list[ReportingYear]:
+    """The years a review may belong to, latest first: every year Assure
+    knows, and this one (unsaved until a review is saved in it)."""
+    years = list(ReportingYear.objects.order_by("-start"))
+    current = ReportingYear.span_of(today)
+    if current.label not in {y.label for y in years}:
+        years = sorted([*years, current], key=lambda y: y.start, reverse=True)
+    return years
+
+
 def review_history(*, review: CaseReview, limit: int = 50) -> list[Any]:
     """The review's change history and its steps', newest first, each entry
     with what it changed. Two queries."""

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
-from board.models import Board
+from board.models import Board, ReportingYear
 from core.spreadsheets import spreadsheet_response
 from core.tables import configure_table
 from reviews import selectors, services
@@ -127,12 +127,12 @@ def review_edit(request: HttpRequest, board: str, review: str | None = None) -> 
     obj, _ = _board(request, board, EDIT)
     instance = _review(obj, review) if review else CaseReview(board=obj)
     today = timezone.localdate()
-    year, years = selectors.year_choice(board=obj, label=None, today=today)
+    years = selectors.years_to_record(today=today)
     form = ReviewForm(
         request.POST if request.method == "POST" else None,
         instance=instance,
         years=years,
-        initial={"year": year.label if instance.pk is None else instance.year.label},
+        initial={} if instance.pk else {"year": ReportingYear.span_of(today).label},
     )
     if form.is_valid():
         try:

@@ -285,3 +285,25 @@ def test_another_boards_review_is_not_found(world, client_for):
     client = client_for("manager")
     assert client.get(url("review", world, review=other.slug)).status_code == 404
     assert BoardFactory  # the other board's manager sees nothing of ours (permission matrix)
+
+
+def test_editing_a_review_keeps_its_year_and_a_new_one_may_go_in_any_year(world, client_for):
+    client = client_for("manager")
+    review = ReviewFactory(board=world.board, name="Child T", year=world.year)
+    page = client.get(url("review_edit", world, review=review.slug)).content.decode()
+    assert '<option value="2016-17" selected>' in page
+    new = client.get(url("review_create", world)).content.decode()
+    assert '<option value="2026-27" selected>' in new
+    assert '<option value="2016-17">' in new
+    response = client.post(
+        url("review_create", world),
+        {
+            "name": "Child U",
+            "kind": "scr",
+            "scope": "local",
+            "status": "completed",
+            "year": "2016-17",
+        },
+    )
+    assert response.status_code == 302
+    assert CaseReview.objects.get(name="Child U").year == world.year
