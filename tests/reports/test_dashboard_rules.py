@@ -256,3 +256,54 @@ def test_the_stale_rule_for_values_already_read(process, last, stale):
 )
 def test_the_red_or_amber_rule_for_values_already_read(process, impact, worrying):
     assert ds.is_worrying(process, impact) is worrying
+
+
+def test_a_listed_action_comes_with_what_the_page_shows_of_it(world):
+    red = ActionFactory(
+        plan=world.plan,
+        priority=world.action.priority,
+        ref="p1",
+        description="Audit neglect cases",
+        due_date=day(2),
+    )
+    assess(red, day(3), process="RED", impact="GREEN")
+    (row,) = [
+        a
+        for a in ds.actions_needing_attention(board=world.board, today=TODAY, stale_days=DAYS)
+        if a["ref"] == "p1"
+    ]
+    assert row == {
+        "id": red.pk,
+        "ref": "p1",
+        "description": "Audit neglect cases",
+        "due_date": day(2),
+        "current_process": "RED",
+        "current_impact": "GREEN",
+        "last_assessed": day(3),
+        "plan_id": world.plan.pk,
+        "plan__slug": "business-plan",
+        "plan__title": world.plan.title,
+        "priority_id": world.action.priority.pk,
+        "priority__number": 1,
+        "priority__title": world.action.priority.title,
+    }
+    # Saved without a person (as a fixture load is): not "added" since.
+    assert list(ds.actions_added_since(board=world.board, since=day(0))) == []
+
+
+def test_a_new_assessment_comes_with_what_the_page_shows_of_it(world):
+    action = ActionFactory(plan=world.plan, ref="p2", description="Train staff")
+    made = assess(action, day(1), process="AMBER", impact="GREY")
+    (row,) = ds.assessments_since(board=world.board, since=day(1))
+    assert row == {
+        "id": made.pk,
+        "assessed_on": day(1),
+        "process": "AMBER",
+        "impact": "GREY",
+        "previous_process": None,
+        "previous_impact": None,
+        "action__ref": "p2",
+        "action__description": "Train staff",
+        "action__plan__slug": "business-plan",
+        "action__plan__title": world.plan.title,
+    }
