@@ -18,6 +18,7 @@ from tests.factories import (
     GroupFactory,
     MeetingFactory,
     PlanFactory,
+    PriorityFactory,
     UserFactory,
 )
 
@@ -307,3 +308,37 @@ def test_a_new_assessment_comes_with_what_the_page_shows_of_it(world):
         "action__plan__slug": "business-plan",
         "action__plan__title": world.plan.title,
     }
+
+
+def test_three_assessments_recorded_at_one_moment_follow_the_order_they_were_saved(plan):
+    action = ActionFactory(plan=plan, ref="m1")
+    moment = timezone.now() - datetime.timedelta(hours=1)
+    first = assess(action, day(2), process="RED", impact="RED", recorded=moment)
+    second = assess(action, day(2), process="AMBER", impact="AMBER", recorded=moment)
+    third = assess(action, day(2), process="GREEN", impact="GREEN", recorded=moment)
+    rows = {a["id"]: a for a in ds.assessments_since(board=plan.board, since=day(2))}
+    assert [rows[a.pk]["previous_process"] for a in (first, second, third)] == [
+        None,
+        "RED",
+        "AMBER",
+    ]
+
+
+def test_listed_actions_come_by_plan_kind_and_title_then_priority_then_position(world):
+    board = world.board
+    review = PlanFactory(board=board, title="A review plan", kind=ActionPlan.Kind.CASE_REVIEW)
+    second = PlanFactory(board=board, title="B business plan")
+    first = PlanFactory(board=board, title="A business plan")
+    p1 = PriorityFactory(plan=first, number=1)
+    p2 = PriorityFactory(plan=first, number=2)
+    ActionFactory(plan=first, priority=p2, ref="a2", position=1)
+    ActionFactory(plan=first, priority=p1, ref="a1y", position=3)
+    ActionFactory(plan=first, priority=p1, ref="a1x", position=2)
+    ActionFactory(plan=second, ref="b1", position=1)
+    ActionFactory(plan=review, ref="r1", position=1)
+    refs = [
+        a["ref"]
+        for a in ds.actions_needing_attention(board=board, today=TODAY, stale_days=DAYS)
+        if a["plan_id"] != world.plan.pk
+    ]
+    assert refs == ["a1x", "a1y", "a2", "b1", "r1"]
