@@ -342,3 +342,18 @@ def test_listed_actions_come_by_plan_kind_and_title_then_priority_then_position(
         if a["plan_id"] != world.plan.pk
     ]
     assert refs == ["a1x", "a1y", "a2", "b1", "r1"]
+
+
+def test_new_assessments_come_by_plan_then_action_then_date_and_recording(world):
+    later = ActionFactory(plan=world.plan, ref="z2", position=20)
+    sooner = ActionFactory(plan=world.plan, ref="z1", position=10)
+    moment = timezone.now() - datetime.timedelta(hours=1)
+    made = [
+        assess(later, day(5)),
+        assess(sooner, day(3), recorded=moment),
+        assess(sooner, day(6)),
+        assess(sooner, day(3), recorded=moment - datetime.timedelta(minutes=5)),
+        assess(sooner, day(3), recorded=moment - datetime.timedelta(minutes=5)),
+    ]
+    found = [a["id"] for a in ds.assessments_since(board=world.board, since=day(10))]
+    assert found == [made[2].pk, made[3].pk, made[4].pk, made[1].pk, made[0].pk]
