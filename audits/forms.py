@@ -83,6 +83,8 @@ class AuditForm(ServiceModelForm):
             label="Whose audit",
             choices=[(key, str(owner)) for key, owner in owners],
             error_messages={"invalid_choice": "Choose the board or a pan-area group."},
+            # Pan-area groups have long names: the list fits a narrow screen.
+            widget=forms.Select(attrs={"class": "govuk-select govuk-!-width-full"}),
         )
         self.fields = {"owner": owner_field, "year": year_field(years), **self.fields}
         self.fields["dated_by"].choices = [  # type: ignore[attr-defined]
@@ -163,6 +165,7 @@ class ReturnForm(GovukFormMixin, forms.Form):
         queryset=Agency.objects.none(),
         to_field_name="slug",
         empty_label="Choose an agency",
+        widget=forms.Select(attrs={"class": "govuk-!-width-full"}),
         error_messages={
             "required": "Choose the agency whose return this is.",
             "invalid_choice": "Choose an agency from the list.",
