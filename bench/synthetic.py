@@ -204,6 +204,7 @@ def _plans(board: Board, scale: int, rng: random.Random) -> None:
         for k in range(ASSESSMENTS_PER_ACTION)
     )
 
+
 #: The seeds' largest scorecard (Bedford Borough 2016-17) has 30 indicators;
 #: Luton's longest series run four years.
 INDICATORS = 30

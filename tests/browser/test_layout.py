@@ -23,8 +23,7 @@ from tests.factories import RiskFactory, UserFactory
 from tests.test_permissions import all_url_names
 
 _NO_ANNUAL_REPORT = (
-    "the past reports start no annual report in Assure; the annual report journeys "
-    "open it at 320px"
+    "the past reports start no annual report in Assure; the annual report journeys open it at 320px"
 )
 
 # URL names the walk below does not open, and why.
