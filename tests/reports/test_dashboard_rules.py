@@ -357,3 +357,24 @@ def test_new_assessments_come_by_plan_then_action_then_date_and_recording(world)
     ]
     found = [a["id"] for a in ds.assessments_since(board=world.board, since=day(10))]
     assert found == [made[2].pk, made[3].pk, made[4].pk, made[1].pk, made[0].pk]
+
+
+def test_added_actions_and_new_assessments_come_by_plan_kind_and_title_then_position(world):
+    board = world.board
+    person = UserFactory()
+    review = PlanFactory(board=board, title="A review plan", kind=ActionPlan.Kind.CASE_REVIEW)
+    second = PlanFactory(board=board, title="B business plan")
+    first = PlanFactory(board=board, title="A business plan")
+    made = [
+        ActionFactory(plan=review, ref="r1", position=1),
+        ActionFactory(plan=second, ref="b1", position=1),
+        ActionFactory(plan=first, ref="a2", position=2),
+        ActionFactory(plan=first, ref="a1", position=1),
+    ]
+    for action in made:
+        action.history.update(history_user=person)
+        assess(action, day(1))
+    added = ds.actions_added_since(board=board, since=timezone.localdate())
+    assert [a["ref"] for a in added] == ["a1", "a2", "b1", "r1"]
+    assessed = ds.assessments_since(board=board, since=day(1))
+    assert [a["action__ref"] for a in assessed] == ["a1", "a2", "b1", "r1"]
