@@ -179,7 +179,8 @@ def make_data(world, n):
 
 
 PAGES = {
-    "board:home": ({}, 12),
+    # The overview also lists the board's published annual reports.
+    "board:home": ({}, 13),
     "board:members": ({}, 14),
     "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 15),
     "board:meetings:default": ({}, 18),
