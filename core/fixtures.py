@@ -20,6 +20,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
+from core.history import LOADED_FROM
+
 
 class FixtureError(Exception):
     """A fixture that cannot be loaded; the message names file, object and field."""
@@ -296,7 +298,7 @@ class Loader:
         if existing is not None and hasattr(existing, "version"):
             instance.version = existing.version + 1  # type: ignore[attr-defined]
         if changed:
-            instance._change_reason = f"Loaded from {record.path.name}"  # type: ignore[attr-defined]
+            instance._change_reason = f"{LOADED_FROM}{record.path.name}"  # type: ignore[attr-defined]
             instance.save()
         for name, objects in m2m.items():
             manager = getattr(instance, name)

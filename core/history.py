@@ -6,7 +6,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+#: How the past-reports loader (core.fixtures) names its saves in history.
+LOADED_FROM = "Loaded from "
+
+
+def without_loaded_records(records: QuerySet[Any]) -> QuerySet[Any]:
+    """`records` less those whose latest save was the past-reports loader's:
+    what a board loads from an old report is not something that changed since
+    its last meeting. One subquery on the model's simple-history table; a
+    record with no history, or saved last by a person, stays."""
+    history = records.model.history.model  # type: ignore[attr-defined]
+    latest_reason = (
+        history.objects.filter(id=OuterRef("pk"))
+        .order_by("-history_date", "-history_id")
+        .values("history_change_reason")[:1]
+    )
+    # A reason left empty is NULL, and NOT (NULL LIKE ...) is not true: compare
+    # with the empty text instead, or every record a person saved would go.
+    reason = Coalesce(Subquery(latest_reason), Value(""), output_field=CharField())
+    return records.annotate(latest_save_reason=reason).exclude(
+        latest_save_reason__startswith=LOADED_FROM
+    )
 
 
 @dataclass

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from board.models import Board, year_label
+from core.history import without_loaded_records
 from priorities.models import (
     Comparator,
     Indicator,
@@ -478,9 +479,13 @@ class ValueChange:
 
 
 def indicator_values_changed_since(*, board: Board, since: datetime.datetime) -> list[ValueChange]:
-    """Values recorded or changed since `since`, newest first. One query."""
+    """Values recorded or changed since `since`, newest first, leaving out what
+    was loaded from past reports (a figure of 2017 loaded today did not move
+    since the meeting). One query."""
     rows = (
-        IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
+        without_loaded_records(
+            IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
+        )
         .select_related("indicator", "indicator__board", "source")
         .order_by("-recorded_at", "indicator__name")
     )

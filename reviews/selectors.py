@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from board.models import Board, ReportingYear
-from core.history import Change, history_with_changes
+from core.history import Change, history_with_changes, without_loaded_records
 from priorities.models import Action, Assessment, Rating
 from priorities.selectors import with_current_ratings
 from reviews import clock
@@ -109,13 +109,17 @@ class ReviewChange:
 
 
 def review_changes_since(*, board: Board, since: datetime.datetime) -> list[ReviewChange]:
-    """New reviews and steps recorded since `since`, newest first. Two queries."""
+    """New reviews and steps recorded since `since`, newest first, leaving out
+    what was loaded from past reports (it did not happen since the meeting).
+    Two queries."""
     changes = [
         ReviewChange(r.created, r, f"New {r.get_kind_display().lower()}", r.get_absolute_url())
-        for r in CaseReview.objects.filter(board=board, created__gt=since).select_related("board")
+        for r in without_loaded_records(
+            CaseReview.objects.filter(board=board, created__gt=since)
+        ).select_related("board")
     ]
-    steps = ReviewStep.objects.filter(
-        review__board=board, recorded_at__gt=since, date__isnull=False
+    steps = without_loaded_records(
+        ReviewStep.objects.filter(review__board=board, recorded_at__gt=since, date__isnull=False)
     ).select_related("review", "review__board")
     changes += [
         ReviewChange(
