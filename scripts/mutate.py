@@ -86,6 +86,60 @@ TARGETS: dict[str, list[str]] = {
         "tests/priorities/test_views.py",
         "tests/priorities/test_seed_plans.py",
     ],
+    "priorities/indicator_services.py": [
+        "tests/priorities/test_indicators.py",
+        "tests/priorities/test_indicator_import.py",
+        "tests/reports/test_scorecard.py",
+    ],
+    "priorities/indicator_selectors.py": [
+        "tests/priorities/test_indicators.py",
+        "tests/reports/test_scorecard.py",
+        "tests/reports/test_dashboard_loaded.py",
+        "tests/reports/test_scorecard_seeds.py",
+    ],
+    "priorities/dashboard_selectors.py": [
+        "tests/reports/test_dashboard_rules.py",
+        "tests/reports/test_dashboard.py",
+    ],
+    "reviews/clock.py": [
+        "tests/reviews/test_clock.py",
+        "tests/reviews/test_services.py",
+    ],
+    "reviews/services.py": [
+        "tests/reviews/test_services.py",
+        "tests/reviews/test_views.py",
+        "tests/reviews/test_admin.py",
+    ],
+    "reviews/selectors.py": [
+        "tests/reviews/test_selectors.py",
+        "tests/reviews/test_views.py",
+        "tests/reviews/test_seed_reviews.py",
+    ],
+    "audits/services.py": [
+        "tests/audits/test_services.py",
+        "tests/audits/test_views.py",
+    ],
+    "audits/selectors.py": [
+        "tests/audits/test_selectors.py",
+        "tests/audits/test_views.py",
+        "tests/audits/test_seed_figures.py",
+    ],
+    "training/services.py": [
+        "tests/training/test_services.py",
+        "tests/training/test_models.py",
+        "tests/training/test_import.py",
+        "tests/training/test_impact.py",
+    ],
+    "training/selectors.py": [
+        "tests/training/test_selectors.py",
+        "tests/training/test_stated_figures.py",
+        "tests/training/test_views.py",
+        "tests/training/test_seed_figures.py",
+    ],
+    "reports/services.py": [
+        "tests/reports/test_annual_services.py",
+        "tests/reports/test_annual_pages.py",
+    ],
 }
 
 #: Left out of the private copy: large, or written by tools.
