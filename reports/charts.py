@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
+
+logger = logging.getLogger(__name__)
 
 #: GOV.UK blue, for bars.
 BAR_COLOUR = "#1d70b8"
@@ -86,6 +89,17 @@ async def _export_all(figures: list[Any]) -> list[str]:
     return out
 
 
+def _export_with_one_retry(figures: list[Any]) -> list[str]:
+    """kaleido 1.x can ask its page for its scripts before the page has
+    loaded them on a busy machine ("kaleido_scopes is not defined"): a second
+    session, started afresh, gets past it; a second failure is a real one."""
+    try:
+        return asyncio.run(_export_all(figures))
+    except Exception as first:  # kaleido raises its own JavaScript and browser errors
+        logger.warning("Chart export failed (%s); trying once more in a new session.", first)
+        return asyncio.run(_export_all(figures))
+
+
 def export_svgs(figures: list[Any]) -> list[str]:
     """Each figure as SVG: from the cache when there, the rest in one
     kaleido session."""
@@ -93,7 +107,7 @@ def export_svgs(figures: list[Any]) -> list[str]:
     found = {key: svg for key in keys if (svg := _cached(key)) is not None}
     missing = {key: fig for key, fig in zip(keys, figures, strict=True) if key not in found}
     if missing:
-        exported = asyncio.run(_export_all(list(missing.values())))
+        exported = _export_with_one_retry(list(missing.values()))
         for key, svg in zip(missing, exported, strict=True):
             _store(key, svg)
             found[key] = svg

@@ -71,8 +71,9 @@ def test_a_chair_lands_on_the_dashboard_and_follows_a_red_action_to_its_history(
     assert page.url.endswith("/boards/alpha/dashboard/")
     check_accessibility(page)
 
+    # The plan's title comes from a factory sequence: name it as it is.
     attention = page.get_by_role(
-        "region", name="Business Plan 0, priority 3: actions needing attention"
+        "region", name=f"{chair_world.plan.title}, priority 3: actions needing attention"
     )
     row = attention.get_by_role("row").filter(has_text="Threshold document")
     expect(row).to_contain_text("Red")
