@@ -16,6 +16,7 @@ import hashlib
 import logging
 import shutil
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -94,10 +95,18 @@ def _export_with_one_retry(figures: list[Any]) -> list[str]:
     loaded them on a busy machine ("kaleido_scopes is not defined"): a second
     session, started afresh, gets past it; a second failure is a real one."""
     try:
-        return asyncio.run(_export_all(figures))
+        return _run_apart(figures)
     except Exception as first:  # kaleido raises its own JavaScript and browser errors
         logger.warning("Chart export failed (%s); trying once more in a new session.", first)
-        return asyncio.run(_export_all(figures))
+        return _run_apart(figures)
+
+
+def _run_apart(figures: list[Any]) -> list[str]:
+    """The export on an event loop of its own, in a thread of its own: the
+    caller may already be running a loop (a worker, or a test driving a
+    browser), where asyncio.run would refuse."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(_export_all(figures))).result()
 
 
 def export_svgs(figures: list[Any]) -> list[str]:

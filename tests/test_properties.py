@@ -179,9 +179,17 @@ def fingerprint_sql() -> str:
         for m in apps.get_models(include_auto_created=True)
         if m._meta.managed and not m._meta.proxy and m._meta.db_table in tables
     ]
+
+    def largest(model: Any) -> str:
+        # PostgreSQL has no MAX of a UUID (the task results' keys): compare
+        # those as text; numbers stay numbers, so 10 is larger than 9.
+        column = q(model._meta.pk.column)
+        if model._meta.pk.get_internal_type() == "UUIDField":
+            return f"MAX(CAST({column} AS TEXT))"
+        return f"CAST(MAX({column}) AS TEXT)"
+
     return " UNION ALL ".join(
-        f"SELECT '{m._meta.db_table}', COUNT(*), CAST(MAX({q(m._meta.pk.column)}) AS TEXT) "
-        f"FROM {q(m._meta.db_table)}"
+        f"SELECT '{m._meta.db_table}', COUNT(*), {largest(m)} FROM {q(m._meta.db_table)}"
         for m in models
     )
 

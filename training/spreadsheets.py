@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -661,8 +661,10 @@ def period_rows(board: Board, year: ReportingYear) -> list[list[Any]]:
         board_id__in=board_ids
     ) | TrainingFigures.objects.filter(year__label=year.label, group_id__in=group_ids)
     rows: list[list[Any]] = [list(PERIOD_COLUMNS)]
+    # The board's own rows first, then each group's, the whole year before its
+    # quarters: the same order on SQLite and PostgreSQL, which place NULLs apart.
     for f in figures.select_related("board", "group", "year").order_by(
-        "group__name", "mode", "quarter"
+        F("group__name").asc(nulls_first=True), "mode", F("quarter").asc(nulls_first=True)
     ):
         owner = "" if f.board_id else f.group.name  # type: ignore[union-attr]
         rows.append(
