@@ -119,3 +119,31 @@ def test_times_keep_every_microsecond(tmp_path: Path) -> None:
     call_command("export_data", str(second))
 
     assert second.read_text() == first.read_text()
+
+
+def test_import_replaces_the_learning_themes_a_migration_made(tmp_path: Path) -> None:
+    """A freshly migrated database already holds the shared learning themes
+    (reviews/migrations/0002): the file's themes take their place, with the
+    names and keys it holds, and no theme is doubled."""
+    from reviews.models import LearningTheme
+
+    LearningTheme.objects.all().delete()  # whatever an earlier test left
+    LearningTheme.objects.create(slug="neglect", name="Neglect, as this install wrote it")
+    LearningTheme.objects.create(slug="online-harm", name="Online harm")
+    exported = tmp_path / "themes.json"
+    call_command("export_data", str(exported))
+
+    _empty_database()
+    # As the migration makes them: no history of their own.
+    LearningTheme.objects.bulk_create(
+        [
+            LearningTheme(slug="neglect", name="Neglect"),
+            LearningTheme(slug="exploitation", name="Exploitation"),
+        ]
+    )
+    call_command("import_data", str(exported))
+
+    assert sorted(LearningTheme.objects.values_list("slug", "name")) == [
+        ("neglect", "Neglect, as this install wrote it"),
+        ("online-harm", "Online harm"),
+    ]
