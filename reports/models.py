@@ -26,6 +26,8 @@ class SectionKind(models.TextChoices):
     # Narrative: the business manager writes these.
     INTRODUCTION = "introduction", "Introduction by the independent chair or scrutineer"
     CONTEXT = "context", "Local context"
+    # Generated: the scorecard's headline figures for the year.
+    KEY_FACTS = "key-facts", "Key facts"
     EFFECTIVENESS = "effectiveness", "What the partners did and how effective it was"
     # Generated from the year's data.
     PRIORITIES = "priorities", "Priorities and progress"
@@ -263,3 +265,72 @@ class ReportBuild(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class ScorecardDocument(models.Model):
+    """The board's scorecard as a printable web page and a tagged PDF, built
+    in the background (reports.scorecard_tasks) for a chair or business
+    manager who asked: queued, running (with the step it is on), then
+    finished with both files stored under MEDIA_ROOT and their SHA-256
+    checksums, or failed with the reason and no file left behind."""
+
+    FORMATS = ("pdf", "html")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Building"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="scorecard_documents")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    error = models.TextField(blank=True)
+    pdf_path = models.CharField(max_length=300, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    html_path = models.CharField(max_length=300, blank=True)
+    html_sha256 = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    indicators = models.PositiveIntegerField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"Scorecard of {self.board} asked for {self.created:%-d %B %Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:scorecard_document", kwargs={"board": self.board.slug, "document": self.pk}
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    def path(self, fmt: str) -> str:
+        return str(getattr(self, f"{fmt}_path"))
+
+    def sha256(self, fmt: str) -> str:
+        return str(getattr(self, f"{fmt}_sha256"))
+
+    def file_url(self, fmt: str) -> str:
+        return reverse(
+            "reports:scorecard_document_file",
+            kwargs={"board": self.board.slug, "document": self.pk, "fmt": fmt},
+        )
+
+    @property
+    def file_url_pdf(self) -> str:
+        return self.file_url("pdf")
+
+    @property
+    def file_url_html(self) -> str:
+        return self.file_url("html")
