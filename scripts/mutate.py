@@ -106,6 +106,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/reviews/test_services.py",
     ],
     "reviews/services.py": [
+        "tests/reviews/test_services_edges.py",
         "tests/reviews/test_services.py",
         "tests/reviews/test_views.py",
         "tests/reviews/test_admin.py",
@@ -208,6 +209,9 @@ class Mutant:
     description: str
     end_line: int = 0
     in_function: bool = True  # False: runs at import, so every test may notice it
+    #: First line of the innermost statement holding the point: a constant on a
+    #: continuation line has no line event of its own, its statement's first does.
+    statement_line: int = 0
 
 
 @dataclass
@@ -398,6 +402,10 @@ def _ordered_walk(node: ast.AST) -> Iterator[ast.AST]:
 def mutants_of(module: str, source: str) -> list[Mutant]:
     tree = ast.parse(source)
     points = _Points(tree, source.splitlines())
+    statement_of: dict[int, int] = {}
+    for statement in ast.walk(tree):  # breadth-first: inner statements come later and win
+        if isinstance(statement, ast.stmt):
+            statement_of.update((id(child), statement.lineno) for child in ast.walk(statement))
     return [
         Mutant(
             module,
@@ -406,6 +414,7 @@ def mutants_of(module: str, source: str) -> list[Mutant]:
             description,
             getattr(node, "end_lineno", None) or getattr(node, "lineno", 0),
             id(node) in points.in_body,
+            statement_of.get(id(node), 0),
         )
         for number, (node, _kind, description) in enumerate(points)
     ]
@@ -739,7 +748,8 @@ def _tests_for(mutant: Mutant, coverage: dict[int, list[str]], tests: list[str])
         return tests
     chosen: set[str] = set()
     rank: dict[str, int] = {}
-    for line in range(mutant.line, max(mutant.line, mutant.end_line) + 1):
+    lines = [*range(mutant.line, max(mutant.line, mutant.end_line) + 1), mutant.statement_line]
+    for line in lines:
         for i, nodeid in enumerate(coverage.get(line, [])):
             if nodeid:
                 chosen.add(nodeid)
