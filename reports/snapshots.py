@@ -4,16 +4,28 @@
 Files are created, never overwritten: a snapshot's path is new for each
 version and opened with exclusive creation, so no later build can change the
 bytes of one already published.
+
+The HTML carries its styling inside it: the site's stylesheet as it was at
+publication, in a <style> element of the page's head. A snapshot so reads
+the same offline, saved as one file, and years later when the site's
+stylesheet has changed or gone; the HTML's checksum covers its styling too.
+The strict Content Security Policy allows no inline style, so the snapshot's
+page is served with a policy that allows exactly the SHA-256 of its own
+stylesheet and nothing else (`stylesheet_sources`).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -45,8 +57,81 @@ def document_context(built: BuiltReport, *, version: int | None, changes: str) -
     }
 
 
+#: The site's stylesheet, as `make setup` builds it from static/scss.
+STYLESHEET = "dist/css/assure.css"
+
+
+class StylesheetMissing(Exception):
+    pass
+
+
+def frozen_stylesheet() -> str:
+    """The site's stylesheet as it is now, to be frozen into a snapshot: from
+    the static folders, or from STATIC_ROOT where only the collected files
+    are deployed. Missing, it stops the build (an unstyled snapshot would be
+    published for good)."""
+    found = finders.find(STYLESHEET)
+    if found:
+        css = Path(str(found)).read_text(encoding="utf-8")
+    elif staticfiles_storage.exists(STYLESHEET):
+        with staticfiles_storage.open(STYLESHEET) as handle:
+            css = handle.read().decode("utf-8")
+    else:
+        raise StylesheetMissing(
+            f"the stylesheet {STYLESHEET} is missing (build the static files, then try again)"
+        )
+    if "</style" in css.lower():
+        raise StylesheetMissing(f"the stylesheet {STYLESHEET} cannot be put inside a page")
+    return css
+
+
 def render_html(context: dict[str, Any]) -> bytes:
+    context = {**context, "stylesheet": frozen_stylesheet()}
     return render_to_string("reports/annual/document.html", context).encode("utf-8")
+
+
+class _HeadStyles(HTMLParser):
+    """The text of each <style> element in a page's head, exactly as a
+    browser hashes it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.styles: list[str] = []
+        self._in_style = False
+        self.head_done = False
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "style" and not self.head_done:
+            self._in_style = True
+            self.styles.append("")
+        elif tag == "body":
+            self.head_done = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+        elif tag == "head":
+            self.head_done = True
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.styles[-1] += data
+
+
+def stylesheet_sources(html: bytes) -> list[str]:
+    """CSP source expressions ('sha256-...') allowing the stylesheets frozen
+    in a snapshot's head, and no other inline style. Only the head is read:
+    the sections' text is cleaned of HTML, and a <style> in the body is
+    never allowed."""
+    end = html.find(b"</head>")
+    parser = _HeadStyles()
+    parser.feed(html[: end if end >= 0 else 0].decode("utf-8", errors="replace"))
+    parser.close()
+    return [f"'sha256-{_b64_sha256(css.encode())}'" for css in parser.styles]
+
+
+def _b64_sha256(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
 
 
 def _table_rows(built: BuiltReport) -> list[tuple[str, Table]]:

@@ -9,6 +9,7 @@ import base64
 import binascii
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -367,4 +368,11 @@ def snapshot_file(
     if digest:
         response["Repr-Digest"] = f"sha-256=:{digest}:"
     response["Cache-Control"] = "private, max-age=0"
+    if fmt == "html":
+        # The page's own frozen stylesheet, allowed by its SHA-256 alone.
+        sources = snapshots.stylesheet_sources(path.read_bytes())
+        if sources:
+            policy: dict[str, Any] = dict(settings.SECURE_CSP)
+            policy["style-src"] = [*policy.get("style-src", []), *sources]
+            response._csp_config = policy  # type: ignore[attr-defined]
     return response
