@@ -9,10 +9,19 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from priorities.models import ActionPlan
 from reviews import selectors, services
-from reviews.models import CaseReview, Outcome, ReviewStep, StepKind
-from tests.factories import YearFactory
-from tests.reviews.factories import ReviewFactory
+from reviews.models import (
+    CaseReview,
+    LearningTheme,
+    Outcome,
+    Recommendation,
+    ReviewStep,
+    StatedCount,
+    StepKind,
+)
+from tests.factories import AgencyFactory, BoardFactory, YearFactory
+from tests.reviews.factories import RecommendationFactory, ReviewFactory
 
 D = datetime.date
 K = StepKind
@@ -190,3 +199,309 @@ def test_an_address_taken_on_the_same_board_is_refused_but_not_on_another():
     assert services.review_problems(review=other_board) == {}
     # A review keeps its own address.
     assert services.review_problems(review=taken) == {}
+
+
+# Steps ----------------------------------------------------------------------
+
+
+def test_a_step_of_a_kind_not_on_the_list_is_refused_at_once():
+    review = ReviewFactory()
+    step = ReviewStep(review=review, kind="bogus", date=D(2030, 1, 1), precision="year")
+    assert services.step_problems(step=step, today=TODAY) == {
+        "kind": ["Choose a step from the list."]
+    }
+
+
+def test_a_precision_not_on_the_list_is_refused():
+    review = ReviewFactory()
+    step = ReviewStep(review=review, kind=K.INCIDENT, date=D(2026, 1, 1), precision="year")
+    assert services.step_problems(step=step, today=TODAY) == {
+        "precision": ["Say whether the date is known to the day or the month."]
+    }
+
+
+def test_today_is_not_in_the_future_and_tomorrow_is():
+    review = ReviewFactory()
+    assert record(review, K.INCIDENT, TODAY).date == TODAY
+    with pytest.raises(ValidationError) as error:
+        record(review, K.INCIDENT, D(2026, 12, 3))
+    assert error.value.message_dict == {
+        "date": ["The date cannot be in the future: record a step once it happens."]
+    }
+
+
+def test_an_outcome_needs_a_date_and_a_step_of_its_kind():
+    review = ReviewFactory()
+    with pytest.raises(ValidationError) as error:
+        record(review, K.DECISION, None, outcome=Outcome.CSPR)
+    assert error.value.message_dict == {"date": ["Give the date of the outcome."]}
+    with pytest.raises(ValidationError) as error:
+        record(review, K.PANEL_VIEW, D(2026, 11, 2), outcome=Outcome.CSPR)
+    assert list(error.value.message_dict) == ["outcome"]
+    assert "has no outcome of that kind" in error.value.message_dict["outcome"][0]
+    step = record(review, K.PANEL_VIEW, D(2026, 11, 2), outcome=Outcome.PANEL_AGREES)
+    assert step.outcome == "agrees"
+
+
+def test_a_reason_of_spaces_is_no_reason_for_a_late_step_and_a_reason_is_kept_trimmed():
+    review = ReviewFactory()
+    record(review, K.AWARE, D(2026, 11, 2))
+    with pytest.raises(ValidationError) as error:
+        record(review, K.NOTIFICATION, D(2026, 11, 10), late_reason="   ")
+    assert list(error.value.message_dict) == ["late_reason"]
+    step = record(
+        review,
+        K.NOTIFICATION,
+        D(2026, 11, 10),
+        late_reason="  Holiday cover.  ",
+        detail="  Sent   by the  manager ",
+    )
+    assert (step.late_reason, step.detail) == ("Holiday cover.", "Sent by the manager")
+    assert (step.due, services.is_late(step)) == (D(2026, 11, 9), True)
+
+
+def test_a_step_a_day_after_the_one_it_follows_is_in_order_and_one_after_a_later_one_is_not():
+    review = ReviewFactory()
+    record(review, K.AWARE, D(2026, 11, 2))
+    record(review, K.NOTIFICATION, D(2026, 11, 3))
+    with pytest.raises(ValidationError) as error:
+        record(review, K.AWARE, D(2026, 11, 4))
+    assert error.value.message_dict == {
+        "date": [
+            "Local authority became aware cannot be after notification to the panel "
+            "(3 November 2026)."
+        ]
+    }
+    assert record(review, K.AWARE, D(2026, 11, 3)).date == D(2026, 11, 3)
+
+
+def test_recording_the_same_date_again_keeps_when_it_was_recorded():
+    review = ReviewFactory()
+    first = record(review, K.INCIDENT, D(2026, 11, 2))
+    assert first.recorded_at is not None
+    again = record(review, K.INCIDENT, D(2026, 11, 2), detail="More detail.")
+    assert again.recorded_at == first.recorded_at
+    month = record(review, K.INCIDENT, D(2026, 11, 2), precision="month")
+    assert month.recorded_at > first.recorded_at
+    cleared = record(review, K.INCIDENT, None)
+    assert (cleared.date, cleared.recorded_at) == (None, month.recorded_at)
+
+
+def test_a_decision_for_a_learning_review_makes_the_rapid_review_one():
+    review = ReviewFactory()
+    record(review, K.DECISION, D(2026, 11, 2), outcome=Outcome.LEARNING)
+    review.refresh_from_db()
+    assert (review.kind, review.status) == (Kind.LEARNING, CaseReview.Status.IN_PROGRESS)
+    assert kinds_in_order(review)[-3:] == ["commissioned", "final-report", "publication"]
+
+
+def test_a_decision_for_a_serious_case_review_leaves_the_rapid_review_as_it_is():
+    review = ReviewFactory()
+    record(review, K.DECISION, D(2026, 11, 2), outcome=Outcome.SCR)
+    review.refresh_from_db()
+    assert (review.kind, review.status) == (Kind.RAPID, CaseReview.Status.IN_PROGRESS)
+
+
+def test_a_decision_recorded_on_a_review_of_another_kind_does_not_change_its_kind():
+    review = ReviewFactory(kind=Kind.SCR)
+    record(review, K.DECISION, D(2026, 11, 2), outcome=Outcome.CSPR)
+    review.refresh_from_db()
+    assert review.kind == Kind.SCR
+    assert review.steps.get(kind=K.PUBLICATION).due is None  # only a CSPR's is due
+
+
+def test_no_further_review_closes_only_a_review_in_progress():
+    review = ReviewFactory(status=CaseReview.Status.NOT_KNOWN)
+    record(review, K.DECISION, D(2026, 11, 2), outcome=Outcome.NO_FURTHER_REVIEW)
+    review.refresh_from_db()
+    assert review.status == CaseReview.Status.NOT_KNOWN
+
+
+# Publication ------------------------------------------------------------------
+
+
+def test_it_refuses_a_publication_status_not_on_the_list():
+    review = ReviewFactory(kind=Kind.SCR)
+    with pytest.raises(ValidationError) as error:
+        services.publication_record(review=review, status="bogus")
+    assert error.value.message_dict == {
+        "publication_status": ["Choose a publication status from the list."]
+    }
+
+
+def test_only_a_published_review_has_a_date_of_publication():
+    review = ReviewFactory(kind=Kind.SCR)
+    with pytest.raises(ValidationError) as error:
+        services.publication_record(
+            review=review, status=Publication.ON_HOLD_CRIMINAL, date=D(2026, 1, 5)
+        )
+    assert error.value.message_dict == {
+        "date": ["Only a published review has a date of publication."]
+    }
+    assert review.steps.get(kind=K.PUBLICATION).date is None
+
+
+def test_a_published_review_with_its_date_can_be_given_a_link_later():
+    review = ReviewFactory(kind=Kind.SCR)
+    services.publication_record(review=review, status="published", date=D(2026, 1, 5))
+    services.publication_record(
+        review=review, status="published", link="  https://example.org/child.pdf  "
+    )
+    review.refresh_from_db()
+    assert review.publication_link == "https://example.org/child.pdf"
+    assert review.steps.get(kind=K.PUBLICATION).date == D(2026, 1, 5)
+
+
+def test_a_link_and_a_reason_are_kept_only_for_their_own_status():
+    review = ReviewFactory(kind=Kind.SCR)
+    services.publication_record(
+        review=review,
+        status=Publication.NOT_PUBLISHED,
+        link="https://example.org/child.pdf",
+        reason="  The family asked.  ",
+    )
+    review.refresh_from_db()
+    assert (review.publication_link, review.not_published_reason) == ("", "The family asked.")
+    services.publication_record(
+        review=review, status=Publication.ON_HOLD_CORONER, reason="The family asked."
+    )
+    review.refresh_from_db()
+    assert (review.publication_status, review.not_published_reason) == ("on-hold-coroner", "")
+
+
+# Recommendations, their plan and actions ------------------------------------------
+
+
+def test_a_recommendation_of_spaces_is_refused_in_the_services_words():
+    review = ReviewFactory()
+    recommendation = Recommendation(review=review, number=1, text="   ", to_partnership=True)
+    assert services.recommendation_problems(recommendation=recommendation) == {
+        "text": ["Enter the recommendation as the review words it."]
+    }
+
+
+def test_the_next_recommendation_follows_the_highest_number():
+    review = ReviewFactory()
+    services.recommendation_save(
+        recommendation=Recommendation(review=review, number=5, text="a", to_partnership=True)
+    )
+    services.recommendation_save(
+        recommendation=Recommendation(review=review, number=2, text="b", to_partnership=True)
+    )
+    following = services.recommendation_save(
+        recommendation=Recommendation(
+            review=review, text="  Share records.  ", addressed_as_written="  Health  "
+        )
+    )
+    assert (following.number, following.text, following.addressed_as_written) == (
+        6,
+        "Share records.",
+        "Health",
+    )
+    # Another review's numbers are its own.
+    other = services.recommendation_save(
+        recommendation=Recommendation(review=ReviewFactory(), text="c", to_partnership=True)
+    )
+    assert other.number == 1
+
+
+def test_whom_a_recommendation_is_addressed_to_may_be_in_the_reviews_words_but_not_spaces():
+    review = ReviewFactory()
+    spaces = Recommendation(review=review, number=1, text="a", addressed_as_written="   ")
+    assert list(services.recommendation_problems(recommendation=spaces)) == ["agencies"]
+    words = Recommendation(review=review, number=1, text="a", addressed_as_written="Schools")
+    assert services.recommendation_problems(recommendation=words) == {}
+
+
+def test_a_recommendation_keeps_its_agencies_unless_they_are_given_again():
+    review = ReviewFactory()
+    agency = AgencyFactory()
+    saved = services.recommendation_save(
+        recommendation=Recommendation(review=review, text="a"), agencies=[agency]
+    )
+    saved.text = "b"
+    services.recommendation_save(recommendation=saved)
+    assert list(saved.agencies.all()) == [agency]
+    assert services.recommendation_problems(recommendation=saved) == {}
+    assert list(services.recommendation_problems(recommendation=saved, agencies=[])) == ["agencies"]
+    # An unsaved recommendation has no agencies yet.
+    fresh = Recommendation(review=review, number=9, text="c")
+    assert list(services.recommendation_problems(recommendation=fresh)) == ["agencies"]
+
+
+def test_a_recommendation_number_of_zero_is_refused_and_another_reviews_number_is_free():
+    review = ReviewFactory()
+    RecommendationFactory(review=review, number=1)
+    zero = Recommendation(review=review, number=0, text="a", to_partnership=True)
+    assert list(services.recommendation_problems(recommendation=zero)) == ["number"]
+    elsewhere = Recommendation(review=ReviewFactory(), number=1, text="a", to_partnership=True)
+    assert services.recommendation_problems(recommendation=elsewhere) == {}
+
+
+def test_a_reviews_plan_takes_a_free_address_of_at_most_70_characters():
+    review = ReviewFactory(slug="x" * 80, name="Child L")
+    ActionPlan.objects.create(
+        board=review.board, slug="review-" + "x" * 63, title="Taken", kind="case-review"
+    )
+    plan = services.review_plan(review=review)
+    assert plan.slug == "review-" + "x" * 63 + "-2"
+    assert (plan.title, plan.period) == ("Case review: Child L", review.year.label)
+    assert services.review_plan(review=review) == plan
+
+
+def test_an_action_of_the_reviews_own_plan_can_be_linked_to_another_recommendation():
+    first = RecommendationFactory(number=1)
+    action = services.recommendation_action_create(
+        recommendation=first, ref="1", description="Write a guide."
+    )
+    second = RecommendationFactory(review=first.review, number=2)
+    services.recommendation_action_link(recommendation=second, action=action)
+    assert list(second.actions.all()) == [action]
+
+
+def test_no_action_can_be_linked_to_a_review_without_a_plan(world):
+    rec = RecommendationFactory()
+    with pytest.raises(ValidationError) as error:
+        services.recommendation_action_link(recommendation=rec, action=world.action)
+    assert error.value.message_dict == {
+        "action": ["Choose an action in this review's action plan."]
+    }
+
+
+# Themes and stated counts -------------------------------------------------------
+
+
+def test_a_theme_is_named_once_whatever_the_case_and_spacing():
+    theme = services.theme_save(theme=LearningTheme(name="  Neglect   and  care "))
+    assert (theme.name, theme.slug) == ("Neglect and care", "neglect-and-care")
+    with pytest.raises(ValidationError) as error:
+        services.theme_save(theme=LearningTheme(name="NEGLECT AND CARE", slug="other"))
+    assert error.value.message_dict == {"name": ["There is already a theme of that name."]}
+    theme.description = "Renamed"
+    assert services.theme_save(theme=theme).name == "Neglect and care"
+
+
+def test_a_long_theme_name_gets_an_address_of_60_characters():
+    theme = services.theme_save(theme=LearningTheme(name="n" * 100))
+    assert theme.slug == "n" * 60
+
+
+def test_a_blank_theme_name_is_refused_by_the_fields_rules_alone():
+    with pytest.raises(ValidationError) as error:
+        services.theme_save(theme=LearningTheme(name="   ", slug="blank"))
+    assert error.value.message_dict == {"name": ["This field cannot be blank."]}
+
+
+def test_a_stated_count_keeps_the_reports_words_trimmed():
+    board, year = BoardFactory(), YearFactory()
+    stated = services.stated_count_save(
+        stated=StatedCount(
+            board=board, year=year, measure="rapid-reviews", value=5, wording="  five  "
+        )
+    )
+    assert stated.wording == "five"
+    other_board = services.stated_count_save(
+        stated=StatedCount(board=BoardFactory(), year=year, measure="rapid-reviews", value=3)
+    )
+    assert other_board.pk != stated.pk
+    assert StatedCount.objects.count() == 2
