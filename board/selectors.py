@@ -64,6 +64,36 @@ def members_for_board(*, board: Board) -> QuerySet[Member]:
     )
 
 
+@dataclass(frozen=True)
+class Seat:
+    """A seat as the seats page lists it: the member (with its agency) and
+    its groups as (short name, name) pairs in name order."""
+
+    member: Member
+    groups: list[tuple[str, str]]
+
+
+def seats_for_board(*, board: Board) -> list[Seat]:
+    """Every seat on the board by agency, position and person, with its groups.
+    Two queries; the groups come as names through the link table, where a
+    prefetch would build a Group and a queryset for every seat (most of the
+    page's time at ten times a real board's size)."""
+    members = (
+        Member.objects.filter(board=board)
+        .select_related("agency")
+        .order_by("agency__name", "position", "person")
+    )
+    groups: dict[int, list[tuple[str, str]]] = {}
+    links = (
+        Member.groups.through.objects.filter(member__board=board)
+        .order_by("group__name", "group_id")
+        .values_list("member_id", "group__short_name", "group__name")
+    )
+    for member_id, short_name, name in links:
+        groups.setdefault(member_id, []).append((short_name, name))
+    return [Seat(member, groups.get(member.pk, [])) for member in members]
+
+
 def agencies_for_board(*, board: Board) -> QuerySet[Agency]:
     return (
         Agency.objects.filter(Q(members__board=board) | Q(contributions__board=board))

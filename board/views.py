@@ -269,11 +269,7 @@ def member_list(request: HttpRequest, board: str) -> HttpResponse:
         "board/member_list.html",
         obj,
         "board:members",
-        {
-            "members": selectors.members_for_board(board=obj).order_by(
-                "agency__name", "position", "person"
-            )
-        },
+        {"seats": selectors.seats_for_board(board=obj)},
     )
 
 

@@ -418,6 +418,36 @@ def test_a_boards_seats_come_with_their_agency_and_groups_by_name(django_assert_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("extra", [0, 25])
+def test_the_seats_page_reads_every_seat_in_order_with_its_groups_in_two_queries(
+    django_assert_num_queries, extra
+):
+    board = BoardFactory()
+    zeta = GroupFactory(name="Zeta group", short_name="ZG")
+    alpha = GroupFactory(name="Alpha group")
+    agency_b = AgencyFactory(name="B agency")
+    agency_a = AgencyFactory(name="A agency")
+    second = MemberFactory(board=board, agency=agency_b, position="Head", groups=[zeta, alpha])
+    first = MemberFactory(board=board, agency=agency_a, position="Lead", person="Kim")
+    third = MemberFactory(
+        board=board, agency=agency_b, position="Head", person="Zed", groups=[zeta]
+    )
+    for _ in range(extra):
+        MemberFactory(board=board, agency=AgencyFactory(name="C agency"), groups=[alpha, zeta])
+    MemberFactory(board=BoardFactory(), agency=agency_a, groups=[alpha])  # another board's
+    with django_assert_num_queries(2):
+        seats = selectors.seats_for_board(board=board)
+        assert [(s.member, s.groups) for s in seats[:3]] == [
+            (first, []),
+            (second, [("", "Alpha group"), ("ZG", "Zeta group")]),
+            (third, [("ZG", "Zeta group")]),
+        ]
+        assert seats[0].member.agency.name == "A agency"
+        assert len(seats) == 3 + extra
+        assert all(s.groups == [("", "Alpha group"), ("ZG", "Zeta group")] for s in seats[3:])
+
+
+@pytest.mark.django_db
 def test_reporting_years_run_latest_first(years):
     before, now = years
     labels = [y.label for y in selectors.reporting_years()]

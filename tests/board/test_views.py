@@ -2,13 +2,14 @@ import csv
 import datetime
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from board.models import Attendance, Meeting, ReportingYear, Risk
+from board.models import Attendance, Meeting, Member, ReportingYear, Risk
 from tests.factories import (
     AttendanceFactory,
     ContributionFactory,
@@ -296,3 +297,217 @@ def test_the_budget_page_with_no_contributions_opens_on_the_current_year(world, 
     assert f'<h1 class="govuk-heading-l">Budget {label}</h1>' in html
     assert f"No contributions are recorded for {label}." in html
     assert f'<option value="{label}" selected>{label}</option>' in html
+
+
+def _seat_rows(client, world):
+    html = client.get(url("board:member_list", world)).content.decode()
+    return html, table_rows(html, "seats")
+
+
+@pytest.mark.django_db
+def test_the_seats_page_lists_every_seat_as_before(world, manager_client):
+    from tests.board.test_tables import varied_seats
+
+    seats = varied_seats(world)
+    html, rows = _seat_rows(manager_client, world)
+    mine = world.member
+    assert rows == [
+        ["Seat", "Role", "Groups", "From", "To", "Actions"],
+        ["Lay Person", "Lay member", "MG", "9 Jan 2020", "Current", "Change Lay Person"],
+        ["Seat only", "Adviser", "Board proper", "Not known", "25 Dec 2021", "Change Seat only"],
+        [
+            f"{mine.agency.name} - {mine.position}",
+            "Agency representative",
+            world.group.name,
+            "Not known",
+            "Current",
+            f"Change {mine.agency.name} - {mine.position}",
+        ],
+        [
+            "Alpha agency (Bob <b>)",
+            "Independent chair",
+            "SG<1>, Board proper",
+            "1 Jan 2015",
+            "Current",
+            "Change Alpha agency (Bob <b>)",
+        ],
+        [
+            "ZA - Deputy",
+            "Agency representative",
+            "None",
+            "Not known",
+            "Current",
+            "Change ZA - Deputy",
+        ],
+        [
+            "ZA - Director (Ann =1+1)",
+            "Statutory partner",
+            "SG<1>, Board proper, MG",
+            "1 Apr 2016",
+            "31 Mar 2018",
+            "Change ZA - Director (Ann =1+1)",
+        ],
+    ]
+    assert "Alpha agency (Bob &lt;b&gt;)" in html
+    for seat in [mine, *seats.values()]:
+        assert f'href="{url("board:member_edit", world, member=seat.pk)}"' in html
+
+
+@pytest.mark.django_db
+def test_a_chair_reads_the_seats_without_change_links(world, client_for):
+    _, rows = _seat_rows(client_for("chair"), world)
+    mine = world.member
+    assert rows == [
+        ["Seat", "Role", "Groups", "From", "To"],
+        [
+            f"{mine.agency.name} - {mine.position}",
+            "Agency representative",
+            world.group.name,
+            "Not known",
+            "Current",
+        ],
+    ]
+
+
+@pytest.mark.django_db
+def test_a_board_with_no_seats_says_so_on_the_seats_page(world, manager_client):
+    Member.objects.filter(board=world.board).delete()
+    html, rows = _seat_rows(manager_client, world)
+    assert rows == []
+    assert "No members have been recorded for this board." in html
+
+
+def _reverse_calls(client, world) -> int:
+    from django.urls.resolvers import URLResolver
+
+    original = URLResolver._reverse_with_prefix
+    with mock.patch.object(
+        URLResolver, "_reverse_with_prefix", autospec=True, side_effect=original
+    ) as spy:
+        response = client.get(url("board:member_list", world))
+    assert response.status_code == 200
+    return spy.call_count
+
+
+@pytest.mark.django_db
+def test_the_seats_page_reverses_the_change_address_once_not_once_a_seat(world, manager_client):
+    few = _reverse_calls(manager_client, world)
+    for _ in range(30):
+        MemberFactory(board=world.board, groups=[world.group])
+    assert _reverse_calls(manager_client, world) == few
+
+
+def _export(client, world, fmt, **query):
+    response = client.get(url("board:members", world), {**query, "_export": fmt})
+    assert response.status_code == 200
+    assert f'filename="alpha-members.{fmt}"' in response["Content-Disposition"]
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Members"
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.django_db
+def test_the_members_export_is_every_filtered_seat_as_before(world, manager_client):
+    from tests.board.test_tables import varied_seats
+
+    seats = varied_seats(world)
+    zeta = seats["ann"].agency_id
+    header = ["Name", "Position", "Agency", "Role", "Groups", "Start", "End"]
+    assert _export(manager_client, world, "csv", agency=zeta) == [
+        header,
+        [
+            "Seat (no person named)",
+            "Deputy",
+            "Zeta & <Agency>",
+            "Agency representative",
+            "None",
+            "—",
+            "—",
+        ],
+        [
+            "Ann =1+1",
+            "Director",
+            "Zeta & <Agency>",
+            "Statutory partner",
+            "SG<1>, Board proper, MG",
+            "2016-04-01",
+            "2018-03-31",
+        ],
+    ]
+    header_row, *xlsx = _export(manager_client, world, "xlsx", agency=zeta)
+    assert header_row == header
+    # Dates stay dates in a spreadsheet (openpyxl reads them back as datetimes).
+    assert [[v.date() if hasattr(v, "date") else v for v in row] for row in xlsx] == [
+        [
+            "Seat (no person named)",
+            "Deputy",
+            "Zeta & <Agency>",
+            "Agency representative",
+            "None",
+            "—",
+            "—",
+        ],
+        [
+            "Ann =1+1",
+            "Director",
+            "Zeta & <Agency>",
+            "Statutory partner",
+            "SG<1>, Board proper, MG",
+            datetime.date(2016, 4, 1),
+            datetime.date(2018, 3, 31),
+        ],
+    ]
+    mine = world.member
+    header, *body = _export(manager_client, world, "csv")
+    assert sorted(body) == sorted(
+        [
+            ["Lay Person", "", "", "Lay member", "MG", "2020-01-09", "—"],
+            [
+                "Seat (no person named)",
+                "Seat only",
+                "",
+                "Adviser",
+                "Board proper",
+                "—",
+                "2021-12-25",
+            ],
+            [
+                "Bob <b>",
+                "",
+                "Alpha agency",
+                "Independent chair",
+                "SG<1>, Board proper",
+                "2015-01-01",
+                "—",
+            ],
+            [
+                "Seat (no person named)",
+                mine.position,
+                mine.agency.name,
+                "Agency representative",
+                world.group.name,
+                "—",
+                "—",
+            ],
+            [
+                "Seat (no person named)",
+                "Deputy",
+                "Zeta & <Agency>",
+                "Agency representative",
+                "None",
+                "—",
+                "—",
+            ],
+            [
+                "Ann =1+1",
+                "Director",
+                "Zeta & <Agency>",
+                "Statutory partner",
+                "SG<1>, Board proper, MG",
+                "2016-04-01",
+                "2018-03-31",
+            ],
+        ]
+    )
