@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from reports.views import annual, dashboard, scorecard
+from reports.views import annual, dashboard, scorecard, scorecard_pdf
 
 app_name = "reports"
 
@@ -61,4 +61,15 @@ urlpatterns: list[URLPattern] = [
         name="snapshot_file",
     ),
     path("scorecard/", scorecard.scorecard, name="scorecard"),
+    path("scorecard/pdf/", scorecard_pdf.scorecard_documents, name="scorecard_documents"),
+    path(
+        "scorecard/pdf/<int:document>/",
+        scorecard_pdf.scorecard_document,
+        name="scorecard_document",
+    ),
+    path(
+        "scorecard/pdf/<int:document>/<str:fmt>",
+        scorecard_pdf.scorecard_document_file,
+        name="scorecard_document_file",
+    ),
 ]

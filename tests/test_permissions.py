@@ -197,6 +197,28 @@ def published_snapshot(world: Any) -> dict[str, Any]:
     return {**kwargs, "version": snapshot.version, "fmt": "pdf"}
 
 
+def scorecard_document(world: Any) -> dict[str, Any]:
+    """A finished scorecard document with small files of its own, the same
+    one however many pages ask."""
+    from django.utils import timezone
+
+    from reports import scorecard_documents, scorecard_print
+    from reports.models import ScorecardDocument
+
+    found = ScorecardDocument.objects.filter(board=world.board).first()
+    if found is None:
+        found = ScorecardDocument.objects.create(
+            board=world.board, status=ScorecardDocument.Status.RUNNING
+        )
+        stored = scorecard_print.store(
+            found,
+            timezone.now(),
+            {fmt: f"{fmt} of the scorecard".encode() for fmt in ("pdf", "html")},
+        )
+        scorecard_documents.document_finish(document=found, files=stored, pages=1, indicators=0)
+    return {"board": world.board.slug, "document": found.pk}
+
+
 MATRIX: dict[str, Rule] = {
     "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
@@ -294,6 +316,15 @@ MATRIX: dict[str, Rule] = {
     # The scorecard and indicators are board-internal until the annual report
     # publishes a scorecard: for partners they do not exist.
     "reports:scorecard": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    # The scorecard as PDF: its readers ask for it (a post starts a build
+    # and goes to its progress) and download it; for partners none of it exists.
+    "reports:scorecard_documents": Rule(
+        board, get=INTERNAL_READ, post=expect(LOGIN, 404, 302, 302, 302, 404)
+    ),
+    "reports:scorecard_document": Rule(scorecard_document, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "reports:scorecard_document_file": Rule(
+        lambda w: {**scorecard_document(w), "fmt": "pdf"}, get=INTERNAL_READ, post=NOT_ALLOWED
+    ),
     # Annual reports: partners see the list of published reports and download
     # published snapshots; every other annual report page is a 404 for them.
     "reports:annual_reports": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),

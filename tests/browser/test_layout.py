@@ -57,6 +57,10 @@ NOT_WALKED = {
     "reports:annual_report_publish": "a button on the annual report's page posts to it",
     "reports:snapshot_file": "a published snapshot's file: a download (and the HTML is the "
     "report itself, opened in the annual report journeys)",
+    "reports:scorecard_document": "the scorecard PDF's progress, reached by the button that "
+    "asks for it; the scorecard PDF journey opens it at 320px",
+    "reports:scorecard_document_file": "a scorecard PDF's file: a download (opened in the "
+    "scorecard PDF journey)",
     "core:two_factor_set_up": "a step of signing in: see the test after the walk",
     "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",
     "core:two_factor_code": "a step of signing in: see the test after the walk",

@@ -1,0 +1,192 @@
+"""The scorecard as a document: an accessible printable web page and a
+tagged PDF (PDF/UA-1, by WeasyPrint), from the same reads as the scorecard
+page (priorities.indicator_selectors.scorecard).
+
+The PDF has a cover, contents with page numbers, running headers, page
+numbers and bookmarks (the annual report's print stylesheet,
+templates/pdf/annual_report.css), each indicator's figures with England and
+the statistical neighbours, its chart as an SVG exported by kaleido from the
+plotly figure (priorities.charts.figure; one kaleido session for the whole
+document and a cache keyed by the figure, reports.charts) with the chart in
+words as its alternative text, and its data table with a header row that
+repeats on every page the table spans. The web page gives each chart in
+words beside its table (an inline SVG would need styles the Content Security
+Policy refuses). A suppressed figure is shown by its marker, never as zero.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from board.models import Board
+from priorities import charts as indicator_charts
+from priorities import indicator_selectors
+from priorities.indicator_selectors import IndicatorStatus
+from reports import charts
+from reports.models import ScorecardDocument
+from reports.pdf import PDF_VARIANT
+
+PDF_TEMPLATE = "pdf/scorecard.html"
+HTML_TEMPLATE = "reports/scorecard_documents/print.html"
+
+
+@dataclass
+class PrintedIndicator:
+    status: IndicatorStatus
+    svg_uri: str = ""  # filled in for the PDF by attach_charts
+
+    @property
+    def anchor(self) -> str:
+        return f"indicator-{self.status.indicator.code}"
+
+    @property
+    def has_chart(self) -> bool:
+        return bool(self.status.points)
+
+    @property
+    def source(self) -> str:
+        """The source of the figure used, and what it revises."""
+        latest = self.status.latest
+        if latest is None:
+            return ""
+        text = latest.source
+        if latest.revised:
+            text += "; revises " + "; ".join(
+                f"{other.shown} from {other.source}" for other in latest.other_editions
+            )
+        return text
+
+
+@dataclass
+class PrintedGroup:
+    title: str
+    anchor: str
+    items: list[PrintedIndicator]
+
+
+@dataclass
+class PrintedScorecard:
+    board: Board
+    made: datetime.datetime
+    groups: list[PrintedGroup] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.board.name} scorecard"
+
+    @property
+    def items(self) -> list[PrintedIndicator]:
+        return [item for group in self.groups for item in group.items]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def printed_scorecard(*, board: Board) -> PrintedScorecard:
+    """The board's scorecard as the document shows it: three queries."""
+    printed = PrintedScorecard(board=board, made=timezone.now())
+    for n, group in enumerate(indicator_selectors.scorecard(board=board), 1):
+        printed.groups.append(
+            PrintedGroup(
+                title=group.title,
+                anchor=f"priority-{n}",
+                items=[PrintedIndicator(status) for status in group.statuses],
+            )
+        )
+    return printed
+
+
+def attach_charts(printed: PrintedScorecard) -> None:
+    """Every indicator with figures gets its chart as an SVG image: those not
+    cached yet are exported in one kaleido session."""
+    import plotly.graph_objects as go
+
+    drawn = [item for item in printed.items if item.has_chart]
+    if not drawn:
+        return
+    figures = [go.Figure(indicator_charts.figure(item.status)) for item in drawn]
+    for item, svg in zip(drawn, charts.export_svgs(figures), strict=True):
+        item.svg_uri = charts.data_uri(svg)
+
+
+def render_html(printed: PrintedScorecard) -> bytes:
+    return render_to_string(HTML_TEMPLATE, {"printed": printed}).encode("utf-8")
+
+
+def render_pdf_html(printed: PrintedScorecard) -> str:
+    return render_to_string(PDF_TEMPLATE, {"printed": printed})
+
+
+def render_document(printed: PrintedScorecard) -> Any:
+    """The laid-out WeasyPrint document (charts must be attached first)."""
+    from weasyprint import HTML
+
+    html = HTML(string=render_pdf_html(printed), base_url=str(settings.BASE_DIR))
+    return html.render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+def render_pdf(printed: PrintedScorecard) -> tuple[bytes, int]:
+    """The PDF's bytes and its number of pages."""
+    document = render_document(printed)
+    data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return bytes(data or b""), len(document.pages)
+
+
+# Storing -----------------------------------------------------------------------------------
+
+
+def document_dir(document: ScorecardDocument) -> str:
+    """Relative to MEDIA_ROOT; one folder per document, named by its id and
+    the moment it was asked for, so no two documents share a folder even
+    after a database restored from a backup hands out an id again."""
+    return f"scorecards/{document.board.slug}/{document.pk}-{document.created:%Y%m%dT%H%M%S%f}"
+
+
+def file_name(document: ScorecardDocument, made: datetime.datetime, fmt: str) -> str:
+    return f"{document.board.slug}-scorecard-{timezone.localtime(made):%Y-%m-%d}.{fmt}"
+
+
+def store(
+    document: ScorecardDocument, made: datetime.datetime, contents: dict[str, bytes]
+) -> dict[str, tuple[str, str]]:
+    """Write each file once (exclusive creation) in a folder of the
+    document's own and give (path, SHA-256) for each format; on any failure
+    remove what was written. A folder already there is an error, never
+    written into."""
+    relative = document_dir(document)
+    directory = Path(settings.MEDIA_ROOT) / relative
+    directory.mkdir(parents=True, exist_ok=False)
+    stored: dict[str, tuple[str, str]] = {}
+    written: list[Path] = []
+    try:
+        for fmt, data in contents.items():
+            name = file_name(document, made, fmt)
+            path = directory / name
+            with path.open("xb") as handle:
+                written.append(path)
+                handle.write(data)
+            stored[fmt] = (f"{relative}/{name}", hashlib.sha256(data).hexdigest())
+    except BaseException:
+        remove(document)
+        raise
+    return stored
+
+
+def remove(document: ScorecardDocument) -> None:
+    """Remove the document's folder and anything in it: a failed build
+    leaves no file behind."""
+    directory = Path(settings.MEDIA_ROOT) / document_dir(document)
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        path.unlink(missing_ok=True)
+    directory.rmdir()
