@@ -286,3 +286,20 @@ def test_reports_started_before_key_facts_get_them_after_the_local_context(world
         positions = list(report.sections.order_by("position").values_list("position", flat=True))
         assert len(set(positions)) == len(positions)
         assert report.sections.get(kind=SectionKind.KEY_FACTS).included is included
+
+
+def test_the_key_facts_can_be_left_out_and_moved_like_any_generated_section(world, timeliness):
+    report = draft(world)
+    key_facts_section = report.sections.get(kind=SectionKind.KEY_FACTS)
+    services.section_move(section=key_facts_section, direction="up")
+    kinds = [s.kind for s in build_report(report).sections]
+    assert kinds[:3] == [SectionKind.INTRODUCTION, SectionKind.KEY_FACTS, SectionKind.CONTEXT]
+    services.section_include(section=key_facts_section, included=False)
+    built = build_report(report)
+    assert SectionKind.KEY_FACTS not in [s.kind for s in built.sections]
+    assert (
+        "table-key-facts"
+        not in snapshots.render_html(
+            snapshots.document_context(built, version=1, changes="")
+        ).decode()
+    )
