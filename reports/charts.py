@@ -15,8 +15,10 @@ import base64
 import hashlib
 import logging
 import shutil
+import textwrap
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +30,65 @@ logger = logging.getLogger(__name__)
 #: GOV.UK blue, for bars.
 BAR_COLOUR = "#1d70b8"
 WIDTH, HEIGHT = 700, 360
+#: The most bars a chart draws. A chart of every row of a long table is
+#: unreadable (and slow to print: every bar brings its labels); the table
+#: beside it keeps every row.
+MAX_BARS = 12
+#: About as many characters of the title as fit across the chart.
+TITLE_CHARS = 85
+
+
+@dataclass(frozen=True)
+class Bars:
+    """What a chart draws: the rows as given, or, when there are more than
+    `limit`, the first `limit - 1` and one last bar for all the others."""
+
+    labels: list[str]
+    values: list[float]
+    folded: int = 0  # how many rows the last bar stands for (0: none)
+    folded_value: float = 0.0  # that bar's value: their sum or their mean
+
+    @property
+    def shown(self) -> int:
+        """How many rows have a bar of their own."""
+        return len(self.values) - (1 if self.folded else 0)
+
+
+def capped_bars(
+    rows: Sequence[tuple[str, float]],
+    *,
+    others: str,
+    mean: bool = False,
+    limit: int = MAX_BARS,
+) -> Bars:
+    """At most `limit` bars from `rows` (label, value), in the order given
+    (the caller puts first what the chart is about: the largest amounts, the
+    lowest attendance). Past the limit, the rest become one bar labelled
+    `others` (formatted with `count`), their sum, or their mean when summing
+    makes no sense (percentages)."""
+    if limit < 2:
+        raise ValueError("A capped chart needs room for one row and the others.")
+    if len(rows) <= limit:
+        return Bars(labels=[label for label, _ in rows], values=[value for _, value in rows])
+    kept, rest = rows[: limit - 1], rows[limit - 1 :]
+    total = sum(value for _, value in rest)
+    value = total / len(rest) if mean else total
+    return Bars(
+        labels=[label for label, _ in kept] + [others.format(count=len(rest))],
+        values=[v for _, v in kept] + [value],
+        folded=len(rest),
+        folded_value=value,
+    )
 
 
 def figure(*, title: str, labels: Sequence[str], values: Sequence[float], unit: str) -> Any:
-    """A horizontal bar chart, labels top to bottom as the table lists them."""
+    """A horizontal bar chart, labels top to bottom in the order given, each
+    bar labelled with its value, so the chart needs no value axis or grid
+    (fewer lines and words to draw in the PDF)."""
     import plotly.graph_objects as go
 
+    # Plotly never wraps a title: long captions go on as many lines as they need.
+    title_lines = textwrap.wrap(title, TITLE_CHARS) or [""]
     fig = go.Figure(
         go.Bar(
             x=list(values)[::-1],
@@ -42,18 +97,23 @@ def figure(*, title: str, labels: Sequence[str], values: Sequence[float], unit: 
             marker_color=BAR_COLOUR,
             text=[f"{v:,.0f}{unit}" if unit == "%" else f"{unit}{v:,.0f}" for v in values][::-1],
             textposition="auto",
+            cliponaxis=False,
         )
     )
     fig.update_layout(
-        title={"text": title, "font": {"size": 14}},
+        title={"text": "<br>".join(title_lines), "font": {"size": 14}},
         width=WIDTH,
-        height=max(HEIGHT, 28 * len(values) + 100),
-        margin={"l": 10, "r": 10, "t": 50, "b": 30},
+        height=max(HEIGHT, 28 * len(values) + 20 * len(title_lines) + 80),
+        margin={"l": 10, "r": 10, "t": 30 + 20 * len(title_lines), "b": 10},
         font={"family": "DejaVu Sans, Arial, sans-serif", "size": 11, "color": "#0b0c0c"},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        yaxis={"automargin": True},
-        xaxis={"gridcolor": "#dddddd"},
+        yaxis={"automargin": True, "showgrid": False, "ticks": ""},
+        xaxis={
+            "visible": False,
+            "range": [0, 100] if unit == "%" else None,
+            "rangemode": "tozero",
+        },
     )
     return fig
 

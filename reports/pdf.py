@@ -11,9 +11,46 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports import charts
-from reports.sections import BuiltReport
+from reports.sections import BuiltReport, Table
 
 PDF_VARIANT = "pdf/ua-1"
+
+#: Tables of these keys are a kind of their own in the print style...
+WHOLE_KEYS = frozenset(
+    {
+        "audits",
+        "budget",
+        "glossary",
+        "key-facts",
+        "little-progress",
+        "members",
+        "reviews",
+        "training-impact",
+    }
+)
+#: ...and tables whose key starts with one of these and a hyphen (then the
+#: slug of a plan, group, review, round or inspection) are that kind.
+KEY_PREFIXES = ("attendance", "inspection", "priority", "review", "section-11", "training")
+
+
+def table_kind(table: Table) -> str:
+    """The kind of a table, for its column widths in the print style
+    (`.t-<kind>` in templates/pdf/annual_report.css): tables there have a
+    fixed layout, their columns as wide as the style says rather than
+    measured from every cell, which was most of the time a long report took."""
+    if table.key in WHOLE_KEYS:
+        return table.key
+    return next((p for p in KEY_PREFIXES if table.key.startswith(f"{p}-")), "other")
+
+
+def column_classes(table: Table) -> list[str]:
+    """A class for each column: its position (`c1`, `c2`...) and its role:
+    `c-first` (the row headers), `c-num` (figures, narrow and right-aligned)
+    or `c-text`."""
+    return [
+        f"c{i} " + ("c-first" if i == 1 else "c-num" if numeric else "c-text")
+        for i, (_, numeric) in enumerate(table.header_cells(), start=1)
+    ]
 
 
 def render_pdf_html(context: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ from priorities import indicator_selectors
 from priorities.indicator_selectors import ComparatorPoint, IndicatorStatus, Point
 from priorities.models import ActionPlan, Assessment, Comparator, PeriodKind, Rating
 from priorities.selectors import plan_detail
-from reports import narrative
+from reports import charts, narrative
 from reports.models import NARRATIVE_KINDS, AnnualReport, Section, SectionKind
 from reviews.selectors import addressed_to, record_of_decisions
 from training.selectors import training_for_year, training_impact_for_year
@@ -69,6 +69,7 @@ class Figure:
     values: list[float]
     unit: str
     svg_uri: str = ""  # filled in for the PDF by reports.charts
+    folded: int = 0  # rows of the table the last bar stands for (charts.capped_bars)
 
 
 @dataclass
@@ -730,22 +731,44 @@ def build_attendance(ctx: Context, section: Section) -> BuiltSection:
         ]
         measured = [row for row in matrix.rows if row.percent is not None]
         if measured:
-            lowest = min(measured, key=lambda row: (row.percent, row.member.label))
+            # Lowest first: who is missing meetings is what the chart is for.
+            ordered = sorted(measured, key=lambda row: (row.percent, row.member.label))
+            lowest = ordered[0]
             average = round(sum(row.percent or 0 for row in measured) / len(measured))
+            bars = charts.capped_bars(
+                [(row.member.label, float(row.percent or 0)) for row in ordered],
+                others="All other {count} members (average)",
+                mean=True,
+            )
+            caption = f"Attendance at {group.name} by member, {ctx.year.label}"
+            charted = (
+                f"A bar chart of each member's attendance at {group.name} in {ctx.year.label}, "
+                "lowest first"
+            )
+            if bars.folded:
+                caption += (
+                    f": the {bars.shown} lowest, and the other {bars.folded} members on average"
+                )
+                charted = (
+                    f"A bar chart of attendance at {group.name} in {ctx.year.label}: the "
+                    f"{bars.shown} members with the lowest attendance, lowest first, and one bar "
+                    f"for the average of the other {bars.folded} members "
+                    f"({bars.folded_value:.0f}%)"
+                )
             built.blocks.append(
                 Figure(
                     key=f"attendance-chart-{group.slug}",
-                    caption=f"Attendance at {group.name} by member, {ctx.year.label}",
+                    caption=caption,
                     summary=(
-                        f"A bar chart of each member's attendance at {group.name} in "
-                        f"{ctx.year.label}: {_count(len(measured), 'member')} over "
+                        f"{charted}. In all, {_count(len(measured), 'member')} over "
                         f"{_count(len(matrix.meetings), 'meeting')}, {average}% on average; the lowest was "
                         f"{lowest.member.label} at {lowest.percent}%. The table below gives "
-                        "every figure."
+                        "every member's figures."
                     ),
-                    labels=[row.member.label for row in measured],
-                    values=[float(row.percent or 0) for row in measured],
+                    labels=bars.labels,
+                    values=bars.values,
                     unit="%",
+                    folded=bars.folded,
                 )
             )
         built.blocks.append(
@@ -798,19 +821,35 @@ def build_budget(ctx: Context, section: Section) -> BuiltSection:
     )
     if budget.lines:
         largest = budget.lines[0].contribution
+        bars = charts.capped_bars(
+            [(line.contribution.label, float(line.contribution.amount)) for line in budget.lines],
+            others="All other {count} contributions",
+        )
+        caption = f"Contributions by partner, {ctx.year.label}"
+        charted = ""
+        if bars.folded:
+            rest = sum(
+                (line.contribution.amount for line in budget.lines[bars.shown :]), Decimal(0)
+            )
+            caption += f": the {bars.shown} largest, and the other {bars.folded} together"
+            charted = (
+                f" The chart shows the {bars.shown} largest, largest first, and one bar for the "
+                f"other {bars.folded} together ({_money(rest)})."
+            )
         built.blocks.append(
             Figure(
                 key="budget-chart",
-                caption=f"Contributions by partner, {ctx.year.label}",
+                caption=caption,
                 summary=(
                     f"A bar chart of the {_count(len(budget.lines), 'contribution')} to the budget for "
                     f"{ctx.year.label}, {_money(budget.total)} in all; the largest was "
-                    f"{largest.label} at {_money(largest.amount)}. The table below gives "
+                    f"{largest.label} at {_money(largest.amount)}.{charted} The table below gives "
                     "every figure."
                 ),
-                labels=[line.contribution.label for line in budget.lines],
-                values=[float(line.contribution.amount) for line in budget.lines],
+                labels=bars.labels,
+                values=bars.values,
                 unit="£",
+                folded=bars.folded,
             )
         )
     built.blocks.append(table)

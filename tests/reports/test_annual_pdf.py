@@ -6,20 +6,25 @@ cache keyed by the figure."""
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections import Counter
+from decimal import Decimal
 from typing import Any
 
 import pikepdf
 import pytest
 
+from board.models import Attendance
 from reports import charts, pdf, snapshots
-from reports.sections import build_report
+from reports.sections import Figure, Table, build_report
+from tests.factories import AttendanceFactory, ContributionFactory, MeetingFactory, MemberFactory
 from tests.reports.annual_helpers import (  # noqa: F401 - media is a fixture
     complete_data,
     draft,
     media,
     write_narrative,
+    year_2016,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
@@ -139,3 +144,158 @@ def test_a_system_check_warns_when_chromium_is_missing(settings):
     assert "/nowhere/chromium" in warning.msg
     settings.BROWSER_PATH = "/usr/bin/chromium"
     assert charts.check_chromium() == []
+
+
+def _block(built, kind: type, key: str) -> Any:
+    return next(b for s in built.sections for b in s.blocks if isinstance(b, kind) and b.key == key)
+
+
+def test_a_long_budget_charts_the_eleven_largest_and_the_others_together(world):
+    for i in range(1, 15):
+        ContributionFactory(
+            board=world.board, year=year_2016(), label=f"Partner {i:02d}", amount=Decimal(1000 * i)
+        )
+    built = build_report(draft(world))
+    chart = _block(built, Figure, "budget-chart")
+    assert chart.labels == [f"Partner {i:02d}" for i in range(14, 3, -1)] + [
+        "All other 3 contributions"
+    ]
+    assert chart.values == [1000.0 * i for i in range(14, 3, -1)] + [6000.0]
+    assert chart.folded == 3
+    assert (
+        chart.caption
+        == "Contributions by partner, 2016-17: the 11 largest, and the other 3 together"
+    )
+    assert chart.summary == (
+        "A bar chart of the 14 contributions to the budget for 2016-17, £105,000 in all; the "
+        "largest was Partner 14 at £14,000. The chart shows the 11 largest, largest first, and "
+        "one bar for the other 3 together (£6,000). The table below gives every figure."
+    )
+    assert len(_block(built, Table, "budget").rows) == 14  # the table keeps every row
+
+
+def test_a_budget_of_twelve_lines_charts_every_line(world):
+    for i in range(1, 13):
+        ContributionFactory(
+            board=world.board, year=year_2016(), label=f"Partner {i:02d}", amount=Decimal(1000 * i)
+        )
+    chart = _block(build_report(draft(world)), Figure, "budget-chart")
+    assert len(chart.labels) == 12
+    assert chart.folded == 0
+    assert "All other" not in " ".join(chart.labels) + chart.summary + chart.caption
+
+
+def test_attendance_charts_the_eleven_lowest_and_the_others_on_average(world):
+    meetings = [world.meeting] + [
+        MeetingFactory(group=world.group, date=datetime.date(2016, month, 1))
+        for month in (7, 9, 11)
+    ]
+    # 14 seats: the world's member attended its one recorded meeting (100%);
+    # Seat 01 to Seat 13 attended this many of the four meetings.
+    for number, attended in enumerate([0, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4], start=1):
+        seat = MemberFactory(
+            board=world.board, agency=None, position=f"Seat {number:02d}", groups=[world.group]
+        )
+        for i, meeting in enumerate(meetings):
+            AttendanceFactory(
+                meeting=meeting,
+                member=seat,
+                status=Attendance.Status.ATTENDED if i < attended else Attendance.Status.ABSENT,
+            )
+    built = build_report(draft(world))
+    chart = _block(built, Figure, f"attendance-chart-{world.group.slug}")
+    assert chart.labels == [f"Seat {n:02d}" for n in range(1, 12)] + [
+        "All other 3 members (average)"
+    ]
+    assert chart.values == [0, 25, 25, 25, 50, 50, 50, 50, 75, 75, 75, (75 + 100 + 100) / 3]
+    assert chart.folded == 3
+    name = world.group.name
+    assert chart.caption == (
+        f"Attendance at {name} by member, 2016-17: the 11 lowest, and the other 3 members on average"
+    )
+    assert chart.summary == (
+        f"A bar chart of attendance at {name} in 2016-17: the 11 members with the lowest "
+        "attendance, lowest first, and one bar for the average of the other 3 members (92%). "
+        "In all, 14 members over 4 meetings, 55% on average; the lowest was Seat 01 at 0%. "
+        "The table below gives every member's figures."
+    )
+    assert len(_block(built, Table, f"attendance-{world.group.slug}").rows) == 14
+
+
+def _cells_overflowing(document: Any) -> list[str]:
+    """Text drawn past the right edge of its table cell, or a word broken."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for page in document.pages:
+        for cell in page._page_box.descendants():
+            if not isinstance(cell, boxes.TableCellBox):
+                continue
+            right = cell.content_box_x() + cell.width
+            words = set("".join(cell.element.itertext()).split())
+            for box in cell.descendants():
+                if isinstance(box, boxes.TextBox) and (
+                    box.position_x + box.width > right + 0.01
+                    or any(word not in words for word in box.text.split())
+                ):
+                    found.append(box.text)
+    return found
+
+
+def test_long_tables_have_a_fixed_layout_and_repeat_their_header_on_every_page(world, monkeypatch):
+    async def plain_svgs(figures):
+        return ["<svg xmlns='http://www.w3.org/2000/svg' width='10' height='5'/>" for _ in figures]
+
+    monkeypatch.setattr(charts, "_export_all", plain_svgs)
+    for i in range(1, 91):
+        ContributionFactory(
+            board=world.board,
+            year=year_2016(),
+            label=f"Partner with a long and descriptive name {i:02d}",
+            amount=Decimal(1000 * i),
+        )
+    built = build_report(draft(world))
+    document = pdf.render_document(snapshots.document_context(built, version=1, changes=""))
+    texts = pdf.page_texts(document)
+    budget_pages = [t for t in texts if "Partner with a long and descriptive name" in t]
+    assert len(budget_pages) >= 2
+    for text in budget_pages:
+        # The header row heads the table on every page it spans, before any row.
+        assert "Contributor 2016-17 2015-16 Partner" in text
+        assert text.index("Contributor 2016-17 2015-16") < text.index("Partner with")
+    tables = [
+        box
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if type(box).__name__ == "TableBox"
+    ]
+    assert tables
+    assert {t.style["table_layout"] for t in tables} == {"fixed"}
+    budget = next(t for t in tables if "t-budget" in t.element.get("class"))
+    widths = [round(column.width) for group in budget.column_groups for column in group.children]
+    assert widths[1] == widths[2] == round(budget.width * 0.2)  # figures: a fifth each
+    assert widths[0] == round(budget.width * 0.6)  # the contributor: the rest
+    assert _cells_overflowing(document) == []
+
+
+def test_every_table_kind_has_its_column_classes():
+    table = Table(
+        key="attendance-alpha-board",
+        caption="",
+        head=["Member", "1 May", "Attended", "Attendance"],
+        numeric=[False, False, True, True],
+        rows=[],
+    )
+    assert pdf.table_kind(table) == "attendance"
+    assert pdf.column_classes(table) == ["c1 c-first", "c2 c-text", "c3 c-num", "c4 c-num"]
+    for key, kind in [
+        ("training-impact", "training-impact"),
+        ("training-face-to-face", "training"),
+        ("reviews", "reviews"),
+        ("review-child-a", "review"),
+        ("section-11-2016", "section-11"),
+        ("priority-business-plan-1", "priority"),
+        ("budget", "budget"),
+        ("something-new", "other"),
+    ]:
+        assert pdf.table_kind(Table(key=key, caption="", head=[], rows=[])) == kind

@@ -34,3 +34,50 @@ def test_a_second_failure_is_a_real_one(monkeypatch):
     with pytest.raises(KaleidoHiccup, match="no browser"):
         charts._export_with_one_retry(["figure"])
     assert len(calls) == 2
+
+
+def rows(*values: float) -> list[tuple[str, float]]:
+    return [(f"Row {i}", value) for i, value in enumerate(values, start=1)]
+
+
+def test_a_chart_of_twelve_rows_or_fewer_draws_every_row():
+    bars = charts.capped_bars(rows(*range(12, 0, -1)), others="All other {count} rows")
+    assert bars.labels == [f"Row {i}" for i in range(1, 13)]
+    assert bars.values == list(range(12, 0, -1))
+    assert (bars.folded, bars.folded_value, bars.shown) == (0, 0.0, 12)
+
+
+def test_past_twelve_rows_the_rest_are_one_bar_of_their_sum():
+    bars = charts.capped_bars(rows(*range(13, 0, -1)), others="All other {count} rows")
+    assert len(bars.labels) == charts.MAX_BARS == 12
+    assert bars.labels[:11] == [f"Row {i}" for i in range(1, 12)]
+    assert bars.labels[11] == "All other 2 rows"
+    assert bars.values == [13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2 + 1]
+    assert (bars.folded, bars.folded_value, bars.shown) == (2, 3, 11)
+
+
+def test_percentages_fold_into_their_mean_not_their_sum():
+    bars = charts.capped_bars(
+        rows(0, 10, 20, 75, 100, 100), others="The other {count} (average)", mean=True, limit=4
+    )
+    assert bars.labels == ["Row 1", "Row 2", "Row 3", "The other 3 (average)"]
+    assert bars.values == [0, 10, 20, 275 / 3]
+    assert bars.folded == 3
+
+
+def test_a_capped_chart_keeps_room_for_one_row_and_the_others():
+    with pytest.raises(ValueError, match="room for one row"):
+        charts.capped_bars(rows(1, 2, 3), others="{count}", limit=1)
+
+
+def test_the_chart_draws_no_value_axis_and_wraps_a_long_title():
+    fig = charts.figure(
+        title="Contributions by partner, 2016-17: the 11 largest, and the other 59 together "
+        "(a title longer than the chart is wide)",
+        labels=["a", "b"],
+        values=[1.0, 2.0],
+        unit="£",
+    )
+    assert fig.layout.xaxis.visible is False
+    assert fig.layout.title.text.count("<br>") == 1
+    assert list(fig.data[0].text) == ["£2", "£1"]  # bottom to top: the first row on top
