@@ -1,7 +1,7 @@
 """The scorecard as PDF in a browser, on a narrow screen (320 CSS pixels): a
 business manager asks for it from the scorecard, watches its progress while
 the worker builds it (the page updates itself), and downloads the PDF whose
-checksum Assure recorded; for a partner none of it exists. Every page is
+checksum Assure recorded, and opens the printable web page; for a partner none of it exists. Every page is
 checked with axe, and any Content Security Policy violation fails the test."""
 
 from __future__ import annotations
@@ -72,6 +72,16 @@ def test_a_manager_asks_for_the_scorecard_pdf_watches_it_build_and_downloads_it(
     data = Path(download_info.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
     assert hashlib.sha256(data).hexdigest() == document.pdf_sha256
+
+    # The printable web page: the same figures, each chart in words beside its table.
+    status.get_by_role("link", name="Web page (HTML)").click()
+    expect(page.get_by_role("heading", name=f"{world.board.name} scorecard")).to_be_visible()
+    expect(page.locator("#table-referrals")).to_contain_text(
+        "c (confidential (suppressed to protect individuals))"
+    )
+    expect(page.locator("#chart-referrals")).to_contain_text("Suppressed: 2020-21 (c).")
+    check_accessibility(page)
+    page.goto(live_server.url + document.get_absolute_url())
 
     page.get_by_role("link", name="Back to the scorecard's PDFs").click()
     expect(page.locator("#scorecard-documents")).to_contain_text("Finished")
