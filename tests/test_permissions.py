@@ -282,21 +282,22 @@ MATRIX: dict[str, Rule] = {
         lambda w: {"board": w.board.slug, "ref": w.risk.ref}, get=EDIT, post=EDIT_POST_INVALID
     ),
     "priorities:plans": Rule(board, get=READ, post=NOT_ALLOWED),
-    "training:training": Rule(board, get=READ, post=NOT_ALLOWED),
-    "training:figures_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
-    "training:stated_figure_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    # Training is internal: a partner gets 404 wherever a chair reads or a manager edits.
+    "training:training": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "training:figures_record": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "training:stated_figure_record": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "training:export": Rule(
-        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
+        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
-    "training:import": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
-    "training:impact_record": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "training:import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "training:impact_record": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "training:import_confirm": Rule(
         board,
         get=expect(LOGIN, 405, 405, 405, 405, 405),
-        post=expect(LOGIN, 403, 403, 302, 403, 404),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "training:import_layout": Rule(
-        lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=READ, post=NOT_ALLOWED
+        lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
     "priorities:actions": Rule(board, get=READ, post=NOT_ALLOWED),
     "priorities:plan": Rule(plan, get=READ, post=NOT_ALLOWED),

@@ -1,5 +1,7 @@
-"""Training pages. Each view starts by fetching the board through
-get_board_or_404, which checks the person may see it (and do this on it)."""
+"""Training pages. Each view starts by fetching the board through `_board`
+(board.access.get_board_or_404), which checks the person may see it and do
+this on it. Training is an internal record: for a partner every page here
+answers 404, as if it did not exist, like the other internal pages."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
+from board.models import Board
 from core.spreadsheets import describe_size, spreadsheet_response
 from training import selectors, services, spreadsheets
 from training.forms import (
@@ -32,10 +35,21 @@ READ = "board.read_records"
 EDIT = "board.edit_records"
 
 
+def _board(request: HttpRequest, slug: str, perm: str = READ) -> Board:
+    """The board, if the person may read its records (404 otherwise, partners
+    included) and holds `perm` on it (403 otherwise)."""
+    board = get_board_or_404(request, slug)
+    if not request.user.has_perm(READ, board):
+        raise Http404("No such page.")
+    if perm != READ and not request.user.has_perm(perm, board):
+        raise PermissionDenied
+    return board
+
+
 @login_required
 @require_GET
 def training(request: HttpRequest, board: str) -> HttpResponse:
-    obj = get_board_or_404(request, board, READ)
+    obj = _board(request, board, READ)
     year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
     training = selectors.training_for_year(board=obj, year=year)
     return render_board(
@@ -57,7 +71,7 @@ def training(request: HttpRequest, board: str) -> HttpResponse:
 @require_GET
 def training_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
     """The year's tables as CSV or XLSX, through the safe spreadsheet writer."""
-    obj = get_board_or_404(request, board, READ)
+    obj = _board(request, board, READ)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Training figures download as CSV or XLSX.")
     year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
@@ -74,7 +88,7 @@ def training_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def figures_record(request: HttpRequest, board: str) -> HttpResponse:
-    obj = get_board_or_404(request, board, EDIT)
+    obj = _board(request, board, EDIT)
     year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
     form = TrainingFiguresForm(
         request.POST if request.method == "POST" else None,
@@ -108,7 +122,7 @@ def figures_record(request: HttpRequest, board: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def stated_figure_record(request: HttpRequest, board: str) -> HttpResponse:
     """Keep a figure a report states beside the one Assure computes."""
-    obj = get_board_or_404(request, board, EDIT)
+    obj = _board(request, board, EDIT)
     year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
     form = StatedFigureForm(
         request.POST if request.method == "POST" else None,
@@ -147,7 +161,7 @@ IMPORT_SESSION_KEY = "assure-training-import"
 def training_import(request: HttpRequest, board: str) -> HttpResponse:
     """Upload a spreadsheet of period figures or of courses and see what it
     would change; nothing is saved here."""
-    obj = get_board_or_404(request, board, EDIT)
+    obj = _board(request, board, EDIT)
     year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
@@ -197,7 +211,7 @@ def training_import(request: HttpRequest, board: str) -> HttpResponse:
 @login_required
 @require_POST
 def training_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
-    obj = get_board_or_404(request, board, EDIT)
+    obj = _board(request, board, EDIT)
     pending: dict[str, Any] | None = request.session.get(IMPORT_SESSION_KEY)
     if (
         not pending
@@ -234,7 +248,7 @@ def training_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
 def training_import_layout(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
     """The year's period figures in the layout the import reads, to fill in
     and import again."""
-    obj = get_board_or_404(request, board, READ)
+    obj = _board(request, board, READ)
     if fmt not in ("csv", "xlsx"):
         raise Http404("Training figures download as CSV or XLSX.")
     year, _ = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
@@ -245,7 +259,7 @@ def training_import_layout(request: HttpRequest, board: str, fmt: str) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def impact_record(request: HttpRequest, board: str) -> HttpResponse:
     """Record follow-up evidence of what training changed in practice."""
-    obj = get_board_or_404(request, board, EDIT)
+    obj = _board(request, board, EDIT)
     year, years = selectors.training_year_choice(board=obj, label=request.GET.get("year"))
     courses, actions = selectors.impact_choices(board=obj, year=year)
     form = ImpactForm(

@@ -209,3 +209,32 @@ def test_a_percentage_that_is_not_a_number_is_refused_in_words(value, world, cli
         "A percentage lies between 0 and 100." in html
     )
     assert not TrainingFigures.objects.exists()
+
+
+TRAINING_PAGES = [
+    ("training:training", {}),
+    ("training:export", {"fmt": "csv"}),
+    ("training:import_layout", {"fmt": "xlsx"}),
+    ("training:figures_record", {}),
+    ("training:stated_figure_record", {}),
+    ("training:import", {}),
+    ("training:impact_record", {}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), TRAINING_PAGES)
+def test_the_training_pages_do_not_exist_for_a_partner(name, kwargs, world, client_for):
+    """As every internal page: a partner sees only what is published, and
+    anything else answers 404, as if it did not exist."""
+    client = client_for("partner")
+    url = reverse(name, kwargs={"board": world.board.slug, **kwargs})
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code in (404, 405)
+    confirm = reverse("training:import_confirm", kwargs={"board": world.board.slug})
+    assert client.post(confirm).status_code == 404
+
+
+def test_a_chair_reads_training_but_may_not_record_it(world, client_for):
+    client = client_for("chair")
+    assert client.get(page(world.board)).status_code == 200
+    assert client.get(record_url(world.board)).status_code == 403
