@@ -365,3 +365,50 @@ def test_a_folder_already_there_is_never_written_into(world, users, fake_charts,
     assert document.status == ScorecardDocument.Status.FAILED
     assert document.error.startswith("The build stopped while storing the files: [Errno 17]")
     assert (folder / "kept.pdf").read_bytes() == b"someone else's"
+
+
+def test_a_build_just_inside_the_stale_limit_is_still_joined(world, users, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    first = documents.document_request(board=world.board, user=users["manager"])
+    ScorecardDocument.objects.filter(pk=first.pk).update(
+        status=ScorecardDocument.Status.RUNNING,
+        created=first.created - documents.STALE_AFTER + datetime.timedelta(seconds=5),
+    )
+    assert documents.document_request(board=world.board, user=users["chair"]).pk == first.pk
+    # A finished build is never joined: asking again starts a new one.
+    ScorecardDocument.objects.filter(pk=first.pk).update(status=ScorecardDocument.Status.SUCCEEDED)
+    assert documents.document_request(board=world.board, user=users["chair"]).pk != first.pk
+
+
+def test_progress_is_kept_between_0_and_99_and_only_while_running(world, users):
+    document = ScorecardDocument.objects.create(board=world.board, requested_by=users["manager"])
+    documents.document_progress(document=document, step="Early", progress=50)
+    document.refresh_from_db()
+    assert (document.step, document.progress) == ("", 0)  # still waiting: nothing moves
+    assert documents.document_start(document=document) is True
+    assert documents.document_start(document=document) is False
+    documents.document_progress(document=document, step="x" * 150, progress=150)
+    document.refresh_from_db()
+    assert (document.step, document.progress) == ("x" * 100, 99)
+    documents.document_progress(document=document, step="Back", progress=-5)
+    document.refresh_from_db()
+    assert (document.step, document.progress) == ("Back", 0)
+
+
+def test_finishing_needs_both_files_and_a_running_build(world, users):
+    document = ScorecardDocument.objects.create(board=world.board, requested_by=users["manager"])
+    files = {"pdf": ("a.pdf", "1" * 64), "html": ("a.html", "2" * 64)}
+    with pytest.raises(documents.ValidationError) as exc:
+        documents.document_finish(document=document, files=files, pages=1, indicators=1)
+    assert exc.value.messages == ["This build is no longer running, so its files were not kept."]
+    documents.document_start(document=document)
+    with pytest.raises(documents.ValidationError) as exc:
+        documents.document_finish(
+            document=document, files={"pdf": files["pdf"]}, pages=1, indicators=1
+        )
+    assert exc.value.messages == ["A scorecard document holds the PDF and the web page."]
+    finished = documents.document_finish(document=document, files=files, pages=3, indicators=2)
+    assert (finished.status, finished.progress, finished.step) == ("succeeded", 100, "Finished")
+    assert (finished.pdf_path, finished.html_sha256, finished.pages) == ("a.pdf", "2" * 64, 3)
+    assert finished.indicators == 2
+    assert finished.finished is not None
