@@ -10,11 +10,16 @@ is not compared, not rated, and is charted as a gap with its marker.
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, FloatField, QuerySet, Window
+from django.db.models.functions import Cast, RowNumber
 from django.urls import reverse
 
 from board.models import Board, year_label
@@ -45,6 +50,7 @@ MONTHS = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def period_label(kind: str, start: datetime.date) -> str:
     """ "2016-17" for a reporting year, "2016-17 Q1" for a quarter, "April 2016" for a month."""
     if kind == PeriodKind.YEAR:
@@ -72,6 +78,7 @@ def format_number(number: Decimal | None, unit: str) -> str:
     return plain
 
 
+@lru_cache(maxsize=64)
 def marker_words(marker: str) -> str:
     """The marker and what it means, e.g. "c (confidential)"."""
     label = dict(Marker.choices).get(marker, marker)
@@ -166,7 +173,7 @@ def direction_of_travel(polarity: str, latest: Point | None, previous: Point | N
     return Direction("worse", f"Getting worse ({'up' if up else 'down'})", arrow)
 
 
-def target_rating(indicator: Indicator, latest: Point | None) -> TargetRating:
+def target_rating(indicator: Indicator | IndicatorRef, latest: Point | None) -> TargetRating:
     """On target (the target met, equal counts as met), near target (short
     of it by no more than the tolerance, the edge included), or off target.
     A suppressed or missing figure is not rated."""
@@ -378,7 +385,11 @@ def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
     units = {i.pk: i.unit for i in found}
     ids = list(units)
     editions: dict[int, list[Edition]] = defaultdict(list)
-    rows = IndicatorValue.objects.filter(indicator_id__in=ids).values_list(*VALUE_COLUMNS)
+    # No order: the model's default joins the indicator and the board to sort
+    # by them, and the series are sorted here anyway.
+    rows = (
+        IndicatorValue.objects.filter(indicator_id__in=ids).order_by().values_list(*VALUE_COLUMNS)
+    )
     for indicator_id, kind, start, end, edition, value, marker, source in rows:
         editions[indicator_id].append(
             Edition(kind, start, end, edition, value, marker, source, units[indicator_id])
@@ -438,6 +449,20 @@ class PriorityGroup:
     def title(self) -> str:
         return str(self.priority) if self.priority else "Not linked to a priority"
 
+    @property
+    def key(self) -> str:
+        return priority_key(self.priority)
+
+
+def priority_key(priority: Priority | None) -> str:
+    """How the scorecard names a priority in its address: the plan's slug and
+    the priority's number ("business-plan-3"), or "none"."""
+    return f"{priority.plan.slug}-{priority.number}" if priority else "none"
+
+
+def _group_order(priority: Priority | None) -> tuple[int, str, int]:
+    return (1, "", 0) if priority is None else (0, priority.plan.title, priority.number)
+
 
 def scorecard(*, board: Board) -> list[PriorityGroup]:
     """The board's indicators grouped by the priority they evidence (in the
@@ -447,71 +472,443 @@ def scorecard(*, board: Board) -> list[PriorityGroup]:
         priority = status.indicator.priority
         key = priority.pk if priority else None
         groups.setdefault(key, PriorityGroup(priority, [])).statuses.append(status)
-
-    def order(group: PriorityGroup) -> tuple[int, str, int]:
-        p = group.priority
-        return (1, "", 0) if p is None else (0, p.plan.title, p.number)
-
-    return sorted(groups.values(), key=order)
+    return sorted(groups.values(), key=lambda g: _group_order(g.priority))
 
 
 def indicator_status(*, indicator: Indicator) -> IndicatorStatus:
     return statuses(Indicator.objects.filter(pk=indicator.pk))[0]
 
 
-def indicators_needing_attention(*, board: Board) -> list[IndicatorStatus]:
-    """The board's indicators off target or getting worse, each with its
-    latest value, the previous one, the direction, the rating and its url
-    (``.latest``, ``.previous``, ``.direction``, ``.rating``, ``.url``).
-    Three queries, however many indicators."""
-    return [s for s in statuses(Indicator.objects.filter(board=board)) if s.needs_attention]
+@dataclass(frozen=True)
+class PriorityRef:
+    """A priority as the scorecard's overview groups by it: plain values."""
+
+    pk: int
+    number: int
+    title: str
+    plan_slug: str
+    plan_title: str
+
+    def __str__(self) -> str:
+        return f"Priority {self.number}: {self.title}"
+
+
+@dataclass(frozen=True)
+class IndicatorRef:
+    """What a row shows and judges of an indicator: plain values, read
+    without building a model instance for each of hundreds of indicators."""
+
+    pk: int
+    code: str
+    name: str
+    unit: str
+    polarity: str
+    target: Decimal | None
+    tolerance: Decimal | None
+    priority: PriorityRef | None
 
 
 @dataclass
+class IndicatorLine:
+    """An indicator as the scorecard's overview and the chair's dashboard
+    show it: the latest period and the one before (each the latest edition),
+    whether the latest was revised, the judgements, and England and the
+    statistical neighbours for the latest period (or the latest before it)."""
+
+    indicator: IndicatorRef
+    url: str
+    latest: Point | None = None
+    previous: Point | None = None
+    revised: bool = False
+    direction: Direction = field(default_factory=lambda: Direction("none", "No value yet", ""))
+    rating: TargetRating = NO_TARGET
+    comparators: dict[str, ComparatorPoint] = field(default_factory=dict)
+
+    @property
+    def england(self) -> ComparatorPoint | None:
+        return self.comparators.get(Comparator.Kind.ENGLAND)
+
+    @property
+    def neighbours(self) -> ComparatorPoint | None:
+        return self.comparators.get(Comparator.Kind.NEIGHBOURS)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.rating.off or self.direction.worse
+
+
+@dataclass
+class LineGroup:
+    priority: PriorityRef | None
+    statuses: list[IndicatorLine]
+
+    @property
+    def title(self) -> str:
+        return str(self.priority) if self.priority else "Not linked to a priority"
+
+    @property
+    def key(self) -> str:
+        p = self.priority
+        return f"{p.plan_slug}-{p.number}" if p else "none"
+
+
+def _indicator_urls(board_slug: str) -> str:
+    return reverse(
+        "priorities:indicator", kwargs={"board": board_slug, "indicator": "indicator-code"}
+    )
+
+
+INDICATOR_COLUMNS = (
+    "pk",
+    "code",
+    "name",
+    "unit",
+    "polarity",
+    "target",
+    "tolerance",
+    "board__slug",
+    "priority_id",
+    "priority__number",
+    "priority__title",
+    "priority__plan__slug",
+    "priority__plan__title",
+)
+#: A row's columns: what the judgements and the row need, nothing more
+#: (at ten times the seeds' size, every column read is converted thousands of times).
+LINE_VALUE_COLUMNS = ("indicator_id", "period_kind", "period_start", "edition", "number", "marker")
+LINE_COMPARATOR_COLUMNS = (
+    "indicator_id",
+    "kind",
+    "period_kind",
+    "period_start",
+    "number",
+    "marker",
+    "neighbours_used",
+    "neighbours_listed",
+)
+#: Figures are stored with at most 14 digits, 4 after the point.
+PLACES = Decimal("0.0001")
+FIFTEEN_DIGITS = decimal.Context(prec=15)
+
+
+def as_float() -> Cast:
+    """The value read as a float: a row that is not shown then costs no
+    Decimal (reading thousands of values as Decimals was most of the
+    overview's time). `exact` turns a shown one back into its Decimal."""
+    return Cast("value", FloatField())
+
+
+def exact(number: float | None) -> Decimal | None:
+    """A figure read by `as_float` as the Decimal it is stored as: at most 14
+    significant digits, so a float carries it exactly to 15 digits and back
+    (as Django itself reads decimals from SQLite)."""
+    if number is None:
+        return None
+    return FIFTEEN_DIGITS.create_decimal_from_float(number).quantize(PLACES)
+
+
+def _refs(indicators: QuerySet[Indicator]) -> list[tuple[IndicatorRef, str]]:
+    priorities: dict[int, PriorityRef] = {}
+    found = []
+    rows = indicators.order_by("position", "name", "pk").values_list(*INDICATOR_COLUMNS)
+    for (
+        pk,
+        code,
+        name,
+        unit,
+        polarity,
+        target,
+        tolerance,
+        slug,
+        p_id,
+        number,
+        title,
+        plan_slug,
+        plan_title,
+    ) in rows:
+        priority = None
+        if p_id is not None:
+            priority = priorities.get(p_id)
+            if priority is None:
+                priority = priorities[p_id] = PriorityRef(
+                    p_id, number, title, plan_slug, plan_title
+                )
+        ref = IndicatorRef(pk, code, name, unit, polarity, target, tolerance, priority)
+        found.append((ref, slug))
+    return found
+
+
+#: {indicator: {(start, kind): [latest edition, its row, how many editions]}}
+Periods = dict[int, dict[tuple[datetime.date, str], list[Any]]]
+
+
+def _latest_editions(indicators: QuerySet[Indicator]) -> Periods:
+    """Each period's latest edition and how many editions it has. One query."""
+    periods: Periods = defaultdict(dict)
+    rows = (
+        IndicatorValue.objects.filter(indicator__in=indicators.order_by().values("pk"))
+        .annotate(number=as_float())
+        .order_by()
+        .values_list(*LINE_VALUE_COLUMNS)
+    )
+    for row in rows:
+        indicator_id, kind, start, edition = row[0], row[1], row[2], row[3]
+        seen = periods[indicator_id].get((start, kind))
+        if seen is None:
+            periods[indicator_id][(start, kind)] = [edition, row, 1]
+        else:
+            seen[2] += 1
+            if edition > seen[0]:
+                seen[0], seen[1] = edition, row
+    return periods
+
+
+def _judge(line: IndicatorLine, own: dict[tuple[datetime.date, str], list[Any]]) -> None:
+    """The line's last two periods and its judgements."""
+    ref = line.indicator
+    last = sorted(own.items(), key=lambda item: item[0][0])[-2:]
+    points = [
+        Point(kind, start, start, exact(row[4]), row[5], "", edition, ref.unit)
+        for (start, kind), (edition, row, _count) in last
+    ]
+    if points:
+        line.latest = points[-1]
+        line.revised = last[-1][1][2] > 1
+        line.previous = points[0] if len(points) > 1 else None
+    line.direction = direction_of_travel(ref.polarity, line.latest, line.previous)
+    line.rating = target_rating(ref, line.latest)
+
+
+def _add_comparators(indicators: QuerySet[Indicator], lines: dict[int, IndicatorLine]) -> None:
+    """England and the neighbours for each line's latest period, or the
+    latest before it, as IndicatorStatus.comparator_for picks them. One query."""
+    best: dict[tuple[int, str], tuple[Any, ...]] = {}
+    rows = (
+        Comparator.objects.filter(
+            indicator__in=indicators.order_by().values("pk"),
+            kind__in=(Comparator.Kind.ENGLAND, Comparator.Kind.NEIGHBOURS),
+        )
+        .annotate(number=as_float())
+        .order_by()
+        .values_list(*LINE_COMPARATOR_COLUMNS)
+    )
+    for row in rows:
+        latest = lines[row[0]].latest
+        if latest is None or row[3] > latest.start:
+            continue
+        chosen = best.get((row[0], row[1]))
+        if chosen is None or row[3] > chosen[3]:
+            best[(row[0], row[1])] = row
+    for (indicator_id, kind), row in best.items():
+        _, _, period_kind, start, number, marker, used, listed = row
+        lines[indicator_id].comparators[kind] = ComparatorPoint(
+            kind=kind,
+            start=start,
+            label=period_label(period_kind, start),
+            value=exact(number),
+            marker=marker,
+            source="",
+            unit=lines[indicator_id].indicator.unit,
+            neighbours_used=used,
+            neighbours_listed=listed,
+        )
+
+
+def indicator_lines(
+    indicators: QuerySet[Indicator], *, comparators: bool = True
+) -> list[IndicatorLine]:
+    """Each indicator of the queryset with its last two periods and their
+    judgements, and (with `comparators`) England and the neighbours for the
+    latest period or the latest before it: three queries (two without
+    comparators), however many indicators and periods. Plain rows, and an
+    object built only for what is shown; the judgements are the ones
+    `statuses` makes from the whole series (direction_of_travel, target_rating)."""
+    found = _refs(indicators)
+    if not found:
+        return []
+    periods = _latest_editions(indicators)
+    lines: dict[int, IndicatorLine] = {}
+    urls: dict[str, str] = {}  # reverse once per board: the code is a slug
+    for ref, slug in found:
+        if slug not in urls:
+            urls[slug] = _indicator_urls(slug)
+        line = IndicatorLine(ref, urls[slug].replace("/indicator-code/", f"/{ref.code}/"))
+        _judge(line, periods.get(ref.pk, {}))
+        lines[ref.pk] = line
+    if comparators:
+        _add_comparators(indicators, lines)
+    return list(lines.values())
+
+
+def scorecard_overview(*, board: Board) -> list[LineGroup]:
+    """The scorecard's first page: every indicator's row (`indicator_lines`),
+    grouped by priority as `scorecard` groups them. Three queries."""
+    groups: dict[int | None, LineGroup] = {}
+    for line in indicator_lines(Indicator.objects.filter(board=board)):
+        priority = line.indicator.priority
+        key = priority.pk if priority else None
+        groups.setdefault(key, LineGroup(priority, [])).statuses.append(line)
+
+    def order(group: LineGroup) -> tuple[int, str, int]:
+        p = group.priority
+        return (1, "", 0) if p is None else (0, p.plan_title, p.number)
+
+    return sorted(groups.values(), key=order)
+
+
+@dataclass(frozen=True)
+class PriorityCount:
+    key: str
+    title: str
+    count: int
+
+
+def scorecard_priorities(*, board: Board) -> list[PriorityCount]:
+    """The priorities the board's indicators evidence, in the scorecard's
+    order, each with its address key and how many indicators it has. One query."""
+    rows = (
+        Indicator.objects.filter(board=board)
+        .values(
+            "priority_id",
+            "priority__number",
+            "priority__title",
+            "priority__plan__slug",
+            "priority__plan__title",
+        )
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    found = []
+    for row in rows:
+        if row["priority_id"] is None:
+            found.append(
+                ((1, "", 0), PriorityCount("none", "Not linked to a priority", row["count"]))
+            )
+            continue
+        number = row["priority__number"]
+        key = f"{row['priority__plan__slug']}-{number}"
+        title = f"Priority {number}: {row['priority__title']}"
+        found.append(
+            ((0, row["priority__plan__title"], number), PriorityCount(key, title, row["count"]))
+        )
+    return [count for _, count in sorted(found, key=lambda f: f[0])]
+
+
+def scorecard_for_priority(*, board: Board, key: str) -> PriorityGroup | None:
+    """The full series (`statuses`) of the indicators of one priority, named
+    by its key ("business-plan-3", or "none" for those linked to none);
+    None for a key the board has no indicator under. Three queries."""
+    if key == "none":
+        indicators = Indicator.objects.filter(board=board, priority__isnull=True)
+    else:
+        plan, _, number = key.rpartition("-")
+        if not plan or not number.isdigit() or len(number) > 5:
+            return None
+        indicators = Indicator.objects.filter(
+            board=board, priority__plan__slug=plan, priority__number=int(number)
+        )
+    found = statuses(indicators)
+    if not found:
+        return None
+    return PriorityGroup(found[0].indicator.priority, found)
+
+
+def indicators_needing_attention(*, board: Board) -> list[IndicatorLine]:
+    """The board's indicators off target or getting worse, each with its
+    latest value, the previous one, the direction, the rating and its url
+    (``.latest``, ``.previous``, ``.direction``, ``.rating``, ``.url``).
+    Two queries, however many indicators and periods."""
+    return [
+        line
+        for line in indicator_lines(Indicator.objects.filter(board=board), comparators=False)
+        if line.needs_attention
+    ]
+
+
+@dataclass(frozen=True)
 class ValueChange:
-    indicator: Indicator
-    value: IndicatorValue
+    """An indicator whose values were recorded or revised in the time: the
+    newest of those values, and how many there were (an import can record
+    dozens at once)."""
+
+    code: str
+    name: str
+    value_id: int
     period: str
     shown: str
     recorded_at: datetime.datetime
     revised: bool
     url: str
+    count: int
 
 
-def indicator_values_changed_since(*, board: Board, since: datetime.datetime) -> list[ValueChange]:
-    """Values recorded or changed since `since`, newest first, leaving out what
-    was loaded from past reports (a figure of 2017 loaded today did not move
-    since the meeting). One query."""
-    rows = (
-        without_loaded_records(
-            IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
-        )
-        .select_related("indicator", "indicator__board", "source")
-        .order_by("-recorded_at", "indicator__name")
+@dataclass(frozen=True)
+class ValueChanges:
+    """The first `limit` indicators with values recorded or revised in the
+    time (newest first), and how many indicators there were in all."""
+
+    listed: list[ValueChange]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.listed)
+
+
+def indicator_values_changed_since(
+    *, board: Board, since: datetime.datetime, limit: int | None = None
+) -> ValueChanges:
+    """The board's indicators with values recorded or changed since `since`,
+    one entry per indicator (its newest such value and how many there were),
+    newest first, leaving out what was loaded from past reports (a figure of
+    2017 loaded today did not move since the meeting). At most `limit`
+    entries are built; `total` counts them all. One query of plain rows."""
+    changed = without_loaded_records(
+        IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
+    ).annotate(
+        newest=Window(
+            RowNumber(),
+            partition_by=[F("indicator_id")],
+            order_by=[F("recorded_at").desc(), F("pk").desc()],
+        ),
+        count=Window(Count("pk"), partition_by=[F("indicator_id")]),
     )
-    changes = []
-    for value in rows:
-        indicator = value.indicator
-        shown = (
-            marker_words(value.marker)
-            if value.marker
-            else format_number(value.value, indicator.unit)
+    rows = list(
+        changed.filter(newest=1)
+        .annotate(number=as_float())
+        .order_by("-recorded_at", "indicator__name", "pk")
+        .values_list(
+            "indicator__code",
+            "indicator__name",
+            "indicator__unit",
+            "pk",
+            "period_kind",
+            "period_start",
+            "number",
+            "marker",
+            "recorded_at",
+            "edition",
+            "count",
         )
-        changes.append(
-            ValueChange(
-                indicator=indicator,
-                value=value,
-                period=period_label(value.period_kind, value.period_start),
-                shown=shown,
-                recorded_at=value.recorded_at,
-                revised=value.edition > 1,
-                url=reverse(
-                    "priorities:indicator",
-                    kwargs={"board": indicator.board.slug, "indicator": indicator.code},
-                ),
-            )
+    )
+    base = _indicator_urls(board.slug)
+    listed = [
+        ValueChange(
+            code=code,
+            name=name,
+            value_id=pk,
+            period=period_label(kind, start),
+            shown=marker_words(marker) if marker else format_number(exact(number), unit),
+            recorded_at=recorded_at,
+            revised=edition > 1,
+            url=base.replace("/indicator-code/", f"/{quote(code)}/"),
+            count=count,
         )
-    return changes
+        for code, name, unit, pk, kind, start, number, marker, recorded_at, edition, count in (
+            rows if limit is None else rows[:limit]
+        )
+    ]
+    return ValueChanges(listed, len(rows))
 
 
 def indicator_values(*, indicator: Indicator) -> QuerySet[IndicatorValue]:

@@ -12,7 +12,7 @@ meeting, read through the other apps' selectors in a fixed number of queries.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +24,7 @@ from django.utils import timezone
 from board import selectors as board_selectors
 from board.models import Board, Group, Meeting
 from priorities import dashboard_selectors
-from priorities.indicator_selectors import IndicatorStatus, ValueChange
+from priorities.indicator_selectors import IndicatorLine, ValueChanges
 from priorities.models import Rating
 from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
 from reviews.selectors import Deadline, ReviewChange, review_changes_since, review_deadlines
@@ -36,6 +36,30 @@ DEADLINE_WORKING_DAYS = 10
 #: When no strategic board meeting has been recorded, changes are shown for
 #: this many days back from today.
 NO_MEETING_DAYS = 90
+
+#: Each list of changes, and the indicators off target or getting worse, shows
+#: at most this many entries and says how many more there are and where they
+#: are listed: a page of thousands of rows is read by no one, and costs time.
+LISTED = 50
+
+
+@dataclass(frozen=True)
+class Capped[T]:
+    """The first LISTED entries of a list and how many there were in all."""
+
+    listed: list[T]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.listed)
+
+    def __len__(self) -> int:
+        return self.total
+
+    @classmethod
+    def of(cls, rows: Sequence[T]) -> Capped[T]:
+        return cls(list(rows[:LISTED]), len(rows))
 
 
 @dataclass
@@ -137,27 +161,6 @@ class RatingChange:
 
 
 @dataclass
-class IndicatorMoves:
-    """An indicator's values recorded or revised in the time: the newest of
-    them, and how many there were (an import can record dozens at once)."""
-
-    latest: ValueChange
-    count: int
-
-
-def by_indicator(changes: Iterable[ValueChange]) -> list[IndicatorMoves]:
-    """Newest first, one entry per indicator."""
-    moves: dict[int, IndicatorMoves] = {}
-    for change in changes:
-        seen = moves.get(change.indicator.pk)
-        if seen is None:
-            moves[change.indicator.pk] = IndicatorMoves(change, 1)
-        else:
-            seen.count += 1
-    return list(moves.values())
-
-
-@dataclass
 class Since:
     """Where "what changed" starts: the day after the strategic board last
     met, a day the chair chose (included), or NO_MEETING_DAYS ago."""
@@ -194,15 +197,14 @@ class Since:
 
 @dataclass
 class Changes:
-    since: Since
-    assessments: list[RatingChange]
-    added: list[ActionLine]
-    values: list[IndicatorMoves]
-    reviews: list[ReviewChange]
+    """What changed, each list capped at LISTED entries with its full count."""
 
-    @property
-    def closed(self) -> list[RatingChange]:
-        return [change for change in self.assessments if change.closed]
+    since: Since
+    assessments: Capped[RatingChange]
+    closed: Capped[RatingChange]
+    added: Capped[ActionLine]
+    values: ValueChanges
+    reviews: Capped[ReviewChange]
 
 
 @dataclass
@@ -214,7 +216,7 @@ class Dashboard:
     totals: Counts
     last_meeting: Meeting | None
     changes: Changes | None  # None when the chosen date was refused
-    indicators: list[IndicatorStatus]
+    indicators: Capped[IndicatorLine]
     deadlines: list[Deadline]
 
 
@@ -348,10 +350,11 @@ def changes_since(*, board: Board, since: Since, today: datetime.date, urls: _Ur
     ]
     return Changes(
         since=since,
-        assessments=assessments,
-        added=added,
-        values=by_indicator(indicator_values_changed_since(board=board, since=since.start)),
-        reviews=review_changes_since(board=board, since=since.start),
+        assessments=Capped.of(assessments),
+        closed=Capped.of([change for change in assessments if change.closed]),
+        added=Capped.of(added),
+        values=indicator_values_changed_since(board=board, since=since.start, limit=LISTED),
+        reviews=Capped.of(review_changes_since(board=board, since=since.start)),
     )
 
 
@@ -386,6 +389,6 @@ def dashboard(
         totals=totals,
         last_meeting=meeting,
         changes=changes,
-        indicators=indicators_needing_attention(board=board),
+        indicators=Capped.of(indicators_needing_attention(board=board)),
         deadlines=review_deadlines(board=board, today=today, within=DEADLINE_WORKING_DAYS),
     )

@@ -7,6 +7,7 @@ headings."""
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from html import escape
 
 from django import template
@@ -22,6 +23,7 @@ def _truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@lru_cache(maxsize=1024)
 def _date(day: datetime.date | None, blank: str) -> str:
     return f"{day.day} {day:%b %Y}" if day else blank
 

@@ -1,16 +1,21 @@
-"""The scorecard: the board's indicators grouped by priority, each with its
-latest value, the period before, the direction of travel, the rating
-against target, England and the statistical neighbours, and a chart with
-its table and a summary in words.
+"""The scorecard: the board's indicators grouped by priority.
+
+The first page is an overview: for each priority a table with a row per
+indicator (its latest value, the period before, the direction of travel,
+the rating against target, England and the statistical neighbours), each
+row linking to the indicator's own page. Each priority has a page of its
+own (``?priority=<plan slug>-<number>``, or ``?priority=none``) with every
+indicator's figures, its chart, the table of figures by period beside it
+and the chart in words. So a board of hundreds of indicators reads one
+table of rows and one priority's charts at a time, not every chart at once.
 
 Board-internal until the annual report publishes a scorecard: chairs and
 business managers read it, and for partners it does not exist (404).
 
-Each indicator's block (its figures, chart and table) is rendered once for
-each state of its figures and kept in the cache under a hash of everything
-it shows, so a page of hundreds of indicators is read in three queries and
-mostly assembled from blocks already drawn; a changed figure changes the
-hash, so a stale block is never shown.
+Each indicator's block on a priority's page (its figures, chart and table)
+is rendered once for each state of its figures and kept in the cache under
+a hash of everything it shows; a changed figure changes the hash, so a
+stale block is never shown.
 """
 
 from __future__ import annotations
@@ -20,19 +25,20 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from board.access import render_board
+from board.models import Board
 from priorities import charts, indicator_selectors
 from priorities.indicator_selectors import IndicatorStatus
 from priorities.indicator_views import board_for_indicators
 
 FRAGMENT_TEMPLATE = "reports/_scorecard_indicator.html"
 #: Bump when the block's template changes, so no block drawn by the old one is used.
-FRAGMENT_VERSION = "2"
+FRAGMENT_VERSION = "3"
 FRAGMENT_SECONDS = 24 * 60 * 60
 
 
@@ -81,12 +87,32 @@ def indicator_blocks(statuses: list[IndicatorStatus]) -> None:
 @require_GET
 def scorecard(request: HttpRequest, board: str) -> HttpResponse:
     obj = board_for_indicators(request, board)
-    groups = indicator_selectors.scorecard(board=obj)
-    indicator_blocks([s for g in groups for s in g.statuses])
+    key = request.GET.get("priority", "").strip()
+    if key:
+        return _priority_page(request, obj, key)
+    groups = indicator_selectors.scorecard_overview(board=obj)
     return render_board(
         request,
         "reports/scorecard.html",
         obj,
         "reports:scorecard",
         {"groups": groups, "count": sum(len(g.statuses) for g in groups)},
+    )
+
+
+def _priority_page(request: HttpRequest, obj: Board, key: str) -> HttpResponse:
+    """One priority's indicators with their charts, tables and summaries; a
+    priority the board has no indicator under does not exist here (404)."""
+    priorities = indicator_selectors.scorecard_priorities(board=obj)
+    current = next((p for p in priorities if p.key == key), None)
+    group = indicator_selectors.scorecard_for_priority(board=obj, key=key) if current else None
+    if current is None or group is None:
+        raise Http404("No such priority on the scorecard.")
+    indicator_blocks(group.statuses)
+    return render_board(
+        request,
+        "reports/scorecard_priority.html",
+        obj,
+        "reports:scorecard",
+        {"priorities": priorities, "current": current, "group": group},
     )

@@ -404,9 +404,140 @@ def test_values_changed_since_are_those_recorded_after_the_date(world):
     changes = indicator_values_changed_since(
         board=world.board, since=timezone.now() - datetime.timedelta(days=7)
     )
-    assert [(c.indicator.code, c.period, c.shown) for c in changes] == [
-        ("referrals", "2020-21", "c (confidential (suppressed to protect individuals))")
+    assert [(c.code, c.period, c.shown, c.count) for c in changes.listed] == [
+        ("referrals", "2020-21", "c (confidential (suppressed to protect individuals))", 1)
     ]
+    assert (changes.total, changes.more) == (1, 0)
+
+
+def test_values_changed_since_come_one_per_indicator_newest_first_and_capped(world):
+    """An import records many values of an indicator at once: the indicator
+    is listed once, with its newest value and how many there were; past the
+    limit only the count of the rest is kept."""
+    now = timezone.now()
+    for n, minutes in enumerate((30, 10, 20)):
+        ind = IndicatorFactory(board=world.board, code=f"i{n}", name=f"Indicator {n}")
+        for year in (2018, 2019, 2020):
+            value = ValueFactory(
+                indicator=ind, period_start=datetime.date(year, 4, 1), value=Decimal(year - n)
+            )
+            IndicatorValue.objects.filter(pk=value.pk).update(
+                recorded_at=now - datetime.timedelta(minutes=minutes + 2020 - year)
+            )
+    changes = indicator_values_changed_since(
+        board=world.board, since=now - datetime.timedelta(days=1), limit=2
+    )
+    assert [(c.code, c.period, c.shown, c.count) for c in changes.listed] == [
+        ("i1", "2020-21", "2,019", 3),
+        ("i2", "2020-21", "2,018", 3),
+    ]
+    assert (changes.total, changes.more) == (3, 1)
+    assert changes.listed[0].url == "/boards/alpha/indicators/i1/"
+
+
+def _lines_agree_with_statuses(board):
+    full = {s.indicator.pk: s for s in sel.statuses(Indicator.objects.filter(board=board))}
+    lines = sel.indicator_lines(Indicator.objects.filter(board=board))
+    assert [line.indicator.pk for line in lines] == list(full)
+
+    def shown(point):
+        return (point.label, point.shown) if point else None
+
+    for line in lines:
+        status = full[line.indicator.pk]
+        assert (
+            shown(line.latest),
+            shown(line.previous),
+            line.revised,
+            line.direction,
+            line.rating,
+            shown(line.england),
+            shown(line.neighbours),
+            line.neighbours.used_words if line.neighbours else "",
+            line.url,
+            line.needs_attention,
+        ) == (
+            shown(status.latest),
+            shown(status.previous),
+            status.latest.revised if status.latest else False,
+            status.direction,
+            status.rating,
+            shown(status.england),
+            shown(status.neighbours),
+            status.neighbours.used_words if status.neighbours else "",
+            status.url,
+            status.needs_attention,
+        ), line.indicator.code
+    return lines
+
+
+def test_an_indicators_row_judges_as_its_full_series_does(world):
+    """The overview's rows read only the last two periods and the comparators
+    that apply: each judges exactly as the indicator's full series does,
+    revisions, suppressed figures, comparators older or newer than the latest
+    figure and no figures at all included."""
+    source = SourceFactory()
+    revision = SourceFactory(title="A later publication")
+    cases = {
+        "revised": (
+            "higher",
+            [("2019", "60", "", 1), ("2020", "70", "", 1), ("2020", "71.25", "", 2)],
+        ),
+        "suppressed": (
+            "lower",
+            [("2018", "5", "", 1), ("2019", None, "c", 1), ("2020", "4", "", 1)],
+        ),
+        "worse": ("lower", [("2017", "1", "", 1), ("2018", "2", "", 1), ("2019", "3", "", 1)]),
+        "one": ("neither", [("2020", "0", "", 1)]),
+        "none": ("higher", []),
+    }
+    for code, (polarity, values) in cases.items():
+        ind = IndicatorFactory(
+            board=world.board,
+            code=code,
+            unit="percentage",
+            polarity=polarity,
+            target=Decimal("65") if polarity != "neither" else None,
+            tolerance=Decimal("5") if polarity != "neither" else None,
+        )
+        for year, value, marker, edition in values:
+            ValueFactory(
+                indicator=ind,
+                period_start=datetime.date(int(year), 4, 1),
+                value=None if value is None else Decimal(value),
+                marker=marker,
+                source=source if edition == 1 else revision,
+                edition=edition,
+            )
+        # England for an older year and for a year after the latest figure;
+        # the neighbours for the latest year, one of them suppressed.
+        ComparatorFactory(indicator=ind, period_start=Y2019, value=Decimal("43.1"), kind="england")
+        ComparatorFactory(
+            indicator=ind,
+            period_start=datetime.date(2021, 4, 1),
+            value=Decimal("50"),
+            kind="england",
+        )
+        ComparatorFactory(
+            indicator=ind,
+            period_start=Y2020,
+            value=Decimal("12.3456"),
+            kind="neighbours",
+            neighbours_used=9,
+            neighbours_listed=10,
+        )
+    IndicatorFactory(board=world.other_board, code="elsewhere")
+    lines = {line.indicator.code: line for line in _lines_agree_with_statuses(world.board)}
+    assert set(lines) == set(cases)
+    assert (lines["revised"].latest.shown, lines["revised"].revised) == ("71.25%", True)
+    assert lines["revised"].england.label == "2019-20"  # the 2021-22 figure is after the latest
+    assert lines["revised"].neighbours.shown == "12.3456%"
+    assert lines["suppressed"].direction.code == "cannot-judge"
+    assert lines["worse"].england.label == "2019-20"
+    assert lines["worse"].neighbours is None  # the neighbours' figure is after the latest
+    assert lines["one"].latest.shown == "0%"
+    assert lines["none"].latest is None
+    assert lines["none"].england is None
 
 
 def test_the_scorecard_groups_by_priority_and_charts_gaps_not_zeros(world):
@@ -463,12 +594,17 @@ def test_the_reads_take_the_same_queries_at_10_and_1000_indicators(
         groups = sel.scorecard(board=world.board)
     assert sum(len(g.statuses) for g in groups) == count
     assert groups[0].statuses[0].latest.label == "March 2020"
+    with django_assert_max_num_queries(2):
+        assert len(indicators_needing_attention(board=world.board)) == 0  # all rising, no target
     with django_assert_max_num_queries(3):
-        indicators_needing_attention(board=world.board)
+        overview = sel.scorecard_overview(board=world.board)
+    assert sum(len(g.statuses) for g in overview) == count
+    assert overview[0].statuses[0].previous.label == "February 2020"
     with django_assert_max_num_queries(1):
-        indicator_values_changed_since(
-            board=world.board, since=timezone.now() - datetime.timedelta(days=1)
+        changes = indicator_values_changed_since(
+            board=world.board, since=timezone.now() - datetime.timedelta(days=1), limit=50
         )
+    assert (changes.total, len(changes.listed)) == (count, min(count, 50))
 
 
 def test_the_fixture_path_refuses_what_the_service_refuses():

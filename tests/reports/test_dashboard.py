@@ -262,7 +262,15 @@ def test_the_query_count_does_not_grow_with_the_data(world, client_for):
     with CaptureQueriesContext(connection) as large:
         response = client.get(url(world.board))
     assert len(large.captured_queries) == len(small.captured_queries)
-    assert text(response).count("(history of action L") > 300
+    # Every action needing attention is listed; the lists of changes show 50 each.
+    from priorities.dashboard_selectors import actions_needing_attention
+
+    listed = actions_needing_attention(board=world.board, today=today(), stale_days=90).count()
+    assert listed > 200
+    attention = section(response, "Actions needing attention", "What changed")
+    assert attention.count("(history of action ") == listed
+    changes = section(response, "New assessments", "Actions completed")
+    assert changes.count("(history of action ") == 50
 
 
 def test_it_lists_an_indicator_off_target_with_a_link_to_its_page_and_values_that_moved(
@@ -359,3 +367,92 @@ def test_it_lists_review_deadlines_overdue_or_due_within_ten_working_days(world,
     changes = section(response, "Case reviews and their steps", "Indicators off target")
     assert changes.startswith("Case reviews and their steps (")
     assert "Child Soon : New rapid review" in changes
+
+
+def test_each_list_shows_fifty_entries_and_says_how_many_more_and_where(world, client_for):
+    """At ten times the seeds' size a list of every change is read by no one:
+    each list shows its first 50, its heading and the summary count them
+    all, and a line says how many more there are and links to where they are."""
+    from decimal import Decimal
+
+    from priorities.models import Indicator, IndicatorValue
+    from tests.priorities.indicator_factories import SourceFactory
+
+    MeetingFactory(group=world.group, date=ago(14))
+    source = SourceFactory()
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            board=world.board,
+            code=f"off-{n:02}",
+            name=f"Off target {n:02}",
+            unit="percentage",
+            polarity="higher",
+            target=Decimal("80"),
+            position=n,
+        )
+        for n in range(55)
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(
+            indicator=ind,
+            period_kind="year",
+            period_start=datetime.date(year, 4, 1),
+            period_end=datetime.date(year + 1, 3, 31),
+            value=Decimal(value),
+            source=source,
+        )
+        for ind in indicators
+        for year, value in ((2019, "60"), (2020, "50"))
+    )
+    plan = PlanFactory(board=world.board, slug="many")
+    actions = Action.objects.bulk_create(
+        Action(plan=plan, ref=f"M{i}", position=i, description=f"Many {i}") for i in range(52)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(action=a, assessed_on=ago(2), process="GREEN", impact="GREEN") for a in actions
+    )
+    response = client_for("chair").get(url(world.board))
+    html = response.content.decode()
+    scorecard = reverse("reports:scorecard", kwargs={"board": "alpha"})
+    everything = reverse("priorities:actions", kwargs={"board": "alpha"})
+
+    assessments = section(response, "New assessments", "Actions completed")
+    assert assessments.startswith("New assessments (52)")
+    assert assessments.count("(history of action M") == 50
+    assert "And 2 more: every action with its latest ratings , each leading to its history." in (
+        assessments
+    )
+    assert (
+        f'<a class="govuk-link" href="{everything}">every action with its latest ratings</a>'
+        in (html)
+    )
+
+    moved = section(response, "Indicators with values recorded or revised", "Case reviews")
+    assert moved.startswith("Indicators with values recorded or revised (55)")
+    assert moved.count("Off target ") == 50
+    assert "And 5 more indicators with values recorded or revised in this time: the scorecard" in (
+        moved
+    )
+    off = section(response, "Indicators off target or getting worse", "Statutory review")
+    assert off.count("Off target (80%)") == 50
+    assert "And 5 more indicators off target or getting worse: the scorecard shows" in off
+    assert html.count(f'<a class="govuk-link" href="{scorecard}">the scorecard</a>') == 2
+    summary = section(response, "Summary", "Actions needing attention")
+    assert "55 indicators off target or getting worse" in summary
+    assert "52 new assessments since" in summary
+
+
+def test_a_list_of_fifty_says_nothing_more(world, client_for):
+    MeetingFactory(group=world.group, date=ago(14))
+    plan = PlanFactory(board=world.board, slug="fifty")
+    actions = Action.objects.bulk_create(
+        Action(plan=plan, ref=f"F{i}", position=i, description=f"Fifty {i}") for i in range(50)
+    )
+    Assessment.objects.bulk_create(
+        Assessment(action=a, assessed_on=ago(2), process="GREEN", impact="GREEN") for a in actions
+    )
+    response = client_for("chair").get(url(world.board))
+    assessments = section(response, "New assessments", "Actions completed")
+    assert assessments.startswith("New assessments (50)")
+    assert assessments.count("(history of action F") == 50
+    assert "more:" not in assessments

@@ -30,7 +30,8 @@ def test_reviews_and_values_loaded_from_past_reports_are_not_changes(loaded):
     for slug in ("luton", "bedford-borough"):
         board = Board.objects.get(slug=slug)
         assert review_changes_since(board=board, since=loaded) == []
-        assert indicator_values_changed_since(board=board, since=loaded) == []
+        changes = indicator_values_changed_since(board=board, since=loaded)
+        assert (changes.listed, changes.total) == ([], 0)
     # The loader did load them, today.
     assert IndicatorValue.objects.filter(recorded_at__gte=loaded).count() == 90
 
@@ -46,4 +47,5 @@ def test_a_loaded_value_a_person_changes_is_a_change(loaded):
         value=value.value + Decimal("1"),
     )
     changes = indicator_values_changed_since(board=value.indicator.board, since=loaded)
-    assert [c.value.pk for c in changes] == [value.pk]
+    assert [(c.value_id, c.count) for c in changes.listed] == [(value.pk, 1)]
+    assert changes.total == 1
