@@ -505,3 +505,26 @@ def test_a_stated_count_keeps_the_reports_words_trimmed():
     )
     assert other_board.pk != stated.pk
     assert StatedCount.objects.count() == 2
+
+
+def test_a_reviews_themes_are_set_when_given_and_kept_when_not():
+    review = ReviewFactory(kind=Kind.SCR)
+    neglect = services.theme_save(theme=LearningTheme(name="Neglect at home"))
+    housing = services.theme_save(theme=LearningTheme(name="Housing moves"))
+    services.review_save(review=review, themes=[neglect, housing])
+    assert set(review.themes.values_list("name", flat=True)) == {"Neglect at home", "Housing moves"}
+    review.summary = "Changed."
+    services.review_save(review=review)
+    assert review.themes.count() == 2
+    services.review_save(review=review, themes=[])
+    assert review.themes.count() == 0
+
+
+def test_a_review_made_a_cspr_by_its_kind_gets_its_publication_due_at_once():
+    review = ReviewFactory(kind=Kind.SCR)
+    record(review, K.DECISION, D(2026, 8, 31), outcome=Outcome.CSPR)
+    assert review.steps.get(kind=K.PUBLICATION).due is None
+    review.kind = Kind.CSPR
+    services.review_save(review=review)
+    assert review.steps.get(kind=K.PUBLICATION).due == D(2027, 2, 28)
+    assert review.steps.get(kind=K.SENT_TO_PANEL).due == D(2027, 2, 18)
