@@ -176,17 +176,15 @@ def finding_save(*, finding: Finding) -> Finding:
 
 
 def _plan_for(*, kind: str, slug: str, title: str, period: str, board: Board) -> ActionPlan:
-    """A new action plan of the board for a piece of assurance. Priorities has
-    no service for adding a plan, so it is checked here as its admin would."""
-    base = slugify(slug)[:70].strip("-") or "plan"
-    plan_slug, n = base, 2
-    while ActionPlan.objects.filter(board=board, slug=plan_slug).exists():
-        plan_slug = f"{base}-{n}"
-        n += 1
-    plan = ActionPlan(board=board, slug=plan_slug, title=title[:200], kind=kind, period=period[:40])
-    plan.full_clean()
-    plan.save()
-    return plan
+    """A new action plan of the board for a piece of assurance, made through
+    the plans' own service at the first free address from `slug`."""
+    return priorities_services.plan_create(
+        board=board,
+        slug=priorities_services.free_plan_slug(board=board, base=slug),
+        title=title[:200],
+        kind=kind,
+        period=period[:40],
+    )
 
 
 @transaction.atomic

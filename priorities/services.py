@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Field
 from django.utils import timezone
+from django.utils.text import slugify
 
+from board.models import Board
 from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
 
 #: Ratings that must say why.
@@ -109,6 +111,84 @@ def assessment_record(
     assessment.save()
     assessment.evidence_types.set(evidence_types)
     return assessment
+
+
+# Action plans ------------------------------------------------------------------------------
+
+#: Field errors by field name ("__all__" for the record as a whole).
+PlanProblems = dict[str, list[str]]
+
+
+def free_plan_slug(*, board: Board, base: str) -> str:
+    """A slug for a new plan of the board made from `base`, with -2, -3...
+    added when the board already has a plan there."""
+    stem = slugify(base)[:70].strip("-") or "plan"
+    slug, n = stem, 2
+    while ActionPlan.objects.filter(board=board, slug=slug).exists():
+        slug = f"{stem}-{n}"
+        n += 1
+    return slug
+
+
+def plan_problems(
+    *, board: Board, slug: str, title: str, kind: str, period: str, status: str
+) -> PlanProblems:
+    """The rules for a new action plan, as field errors: every path that adds
+    a plan (a case review's or an audit's first action, the import) asks this."""
+    problems: PlanProblems = {}
+
+    def add(name: str, message: str) -> None:
+        problems.setdefault(name, []).append(message)
+
+    if not slug:
+        add("slug", "Enter the plan's short name for its web address.")
+    elif slugify(slug) != slug or len(slug) > 80:
+        add(
+            "slug",
+            "The short name uses lower-case letters, numbers and hyphens, 80 characters or fewer.",
+        )
+    elif ActionPlan.objects.filter(board=board, slug=slug).exists():
+        add("slug", f"This board already has an action plan at {slug!r}.")
+    if not title.strip():
+        add("title", "Enter the plan's title.")
+    elif len(title.strip()) > 200:
+        add("title", "The title must be 200 characters or fewer.")
+    if kind not in ActionPlan.Kind.values:
+        add("kind", f"{kind!r} is not a kind of plan; choose one from the list.")
+    if len(period.strip()) > 40:
+        add("period", "The period must be 40 characters or fewer.")
+    if status not in ActionPlan.Status.values:
+        add("status", f"{status!r} is not a plan status; choose draft, active or closed.")
+    return problems
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    board: Board,
+    slug: str,
+    title: str,
+    kind: str,
+    period: str = "",
+    status: str = ActionPlan.Status.ACTIVE,
+    summary: str = "",
+) -> ActionPlan:
+    """Add an action plan to a board. Refused, with field errors, when
+    plan_problems finds any."""
+    problems = plan_problems(
+        board=board, slug=slug, title=title, kind=kind, period=period, status=status
+    )
+    if problems:
+        raise ValidationError(problems)  # type: ignore[arg-type]
+    return ActionPlan.objects.create(
+        board=board,
+        slug=slug,
+        title=title.strip(),
+        kind=kind,
+        period=period.strip(),
+        status=status,
+        summary=summary.strip(),
+    )
 
 
 @transaction.atomic

@@ -509,32 +509,20 @@ def recommendation_save(
 
 
 def review_plan(*, review: CaseReview) -> ActionPlan:
-    """The review's action plan (kind case review), made the first time a
-    recommendation needs one. Priorities has no service for adding a plan, so
-    it is checked here as its admin would (full_clean), in this transaction."""
+    """The review's action plan (kind case review), made through the plans'
+    own service the first time a recommendation needs one."""
     if review.plan_id is not None:
         return review.plan  # type: ignore[return-value]
-    plan = ActionPlan(
+    plan = plan_services.plan_create(
         board=review.board,
-        slug=_free_plan_slug(review),
+        slug=plan_services.free_plan_slug(board=review.board, base=f"review-{review.slug}"),
         title=f"Case review: {review.name}"[:200],
         kind=ActionPlan.Kind.CASE_REVIEW,
         period=review.year.label,
     )
-    plan.full_clean()
-    plan.save()
     review.plan = plan
     review.save(update_fields=["plan"])
     return plan
-
-
-def _free_plan_slug(review: CaseReview) -> str:
-    base = f"review-{review.slug}"[:70]
-    slug, n = base, 1
-    while ActionPlan.objects.filter(board_id=review.board_id, slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 @transaction.atomic

@@ -219,3 +219,93 @@ def test_a_fixture_with_a_ref_outside_the_documented_characters_is_refused(world
     with pytest.raises(FixtureError, match="ref"):
         load_fixtures([path])
     assert not Action.objects.filter(ref="3/a").exists()
+
+
+# Adding an action plan -----------------------------------------------------------------------
+
+
+def new_plan(board, **kwargs):
+    values = {"slug": "audit-neglect", "title": "Audit: neglect", "kind": "audit"}
+    return services.plan_create(board=board, **{**values, **kwargs})
+
+
+@pytest.mark.django_db
+def test_plan_create_adds_a_plan_to_the_board_with_the_words_trimmed(world):
+    plan = new_plan(world.board, title="  Audit: neglect  ", period=" 2016-17 ", summary=" S ")
+    plan.refresh_from_db()
+    assert (plan.board, plan.slug, plan.title, plan.kind) == (
+        world.board,
+        "audit-neglect",
+        "Audit: neglect",
+        "audit",
+    )
+    assert (plan.period, plan.status, plan.summary) == ("2016-17", "active", "S")
+
+
+@pytest.mark.django_db
+def test_plan_create_refuses_a_taken_address_on_the_same_board_only(world):
+    new_plan(world.board)
+    with pytest.raises(ValidationError) as exc:
+        new_plan(world.board, title="Another")
+    assert exc.value.message_dict == {
+        "slug": ["This board already has an action plan at 'audit-neglect'."]
+    }
+    assert new_plan(world.other_board).board == world.other_board
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"slug": ""}, "slug", "Enter the plan's short name for its web address."),
+        (
+            {"slug": "Audit Neglect"},
+            "slug",
+            "The short name uses lower-case letters, numbers and hyphens, 80 characters or fewer.",
+        ),
+        (
+            {"slug": "a" * 81},
+            "slug",
+            "The short name uses lower-case letters, numbers and hyphens, 80 characters or fewer.",
+        ),
+        ({"title": "   "}, "title", "Enter the plan's title."),
+        ({"title": "t" * 201}, "title", "The title must be 200 characters or fewer."),
+        (
+            {"kind": "wish-list"},
+            "kind",
+            "'wish-list' is not a kind of plan; choose one from the list.",
+        ),
+        ({"period": "p" * 41}, "period", "The period must be 40 characters or fewer."),
+        (
+            {"status": "lost"},
+            "status",
+            "'lost' is not a plan status; choose draft, active or closed.",
+        ),
+    ],
+)
+def test_plan_create_refuses_what_the_rules_refuse_and_saves_nothing(
+    changes, field, message, world
+):
+    with pytest.raises(ValidationError) as exc:
+        new_plan(world.board, **changes)
+    assert exc.value.message_dict == {field: [message]}
+    assert not world.board.action_plans.filter(title__startswith="Audit").exists()
+
+
+@pytest.mark.django_db
+def test_plan_create_takes_the_edges_of_each_length(world):
+    plan = new_plan(world.board, slug="a" * 80, title="t" * 200, period="p" * 40)
+    assert (len(plan.slug), len(plan.title), len(plan.period)) == (80, 200, 40)
+
+
+@pytest.mark.django_db
+def test_a_free_plan_address_counts_on_from_two_and_is_at_most_70_characters(world):
+    assert services.free_plan_slug(board=world.board, base="Audit: Neglect!") == "audit-neglect"
+    new_plan(world.board)
+    new_plan(world.board, slug="audit-neglect-2")
+    assert services.free_plan_slug(board=world.board, base="audit neglect") == "audit-neglect-3"
+    assert services.free_plan_slug(board=world.other_board, base="audit-neglect") == (
+        "audit-neglect"
+    )
+    assert services.free_plan_slug(board=world.board, base="x" * 69 + "-y") == "x" * 69
+    assert services.free_plan_slug(board=world.board, base="!!!") == "plan"
