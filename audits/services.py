@@ -30,16 +30,10 @@ from audits.models import (
     Section11Standard,
 )
 from board.models import Agency, Board, ReportingYear
+from core.problems import Problems, add_problem, raise_problems
 from priorities import services as priorities_services
 from priorities.models import Action, ActionPlan, Rating
 from priorities.selectors import with_current_ratings
-
-Problems = dict[str, list[str]]
-
-
-def _add(problems: Problems, name: str, message: str) -> None:
-    if message not in problems.get(name, []):
-        problems.setdefault(name, []).append(message)
 
 
 def _model_problems(instance: Any, *, exclude: Iterable[str] = ()) -> Problems:
@@ -57,13 +51,8 @@ def _model_problems(instance: Any, *, exclude: Iterable[str] = ()) -> Problems:
 def _merge(problems: Problems, more: Problems) -> Problems:
     for name, messages in more.items():
         for message in messages:
-            _add(problems, name, message)
+            add_problem(problems, name, message)
     return problems
-
-
-def _raise(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)  # type: ignore[arg-type]
 
 
 def _unique_slug(model: type[Any], text: str, *, pk: int | None, limit: int = 80) -> str:
@@ -86,9 +75,9 @@ def audit_problems(*, audit: Audit, agencies: Iterable[Agency] = ()) -> Problems
     and "actions closed" while an action of its plan is not completed."""
     problems: Problems = {}
     if audit.kind not in Audit.Kind.values:
-        _add(problems, "kind", "Choose multi-agency or single-agency.")
+        add_problem(problems, "kind", "Choose multi-agency or single-agency.")
     if audit.status not in Audit.Status.values:
-        _add(problems, "status", "Choose a status from the list.")
+        add_problem(problems, "status", "Choose a status from the list.")
     # A blank web name is made from the theme, and a year nobody has used
     # yet is saved, only when the audit is saved.
     exclude = [] if audit.slug else ["slug"]
@@ -96,12 +85,14 @@ def audit_problems(*, audit: Audit, agencies: Iterable[Agency] = ()) -> Problems
         exclude.append("year")
     _merge(problems, _model_problems(audit, exclude=exclude))
     if audit.slug == "add":
-        _add(problems, "slug", "The web name “add” is the address of the add page: choose another.")
+        add_problem(
+            problems, "slug", "The web name “add” is the address of the add page: choose another."
+        )
     elif audit.slug and Audit.objects.filter(slug=audit.slug).exclude(pk=audit.pk).exists():
-        _add(problems, "slug", f"Another audit already has the web name {audit.slug}.")
+        add_problem(problems, "slug", f"Another audit already has the web name {audit.slug}.")
     agencies = list(agencies)
     if audit.kind == Audit.Kind.SINGLE_AGENCY and len(agencies) > 1:
-        _add(problems, "agencies", "A single-agency audit names one agency, not several.")
+        add_problem(problems, "agencies", "A single-agency audit names one agency, not several.")
     if audit.status == Audit.Status.ACTIONS_CLOSED and audit.plan_id is not None:
         open_actions = [
             a.ref
@@ -109,7 +100,7 @@ def audit_problems(*, audit: Audit, agencies: Iterable[Agency] = ()) -> Problems
             if a.current_process != Rating.BLUE  # type: ignore[attr-defined]
         ]
         if open_actions:
-            _add(
+            add_problem(
                 problems,
                 "status",
                 "The audit's actions are not all closed: "
@@ -131,7 +122,7 @@ def audit_save(*, audit: Audit, agencies: Iterable[Agency] | None = None) -> Aud
         audit.slug = _unique_slug(Audit, f"{audit.theme} {year}", pk=audit.pk)
     chosen = list(agencies) if agencies is not None else None
     current = chosen if chosen is not None else (list(audit.agencies.all()) if audit.pk else [])
-    _raise(audit_problems(audit=audit, agencies=current))
+    raise_problems(audit_problems(audit=audit, agencies=current))
     if audit.year_id is None:
         audit.year = ReportingYear.for_start_year(audit.year.start.year)
     audit.save()
@@ -143,7 +134,7 @@ def audit_save(*, audit: Audit, agencies: Iterable[Agency] | None = None) -> Aud
 def finding_problems(*, finding: Finding) -> Problems:
     problems: Problems = {}
     if finding.kind not in FindingKind.values:
-        _add(problems, "kind", "Choose a strength, an area for development or a concern.")
+        add_problem(problems, "kind", "Choose a strength, an area for development or a concern.")
     # The kind and the text are worded here and in Finding.clean, once each.
     return _merge(problems, _model_problems(finding, exclude=["position", "kind", "text"]))
 
@@ -153,7 +144,7 @@ def finding_add(*, audit: Audit, kind: str, text: str) -> Finding:
     """Add a finding after the audit's others."""
     last = audit.findings.order_by("-position").values_list("position", flat=True).first() or 0
     finding = Finding(audit=audit, position=last + 1, kind=kind, text=text.strip())
-    _raise(finding_problems(finding=finding))
+    raise_problems(finding_problems(finding=finding))
     finding.save()
     return finding
 
@@ -170,7 +161,7 @@ def finding_save(*, finding: Finding) -> Finding:
             or 0
         )
         finding.position = last + 1
-    _raise(finding_problems(finding=finding))
+    raise_problems(finding_problems(finding=finding))
     finding.save()
     return finding
 
@@ -209,18 +200,18 @@ def audit_plan_ensure(*, audit: Audit, board: Board) -> ActionPlan:
 def _ref_problems(*, plan: ActionPlan | None, ref: str, description: str) -> Problems:
     problems: Problems = {}
     if not ref.strip():
-        _add(problems, "ref", "Give the action a reference, for example 1a.")
+        add_problem(problems, "ref", "Give the action a reference, for example 1a.")
     elif plan is not None and plan.actions.filter(ref=ref.strip()).exists():
-        _add(problems, "ref", f"The action plan already has an action {ref.strip()}.")
+        add_problem(problems, "ref", f"The action plan already has an action {ref.strip()}.")
     if not description.strip():
-        _add(problems, "description", "Say what will be done.")
+        add_problem(problems, "description", "Say what will be done.")
     return problems
 
 
 def finding_action_problems(*, finding: Finding, ref: str, description: str) -> Problems:
     problems = _ref_problems(plan=finding.audit.plan, ref=ref, description=description)
     if finding.action_id is not None:
-        _add(problems, "ref", "This finding already leads to an action.")
+        add_problem(problems, "ref", "This finding already leads to an action.")
     return problems
 
 
@@ -231,7 +222,7 @@ def finding_to_action(
     """Turn a finding into an action of its audit's action plan (made on the
     board the first time) and link the two, so the finding shows the action's
     current RAG."""
-    _raise(finding_action_problems(finding=finding, ref=ref, description=description))
+    raise_problems(finding_action_problems(finding=finding, ref=ref, description=description))
     plan = audit_plan_ensure(audit=finding.audit, board=board)
     action = priorities_services.action_create(
         plan=plan, ref=ref, description=description.strip(), **fields
@@ -253,7 +244,7 @@ def standard_problems(*, standard: Section11Standard) -> Problems:
         pk=standard.pk
     )
     if standard.number is not None and clash.exists():
-        _add(problems, "number", f"The set already has a standard {standard.number}.")
+        add_problem(problems, "number", f"The set already has a standard {standard.number}.")
     return problems
 
 
@@ -261,7 +252,7 @@ def standard_problems(*, standard: Section11Standard) -> Problems:
 def standard_save(*, standard: Section11Standard) -> Section11Standard:
     """Add or change one numbered standard of a board's (or group's) set."""
     standard.title = standard.title.strip()
-    _raise(standard_problems(standard=standard))
+    raise_problems(standard_problems(standard=standard))
     standard.save()
     return standard
 
@@ -274,10 +265,10 @@ def round_problems(
         section11.slug
         and Section11Round.objects.filter(slug=section11.slug).exclude(pk=section11.pk).exists()
     ):
-        _add(problems, "slug", f"Another round already has the web name {section11.slug}.")
+        add_problem(problems, "slug", f"Another round already has the web name {section11.slug}.")
     for standard in standards:
         if (standard.board_id, standard.group_id) != (section11.board_id, section11.group_id):
-            _add(
+            add_problem(
                 problems,
                 "standards",
                 f"Standard {standard.number} belongs to another set: choose the round's own.",
@@ -295,7 +286,7 @@ def round_save(
     if not section11.slug and section11.title:
         section11.slug = _unique_slug(Section11Round, section11.title, pk=section11.pk)
     chosen = list(standards) if standards is not None else []
-    _raise(round_problems(section11=section11, standards=chosen))
+    raise_problems(round_problems(section11=section11, standards=chosen))
     section11.save()
     if standards is not None:
         keep = {s.pk for s in chosen}
@@ -316,14 +307,14 @@ def focus_problems(*, focus: Section11Focus) -> Problems:
     problems = _model_problems(focus)
     clash = Section11Focus.objects.filter(round=focus.round_id, standard=focus.standard_id)
     if clash.exclude(pk=focus.pk).exists():
-        _add(problems, "standard", "That standard is already in the round's scope.")
+        add_problem(problems, "standard", "That standard is already in the round's scope.")
     return problems
 
 
 @transaction.atomic
 def focus_save(*, focus: Section11Focus) -> Section11Focus:
     focus.findings = focus.findings.strip()
-    _raise(focus_problems(focus=focus))
+    raise_problems(focus_problems(focus=focus))
     focus.save()
     return focus
 
@@ -358,7 +349,7 @@ def return_problems(
     on the scale, or evidence with no rating."""
     problems: Problems = {}
     if agency is None:
-        _add(problems, "agency", "Choose the agency whose return this is.")
+        add_problem(problems, "agency", "Choose the agency whose return this is.")
     ret = Section11Return(
         round=section11, agency=agency, submitted=submitted, submitted_on=submitted_on
     )
@@ -369,21 +360,23 @@ def return_problems(
             continue
         name = f"standard_{standard_id}"
         if standard_id not in in_scope:
-            _add(problems, "__all__", "A rating was given for a standard outside this round.")
+            add_problem(
+                problems, "__all__", "A rating was given for a standard outside this round."
+            )
             continue
         number = in_scope[standard_id]
         if given.level and given.level not in Section11Level.values:
-            _add(
+            add_problem(
                 problems,
                 f"{name}_level",
                 f"Standard {number}: choose met, partially met or not met.",
             )
         elif not given.level:
-            _add(
+            add_problem(
                 problems, f"{name}_level", f"Standard {number}: choose a rating for what is given."
             )
         if not submitted:
-            _add(
+            add_problem(
                 problems,
                 "submitted",
                 "Ratings are recorded on a submitted return: tick submitted and give the date.",
@@ -406,7 +399,7 @@ def return_record(
     agency is changed (its history keeps what it was); a standard left blank
     loses its rating, unless that rating already leads to an action."""
     ratings = ratings or {}
-    _raise(
+    raise_problems(
         return_problems(
             section11=section11,
             agency=agency,
@@ -441,14 +434,14 @@ def return_record(
 def rating_problems(*, rating: Section11Rating) -> Problems:
     problems = _model_problems(rating)
     if rating.level not in Section11Level.values:
-        _add(problems, "level", "Choose met, partially met or not met.")
+        add_problem(problems, "level", "Choose met, partially met or not met.")
     return problems
 
 
 @transaction.atomic
 def rating_save(*, rating: Section11Rating) -> Section11Rating:
     """The admin's way in for one rating."""
-    _raise(rating_problems(rating=rating))
+    raise_problems(rating_problems(rating=rating))
     rating.save()
     return rating
 
@@ -456,7 +449,7 @@ def rating_save(*, rating: Section11Rating) -> Section11Rating:
 def return_save_problems(*, ret: Section11Return) -> Problems:
     problems = _model_problems(ret)
     if not ret.submitted and ret.pk and ret.ratings.exists():
-        _add(problems, "submitted", "This return has ratings: it was submitted.")
+        add_problem(problems, "submitted", "This return has ratings: it was submitted.")
     return problems
 
 
@@ -464,7 +457,7 @@ def return_save_problems(*, ret: Section11Return) -> Problems:
 def return_save(*, ret: Section11Return) -> Section11Return:
     """The admin's way in for a return; ratings stay as they are, so a return
     with ratings stays submitted."""
-    _raise(return_save_problems(ret=ret))
+    raise_problems(return_save_problems(ret=ret))
     ret.save()
     return ret
 
@@ -494,8 +487,8 @@ def rating_to_action(
     section11 = rating.ret.round
     problems = _ref_problems(plan=section11.plan, ref=ref, description=description)
     if rating.action_id is not None:
-        _add(problems, "ref", "This area for development already leads to an action.")
-    _raise(problems)
+        add_problem(problems, "ref", "This area for development already leads to an action.")
+    raise_problems(problems)
     plan = round_plan_ensure(section11=section11, board=board)
     action = priorities_services.action_create(
         plan=plan, ref=ref, description=description.strip(), **fields
@@ -521,14 +514,16 @@ def inspection_problems(*, inspection: Inspection, plans: Iterable[ActionPlan] =
         inspection.slug
         and Inspection.objects.filter(slug=inspection.slug).exclude(pk=inspection.pk).exists()
     ):
-        _add(problems, "slug", f"Another inspection already has the web name {inspection.slug}.")
+        add_problem(
+            problems, "slug", f"Another inspection already has the web name {inspection.slug}."
+        )
     for plan in plans:
         if plan.kind != ActionPlan.Kind.INSPECTION:
-            _add(problems, "plans", f"{plan} is not an inspection's action plan.")
+            add_problem(problems, "plans", f"{plan} is not an inspection's action plan.")
         elif plan.board_id != inspection.board_id:
-            _add(problems, "plans", f"{plan} belongs to another board.")
+            add_problem(problems, "plans", f"{plan} belongs to another board.")
         elif plan.inspections.exclude(pk=inspection.pk).exists():
-            _add(problems, "plans", f"{plan} already belongs to another inspection.")
+            add_problem(problems, "plans", f"{plan} already belongs to another inspection.")
     return problems
 
 
@@ -546,7 +541,7 @@ def inspection_save(
             Inspection, f"{inspection.inspectorate}{year}", pk=inspection.pk
         )
     chosen = list(plans) if plans is not None else []
-    _raise(inspection_problems(inspection=inspection, plans=chosen))
+    raise_problems(inspection_problems(inspection=inspection, plans=chosen))
     inspection.save()
     if plans is not None:
         inspection.plans.set(chosen)
@@ -556,14 +551,14 @@ def inspection_save(
 def judgement_problems(*, judgement: Judgement) -> Problems:
     problems = _model_problems(judgement)
     if not judgement.area.strip():
-        _add(problems, "area", "Name the area judged.")
+        add_problem(problems, "area", "Name the area judged.")
     if not judgement.grade.strip():
-        _add(problems, "grade", "Give the grade in the inspectorate's words.")
+        add_problem(problems, "grade", "Give the grade in the inspectorate's words.")
     clash = Judgement.objects.filter(
         inspection=judgement.inspection_id, position=judgement.position
     ).exclude(pk=judgement.pk)
     if judgement.position is not None and clash.exists():
-        _add(problems, "position", f"The table already has a line {judgement.position}.")
+        add_problem(problems, "position", f"The table already has a line {judgement.position}.")
     return problems
 
 
@@ -571,7 +566,7 @@ def judgement_problems(*, judgement: Judgement) -> Problems:
 def judgement_save(*, judgement: Judgement) -> Judgement:
     judgement.area = judgement.area.strip()
     judgement.grade = judgement.grade.strip()
-    _raise(judgement_problems(judgement=judgement))
+    raise_problems(judgement_problems(judgement=judgement))
     judgement.save()
     return judgement
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from board.models import Board
+from core.problems import Problems, add_problem, raise_problems
 from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
 
 #: Ratings that must say why.
@@ -115,9 +116,6 @@ def assessment_record(
 
 # Action plans ------------------------------------------------------------------------------
 
-#: Field errors by field name ("__all__" for the record as a whole).
-PlanProblems = dict[str, list[str]]
-
 
 def free_plan_slug(*, board: Board, base: str) -> str:
     """A slug for a new plan of the board made from `base`, with -2, -3...
@@ -132,33 +130,33 @@ def free_plan_slug(*, board: Board, base: str) -> str:
 
 def plan_problems(
     *, board: Board, slug: str, title: str, kind: str, period: str, status: str
-) -> PlanProblems:
+) -> Problems:
     """The rules for a new action plan, as field errors: every path that adds
-    a plan (a case review's or an audit's first action, the import) asks this."""
-    problems: PlanProblems = {}
-
-    def add(name: str, message: str) -> None:
-        problems.setdefault(name, []).append(message)
-
+    a plan (the first plan of a case review, an audit or a Section 11 round)
+    asks this."""
+    problems: Problems = {}
     if not slug:
-        add("slug", "Enter the plan's short name for its web address.")
+        add_problem(problems, "slug", "Enter the plan's short name for its web address.")
     elif slugify(slug) != slug or len(slug) > 80:
-        add(
+        add_problem(
+            problems,
             "slug",
             "The short name uses lower-case letters, numbers and hyphens, 80 characters or fewer.",
         )
     elif ActionPlan.objects.filter(board=board, slug=slug).exists():
-        add("slug", f"This board already has an action plan at {slug!r}.")
+        add_problem(problems, "slug", f"This board already has an action plan at {slug!r}.")
     if not title.strip():
-        add("title", "Enter the plan's title.")
+        add_problem(problems, "title", "Enter the plan's title.")
     elif len(title.strip()) > 200:
-        add("title", "The title must be 200 characters or fewer.")
+        add_problem(problems, "title", "The title must be 200 characters or fewer.")
     if kind not in ActionPlan.Kind.values:
-        add("kind", f"{kind!r} is not a kind of plan; choose one from the list.")
+        add_problem(problems, "kind", f"{kind!r} is not a kind of plan; choose one from the list.")
     if len(period.strip()) > 40:
-        add("period", "The period must be 40 characters or fewer.")
+        add_problem(problems, "period", "The period must be 40 characters or fewer.")
     if status not in ActionPlan.Status.values:
-        add("status", f"{status!r} is not a plan status; choose draft, active or closed.")
+        add_problem(
+            problems, "status", f"{status!r} is not a plan status; choose draft, active or closed."
+        )
     return problems
 
 
@@ -178,8 +176,7 @@ def plan_create(
     problems = plan_problems(
         board=board, slug=slug, title=title, kind=kind, period=period, status=status
     )
-    if problems:
-        raise ValidationError(problems)  # type: ignore[arg-type]
+    raise_problems(problems)
     return ActionPlan.objects.create(
         board=board,
         slug=slug,

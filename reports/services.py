@@ -14,25 +14,19 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from board.models import Board, ReportingYear
 from board.rules import is_business_manager, is_chair, on_board
+from core.problems import Problems, add_problem, raise_problems
 from reports import narrative
 from reports.checklist import checklist, missing
 from reports.models import AnnualReport, ReportBuild, Section, SectionKind, Snapshot
 
-Problems = dict[str, list[str]]
-
 #: Sent to the national Panel and the What Works centre within this many days.
 SEND_WITHIN_DAYS = 7
-
-
-def _add(problems: Problems, name: str, message: str) -> None:
-    problems.setdefault(name, []).append(message)
 
 
 def _locked(report: AnnualReport) -> AnnualReport:
@@ -43,20 +37,15 @@ def _locked(report: AnnualReport) -> AnnualReport:
     return report
 
 
-def _raise(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)  # type: ignore[arg-type]
-
-
 # Creating and settings ---------------------------------------------------------------------
 
 
 def report_create_problems(*, board: Board, year: ReportingYear, approver: str) -> Problems:
     problems: Problems = {}
     if approver not in AnnualReport.Approver.values:
-        _add(problems, "approver", "Choose who approves the report from the list.")
+        add_problem(problems, "approver", "Choose who approves the report from the list.")
     if AnnualReport.objects.filter(board=board, year__label=year.label).exists():
-        _add(problems, "year", f"This board already has an annual report for {year.label}.")
+        add_problem(problems, "year", f"This board already has an annual report for {year.label}.")
     return problems
 
 
@@ -66,7 +55,7 @@ def report_create(
 ) -> AnnualReport:
     """A draft report with every section in the usual order, all included;
     pages and builds show those Assure can offer (sections.available_kinds)."""
-    _raise(report_create_problems(board=board, year=year, approver=approver))
+    raise_problems(report_create_problems(board=board, year=year, approver=approver))
     saved_year = ReportingYear.for_start_year(year.start.year)
     report = AnnualReport.objects.create(
         board=board,
@@ -86,20 +75,22 @@ def report_create(
 def report_update_problems(*, report: AnnualReport, title: str, approver: str) -> Problems:
     problems: Problems = {}
     if not title.strip():
-        _add(problems, "title", "Enter the report's title.")
+        add_problem(problems, "title", "Enter the report's title.")
     elif len(title.strip()) > 200:
-        _add(problems, "title", "The title must be 200 characters or fewer.")
+        add_problem(problems, "title", "The title must be 200 characters or fewer.")
     if approver not in AnnualReport.Approver.values:
-        _add(problems, "approver", "Choose who approves the report from the list.")
+        add_problem(problems, "approver", "Choose who approves the report from the list.")
     if report.status != AnnualReport.Status.DRAFT and approver != report.approver:
-        _add(problems, "approver", "Who approves can change only while the report is a draft.")
+        add_problem(
+            problems, "approver", "Who approves can change only while the report is a draft."
+        )
     return problems
 
 
 @transaction.atomic
 def report_update(*, report: AnnualReport, title: str, approver: str) -> AnnualReport:
     report = _locked(report)
-    _raise(report_update_problems(report=report, title=title, approver=approver))
+    raise_problems(report_update_problems(report=report, title=title, approver=approver))
     report.title = title.strip()
     report.approver = approver
     report.save(update_fields=["title", "approver", "updated"])
@@ -129,16 +120,18 @@ def _back_to_draft(report: AnnualReport) -> None:
 def section_save_problems(*, section: Section, body: str) -> Problems:
     problems: Problems = {}
     if not section.is_narrative:
-        _add(problems, "body", "Assure builds this section from the year's data.")
+        add_problem(problems, "body", "Assure builds this section from the year's data.")
     if len(body) > narrative.MAX_LENGTH:
-        _add(problems, "body", f"A section must be {narrative.MAX_LENGTH:,} characters or fewer.")
+        add_problem(
+            problems, "body", f"A section must be {narrative.MAX_LENGTH:,} characters or fewer."
+        )
     return problems
 
 
 @transaction.atomic
 def section_save(*, section: Section, body: str) -> Section:
     """Keep a narrative section's Markdown, cleaned of any HTML."""
-    _raise(section_save_problems(section=section, body=body))
+    raise_problems(section_save_problems(section=section, body=body))
     cleaned = narrative.clean_source(body)
     if cleaned != section.body:
         section.body = cleaned
@@ -159,14 +152,14 @@ def section_include(*, section: Section, included: bool) -> Section:
 def section_move_problems(*, section: Section, direction: str) -> Problems:
     problems: Problems = {}
     if direction not in ("up", "down"):
-        _add(problems, "direction", "A section moves up or down.")
+        add_problem(problems, "direction", "A section moves up or down.")
     return problems
 
 
 @transaction.atomic
 def section_move(*, section: Section, direction: str) -> Section:
     """Swap the section with its neighbour; at either end, nothing moves."""
-    _raise(section_move_problems(section=section, direction=direction))
+    raise_problems(section_move_problems(section=section, direction=direction))
     siblings = Section.objects.filter(report=section.report).select_for_update()
     if direction == "up":
         neighbour = siblings.filter(position__lt=section.position).order_by("-position").first()
@@ -201,16 +194,18 @@ def may_approve(report: AnnualReport, user: Any) -> bool:
 def report_approve_problems(*, report: AnnualReport, user: Any, reason: str) -> Problems:
     problems: Problems = {}
     if report.status != AnnualReport.Status.DRAFT:
-        _add(problems, "__all__", f"Only a draft can be approved; this report is {report.status}.")
+        add_problem(
+            problems, "__all__", f"Only a draft can be approved; this report is {report.status}."
+        )
         return problems
     if not may_approve(report, user):
         who = report.get_approver_display().lower()
-        _add(problems, "__all__", f"On this board {who} approves the annual report.")
+        add_problem(problems, "__all__", f"On this board {who} approves the annual report.")
         return problems
     gaps = missing(checklist(report))
     if gaps and not reason.strip():
         names = "; ".join(item.label for item in gaps)
-        _add(
+        add_problem(
             problems,
             "reason",
             f"Give the reason for approving with items missing from the checklist: {names}.",
@@ -223,7 +218,7 @@ def report_approve(*, report: AnnualReport, user: Any, reason: str = "") -> Annu
     """Approve a draft, recording who, when, and (when the Working Together
     check finds items missing) which items and why."""
     report = _locked(report)
-    _raise(report_approve_problems(report=report, user=user, reason=reason))
+    raise_problems(report_approve_problems(report=report, user=user, reason=reason))
     gaps = missing(checklist(report))
     report.status = AnnualReport.Status.APPROVED
     report.approved_by = user
@@ -246,9 +241,9 @@ def _build_running(report: AnnualReport) -> bool:
 def report_publish_problems(*, report: AnnualReport) -> Problems:
     problems: Problems = {}
     if report.status != AnnualReport.Status.APPROVED:
-        _add(problems, "__all__", "Only an approved report can be published.")
+        add_problem(problems, "__all__", "Only an approved report can be published.")
     elif _build_running(report):
-        _add(problems, "__all__", "This report is already being built.")
+        add_problem(problems, "__all__", "This report is already being built.")
     return problems
 
 
@@ -267,7 +262,7 @@ def report_publish(*, report: AnnualReport, user: Any) -> ReportBuild:
     """Start building the report's first snapshot. The report becomes
     published when the build has stored every file."""
     report = _locked(report)
-    _raise(report_publish_problems(report=report))
+    raise_problems(report_publish_problems(report=report))
     build = ReportBuild.objects.create(
         report=report, purpose=ReportBuild.Purpose.PUBLISH, requested_by=user
     )
@@ -278,13 +273,13 @@ def report_publish(*, report: AnnualReport, user: Any) -> ReportBuild:
 def report_correct_problems(*, report: AnnualReport, changes: str) -> Problems:
     problems: Problems = {}
     if report.status != AnnualReport.Status.PUBLISHED:
-        _add(problems, "__all__", "Only a published report can be corrected.")
+        add_problem(problems, "__all__", "Only a published report can be corrected.")
     elif _build_running(report):
-        _add(problems, "__all__", "This report is already being built.")
+        add_problem(problems, "__all__", "This report is already being built.")
     if not changes.strip():
-        _add(problems, "changes", "Say what this correction changes.")
+        add_problem(problems, "changes", "Say what this correction changes.")
     elif len(changes) > 2000:
-        _add(problems, "changes", "Describe the changes in 2,000 characters or fewer.")
+        add_problem(problems, "changes", "Describe the changes in 2,000 characters or fewer.")
     return problems
 
 
@@ -293,7 +288,7 @@ def report_correct(*, report: AnnualReport, user: Any, changes: str) -> ReportBu
     """Start building a new snapshot version of a published report, saying
     what changed. Earlier versions stay as they are."""
     report = _locked(report)
-    _raise(report_correct_problems(report=report, changes=changes))
+    raise_problems(report_correct_problems(report=report, changes=changes))
     build = ReportBuild.objects.create(
         report=report,
         purpose=ReportBuild.Purpose.CORRECTION,
@@ -335,12 +330,16 @@ def snapshot_record(
     report = AnnualReport.objects.select_for_update().get(pk=build.report_id)
     problems: Problems = {}
     if set(files) != set(Snapshot.FORMATS):
-        _add(problems, "__all__", "A snapshot holds the HTML, the PDF, the CSV and the JSON.")
+        add_problem(
+            problems, "__all__", "A snapshot holds the HTML, the PDF, the CSV and the JSON."
+        )
     if build.purpose == ReportBuild.Purpose.PUBLISH and report.status != report.Status.APPROVED:
-        _add(problems, "__all__", "The report is no longer approved, so it was not published.")
+        add_problem(
+            problems, "__all__", "The report is no longer approved, so it was not published."
+        )
     if build.purpose == ReportBuild.Purpose.CORRECTION and report.status != report.Status.PUBLISHED:
-        _add(problems, "__all__", "Only a published report can be corrected.")
-    _raise(problems)
+        add_problem(problems, "__all__", "Only a published report can be corrected.")
+    raise_problems(problems)
     version = (report.snapshots.aggregate(top=Max("version"))["top"] or 0) + 1
     snapshot = Snapshot.objects.create(
         report=report,
@@ -377,7 +376,7 @@ def report_sent_problems(
 ) -> Problems:
     problems: Problems = {}
     if report.status != AnnualReport.Status.PUBLISHED or report.published_at is None:
-        _add(problems, "__all__", "A report is sent once it is published.")
+        add_problem(problems, "__all__", "A report is sent once it is published.")
         return problems
     published = timezone.localdate(report.published_at)
     today = timezone.localdate()
@@ -385,9 +384,11 @@ def report_sent_problems(
         if day is None:
             continue
         if day < published:
-            _add(problems, name, f"The date cannot be before publication on {published:%-d %B %Y}.")
+            add_problem(
+                problems, name, f"The date cannot be before publication on {published:%-d %B %Y}."
+            )
         if day > today:
-            _add(problems, name, "The date cannot be in the future.")
+            add_problem(problems, name, "The date cannot be in the future.")
     return problems
 
 
@@ -398,7 +399,7 @@ def report_sent_record(
     sent_to_panel: datetime.date | None,
     sent_to_what_works: datetime.date | None,
 ) -> AnnualReport:
-    _raise(
+    raise_problems(
         report_sent_problems(
             report=report, sent_to_panel=sent_to_panel, sent_to_what_works=sent_to_what_works
         )

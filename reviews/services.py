@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from board.models import Agency, ReportingYear
+from core.problems import Problems, add_problem, raise_problems
 from priorities import services as plan_services
 from priorities.models import Action, ActionPlan
 from reviews import clock
@@ -33,8 +34,6 @@ from reviews.models import (
     StatedCount,
     StepKind,
 )
-
-Problems = dict[str, list[str]]
 
 K = StepKind
 Kind = CaseReview.Kind
@@ -89,16 +88,6 @@ NOT_DUE_TO_PUBLISH = (
     Publication.PUBLISHED,
     Publication.NOT_KNOWN,
 )
-
-
-def _add(problems: Problems, name: str, message: str) -> None:
-    if message not in problems.get(name, []):
-        problems.setdefault(name, []).append(message)
-
-
-def _raise(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)  # type: ignore[arg-type]
 
 
 def _model_problems(instance: Any, exclude: Iterable[str] = ()) -> Problems:
@@ -178,21 +167,23 @@ def review_problems(*, review: CaseReview, with_publication_date: bool = True) -
     problems: Problems = {}
     for name, messages in _model_problems(review, exclude=["board", "year", "slug"]).items():
         for message in messages:
-            _add(problems, name, message)
+            add_problem(problems, name, message)
     if not review.name.strip():
-        _add(problems, "name", "Enter the name the board publishes, such as Child J.")
+        add_problem(problems, "name", "Enter the name the board publishes, such as Child J.")
     dated = publication_date_problems(review=review) if with_publication_date else {}
     for name, message in [
         *_publication_problems(review),
         *((n, m) for n, ms in dated.items() for m in ms),
     ]:
-        _add(problems, name, message)
+        add_problem(problems, name, message)
     if review.slug in RESERVED_SLUGS:
-        _add(problems, "slug", "That address is one of the register's own pages: choose another.")
+        add_problem(
+            problems, "slug", "That address is one of the register's own pages: choose another."
+        )
     if review.board_id and review.slug:
         taken = CaseReview.objects.filter(board_id=review.board_id, slug=review.slug)
         if taken.exclude(pk=review.pk).exists():
-            _add(problems, "slug", "The board already has a review at this address.")
+            add_problem(problems, "slug", "The board already has a review at this address.")
     return problems
 
 
@@ -258,7 +249,7 @@ def review_save(*, review: CaseReview, themes: Iterable[LearningTheme] | None = 
     review.publication_link = review.publication_link.strip()
     if not review.slug:
         review.slug = _free_slug(review)
-    _raise(review_problems(review=review))
+    raise_problems(review_problems(review=review))
     if isinstance(review.year, ReportingYear) and review.year.pk is None:
         review.year = ReportingYear.for_start_year(review.year.start.year)
     review.save()
@@ -296,29 +287,31 @@ def step_problems(*, step: ReviewStep, today: datetime.date | None = None) -> Pr
     problems: Problems = {}
     review = step.review
     if step.kind not in STEP_ORDER:
-        _add(problems, "kind", "Choose a step from the list.")
+        add_problem(problems, "kind", "Choose a step from the list.")
         return problems
     if step.precision not in Precision.values:
-        _add(problems, "precision", "Say whether the date is known to the day or the month.")
+        add_problem(problems, "precision", "Say whether the date is known to the day or the month.")
     if step.date is not None and step.date > today:
-        _add(problems, "date", "The date cannot be in the future: record a step once it happens.")
+        add_problem(
+            problems, "date", "The date cannot be in the future: record a step once it happens."
+        )
     if step.date is not None and step.date < EARLIEST_STEP:
-        _add(problems, "date", "The date must be in 2000 or later.")
+        add_problem(problems, "date", "The date must be in 2000 or later.")
     allowed = STEP_OUTCOMES.get(step.kind, ())
     if step.outcome and step.outcome not in allowed:
         label = StepKind(step.kind).label.lower()
-        _add(problems, "outcome", f"A {label} step has no outcome of that kind.")
+        add_problem(problems, "outcome", f"A {label} step has no outcome of that kind.")
     if step.outcome and step.date is None:
-        _add(problems, "date", "Give the date of the outcome.")
+        add_problem(problems, "date", "Give the date of the outcome.")
     others = {s.kind: s for s in review.steps.exclude(kind=step.kind)}
     for message in _order_problems(step, others):
-        _add(problems, "date", message)
+        add_problem(problems, "date", message)
     if (
         step.kind == K.PUBLICATION
         and step.date is None
         and review.publication_status == Publication.PUBLISHED
     ):
-        _add(
+        add_problem(
             problems,
             "date",
             "The review is recorded as published: its publication date cannot be removed.",
@@ -326,7 +319,7 @@ def step_problems(*, step: ReviewStep, today: datetime.date | None = None) -> Pr
     steps = {**others, step.kind: step}
     due = due_dates(_kind_after(review.kind, step), steps).get(step.kind)
     if step.exact and due and step.exact > due and not step.late_reason.strip():
-        _add(
+        add_problem(
             problems,
             "late_reason",
             f"This step was due on {due.day} {due:%B %Y}: say why it was late.",
@@ -383,7 +376,7 @@ def step_record(
     step.outcome = outcome
     step.detail = " ".join(detail.split())
     step.late_reason = late_reason.strip()
-    _raise(step_problems(step=step, today=today))
+    raise_problems(step_problems(step=step, today=today))
     if (step.date, step.precision) != before and step.date is not None:
         step.recorded_at = timezone.now()
     step.save()
@@ -420,13 +413,13 @@ def publication_record(
     and, if there is one, the link), completed but not published (and why),
     on hold for criminal or coroner's proceedings, or not yet due."""
     if status not in Publication.values:
-        _raise({"publication_status": ["Choose a publication status from the list."]})
+        raise_problems({"publication_status": ["Choose a publication status from the list."]})
     published = status == Publication.PUBLISHED
     if date is not None and not published:
-        _raise({"date": ["Only a published review has a date of publication."]})
+        raise_problems({"date": ["Only a published review has a date of publication."]})
     known = review.steps.filter(kind=K.PUBLICATION, date__isnull=False).exists()
     if published and date is None and not known:
-        _raise({"date": ["Give the date the review was published."]})
+        raise_problems({"date": ["Give the date the review was published."]})
     if date is not None:
         step_record(
             review=review,
@@ -454,14 +447,14 @@ def recommendation_problems(
     problems: Problems = {}
     for name, messages in _model_problems(recommendation, exclude=["review"]).items():
         for message in messages:
-            _add(problems, name, message)
+            add_problem(problems, name, message)
     if not recommendation.text.strip():
-        _add(problems, "text", "Enter the recommendation as the review words it.")
+        add_problem(problems, "text", "Enter the recommendation as the review words it.")
     taken = Recommendation.objects.filter(
         review_id=recommendation.review_id, number=recommendation.number
     ).exclude(pk=recommendation.pk)
     if recommendation.number and taken.exists():
-        _add(
+        add_problem(
             problems,
             "number",
             f"This review already has a recommendation {recommendation.number}.",
@@ -474,7 +467,7 @@ def recommendation_problems(
     if not (
         recommendation.to_partnership or has_agencies or recommendation.addressed_as_written.strip()
     ):
-        _add(
+        add_problem(
             problems,
             "agencies",
             "Say whom the recommendation is addressed to: the partnership, agencies, or both.",
@@ -501,7 +494,7 @@ def recommendation_save(
         recommendation.number = (last or 0) + 1
     recommendation.text = recommendation.text.strip()
     recommendation.addressed_as_written = recommendation.addressed_as_written.strip()
-    _raise(recommendation_problems(recommendation=recommendation, agencies=agency_list))
+    raise_problems(recommendation_problems(recommendation=recommendation, agencies=agency_list))
     recommendation.save()
     if agency_list is not None:
         recommendation.agencies.set(agency_list)
@@ -557,8 +550,8 @@ def theme_save(*, theme: LearningTheme) -> LearningTheme:
     problems = _model_problems(theme)
     taken = LearningTheme.objects.filter(name__iexact=theme.name).exclude(pk=theme.pk)
     if theme.name and taken.exists():
-        _add(problems, "name", "There is already a theme of that name.")
-    _raise(problems)
+        add_problem(problems, "name", "There is already a theme of that name.")
+    raise_problems(problems)
     theme.save()
     return theme
 
@@ -567,7 +560,7 @@ def stated_count_problems(*, stated: StatedCount) -> Problems:
     problems: Problems = {}
     for name, messages in _model_problems(stated, exclude=["board", "year"]).items():
         for message in messages:
-            _add(problems, name, message)
+            add_problem(problems, name, message)
     return problems
 
 
@@ -587,6 +580,6 @@ def stated_count_save(*, stated: StatedCount) -> StatedCount:
             stated.pk = existing
             stated._state.adding = False
     stated.wording = stated.wording.strip()
-    _raise(stated_count_problems(stated=stated))
+    raise_problems(stated_count_problems(stated=stated))
     stated.save()
     return stated

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from board.models import Board, Group, ReportingYear
+from core.problems import Problems, add_problem, raise_problems
 from training.models import (
     COURSE_SUMS,
     ImpactEvaluation,
@@ -24,12 +25,6 @@ from training.models import (
     TrainingFigures,
     quarter_of,
 )
-
-Problems = dict[str, list[str]]
-
-
-def _add(problems: Problems, name: str, message: str) -> None:
-    problems.setdefault(name, []).append(message)
 
 
 def _model_problems(instance: Any, exclude: tuple[str, ...] = ("year",)) -> Problems:
@@ -42,11 +37,6 @@ def _model_problems(instance: Any, exclude: tuple[str, ...] = ("year",)) -> Prob
     return {}
 
 
-def _raise(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)  # type: ignore[arg-type]
-
-
 def _same_owner(model: type[Any], record: Any, year: ReportingYear) -> Any:
     owner = {"board_id": record.board_id} if record.board_id else {"group_id": record.group_id}
     return model.objects.filter(year__label=year.label, mode=record.mode, **owner)
@@ -57,9 +47,9 @@ def _owner_problems(
 ) -> Problems:
     problems: Problems = {}
     if record.quarter is not None and record.quarter not in (1, 2, 3, 4):
-        _add(problems, "quarter", "A quarter is 1, 2, 3 or 4 of its reporting year.")
+        add_problem(problems, "quarter", "A quarter is 1, 2, 3 or 4 of its reporting year.")
     if record.mode not in Mode.values:
-        _add(problems, "mode", "Choose a delivery mode from the list.")
+        add_problem(problems, "mode", "Choose a delivery mode from the list.")
     return problems
 
 
@@ -117,14 +107,14 @@ def _course_problems(
         if given is None or given == total:
             continue
         if total is None:
-            _add(
+            add_problem(
                 problems,
                 name,
                 f"{where} is added up from its {len(courses)} courses, and not every one gives "
                 f"its {SUM_LABELS[name]}: leave it blank, or give it for every course.",
             )
         else:
-            _add(
+            add_problem(
                 problems,
                 name,
                 f"{where} is added up from its {len(courses)} courses: its {SUM_LABELS[name]} "
@@ -149,7 +139,7 @@ def figures_problems(
     for name, messages in _model_problems(figures).items():
         for message in messages:
             if message not in problems.get(name, []):
-                _add(problems, name, message)
+                add_problem(problems, name, message)
     if problems or not (figures.board_id or figures.group_id):
         return problems
     others = _same_owner(TrainingFigures, figures, year).exclude(pk=figures.pk)
@@ -158,14 +148,14 @@ def figures_problems(
         quarters = sorted(q for q in others.values_list("quarter", flat=True) if q)
         if quarters:
             listed = ", ".join(str(q) for q in quarters)
-            _add(
+            add_problem(
                 problems,
                 "quarter",
                 f"{year} already has {mode} figures by quarter (quarter {listed}): record "
                 "the year by quarter, so the total is not counted twice.",
             )
     elif others.filter(quarter__isnull=True).exists():
-        _add(
+        add_problem(
             problems,
             "quarter",
             f"{year} already has {mode} figures for the whole year: change those, "
@@ -173,7 +163,7 @@ def figures_problems(
         )
     for name, messages in _course_problems(figures, year, courses).items():
         for message in messages:
-            _add(problems, name, message)
+            add_problem(problems, name, message)
     return problems
 
 
@@ -211,7 +201,7 @@ def figures_save(*, figures: TrainingFigures, year: ReportingYear) -> TrainingFi
             for name, total in course_sums(courses).items():
                 if getattr(figures, name) is None:
                     setattr(figures, name, total)
-    _raise(figures_problems(figures=figures, year=year))
+    raise_problems(figures_problems(figures=figures, year=year))
     figures.year = _saved_year(year)
     figures.save()
     return figures
@@ -245,11 +235,11 @@ def stated_figure_problems(*, stated: StatedFigure, year: ReportingYear) -> Prob
     a quarter outside its year and a measure Assure does not know."""
     problems = _owner_problems(stated)
     if stated.measure not in StatedFigure.Measure.values:
-        _add(problems, "measure", "Choose a measure from the list.")
+        add_problem(problems, "measure", "Choose a measure from the list.")
     for name, messages in _model_problems(stated).items():
         for message in messages:
             if message not in problems.get(name, []):
-                _add(problems, name, message)
+                add_problem(problems, name, message)
     return problems
 
 
@@ -272,7 +262,7 @@ def stated_figure_save(*, stated: StatedFigure, year: ReportingYear) -> StatedFi
             stated._state.adding = False
     stated.wording = stated.wording.strip()
     stated.explanation = stated.explanation.strip()
-    _raise(stated_figure_problems(stated=stated, year=year))
+    raise_problems(stated_figure_problems(stated=stated, year=year))
     stated.year = _saved_year(year)
     stated.save()
     return stated
@@ -316,29 +306,29 @@ def course_problems(*, course: TrainingCourse) -> Problems:
     (a course is recorded once it has run)."""
     problems = _owner_problems(course)
     if not course.title.strip():
-        _add(problems, "title", "Enter the course's title.")
+        add_problem(problems, "title", "Enter the course's title.")
     if course.date is None:
-        _add(problems, "date", "Enter the date the course ran.")
+        add_problem(problems, "date", "Enter the date the course ran.")
     else:
         today = timezone.localdate()
         if course.date > today:
-            _add(
+            add_problem(
                 problems,
                 "date",
                 f"The course date {course.date:%-d %B %Y} is after today "
                 f"({today:%-d %B %Y}): record a course once it has run.",
             )
         elif course.date < datetime.date(2000, 4, 1):
-            _add(problems, "date", "A course date is on or after 1 April 2000.")
+            add_problem(problems, "date", "A course date is on or after 1 April 2000.")
     for name, label in (("places_offered", "places"), ("delegates_attended", "attendance")):
         if getattr(course, name) is None:
-            _add(problems, name, f"Give the course's {label}: 0 if none.")
+            add_problem(problems, name, f"Give the course's {label}: 0 if none.")
     # The board, group and source are set by Assure's own choices, not typed
     # ids: checking each exists would cost a query per course of an import.
     for name, messages in _model_problems(course, ("year", "board", "group", "source")).items():
         for message in messages:
             if message not in problems.get(name, []):
-                _add(problems, name, message)
+                add_problem(problems, name, message)
     return problems
 
 
@@ -405,7 +395,7 @@ def courses_save(
             course.quarter = quarter_of(course.date)
         else:
             course_place(course)
-        _raise(course_problems(course=course))
+        raise_problems(course_problems(course=course))
         label = course.year.label
         if label not in years:
             years[label] = _saved_year(course.year)
@@ -448,14 +438,14 @@ def impact_problems(*, evaluation: ImpactEvaluation) -> Problems:
     mode, and an action of a board the training does not serve."""
     problems = _owner_problems(evaluation)
     if not evaluation.subject.strip():
-        _add(problems, "subject", "Say what was evaluated, for example the course's title.")
+        add_problem(problems, "subject", "Say what was evaluated, for example the course's title.")
     evidence = (
         evaluation.replies,
         evaluation.reporting_change,
         evaluation.reporting_change_pct,
     )
     if all(value is None for value in evidence) and not evaluation.finding.strip():
-        _add(
+        add_problem(
             problems,
             "replies",
             "Give the follow-up evidence: the replies and how many report a change in "
@@ -469,7 +459,7 @@ def impact_problems(*, evaluation: ImpactEvaluation) -> Problems:
         (course.board_id, course.group_id) != (evaluation.board_id, evaluation.group_id)
         or course.mode != evaluation.mode
     ):
-        _add(
+        add_problem(
             problems,
             "course",
             f"The course {course} is not one of {evaluation.owner}'s "
@@ -477,7 +467,7 @@ def impact_problems(*, evaluation: ImpactEvaluation) -> Problems:
         )
     action = evaluation.action
     if action is not None and action.plan.board_id not in _boards_of(evaluation):
-        _add(
+        add_problem(
             problems,
             "action",
             f"Action {action.ref} belongs to another board's plan: link an action of a board "
@@ -515,7 +505,7 @@ def impact_save(*, evaluation: ImpactEvaluation, year: ReportingYear) -> ImpactE
         if existing is not None:
             evaluation.pk = existing
             evaluation._state.adding = False
-    _raise(impact_problems(evaluation=evaluation))
+    raise_problems(impact_problems(evaluation=evaluation))
     evaluation.year = _saved_year(year)
     evaluation.save()
     return evaluation
