@@ -528,3 +528,12 @@ def test_a_review_made_a_cspr_by_its_kind_gets_its_publication_due_at_once():
     services.review_save(review=review)
     assert review.steps.get(kind=K.PUBLICATION).due == D(2027, 2, 28)
     assert review.steps.get(kind=K.SENT_TO_PANEL).due == D(2027, 2, 18)
+
+
+def test_a_step_a_loaded_review_lacked_comes_back_with_its_due_date():
+    review = ReviewFactory()
+    record(review, K.AWARE, D(2026, 11, 27))
+    # A review loaded from a past report holds only the steps it states.
+    review.steps.filter(kind=K.NOTIFICATION).delete()
+    step = record(review, K.NOTIFICATION, D(2026, 12, 2))
+    assert (step.due, services.is_late(step)) == (D(2026, 12, 4), False)
