@@ -817,12 +817,10 @@ def indicators_needing_attention(*, board: Board) -> list[IndicatorLine]:
     """The board's indicators off target or getting worse, each with its
     latest value, the previous one, the direction, the rating and its url
     (``.latest``, ``.previous``, ``.direction``, ``.rating``, ``.url``).
-    Two queries, however many indicators and periods."""
-    return [
-        line
-        for line in indicator_lines(Indicator.objects.filter(board=board), comparators=False)
-        if line.needs_attention
-    ]
+    Two queries, however many indicators and periods. An indicator whose
+    polarity is neither is never rated nor judged worse, so it is not read."""
+    watched = Indicator.objects.filter(board=board).exclude(polarity=Polarity.NEITHER)
+    return [line for line in indicator_lines(watched, comparators=False) if line.needs_attention]
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from functools import lru_cache
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from priorities.indicator_selectors import IndicatorLine, Point, ValueChange
 from priorities.templatetags.ratings import TAGS
 from reports.dashboard import ActionLine, RatingChange
 
@@ -96,3 +98,51 @@ def change_rows(changes: list[RatingChange]) -> SafeString:
             for c in changes
         )
     )
+
+
+@register.simple_tag
+def value_rows(changes: list[ValueChange]) -> SafeString:
+    """An indicator whose values were recorded or revised per row: its name
+    (a link to its page), the newest of those values, when, and how many."""
+    cell = '<td class="govuk-table__cell">'
+    revised = ' <strong class="govuk-tag govuk-tag--yellow">Revised</strong>'
+    return SafeString(
+        "".join(
+            '<tr class="govuk-table__row">'
+            f'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
+            f'href="{escape(c.url)}">{escape(c.name)}</a></th>'
+            f"{cell}{escape(c.period)}: {escape(c.shown)}{revised if c.revised else ''}</td>"
+            f"{cell}{_date(timezone.localdate(c.recorded_at), '')}</td>"
+            f"{cell}{c.count}</td></tr>"
+            for c in changes
+        )
+    )
+
+
+def _figure(point: Point | None, blank: str) -> str:
+    if point is None:
+        return blank
+    return f'{escape(point.shown)}<br><span class="govuk-body-s">{escape(point.label)}</span>'
+
+
+@register.simple_tag
+def indicator_rows(lines: list[IndicatorLine]) -> SafeString:
+    """An indicator off target or getting worse per row: its name (a link to
+    its page with the chart), the latest figure, the one before, the
+    direction of travel in words and an arrow, and the rating against target."""
+    cell = '<td class="govuk-table__cell">'
+    rows = []
+    for line in lines:
+        arrow = line.direction.arrow
+        rows.append(
+            '<tr class="govuk-table__row">'
+            f'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
+            f'href="{escape(line.url)}">{escape(line.indicator.name)}</a></th>'
+            f"{cell}{_figure(line.latest, 'No value yet')}</td>"
+            f"{cell}{_figure(line.previous, 'None')}</td>"
+            f"{cell}{f'<span aria-hidden="true">{arrow}</span> ' if arrow else ''}"
+            f"{escape(line.direction.words)}</td>"
+            f'{cell}<strong class="govuk-tag {line.rating.tag}">{escape(line.rating.words)}'
+            "</strong></td></tr>"
+        )
+    return SafeString("".join(rows))
