@@ -537,3 +537,9 @@ def test_a_step_a_loaded_review_lacked_comes_back_with_its_due_date():
     review.steps.filter(kind=K.NOTIFICATION).delete()
     step = record(review, K.NOTIFICATION, D(2026, 12, 2))
     assert (step.due, services.is_late(step)) == (D(2026, 12, 4), False)
+
+
+def test_a_recommendation_needs_no_review_to_be_checked():
+    # The page sets the review; the rules must not ask for it.
+    recommendation = Recommendation(number=1, text="Share records.", to_partnership=True)
+    assert services.recommendation_problems(recommendation=recommendation) == {}
