@@ -543,3 +543,13 @@ def test_a_recommendation_needs_no_review_to_be_checked():
     # The page sets the review; the rules must not ask for it.
     recommendation = Recommendation(number=1, text="Share records.", to_partnership=True)
     assert services.recommendation_problems(recommendation=recommendation) == {}
+
+
+def test_a_stated_count_needs_no_board_or_year_to_be_checked():
+    # The loader and the page set those; the rules must not ask for them.
+    stated = StatedCount(measure="rapid-reviews", value=5)
+    assert services.stated_count_problems(stated=stated) == {}
+    bad = StatedCount(measure="guesses", value=5)
+    assert services.stated_count_problems(stated=bad) == {
+        "measure": ["Value 'guesses' is not a valid choice."]
+    }
