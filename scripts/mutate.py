@@ -117,6 +117,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/reviews/test_seed_reviews.py",
     ],
     "audits/services.py": [
+        "tests/audits/test_services_edges.py",
         "tests/audits/test_services.py",
         "tests/audits/test_views.py",
     ],
