@@ -10,7 +10,15 @@ import pytest
 
 from audits import services
 from audits.models import Audit
-from tests.factories import BoardFactory, YearFactory
+from priorities.models import ActionPlan
+from tests.factories import (
+    ActionFactory,
+    AgencyFactory,
+    AssessmentFactory,
+    BoardFactory,
+    PlanFactory,
+    YearFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +64,32 @@ def test_a_kind_or_status_not_on_the_list_is_refused_in_the_services_words():
     problems = services.audit_problems(audit=new_audit(kind="bogus", status="bogus", slug="x"))
     assert "Choose multi-agency or single-agency." in problems["kind"]
     assert "Choose a status from the list." in problems["status"]
+
+
+def test_an_audit_only_reported_may_have_open_actions():
+    board = BoardFactory()
+    plan = PlanFactory(board=board, kind=ActionPlan.Kind.AUDIT)
+    AssessmentFactory(action=ActionFactory(plan=plan, ref="1"), process="GREEN", impact="GREY")
+    audit = new_audit(board=board, plan=plan, status=Audit.Status.REPORTED)
+    assert services.audit_problems(audit=audit) == {}
+
+
+def test_a_single_agency_audit_naming_two_agencies_is_refused_however_they_come():
+    audit = new_audit(kind=Audit.Kind.SINGLE_AGENCY)
+    agencies = (agency for agency in [AgencyFactory(), AgencyFactory()])
+    assert services.audit_problems(audit=audit, agencies=agencies) == {
+        "agencies": ["A single-agency audit names one agency, not several."]
+    }
+
+
+def test_an_audits_words_are_kept_trimmed():
+    audit = services.audit_save(
+        audit=new_audit(theme="  Neglect  ", scope="  Under ones  ", method="  Case files  ")
+    )
+    audit.refresh_from_db()
+    assert (audit.theme, audit.scope, audit.method, audit.slug) == (
+        "Neglect",
+        "Under ones",
+        "Case files",
+        "neglect-2020-21",
+    )
