@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from audits import services
-from audits.models import Audit
+from audits.models import Audit, Section11Round
 from priorities.models import ActionPlan
 from tests.factories import (
     ActionFactory,
@@ -93,3 +93,10 @@ def test_an_audits_words_are_kept_trimmed():
         "Case files",
         "neglect-2020-21",
     )
+
+
+def test_a_round_titled_without_letters_or_digits_gets_a_web_name_still():
+    section11 = services.round_save(
+        section11=Section11Round(board=BoardFactory(), year=YearFactory(), title="!!!")
+    )
+    assert section11.slug == "record"
