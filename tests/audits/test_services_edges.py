@@ -10,6 +10,7 @@ import pytest
 
 from audits import services
 from audits.models import Audit, Section11Round
+from board.models import ReportingYear
 from priorities.models import ActionPlan
 from tests.factories import (
     ActionFactory,
@@ -100,3 +101,11 @@ def test_a_round_titled_without_letters_or_digits_gets_a_web_name_still():
         section11=Section11Round(board=BoardFactory(), year=YearFactory(), title="!!!")
     )
     assert section11.slug == "record"
+
+
+def test_a_year_that_is_not_in_the_database_is_refused_when_the_audit_names_its_id():
+    gone = ReportingYear(
+        pk=999_999, label="2020-21", start=datetime.date(2020, 4, 1), end=datetime.date(2021, 3, 31)
+    )
+    problems = services.audit_problems(audit=new_audit(year=gone, slug="gone"))
+    assert list(problems) == ["year"]
