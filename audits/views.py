@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,12 +34,7 @@ SECTION = "audits:audits"
 def _board(request: HttpRequest, slug: str, perm: str = READ) -> Board:
     """The board, if the person may read its records (404 otherwise, partners
     included) and holds `perm` on it (403 otherwise)."""
-    board = get_board_or_404(request, slug)
-    if not request.user.has_perm(READ, board):
-        raise Http404("No such page.")
-    if perm != READ and not request.user.has_perm(perm, board):
-        raise PermissionDenied
-    return board
+    return get_board_or_404(request, slug, perm)
 
 
 def _posted(request: HttpRequest) -> Any:

@@ -13,17 +13,26 @@ from django.urls import reverse
 
 from board.models import Board
 
+SEE_BOARD = "board.see_board"
+READ_RECORDS = "board.read_records"
 
-def get_board_or_404(request: HttpRequest, slug: str, perm: str = "board.see_board") -> Board:
+
+def get_board_or_404(request: HttpRequest, slug: str, perm: str = SEE_BOARD) -> Board:
     """The board, if the person may see it and holds `perm` on it.
 
     A board the person was not given is a 404, so its existence is not
-    revealed; a board they see but may not do this on is a 403.
+    revealed. So is any page of the board's records for someone who may see
+    the board but not read its records (a partner): for them only what is
+    published exists. A reader who may not do this on the board is a 403.
     """
     board = Board.objects.filter(slug=slug).first()
-    if board is None or not request.user.has_perm("board.see_board", board):
+    if board is None or not request.user.has_perm(SEE_BOARD, board):
         raise Http404("No such board.")
-    if perm != "board.see_board" and not request.user.has_perm(perm, board):
+    if perm == SEE_BOARD:
+        return board
+    if not request.user.has_perm(READ_RECORDS, board):
+        raise Http404("No such page.")
+    if perm != READ_RECORDS and not request.user.has_perm(perm, board):
         raise PermissionDenied
     return board
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -44,12 +44,7 @@ STATISTICS_SESSION_KEY = "assure-statistics-import"
 def board_for_indicators(request: HttpRequest, slug: str, perm: str = READ) -> Board:
     """The board, for someone who may read its records; anyone else is
     told it does not exist (404), and a reader who may not change is refused (403)."""
-    board = get_board_or_404(request, slug)
-    if not request.user.has_perm(READ, board):
-        raise Http404("No such page.")
-    if perm != READ and not request.user.has_perm(perm, board):
-        raise PermissionDenied
-    return board
+    return get_board_or_404(request, slug, perm)
 
 
 def _indicator(board: Board, code: str) -> Indicator:

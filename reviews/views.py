@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -39,13 +39,8 @@ SECTION = "reviews:register"
 def _board(request: HttpRequest, slug: str, perm: str = READ) -> tuple[Board, bool]:
     """The board and whether the person sees only what is published. A
     partner asking for anything but published reviews gets a 404."""
-    board = get_board_or_404(request, slug)
-    partner = not request.user.has_perm(READ, board)
-    if perm != SEE and partner:
-        raise Http404("No such page.")
-    if perm == EDIT and not request.user.has_perm(EDIT, board):
-        raise PermissionDenied
-    return board, partner
+    board = get_board_or_404(request, slug, perm)
+    return board, not request.user.has_perm(READ, board)
 
 
 def _review(board: Board, slug: str, *, partner: bool = False) -> CaseReview:

@@ -25,9 +25,9 @@ def expect(
 
 # Shapes of expectation used by many pages.
 SEE_BOARD = expect(LOGIN, 200, 200, 200, 200, 404)
-READ = expect(LOGIN, 403, 200, 200, 200, 404)
-EDIT = expect(LOGIN, 403, 403, 200, 403, 404)
-EDIT_POST_INVALID = expect(LOGIN, 403, 403, 400, 403, 404)
+READ = expect(LOGIN, 404, 200, 200, 200, 404)
+EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
+EDIT_POST_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
 NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405)
 
 
@@ -265,13 +265,13 @@ MATRIX: dict[str, Rule] = {
     "board:contribution_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:contribution_edit": Rule(contribution, get=EDIT, post=EDIT_POST_INVALID),
     "board:contribution_remove": Rule(
-        contribution, get=EDIT, post=expect(LOGIN, 403, 403, 302, 403, 404)
+        contribution, get=EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)
     ),
     # An empty total removes the published total, so a valid post.
     "board:published_total": Rule(
         lambda w: {"board": w.board.slug, "year": w.year.label},
         get=EDIT,
-        post=expect(LOGIN, 403, 403, 302, 403, 404),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "board:risks": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:risk_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
@@ -308,7 +308,7 @@ MATRIX: dict[str, Rule] = {
     "priorities:plan_import_confirm": Rule(
         plan,
         get=expect(LOGIN, 405, 405, 405, 405, 405),
-        post=expect(LOGIN, 403, 403, 302, 403, 404),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "priorities:action_create": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
     "priorities:action": Rule(action, get=READ, post=NOT_ALLOWED),

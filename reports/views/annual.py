@@ -50,14 +50,7 @@ CONTENT_TYPES = {
 
 def _board(request: HttpRequest, slug: str, perm: str = READ) -> Board:
     """The board; for a partner anything beyond what is published is a 404."""
-    board = get_board_or_404(request, slug)
-    if perm == SEE:
-        return board
-    if not request.user.has_perm(READ, board):
-        raise Http404("No such page.")
-    if perm == EDIT and not request.user.has_perm(EDIT, board):
-        raise PermissionDenied
-    return board
+    return get_board_or_404(request, slug, perm)
 
 
 def _report_url(report: AnnualReport) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -60,9 +60,7 @@ def _asked(request: HttpRequest) -> bool:
 @require_GET
 def dashboard(request: HttpRequest, board: str) -> HttpResponse:
     # Partners see only what is published: for them this page does not exist.
-    obj = get_board_or_404(request, board)
-    if not request.user.has_perm(READ, obj):
-        raise Http404("No such page.")
+    obj = get_board_or_404(request, board, READ)
     today = timezone.localdate()
     form = SinceForm(request.GET if _asked(request) else None, today=today)
     chosen = form.cleaned_data["since"] if form.is_valid() else None

@@ -118,10 +118,8 @@ def test_a_partner_cannot_reach_any_edit_page(page, live_server, people, world, 
         "/budget/",
     ):
         response = page.goto(base + path)
-        assert response.status == 403, path
-        expect(
-            page.get_by_role("heading", name="You do not have permission to see this page")
-        ).to_be_visible()
+        assert response.status == 404, path
+        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     check_accessibility(page)
 
 
