@@ -299,8 +299,8 @@ def step_problems(*, step: ReviewStep, today: datetime.date | None = None) -> Pr
         add_problem(problems, "date", "The date must be in 2000 or later.")
     allowed = STEP_OUTCOMES.get(step.kind, ())
     if step.outcome and step.outcome not in allowed:
-        label = StepKind(step.kind).label.lower()
-        add_problem(problems, "outcome", f"A {label} step has no outcome of that kind.")
+        label = StepKind(step.kind).label
+        add_problem(problems, "outcome", f"The step “{label}” has no outcome of that kind.")
     if step.outcome and step.date is None:
         add_problem(problems, "date", "Give the date of the outcome.")
     others = {s.kind: s for s in review.steps.exclude(kind=step.kind)}

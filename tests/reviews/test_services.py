@@ -166,7 +166,9 @@ def test_it_refuses_an_outcome_a_step_cannot_have():
     review = ReviewFactory()
     with pytest.raises(ValidationError) as error:
         record(review, K.AWARE, D(2026, 11, 2), outcome=Outcome.CSPR)
-    assert "has no outcome of that kind" in error.value.message_dict["outcome"][0]
+    assert error.value.message_dict["outcome"] == [
+        "The step “Local authority became aware” has no outcome of that kind."
+    ]
     with pytest.raises(ValidationError):
         record(review, K.PANEL_VIEW, D(2026, 11, 2), outcome=Outcome.CSPR)
 
