@@ -412,3 +412,18 @@ def test_finishing_needs_both_files_and_a_running_build(world, users):
     assert (finished.pdf_path, finished.html_sha256, finished.pages) == ("a.pdf", "2" * 64, 3)
     assert finished.indicators == 2
     assert finished.finished is not None
+
+
+def test_the_list_names_who_asked_and_survives_a_removed_account(
+    world, users, client_for, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    ScorecardDocument.objects.create(board=world.board, requested_by=users["chair"])
+    ScorecardDocument.objects.create(board=world.board, requested_by=None)
+    response = client_for("manager").get(documents_url(world))
+    assert response.status_code == 200
+    cells = [row[1] for row in table_rows(response.content.decode(), "scorecard-documents")[1:]]
+    chair = users["chair"]
+    assert sorted(cells) == sorted(
+        ["An account since removed", chair.get_full_name() or chair.username]
+    )
