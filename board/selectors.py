@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from board.models import (
@@ -81,7 +81,9 @@ def seats_for_board(*, board: Board) -> list[Seat]:
     members = (
         Member.objects.filter(board=board)
         .select_related("agency")
-        .order_by("agency__name", "position", "person")
+        # A seat with no agency first on every database (SQLite and
+        # PostgreSQL sort NULLs at opposite ends).
+        .order_by(F("agency__name").asc(nulls_first=True), "position", "person")
     )
     groups: dict[int, list[tuple[str, str]]] = {}
     links = (
