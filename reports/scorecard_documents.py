@@ -17,15 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
 from board.models import Board
+from core.problems import Problems, raise_problems
 from reports.models import ScorecardDocument
-
-Problems = dict[str, list[str]]
 
 #: A build still waiting or running after this long is taken for abandoned.
 STALE_AFTER = datetime.timedelta(minutes=30)
@@ -34,11 +32,6 @@ LISTED = 10
 
 READ = "board.read_records"
 IN_FLIGHT = (ScorecardDocument.Status.QUEUED, ScorecardDocument.Status.RUNNING)
-
-
-def _raise(problems: Problems) -> None:
-    if problems:
-        raise ValidationError(problems)  # type: ignore[arg-type]
 
 
 def document_request_problems(*, board: Board, user: Any) -> Problems:
@@ -55,7 +48,7 @@ def document_request(*, board: Board, user: Any) -> ScorecardDocument:
     """Start building the board's scorecard as a document, or give the
     build already under way. The board's row is locked, so two people asking
     at once start one build."""
-    _raise(document_request_problems(board=board, user=user))
+    raise_problems(document_request_problems(board=board, user=user))
     Board.objects.select_for_update().filter(pk=board.pk).first()
     now = timezone.now()
     in_flight = ScorecardDocument.objects.filter(board=board, status__in=IN_FLIGHT)
@@ -138,7 +131,7 @@ def document_finish(
     """Record the stored files (format -> (path under MEDIA_ROOT, SHA-256))
     and mark the build finished."""
     ScorecardDocument.objects.select_for_update().filter(pk=document.pk).first()
-    _raise(document_finish_problems(document=document, files=files))
+    raise_problems(document_finish_problems(document=document, files=files))
     ScorecardDocument.objects.filter(pk=document.pk).update(
         status=ScorecardDocument.Status.SUCCEEDED,
         step="Finished",

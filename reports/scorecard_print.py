@@ -17,7 +17,6 @@ Policy refuses). A suppressed figure is shown by its marker, never as zero.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from board.models import Board
 from priorities import charts as indicator_charts
 from priorities import indicator_selectors
 from priorities.indicator_selectors import IndicatorStatus
-from reports import charts
+from reports import charts, snapshots
 from reports.models import ScorecardDocument
 from reports.pdf import PDF_VARIANT
 
@@ -158,27 +157,11 @@ def file_name(document: ScorecardDocument, made: datetime.datetime, fmt: str) ->
 def store(
     document: ScorecardDocument, made: datetime.datetime, contents: dict[str, bytes]
 ) -> dict[str, tuple[str, str]]:
-    """Write each file once (exclusive creation) in a folder of the
-    document's own and give (path, SHA-256) for each format; on any failure
-    remove what was written. A folder already there is an error, never
-    written into."""
-    relative = document_dir(document)
-    directory = Path(settings.MEDIA_ROOT) / relative
-    directory.mkdir(parents=True, exist_ok=False)
-    stored: dict[str, tuple[str, str]] = {}
-    written: list[Path] = []
-    try:
-        for fmt, data in contents.items():
-            name = file_name(document, made, fmt)
-            path = directory / name
-            with path.open("xb") as handle:
-                written.append(path)
-                handle.write(data)
-            stored[fmt] = (f"{relative}/{name}", hashlib.sha256(data).hexdigest())
-    except BaseException:
-        remove(document)
-        raise
-    return stored
+    """The document's files, written once in a folder of its own."""
+    return snapshots.write_once(
+        document_dir(document),
+        {fmt: (file_name(document, made, fmt), data) for fmt, data in contents.items()},
+    )
 
 
 def remove(document: ScorecardDocument) -> None:

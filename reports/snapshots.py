@@ -183,23 +183,34 @@ def render_json(built: BuiltReport, *, version: int, changes: str) -> bytes:
 def store(
     report: AnnualReport, version: int, build_id: int, contents: dict[str, bytes]
 ) -> dict[str, tuple[str, str]]:
-    """Write each file once (exclusive creation) and give (path, SHA-256)
-    for each format. A file already there is an error, never overwritten."""
-    relative_dir = snapshot_dir(report, version, build_id)
+    """The snapshot's files, written once in a folder of their own."""
+    return write_once(
+        snapshot_dir(report, version, build_id),
+        {fmt: (file_name(report, version, fmt), data) for fmt, data in contents.items()},
+    )
+
+
+def write_once(
+    relative_dir: str, files: dict[str, tuple[str, bytes]]
+) -> dict[str, tuple[str, str]]:
+    """Write each format's (name, bytes) once (exclusive creation) in a new
+    folder under MEDIA_ROOT and give (path, SHA-256) for each. A folder or
+    file already there is an error, never written into; on any failure what
+    was written, and the folder, are removed."""
     directory = Path(settings.MEDIA_ROOT) / relative_dir
     directory.mkdir(parents=True, exist_ok=False)
     stored: dict[str, tuple[str, str]] = {}
     written: list[Path] = []
     try:
-        for fmt, data in contents.items():
-            name = file_name(report, version, fmt)
+        for fmt, (name, data) in files.items():
             path = directory / name
             with path.open("xb") as handle:
+                written.append(path)
                 handle.write(data)
-            written.append(path)
             stored[fmt] = (f"{relative_dir}/{name}", sha256(data))
     except BaseException:
         remove(written)
+        directory.rmdir()
         raise
     return stored
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,7 +191,7 @@ def test_asking_again_while_a_build_is_under_way_gives_that_build(world, users, 
 
 
 def test_a_partner_may_not_ask_for_one(world, users):
-    with pytest.raises(documents.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         documents.document_request(board=world.board, user=users["partner"])
     assert exc.value.messages == [
         "Only the board's chair and business managers can make the scorecard's documents."
@@ -398,11 +399,11 @@ def test_progress_is_kept_between_0_and_99_and_only_while_running(world, users):
 def test_finishing_needs_both_files_and_a_running_build(world, users):
     document = ScorecardDocument.objects.create(board=world.board, requested_by=users["manager"])
     files = {"pdf": ("a.pdf", "1" * 64), "html": ("a.html", "2" * 64)}
-    with pytest.raises(documents.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         documents.document_finish(document=document, files=files, pages=1, indicators=1)
     assert exc.value.messages == ["This build is no longer running, so its files were not kept."]
     documents.document_start(document=document)
-    with pytest.raises(documents.ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc:
         documents.document_finish(
             document=document, files={"pdf": files["pdf"]}, pages=1, indicators=1
         )
