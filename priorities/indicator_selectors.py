@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Count, F, FloatField, QuerySet, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db.models import Count, FloatField, Max, QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from board.models import Board, year_label
@@ -858,24 +858,31 @@ def indicator_values_changed_since(
 ) -> ValueChanges:
     """The board's indicators with values recorded or changed since `since`,
     one entry per indicator (its newest such value and how many there were),
-    newest first, leaving out what was loaded from past reports (a figure of
-    2017 loaded today did not move since the meeting). At most `limit`
-    entries are built; `total` counts them all. One query of plain rows."""
+    newest first, then by name and code, leaving out what was loaded from past
+    reports (a figure of 2017 loaded today did not move since the meeting).
+    At most `limit` entries are built; `total` counts them all.
+
+    Two queries of plain rows: one row per indicator that changed (when its
+    newest value was recorded, how many there were), then the values of only
+    the first `limit` of them. (One query numbering every value by a window
+    function read and converted each changed value, thousands after an import.)"""
     changed = without_loaded_records(
         IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
-    ).annotate(
-        newest=Window(
-            RowNumber(),
-            partition_by=[F("indicator_id")],
-            order_by=[F("recorded_at").desc(), F("pk").desc()],
-        ),
-        count=Window(Count("pk"), partition_by=[F("indicator_id")]),
     )
-    rows = list(
-        changed.filter(newest=1)
+    indicators = list(
+        changed.values("indicator_id")
+        .annotate(newest=Max("recorded_at"), count=Count("pk"))
+        .order_by("-newest", "indicator__name", "indicator__code")
+        .values_list("indicator_id", "count")
+    )
+    shown = dict(indicators if limit is None else indicators[:limit])
+    newest: dict[int, tuple[Any, ...]] = {}
+    rows = (
+        changed.filter(indicator_id__in=list(shown))
         .annotate(number=as_float())
-        .order_by("-recorded_at", "indicator__name", "pk")
+        .order_by("-recorded_at", "-pk")
         .values_list(
+            "indicator_id",
             "indicator__code",
             "indicator__name",
             "indicator__unit",
@@ -886,27 +893,30 @@ def indicator_values_changed_since(
             "marker",
             "recorded_at",
             "edition",
-            "count",
         )
     )
+    for row in rows if shown else ():
+        newest.setdefault(row[0], row)
     base = _indicator_urls(board.slug)
-    listed = [
-        ValueChange(
-            code=code,
-            name=name,
-            value_id=pk,
-            period=period_label(kind, start),
-            shown=marker_words(marker) if marker else format_number(exact(number), unit),
-            recorded_at=recorded_at,
-            revised=edition > 1,
-            url=base.replace("/indicator-code/", f"/{quote(code)}/"),
-            count=count,
+    listed = []
+    for indicator_id, count in shown.items():
+        _, code, name, unit, pk, kind, start, number, marker, recorded_at, edition = newest[
+            indicator_id
+        ]
+        listed.append(
+            ValueChange(
+                code=code,
+                name=name,
+                value_id=pk,
+                period=period_label(kind, start),
+                shown=marker_words(marker) if marker else format_number(exact(number), unit),
+                recorded_at=recorded_at,
+                revised=edition > 1,
+                url=base.replace("/indicator-code/", f"/{quote(code)}/"),
+                count=count,
+            )
         )
-        for code, name, unit, pk, kind, start, number, marker, recorded_at, edition, count in (
-            rows if limit is None else rows[:limit]
-        )
-    ]
-    return ValueChanges(listed, len(rows))
+    return ValueChanges(listed, len(indicators))
 
 
 def indicator_values(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
