@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from board.models import Board
@@ -120,12 +120,20 @@ def assessments_since(*, board: Board, since: datetime.date) -> QuerySet[Any, An
             id__lt=OuterRef("id"),
         )
     )
-    previous = earlier.order_by("-assessed_on", "-recorded_at", "-id")
+    previous = earlier.order_by("-assessed_on", "-recorded_at", "-id").values("id")[:1]
+    # The assessment before is joined once, picked by one correlated subquery
+    # in the join's condition, as with_current_ratings joins the latest.
     return (
         Assessment.objects.filter(action__plan__board=board, assessed_on__gte=since)
+        .alias(
+            previous_id=Subquery(previous),
+            previous=FilteredRelation(
+                "action__assessments", condition=Q(action__assessments__id=F("previous_id"))
+            ),
+        )
         .annotate(
-            previous_process=Subquery(previous.values("process")[:1]),
-            previous_impact=Subquery(previous.values("impact")[:1]),
+            previous_process=F("previous__process"),
+            previous_impact=F("previous__impact"),
         )
         .order_by(
             "action__plan__kind",
