@@ -5,6 +5,11 @@ and table header rows repeated on every page a table spans."""
 
 from __future__ import annotations
 
+import gc
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -71,20 +76,83 @@ def attach_charts(built: BuiltReport) -> None:
         block.svg_uri = charts.data_uri(svg)
 
 
-def render_document(context: dict[str, Any]) -> Any:
-    """The laid-out WeasyPrint document, charts drawn."""
+#: Rules of WeasyPrint's user-agent stylesheet that match every element of a
+#: document (footnote and note calls and markers, which Assure's documents
+#: never use): WeasyPrint computes a style for each of them on every
+#: element, a sixth of the time a long report took.
+_EVERY_ELEMENT = re.compile(r"^::(?:footnote|note)-[a-z-]+ \{[^}\n]*\}\n", re.MULTILINE)
+
+
+@cache
+def _lean_user_agent_sheet() -> Any:
+    """WeasyPrint's user-agent stylesheet less the rules that match every
+    element for features Assure's documents do not use, and with list markers
+    styled on list items only (the rule otherwise names every element's
+    marker). Everything else, and so every document's look, is unchanged;
+    should a later WeasyPrint word these rules differently, nothing is taken
+    out and documents are as before, only slower."""
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.html import UA
+
+    # The sheet's counter styles are WeasyPrint's own, already defined: read
+    # them into a throw-away set, not again into the one documents use.
+    return CSS(string=lean_user_agent_text(UA), counter_style=CounterStyle())
+
+
+def lean_user_agent_text(sheet: str) -> str:
+    return _EVERY_ELEMENT.sub("", sheet).replace("\n::marker {", "\nli::marker {")
+
+
+def _lean_html(**kwargs: Any) -> Any:
     from weasyprint import HTML
 
+    class LeanHTML(HTML):  # type: ignore[misc]
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [_lean_user_agent_sheet()]
+
+    return LeanHTML(**kwargs)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while WeasyPrint lays out and writes a
+    document: it makes millions of short-lived objects, and collecting as they
+    come took a fifth of the time of a long report, for a few MiB less at the
+    peak (230 MiB against 238 for a 45-page report). Collection resumes, as it
+    was, when the document is done or fails."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def lay_out(html: str) -> Any:
+    """The laid-out WeasyPrint document of a print template's HTML."""
+    with collection_paused():
+        document = _lean_html(string=html, base_url=str(settings.BASE_DIR))
+        return document.render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+
+
+def write(document: Any) -> bytes:
+    """A laid-out document's PDF: tagged, PDF/UA-1."""
+    with collection_paused():
+        return bytes(document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True) or b"")
+
+
+def render_document(context: dict[str, Any]) -> Any:
+    """The laid-out WeasyPrint document, charts drawn."""
     attach_charts(context["built"])
-    html = HTML(string=render_pdf_html(context), base_url=str(settings.BASE_DIR))
-    return html.render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return lay_out(render_pdf_html(context))
 
 
 def render_pdf(context: dict[str, Any]) -> tuple[bytes, int]:
     """The PDF's bytes and its number of pages."""
     document = render_document(context)
-    data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
-    return bytes(data or b""), len(document.pages)
+    return write(document), len(document.pages)
 
 
 def page_texts(document: Any) -> list[str]:

@@ -29,9 +29,8 @@ from board.models import Board
 from priorities import charts as indicator_charts
 from priorities import indicator_selectors
 from priorities.indicator_selectors import IndicatorStatus
-from reports import charts, snapshots
+from reports import charts, pdf, snapshots
 from reports.models import ScorecardDocument
-from reports.pdf import PDF_VARIANT
 
 PDF_TEMPLATE = "pdf/scorecard.html"
 HTML_TEMPLATE = "reports/scorecard_documents/print.html"
@@ -127,17 +126,13 @@ def render_pdf_html(printed: PrintedScorecard) -> str:
 
 def render_document(printed: PrintedScorecard) -> Any:
     """The laid-out WeasyPrint document (charts must be attached first)."""
-    from weasyprint import HTML
-
-    html = HTML(string=render_pdf_html(printed), base_url=str(settings.BASE_DIR))
-    return html.render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return pdf.lay_out(render_pdf_html(printed))
 
 
 def render_pdf(printed: PrintedScorecard) -> tuple[bytes, int]:
     """The PDF's bytes and its number of pages."""
     document = render_document(printed)
-    data = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
-    return bytes(data or b""), len(document.pages)
+    return pdf.write(document), len(document.pages)
 
 
 # Storing -----------------------------------------------------------------------------------

@@ -299,3 +299,67 @@ def test_every_table_kind_has_its_column_classes():
         ("something-new", "other"),
     ]:
         assert pdf.table_kind(Table(key=key, caption="", head=[], rows=[])) == kind
+
+
+def test_the_lean_user_agent_sheet_leaves_out_only_the_rules_matching_every_element():
+    from weasyprint.html import UA
+
+    lean = pdf.lean_user_agent_text(UA)
+    removed = set(UA.splitlines()) - set(lean.splitlines())
+    assert sorted(line.split(" {")[0] for line in removed) == [
+        "::footnote-call",
+        "::footnote-marker",
+        "::marker",
+        "::note-call",
+        "::note-callback",
+        "::note-marker",
+    ]
+    added = set(lean.splitlines()) - set(UA.splitlines())
+    assert [line.split(" {")[0] for line in added] == ["li::marker"]
+    assert not [line for line in lean.splitlines() if line.startswith("::")]
+    # A sheet worded otherwise is left as it is.
+    assert pdf.lean_user_agent_text("p { margin: 0 }\n") == "p { margin: 0 }\n"
+
+
+def test_the_lean_sheet_draws_the_same_pages_as_weasyprints_own(caplog):
+    """Lists (with their markers), quotes, headings and a table drawn with
+    the lean user-agent sheet and with WeasyPrint's own: the same drawing."""
+    from weasyprint import HTML
+
+    html = (
+        '<html lang="en-GB"><head><title>Lists</title></head><body><h2>Heading</h2>'
+        "<ul><li>First point</li><li>Second</li></ul><ol><li>Numbered point</li></ol>"
+        "<p><q>Quoted</q> and <strong>strong</strong></p><table><caption>Caption</caption>"
+        "<thead><tr><th>Agency</th><th>£</th></tr></thead>"
+        "<tbody><tr><td>Police</td><td>1,000</td></tr></tbody></table></body></html>"
+    )
+
+    def drawn(data: bytes) -> list[bytes]:
+        with pikepdf.open(io.BytesIO(data)) as document:
+            return [page.Contents.read_bytes() for page in document.pages]
+
+    lean = pdf.write(pdf.lay_out(html))
+    own = HTML(string=html).render(pdf_variant=pdf.PDF_VARIANT, pdf_tags=True)
+    own_pdf = own.write_pdf(pdf_variant=pdf.PDF_VARIANT, pdf_tags=True)
+    assert drawn(lean) == drawn(own_pdf)
+    assert b"First point" not in lean  # text is drawn as glyphs, so compare drawings
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+
+
+def test_collection_is_paused_while_a_document_is_made_and_resumes_after():
+    import gc
+
+    seen = []
+    with pdf.collection_paused():
+        seen.append(gc.isenabled())
+    assert (seen, gc.isenabled()) == ([False], True)
+    with pytest.raises(ValueError, match="a build that fails"), pdf.collection_paused():
+        raise ValueError("a build that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pdf.collection_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
