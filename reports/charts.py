@@ -17,7 +17,7 @@ import logging
 import shutil
 import textwrap
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,6 +181,17 @@ def export_svgs(figures: list[Any]) -> list[str]:
             _store(key, svg)
             found[key] = svg
     return [found[key] for key in keys]
+
+
+def export_in_background(figures: list[Any]) -> Future[list[str]]:
+    """`export_svgs` started in a thread of its own, so the caller can go on
+    (laying out a document around the charts) while Chromium starts and draws
+    them; the result is each figure's SVG, in order."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assure-charts")
+    try:
+        return pool.submit(export_svgs, figures)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def data_uri(svg: str) -> str:

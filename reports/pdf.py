@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterator
+from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -68,12 +69,44 @@ def attach_charts(built: BuiltReport) -> None:
     figures = built.figures
     if not figures:
         return
-    made = [
-        charts.figure(title=f.caption, labels=f.labels, values=f.values, unit=f.unit)
-        for f in figures
-    ]
-    for block, svg in zip(figures, charts.export_svgs(made), strict=True):
+    for block, svg in zip(figures, charts.export_svgs(_plotly_figures(built)), strict=True):
         block.svg_uri = charts.data_uri(svg)
+
+
+def _plotly_figures(built: BuiltReport) -> list[Any]:
+    return [
+        charts.figure(title=f.caption, labels=f.labels, values=f.values, unit=f.unit)
+        for f in built.figures
+    ]
+
+
+class ResourceRefused(Exception):
+    """The PDF's HTML asked for an image it may not load, or a chart that
+    could not be had."""
+
+
+#: The address a chart stands at in the PDF's HTML while it is being
+#: exported: `_Fetcher` hands WeasyPrint its SVG when layout reaches it.
+CHART_URL = "assure-chart:{}"
+
+
+def _fetcher(exported: Future[list[str]] | None = None) -> Any:
+    """What a PDF's HTML may load: images in data: URIs and the charts being
+    exported beside the layout (`CHART_URL`); nothing from the network or the
+    disk. A chart that cannot be had stops the build, with kaleido's reason."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class _Fetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            prefix = CHART_URL.format("")
+            if exported is not None and url.startswith(prefix):
+                svg = exported.result()[int(url.removeprefix(prefix))]
+                return URLFetcherResponse(
+                    url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"}
+                )
+            return super().fetch(url, headers)
+
+    return _Fetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
 
 #: Rules of WeasyPrint's user-agent stylesheet that match every element of a
@@ -130,11 +163,20 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def lay_out(html: str) -> Any:
-    """The laid-out WeasyPrint document of a print template's HTML."""
+def lay_out(html: str, charts_exported: Future[list[str]] | None = None) -> Any:
+    """The laid-out WeasyPrint document of a print template's HTML, whose
+    images are data: URIs or charts at `CHART_URL` being exported by
+    `charts_exported`."""
+    from weasyprint.urls import FatalURLFetchingError
+
     with collection_paused():
-        document = _lean_html(string=html, base_url=str(settings.BASE_DIR))
-        return document.render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+        document = _lean_html(
+            string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher(charts_exported)
+        )
+        try:
+            return document.render(pdf_variant=PDF_VARIANT, pdf_tags=True)
+        except FatalURLFetchingError as refused:  # a BaseException: make it an Exception
+            raise ResourceRefused(f"{refused}: {refused.__cause__}") from refused.__cause__
 
 
 def write(document: Any) -> bytes:
@@ -144,9 +186,29 @@ def write(document: Any) -> bytes:
 
 
 def render_document(context: dict[str, Any]) -> Any:
-    """The laid-out WeasyPrint document, charts drawn."""
-    attach_charts(context["built"])
-    return lay_out(render_pdf_html(context))
+    """The laid-out WeasyPrint document, charts drawn. The charts not cached
+    yet are exported while WeasyPrint reads the page and its styles (and is
+    imported, in a fresh worker): Chromium's start, the longest part of a
+    first build, no longer comes before the layout but beside it."""
+    built: BuiltReport = context["built"]
+    if not built.figures:
+        return lay_out(render_pdf_html(context))
+    exported = charts.export_in_background(_plotly_figures(built))
+    try:
+        for number, block in enumerate(built.figures):
+            block.svg_uri = CHART_URL.format(number)
+        document = lay_out(render_pdf_html(context), exported)
+    except Exception:
+        # Never leave the export running behind a failed layout, and when
+        # the export is what failed, give its reason rather than WeasyPrint's
+        # "Error fetching" the chart.
+        wait([exported])
+        if (reason := exported.exception()) is not None:
+            raise reason from None
+        raise
+    for block, svg in zip(built.figures, exported.result(), strict=True):
+        block.svg_uri = charts.data_uri(svg)
+    return document
 
 
 def render_pdf(context: dict[str, Any]) -> tuple[bytes, int]:

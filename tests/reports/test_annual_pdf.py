@@ -363,3 +363,71 @@ def test_collection_is_paused_while_a_document_is_made_and_resumes_after():
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def _budget_with_a_chart(world):
+    for i in range(1, 4):
+        ContributionFactory(
+            board=world.board, year=year_2016(), label=f"Partner {i}", amount=Decimal(1000 * i)
+        )
+    return build_report(draft(world))
+
+
+def test_charts_are_exported_beside_the_layout_and_drawn_in_the_pdf(world, monkeypatch):
+    """The export starts before WeasyPrint lays the page out; layout takes
+    each chart when it reaches it, and the PDF draws it."""
+    import threading
+
+    events = []
+
+    async def drawn_svgs(figures):
+        events.append(("export", threading.current_thread().name))
+        return [
+            "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'>"
+            "<rect width='40' height='20' fill='#1d70b8'/></svg>"
+            for _ in figures
+        ]
+
+    real_lay_out = pdf.lay_out
+
+    def lay_out(html, charts_exported=None):
+        events.append(("layout", "assure-chart:0" in html))
+        return real_lay_out(html, charts_exported)
+
+    monkeypatch.setattr(charts, "_export_all", drawn_svgs)
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    built = _budget_with_a_chart(world)
+    document = pdf.render_document(snapshots.document_context(built, version=1, changes=""))
+    assert ("layout", True) in events
+    assert [e for e in events if e[0] == "export"] != []
+    figure = _block(built, Figure, "budget-chart")
+    assert figure.svg_uri.startswith("data:image/svg+xml;base64,")
+    with pikepdf.open(io.BytesIO(pdf.write(document))) as written:
+        figures = [e for e in elements(written) if e.S == "/Figure"]
+        assert [str(f.Alt) for f in figures] == [f.summary for f in built.figures]
+    assert figure.summary in [str(f.Alt) for f in figures]
+
+
+def test_a_chart_that_cannot_be_exported_stops_the_pdf_with_its_reason(world, monkeypatch):
+    async def no_browser(figures):
+        raise RuntimeError("Chromium could not start")
+
+    monkeypatch.setattr(charts, "_export_all", no_browser)
+    built = _budget_with_a_chart(world)
+    with pytest.raises(RuntimeError, match=r"^Chromium could not start$"):
+        pdf.render_document(snapshots.document_context(built, version=1, changes=""))
+
+
+@pytest.mark.parametrize(
+    "source", ["file:///etc/passwd", "report.css", "http://127.0.0.1:9/image.png"]
+)
+def test_a_pdf_loads_nothing_from_the_disk_or_the_network(source):
+    """Only data: URIs and the charts being exported: an address elsewhere
+    stops the build instead of being read into the PDF."""
+    html = (
+        f'<html lang="en-GB"><head><title>T</title></head><body><img src="{source}"></body></html>'
+    )
+    with pytest.raises(pdf.ResourceRefused, match=r"^Error fetching .*: URI uses disallowed"):
+        pdf.lay_out(html)
+    tiny = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHdpZHRoPSc0JyBoZWlnaHQ9JzQnLz4="
+    assert len(pdf.lay_out(html.replace(source, tiny)).pages) == 1
