@@ -1,3 +1,5 @@
+import sys
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,18 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from reports import charts  # noqa: F401 - registers the Chromium system check
+
+        if is_worker(sys.argv):
+            preload_pdf_engine()
+
+
+def is_worker(argv: list[str]) -> bool:
+    """Whether this process is the background worker (`manage.py db_worker`)."""
+    return len(argv) > 1 and argv[1] == "db_worker"
+
+
+def preload_pdf_engine() -> None:
+    """WeasyPrint takes about two seconds to import (its fonts and Pango): the
+    worker that builds PDFs imports it when it starts, so the first build after
+    a restart does not wait for it. Web processes and tests never need it."""
+    import weasyprint  # noqa: F401
