@@ -101,7 +101,8 @@ def measure(board: Any, client: Any) -> list[str]:
     )
     lines.append(
         f"  WeasyPrint: cold {cold:.0f} ms (CPU {cold_cpu:.0f} ms; a worker's first build, "
-        "its charts exported by one kaleido session beside the layout), warm {warm:.0f} ms (median of {RUNS}; fastest {min(warm_samples):.0f} "
+        "its charts exported by one kaleido session beside the layout), "
+        f"warm {warm:.0f} ms (median of {RUNS}; fastest {min(warm_samples):.0f} "
         f"ms; CPU {statistics.median(cpu_samples):.0f} ms), {len(data) // 1024} KiB"
     )
 
