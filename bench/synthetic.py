@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -268,3 +269,31 @@ def _indicators(board: Board, scale: int, rng: random.Random) -> None:
                 )
     IndicatorValue.objects.bulk_create(values)
     Comparator.objects.bulk_create(comparators)
+
+
+#: A paragraph of synthetic narrative, about as long as a real report's.
+NARRATIVE = (
+    "Synthetic narrative for benchmarks only (synthetic): what the partnership did "
+    "this year, what changed for children and families because of it, and how the "
+    "board knows. "
+) * 5
+
+
+def write_synthetic_narrative(report: Any, *, paragraphs: int = 12) -> None:
+    """Every narrative section of `report` written with synthetic text of a
+    real report's length: `paragraphs` paragraphs each, a heading and a short
+    list every fourth one. Saved through the reports service, as a business
+    manager's would be."""
+    from reports import services
+
+    parts = []
+    for number in range(paragraphs):
+        if number % 4 == 0:
+            parts.append(f"### Synthetic heading {number // 4 + 1} (synthetic)")
+        parts.append(NARRATIVE)
+        if number % 4 == 3:
+            parts.append("- A synthetic point (synthetic)\n- Another synthetic point (synthetic)")
+    body = "\n\n".join(parts)
+    for section in report.sections.all():
+        if section.is_narrative:
+            services.section_save(section=section, body=body)
