@@ -112,24 +112,26 @@ def review_changes_since(*, board: Board, since: datetime.datetime) -> list[Revi
     """New reviews and steps recorded since `since`, newest first, leaving out
     what was loaded from past reports (it did not happen since the meeting).
     Two queries."""
-    changes = [
-        ReviewChange(r.created, r, f"New {r.get_kind_display().lower()}", r.get_absolute_url())
-        for r in without_loaded_records(
-            CaseReview.objects.filter(board=board, created__gt=since)
-        ).select_related("board")
-    ]
+    changes = []
+    # Every review here is the board's: it is given, not joined and read again.
+    for r in without_loaded_records(CaseReview.objects.filter(board=board, created__gt=since)):
+        r.board = board
+        changes.append(
+            ReviewChange(r.created, r, f"New {r.get_kind_display().lower()}", r.get_absolute_url())
+        )
     steps = without_loaded_records(
         ReviewStep.objects.filter(review__board=board, recorded_at__gt=since, date__isnull=False)
-    ).select_related("review", "review__board")
-    changes += [
-        ReviewChange(
-            s.recorded_at,  # type: ignore[arg-type]
-            s.review,
-            f"{s.get_kind_display()} recorded: {s.date_label}",
-            s.review.get_absolute_url(),
+    ).select_related("review")
+    for s in steps:
+        s.review.board = board
+        changes.append(
+            ReviewChange(
+                s.recorded_at,  # type: ignore[arg-type]
+                s.review,
+                f"{s.get_kind_display()} recorded: {s.date_label}",
+                s.review.get_absolute_url(),
+            )
         )
-        for s in steps
-    ]
     return sorted(changes, key=lambda c: c.when, reverse=True)
 
 
