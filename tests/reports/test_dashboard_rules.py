@@ -378,3 +378,29 @@ def test_added_actions_and_new_assessments_come_by_plan_kind_and_title_then_posi
     assert [a["ref"] for a in added] == ["a1", "a2", "b1", "r1"]
     assessed = ds.assessments_since(board=board, since=day(1))
     assert [a["action__ref"] for a in assessed] == ["a1", "a2", "b1", "r1"]
+
+
+def test_ties_stand_by_the_plan_made_first_then_by_ref(world):
+    """Two plans of one kind and title come in the order they were made; two
+    actions at one position by their refs. In every list of the dashboard."""
+    board = world.board
+    person = UserFactory()
+    older = PlanFactory(board=board, title="Same title")
+    newer = PlanFactory(board=board, title="Same title")
+    assert older.pk < newer.pk
+    made = [
+        ActionFactory(plan=newer, ref="n1", position=1),
+        ActionFactory(plan=older, ref="t2", position=1),
+        ActionFactory(plan=older, ref="t1", position=1),
+    ]
+    for action in made:
+        action.history.update(history_user=person)
+        assess(action, day(1), process="RED")
+    attention = [
+        a["ref"]
+        for a in ds.actions_needing_attention(board=board, today=TODAY, stale_days=DAYS)
+        if a["plan_id"] in (older.pk, newer.pk)
+    ]
+    added = [a["ref"] for a in ds.actions_added_since(board=board, since=timezone.localdate())]
+    assessed = [a["action__ref"] for a in ds.assessments_since(board=board, since=day(1))]
+    assert attention == added == assessed == ["t1", "t2", "n1"]
