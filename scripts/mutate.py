@@ -143,6 +143,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/reports/test_annual_pages.py",
     ],
     "reports/checklist.py": [
+        "tests/reports/test_checklist.py",
         "tests/reports/test_annual_sections.py",
         "tests/reports/test_annual_services.py",
         "tests/reports/test_annual_pages.py",
