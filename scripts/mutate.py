@@ -127,7 +127,9 @@ TARGETS: dict[str, list[str]] = {
         "tests/audits/test_seed_figures.py",
     ],
     "training/services.py": [
+        "tests/training/test_course_rules.py",
         "tests/training/test_services.py",
+        "tests/training/test_stated_figures.py",
         "tests/training/test_models.py",
         "tests/training/test_import.py",
         "tests/training/test_impact.py",

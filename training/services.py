@@ -325,10 +325,14 @@ def course_problems(*, course: TrainingCourse) -> Problems:
             add_problem(problems, name, f"Give the course's {label}: 0 if none.")
     # The board, group and source are set by Assure's own choices, not typed
     # ids: checking each exists would cost a query per course of an import.
+    # A field this service has already said something about keeps its words
+    # alone (a missing date is "Enter the date the course ran.", not that and
+    # "This field cannot be null.").
     for name, messages in _model_problems(course, ("year", "board", "group", "source")).items():
+        if name in problems:
+            continue
         for message in messages:
-            if message not in problems.get(name, []):
-                add_problem(problems, name, message)
+            add_problem(problems, name, message)
     return problems
 
 
