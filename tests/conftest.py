@@ -3,8 +3,10 @@
 import datetime
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group as Role
 from django.test import Client
@@ -39,6 +41,23 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.register_profile("dev", max_examples=500, deadline=None, database=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_configure(config):
+    """With ASSURE_TEST_CLOCK=2027-04-01 the whole run happens on that day (from
+    nine in the morning, London time, the clock ticking on), so CI can prove no
+    test depends on the day the suite runs. Tests that mean a date pass it in or
+    fix the clock themselves, which nests inside this."""
+    day = os.environ.get("ASSURE_TEST_CLOCK")
+    if not day:
+        return
+    moment = datetime.datetime.combine(
+        datetime.date.fromisoformat(day), datetime.time(9), tzinfo=ZoneInfo("Europe/London")
+    )
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
 
 #: Django's own force_login: signed in with a password only, before any code.
 force_login_without_a_code = Client.force_login

@@ -7,6 +7,7 @@ from audits import services
 from audits.models import Audit, Finding, Section11Rating, Section11Return
 from audits.services import RatingInput
 from priorities.models import ActionPlan
+from tests.clock import on_day
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -109,7 +110,8 @@ def test_it_accepts_the_last_month_of_the_reporting_year():
     assert services.audit_problems(audit=new_audit(start=datetime.date(2021, 3, 31))) == {}
 
 
-def test_it_refuses_a_reported_audit_that_has_not_started(settings):
+@on_day(datetime.date(2026, 12, 2))
+def test_it_refuses_a_reported_audit_that_has_not_started():
     year = YearFactory(
         label="2026-27", start=datetime.date(2026, 4, 1), end=datetime.date(2027, 3, 31)
     )
@@ -368,6 +370,7 @@ def test_it_refuses_a_date_on_a_return_not_submitted(section11):
     assert problems == {"submitted_on": ["A return not yet submitted has no date: leave it blank."]}
 
 
+@on_day(datetime.date(2026, 12, 2))
 def test_it_refuses_a_return_dated_tomorrow_but_accepts_today(section11):
     section11, _ = section11
     today = datetime.date(2026, 12, 2)

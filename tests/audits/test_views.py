@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audits.models import Audit, Finding, Section11Rating, Section11Return
 from priorities.models import ActionPlan
+from tests.clock import on_day
 from tests.factories import (
     ActionFactory,
     AgencyFactory,
@@ -208,6 +209,7 @@ def test_the_add_form_shows_the_services_refusal(world, client_for):
     assert Audit.objects.count() == 0
 
 
+@on_day(datetime.date(2026, 12, 2))
 def test_a_refused_audit_of_a_new_year_leaves_no_year_behind(world, client_for):
     from board.models import ReportingYear
 

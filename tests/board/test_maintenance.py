@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from board.models import Contribution, Group, Member, PublishedTotal, ReportingYear, Risk
+from tests.clock import on_day
 from tests.factories import (
     AgencyFactory,
     ContributionFactory,
@@ -215,6 +216,7 @@ def test_a_manager_edits_a_pan_area_group_without_touching_the_other_board(world
 
 
 @pytest.mark.django_db
+@on_day(datetime.date(2026, 12, 2))
 def test_a_manager_adds_a_reporting_year_and_it_is_listed(world, manager_client):
     response = manager_client.post(url("board:year_create", world), {"start_year": "2027"})
     assert response.status_code == 302

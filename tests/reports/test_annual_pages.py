@@ -4,6 +4,7 @@ download only what is published, and a published snapshot never changes."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.urls import reverse
 from board.models import Contribution
 from reports import services
 from reports.models import AnnualReport, ReportBuild, SectionKind, Snapshot
+from tests.clock import on_day
 from tests.factories import BoardFactory, ContributionFactory
 from tests.reports.annual_helpers import (  # noqa: F401 - media is a fixture
     complete_data,
@@ -45,6 +47,7 @@ def test_a_business_manager_starts_a_report_for_a_year(world, client_for):
     assert report.year.label == "2016-17"
 
 
+@on_day(datetime.date(2026, 12, 2))
 def test_the_new_report_form_offers_only_years_without_a_report(world, client_for):
     draft(world)
     client = client_for("manager")

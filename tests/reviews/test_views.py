@@ -13,6 +13,7 @@ from board.models import ReportingYear
 from priorities.models import Action, Rating
 from reviews import services
 from reviews.models import CaseReview, ReviewStep, StepKind
+from tests.clock import on_day
 from tests.factories import AssessmentFactory, BoardFactory
 from tests.reviews.factories import RecommendationFactory, ReviewFactory, ThemeFactory
 from tests.reviews.html import text_of
@@ -39,6 +40,7 @@ def published(world, name="Child E", **kwargs):
     return review
 
 
+@on_day(datetime.date(2026, 12, 2))
 def test_a_manager_records_a_rapid_review_and_sees_the_due_dates_move(world, client_for):
     client = client_for("manager")
     response = client.post(
@@ -231,6 +233,7 @@ def test_the_record_of_decisions_page_and_export_show_what_was_done(world, clien
     ]
 
 
+@on_day(datetime.date(2026, 12, 2))
 def test_pages_open_on_todays_date_with_no_reviews(world, client_for):
     client = client_for("manager")
     response = client.get(url("record", world))
@@ -287,6 +290,7 @@ def test_another_boards_review_is_not_found(world, client_for):
     assert BoardFactory  # the other board's manager sees nothing of ours (permission matrix)
 
 
+@on_day(datetime.date(2026, 12, 2))
 def test_editing_a_review_keeps_its_year_and_a_new_one_may_go_in_any_year(world, client_for):
     client = client_for("manager")
     review = ReviewFactory(board=world.board, name="Child T", year=world.year)
