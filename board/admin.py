@@ -113,6 +113,7 @@ class BoardAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "area")
     list_filter = ("kind",)
     prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("read_records_kept_months",)
     inlines = [PeopleOnBoardInline]
 
 

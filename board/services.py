@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from board.models import (
+    READ_RECORDS_KEPT_MONTHS_MAX,
+    READ_RECORDS_KEPT_MONTHS_MIN,
     Agency,
     Attendance,
     Board,
@@ -333,3 +335,37 @@ def reporting_year_save(*, year: ReportingYear) -> ReportingYear:
     year.full_clean()
     year.save()
     return year
+
+
+# How long the board keeps the record of who read its case reviews.
+
+
+def read_retention_problems(*, months: Any) -> Problems:
+    """The period must be whole months from one year to ten: shorter would
+    let a year's reads go before the annual report that covers them is
+    written, and would let anyone who may set it clear away their own reads."""
+    low, high = READ_RECORDS_KEPT_MONTHS_MIN, READ_RECORDS_KEPT_MONTHS_MAX
+    if isinstance(months, bool) or not isinstance(months, int):
+        return {"months": ["Enter the number of months as a whole number, such as 24."]}
+    if not low <= months <= high:
+        return {
+            "months": [
+                f"Keep read records for at least {low} months and at most {high} months "
+                f"({low // 12} to {high // 12} years)."
+            ]
+        }
+    return {}
+
+
+@transaction.atomic
+def read_retention_set(*, board: Board, months: int) -> Board:
+    """Set how many months the board keeps read records. The change is in
+    the board's history with who made it; the next prune_read_records
+    removes what the new period no longer keeps."""
+    _raise(read_retention_problems(months=months))
+    locked = Board.objects.select_for_update().get(pk=board.pk)
+    if locked.read_records_kept_months != months:
+        locked.read_records_kept_months = months
+        locked.save(update_fields=["read_records_kept_months"])
+    board.read_records_kept_months = months
+    return locked
