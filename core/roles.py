@@ -63,6 +63,20 @@ ADMIN_MAINTAINS = (
 )
 
 
+#: Records nobody writes by hand (who read which case review): no role holds
+#: a model permission on them but the Admin's "view", so the Django admin
+#: shows them to the Admin alone, read only. (app label, model) pairs.
+ADMIN_VIEWS_ONLY = (("reviews", "readrecord"),)
+
+
+def _role_may_hold(role: str, permission) -> bool:  # type: ignore[no-untyped-def]
+    verb = permission.codename.split("_", 1)[0]
+    if verb not in MODEL_PERMISSIONS[role]:
+        return False
+    model = (permission.content_type.app_label, permission.content_type.model)
+    return model not in ADMIN_VIEWS_ONLY or (role == ADMIN and verb == "view")
+
+
 def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
     """Give each role its model permissions on the models of `app_labels`.
 
@@ -82,10 +96,14 @@ def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    app_permissions = list(Permission.objects.filter(content_type__app_label__in=app_labels))
-    for name, verbs in MODEL_PERMISSIONS.items():
+    app_permissions = list(
+        Permission.objects.filter(content_type__app_label__in=app_labels).select_related(
+            "content_type"
+        )
+    )
+    for name in MODEL_PERMISSIONS:
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*(p for p in app_permissions if p.codename.split("_", 1)[0] in verbs))
+        group.permissions.add(*(p for p in app_permissions if _role_may_hold(name, p)))
         if name == ADMIN:
             for app_label, codename in ADMIN_ACCOUNT_PERMISSIONS:
                 group.permissions.add(

@@ -102,6 +102,8 @@ class BuiltSection:
     blocks: list[Block] = field(default_factory=list)
     html: SafeString | None = None  # a narrative section's cleaned HTML
     empty: str = ""  # what the section says when there is nothing to show
+    # The case reviews it holds, named or not: whoever reads it has read them.
+    reviews: list[Any] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -496,6 +498,7 @@ def build_reviews(ctx: Context, section: Section) -> BuiltSection:
     decision and how many recommendations remain open."""
     built = BuiltSection(section, section.get_kind_display())
     records = record_of_decisions(board=ctx.board, year=ctx.year)
+    built.reviews = [record.review for record in records]
     source = ctx.url("reviews:record")
     if not records:
         built.empty = f"No case reviews were considered or acted on in {ctx.year.label}."
@@ -1030,6 +1033,12 @@ class BuiltReport:
     @property
     def figures(self) -> list[Figure]:
         return [f for s in self.sections for f in s.figures]
+
+    @property
+    def reviews(self) -> list[Any]:
+        """Every case review the report holds (in the record of decisions
+        and actions), each once: what reading it counts as reading."""
+        return list({r.pk: r for s in self.sections for r in s.reviews}.values())
 
 
 def build_report(report: AnnualReport, *, included_only: bool = True) -> BuiltReport:

@@ -28,6 +28,7 @@ from reviews.forms import (
     StepForm,
 )
 from reviews.models import CaseReview, Recommendation, ReviewStep, StepKind
+from reviews.read_records import What, record_reads
 from reviews.tables import PublishedReviewTable, ReviewTable
 
 SEE = "board.see_board"
@@ -69,7 +70,15 @@ def register(request: HttpRequest, board: str) -> HttpResponse:
     refused = bool(review_filter.errors)
     export = None if refused else configure_table(request, table, filename=f"{obj.slug}-reviews")
     if export:
-        return export
+        # A file leaves Assure: every review it lists was taken away in it.
+        listed = [row.record for row in table.rows]
+        return record_reads(
+            request,
+            export,
+            reviews=listed,
+            what=What.REGISTER_EXPORT,
+            detail=request.GET["_export"].upper(),
+        )
     return render_board(
         request,
         "reviews/register.html",
@@ -93,15 +102,16 @@ def review(request: HttpRequest, board: str, review: str) -> HttpResponse:
     themes = list(found.themes.order_by("name"))
     if partner:
         published = found.steps.filter(kind=StepKind.PUBLICATION).first()
-        return render_board(
+        page = render_board(
             request,
             "reviews/review_published.html",
             obj,
             SECTION,
             {"review": found, "themes": themes, "published": published},
         )
+        return record_reads(request, page, reviews=[found], what=What.PUBLISHED_PAGE)
     today = timezone.localdate()
-    return render_board(
+    page = render_board(
         request,
         "reviews/review.html",
         obj,
@@ -114,6 +124,7 @@ def review(request: HttpRequest, board: str, review: str) -> HttpResponse:
             "history": selectors.review_history(review=found),
         },
     )
+    return record_reads(request, page, reviews=[found], what=What.REVIEW_PAGE)
 
 
 @login_required
@@ -137,7 +148,7 @@ def review_edit(request: HttpRequest, board: str, review: str | None = None) -> 
         else:
             messages.success(request, f"{saved.name} saved.")
             return redirect(saved)
-    return render_board(
+    page = render_board(
         request,
         "reviews/review_form.html",
         obj,
@@ -145,6 +156,8 @@ def review_edit(request: HttpRequest, board: str, review: str | None = None) -> 
         {"form": form, "review": instance if instance.pk else None},
         400 if form.is_bound else 200,
     )
+    shown = [instance] if instance.pk else []
+    return record_reads(request, page, reviews=shown, what=What.FORM, detail="Edit the review")
 
 
 @login_required
@@ -187,13 +200,16 @@ def step_edit(request: HttpRequest, board: str, review: str, step: str) -> HttpR
         else:
             messages.success(request, f"{current.get_kind_display()} saved.")
             return redirect(found)
-    return render_board(
+    page = render_board(
         request,
         "reviews/step_form.html",
         obj,
         SECTION,
         {"form": form, "review": found, "step": current},
         400 if form.is_bound else 200,
+    )
+    return record_reads(
+        request, page, reviews=[found], what=What.FORM, detail=str(current.get_kind_display())
     )
 
 
@@ -236,7 +252,7 @@ def publication(request: HttpRequest, board: str, review: str) -> HttpResponse:
         else:
             messages.success(request, f"Publication of {found.name} saved.")
             return redirect(found)
-    return render_board(
+    page = render_board(
         request,
         "reviews/publication_form.html",
         obj,
@@ -244,6 +260,7 @@ def publication(request: HttpRequest, board: str, review: str) -> HttpResponse:
         {"form": form, "review": found},
         400 if form.is_bound else 200,
     )
+    return record_reads(request, page, reviews=[found], what=What.FORM, detail="Publication")
 
 
 @login_required
@@ -298,13 +315,20 @@ def recommendation_action(
                 request, f"Action {action.ref} added to the plan for recommendation {rec.number}."
             )
             return redirect(f"{found.get_absolute_url()}#recommendation-{rec.number}")
-    return render_board(
+    page = render_board(
         request,
         "reviews/recommendation_action_form.html",
         obj,
         SECTION,
         {"form": form, "review": found, "recommendation": rec},
         400 if form.is_bound else 200,
+    )
+    return record_reads(
+        request,
+        page,
+        reviews=[found],
+        what=What.FORM,
+        detail=f"Add an action for recommendation {rec.number}",
     )
 
 
@@ -316,7 +340,8 @@ def record(request: HttpRequest, board: str) -> HttpResponse:
     year, years = selectors.year_choice(
         board=obj, label=request.GET.get("year"), today=timezone.localdate()
     )
-    return render_board(
+    records = selectors.record_of_decisions(board=obj, year=year)
+    page = render_board(
         request,
         "reviews/record.html",
         obj,
@@ -324,9 +349,16 @@ def record(request: HttpRequest, board: str) -> HttpResponse:
         {
             "year": year,
             "years": years,
-            "records": selectors.record_of_decisions(board=obj, year=year),
+            "records": records,
             "counts": selectors.stated_counts(board=obj, year=year),
         },
+    )
+    return record_reads(
+        request,
+        page,
+        reviews=[r.review for r in records],
+        what=What.RECORD_PAGE,
+        detail=year.label,
     )
 
 
@@ -340,9 +372,16 @@ def record_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
         board=obj, label=request.GET.get("year"), today=timezone.localdate()
     )
     records = selectors.record_of_decisions(board=obj, year=year)
-    return spreadsheet_response(
+    download = spreadsheet_response(
         selectors.record_export_rows(records),
         fmt=fmt,
         filename=f"{obj.slug}-record-of-decisions-{year.label}",
         sheet_title=f"Record {year.label}",
+    )
+    return record_reads(
+        request,
+        download,
+        reviews=[r.review for r in records],
+        what=What.RECORD_EXPORT,
+        detail=f"{year.label}, {fmt.upper()}",
     )

@@ -34,6 +34,7 @@ from reports.annual_forms import (
 from reports.checklist import checklist
 from reports.models import AnnualReport, Section, Snapshot
 from reports.sections import available_kinds, build_report
+from reviews.read_records import What, record_reads
 
 SEE = "board.see_board"
 READ = "board.read_records"
@@ -132,12 +133,12 @@ def annual_report(request: HttpRequest, board: str, year: str) -> HttpResponse:
 def annual_report_preview(request: HttpRequest, board: str, year: str) -> HttpResponse:
     obj = _board(request, board)
     report = annual.report_or_404(board=obj, year=year)
-    return render_board(
-        request,
-        "reports/annual/preview.html",
-        obj,
-        NAV,
-        {"report": report, "built": build_report(report)},
+    built = build_report(report)
+    page = render_board(
+        request, "reports/annual/preview.html", obj, NAV, {"report": report, "built": built}
+    )
+    return record_reads(
+        request, page, reviews=built.reviews, what=What.REPORT_PREVIEW, detail=report.year.label
     )
 
 
@@ -361,6 +362,13 @@ def snapshot_file(
     if digest:
         response["Repr-Digest"] = f"sha-256=:{digest}:"
     response["Cache-Control"] = "private, max-age=0"
+    record_reads(
+        request,
+        response,
+        reviews=annual.snapshot_reviews(snapshot=snapshot),
+        what=What.SNAPSHOT,
+        detail=f"{report.year.label}, version {snapshot.version}, {fmt.upper()}",
+    )
     if fmt == "html":
         # The page's own frozen stylesheet, allowed by its SHA-256 alone.
         sources = snapshots.stylesheet_sources(path.read_bytes())
