@@ -73,6 +73,8 @@ def recommendation(world: Any) -> dict[str, Any]:
 REVIEWS_READ = expect(LOGIN, 404, 200, 200, 200, 404)
 REVIEWS_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 REVIEWS_POST_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
+#: Who read the case reviews: the business manager's and the Admin's.
+READS = expect(LOGIN, 404, 403, 200, 200, 404)
 
 
 def action(world: Any) -> dict[str, Any]:
@@ -394,6 +396,12 @@ MATRIX: dict[str, Rule] = {
     "reviews:record_export": Rule(
         lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=REVIEWS_READ, post=NOT_ALLOWED
     ),
+    # Who read the case reviews: the business manager and the Admin; a chair
+    # reads the reviews but not who else did (403); a partner gets 404. How
+    # long the records are kept is the business manager's to set.
+    "reviews:read_records": Rule(board, get=READS, post=NOT_ALLOWED),
+    "reviews:review_read_records": Rule(review, get=READS, post=NOT_ALLOWED),
+    "reviews:read_retention": Rule(board, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID),
     # Audits, Section 11 and inspections are the board's working papers: for
     # partners they do not exist.
     "audits:audits": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
@@ -493,6 +501,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "reviews:register",
         "reviews:record",
         "reviews:review_create",
+        "reviews:read_records",
+        "reviews:read_retention",
         "reports:dashboard",
         "reports:scorecard",
         "priorities:statistics_import",
