@@ -158,6 +158,7 @@ ROLE_USERS = {
     "chair": roles.INDEPENDENT_CHAIR,
     "manager": roles.BUSINESS_MANAGER,
     "admin": roles.ADMIN,
+    "lead": roles.ACTION_LEAD,
 }
 
 

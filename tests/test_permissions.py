@@ -12,15 +12,24 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("anonymous", "partner", "chair", "manager", "admin", "other_manager")
+ROLES = ("anonymous", "partner", "chair", "manager", "admin", "other_manager", "lead")
 
 LOGIN = "login"  # a redirect to the sign-in page
 
 
 def expect(
-    anonymous: Any, partner: Any, chair: Any, manager: Any, admin: Any, other: Any
+    anonymous: Any,
+    partner: Any,
+    chair: Any,
+    manager: Any,
+    admin: Any,
+    other: Any,
+    lead: Any = 404,
 ) -> dict[str, Any]:
-    return dict(zip(ROLES, (anonymous, partner, chair, manager, admin, other), strict=True))
+    """What each role gets. An action lead (of an action on the first board)
+    sees only their own pages: every other page of a board is a 404 to them,
+    so that is what they get unless a rule says otherwise."""
+    return dict(zip(ROLES, (anonymous, partner, chair, manager, admin, other, lead), strict=True))
 
 
 # Shapes of expectation used by many pages.
@@ -28,7 +37,7 @@ SEE_BOARD = expect(LOGIN, 200, 200, 200, 200, 404)
 READ = expect(LOGIN, 404, 200, 200, 200, 404)
 EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 EDIT_POST_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
-NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405)
+NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405, 405)
 
 
 @dataclass
@@ -221,27 +230,48 @@ def scorecard_document(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "document": found.pk}
 
 
+LEAD_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)
+
+
+def led_action(world: Any) -> dict[str, Any]:
+    """An action of the first board led by the `lead` account (tests/conftest.py)."""
+    from django.contrib.auth import get_user_model
+
+    from priorities.models import Action
+    from tests.factories import ActionFactory
+
+    lead = get_user_model().objects.get(username="lead")
+    found = Action.objects.filter(plan=world.plan, ref="9z").first()
+    found = found or ActionFactory(plan=world.plan, ref="9z", lead_account=lead)
+    return {**plan(world), "ref": found.ref}
+
+
 MATRIX: dict[str, Rule] = {
-    "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
+    "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
-    "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200)),
+    "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200, 200)),
     "login": Rule(
-        get=expect(200, 302, 302, 302, 302, 302), post=expect(200, 302, 302, 302, 302, 302)
+        get=expect(200, 302, 302, 302, 302, 302, 302),
+        post=expect(200, 302, 302, 302, 302, 302, 302),
     ),
     "logout": Rule(
-        get=expect(405, 405, 405, 405, 405, 405), post=expect(302, 302, 302, 302, 302, 302)
+        get=expect(405, 405, 405, 405, 405, 405, 405),
+        post=expect(302, 302, 302, 302, 302, 302, 302),
     ),
     # Everyone signed in here has finished signing in (the partner has no
     # authenticator and needs none), so the code step and the recovery codes
     # send them on; only the partner may still set an authenticator up.
     "core:two_factor_code": Rule(
-        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+        get=expect(LOGIN, 302, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
     "core:two_factor_set_up": Rule(
-        get=expect(LOGIN, 200, 302, 302, 302, 302), post=expect(LOGIN, 400, 302, 302, 302, 302)
+        get=expect(LOGIN, 200, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 400, 302, 302, 302, 302, 302),
     ),
     "core:two_factor_recovery_codes": Rule(
-        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+        get=expect(LOGIN, 302, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
     "board:home": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
     "board:members": Rule(board, get=READ, post=NOT_ALLOWED),
@@ -295,7 +325,7 @@ MATRIX: dict[str, Rule] = {
     "training:impact_record": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "training:import_confirm": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "training:import_layout": Rule(
@@ -309,7 +339,7 @@ MATRIX: dict[str, Rule] = {
     "priorities:plan_import": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
     "priorities:plan_import_confirm": Rule(
         plan,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "priorities:action_create": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
@@ -371,7 +401,7 @@ MATRIX: dict[str, Rule] = {
     "priorities:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "priorities:statistics_import_confirm": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
@@ -416,7 +446,10 @@ MATRIX: dict[str, Rule] = {
     "audits:return": Rule(section11_return, get=INTERNAL_READ, post=NOT_ALLOWED),
     "audits:inspections": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
     "audits:inspection": Rule(inspection, get=INTERNAL_READ, post=NOT_ALLOWED),
-    "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
+    # An action lead's own pages: nobody else's, and 404 for everyone else.
+    "priorities:lead_home": Rule(board, get=LEAD_ONLY, post=NOT_ALLOWED),
+    "priorities:lead_action": Rule(led_action, get=LEAD_ONLY, post=NOT_ALLOWED),
+    "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)),
 }
 
 # Django's own admin checks staff status and model permissions on every one of
@@ -537,10 +570,10 @@ def test_a_manager_cannot_reach_another_boards_meeting_through_their_own_board(w
 # can set nothing of it; nobody but a superuser deletes accounts. After every
 # request both accounts are as they were.
 
-ADMIN_ONLY = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)
-ADMIN_REFUSED = expect(LOGIN, LOGIN, LOGIN, LOGIN, 403, LOGIN)
-ADMIN_PROBLEM = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)  # the form, with its errors
-ADMIN_DONE = expect(LOGIN, LOGIN, LOGIN, LOGIN, 302, LOGIN)
+ADMIN_ONLY = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)
+ADMIN_REFUSED = expect(LOGIN, LOGIN, LOGIN, LOGIN, 403, LOGIN, LOGIN)
+ADMIN_PROBLEM = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)  # the form, with its errors
+ADMIN_DONE = expect(LOGIN, LOGIN, LOGIN, LOGIN, 302, LOGIN, LOGIN)
 
 BULK_DELETE = "bulk delete"
 
