@@ -79,6 +79,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Case reviews", "reviews:register", "board.see_board"),
     ("Risk log", "board:risks", "board.read_records"),
     ("Annual reports", "reports:annual_reports", "board.see_board"),
+    ("People", "people:people", "board.invite_people"),
 ]
 
 

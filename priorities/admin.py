@@ -53,11 +53,8 @@ class ThemeAdmin(SimpleHistoryAdmin):
 
 class ActionAdminForm(forms.ModelForm):
     """The action's lead in Assure must be an action lead of the plan's
-    board, here as on the business manager's page (services says so)."""
-
-    class Meta:
-        model = Action
-        fields = "__all__"
+    board, here as on the business manager's page (services says so). The
+    admin gives it its model and fields."""
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()

@@ -154,7 +154,6 @@ from priorities.indicator_selectors import (  # noqa: E402
     indicators_needing_attention as indicators_needing_attention,
 )
 
-
 # --- an action lead's own actions -----------------------------------------
 
 

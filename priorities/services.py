@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.contrib.auth import get_user_model
 from django.db.models import F, Field, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -196,9 +196,7 @@ def lead_accounts(*, board: Board) -> QuerySet[Any]:
     Action lead role, and given the board."""
     return (
         get_user_model()
-        .objects.filter(
-            is_active=True, groups__name=roles.ACTION_LEAD, board_accesses__board=board
-        )
+        .objects.filter(is_active=True, groups__name=roles.ACTION_LEAD, board_accesses__board=board)
         .order_by("first_name", "last_name", "username")
     )
 

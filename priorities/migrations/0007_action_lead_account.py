@@ -6,31 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('priorities', '0006_indicator_permissions'),
+        ("priorities", "0006_indicator_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='action',
-            name='lead_account',
-            field=models.ForeignKey(blank=True, help_text='The person, invited to this board as an action lead, who keeps this action up to date in Assure.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_actions', to=settings.AUTH_USER_MODEL, verbose_name='action lead in Assure'),
+            model_name="action",
+            name="lead_account",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The person, invited to this board as an action lead, who keeps this action up to date in Assure.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="led_actions",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="action lead in Assure",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaction',
-            name='lead_account',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The person, invited to this board as an action lead, who keeps this action up to date in Assure.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='action lead in Assure'),
+            model_name="historicalaction",
+            name="lead_account",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The person, invited to this board as an action lead, who keeps this action up to date in Assure.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="action lead in Assure",
+            ),
         ),
         migrations.AlterField(
-            model_name='action',
-            name='lead',
-            field=models.CharField(blank=True, help_text='The lead as the plan names them: a post, a team or an agency.', max_length=200, verbose_name='lead (as written)'),
+            model_name="action",
+            name="lead",
+            field=models.CharField(
+                blank=True,
+                help_text="The lead as the plan names them: a post, a team or an agency.",
+                max_length=200,
+                verbose_name="lead (as written)",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalaction',
-            name='lead',
-            field=models.CharField(blank=True, help_text='The lead as the plan names them: a post, a team or an agency.', max_length=200, verbose_name='lead (as written)'),
+            model_name="historicalaction",
+            name="lead",
+            field=models.CharField(
+                blank=True,
+                help_text="The lead as the plan names them: a post, a team or an agency.",
+                max_length=200,
+                verbose_name="lead (as written)",
+            ),
         ),
     ]
