@@ -46,7 +46,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _open(request, token)
     if isinstance(invitation, HttpResponse):
         return invitation
-    form = PasswordForm(request.POST or None)
+    form = PasswordForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         problems = services.password_problems(
             invitation=invitation,
@@ -81,7 +81,7 @@ def authenticator(request: HttpRequest, token: str) -> HttpResponse:
         invitation.token_hash
     ):
         return redirect("invitations:accept", token=token)
-    form = AuthenticatorForm(request.POST or None)
+    form = AuthenticatorForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         result = services.invitation_accept(
             invitation=invitation, password_hash=chosen["password"], code=form.cleaned_data["code"]

@@ -46,7 +46,7 @@ def people(request: HttpRequest, board: str) -> HttpResponse:
 def invite(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, INVITE)
     choices = rules.roles_invitable(actor=request.user, board=obj)
-    form = InvitationForm(request.POST or None, roles=choices)
+    form = InvitationForm(request.POST if request.method == "POST" else None, roles=choices)
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -231,6 +231,54 @@ def scorecard_document(world: Any) -> dict[str, Any]:
 
 
 LEAD_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)
+#: People, invitations and messages: the business manager and the Admin; a
+#: chair reads the board's records but does not manage its people (403).
+PEOPLE = expect(LOGIN, 404, 403, 200, 200, 404)
+PEOPLE_INVALID = expect(LOGIN, 404, 403, 400, 400, 404)
+PEOPLE_DONE = expect(LOGIN, 404, 403, 302, 302, 404)
+
+
+def invitation(world: Any) -> dict[str, Any]:
+    """An action lead's invitation to the first board, sent by its manager."""
+    from django.contrib.auth import get_user_model
+
+    from people import services
+    from people.models import Invitation
+
+    found = Invitation.objects.filter(board=world.board).first()
+    if found is None:
+        manager = get_user_model().objects.get(username="manager")
+        found = services.invitation_create(
+            actor=manager,
+            board=world.board,
+            role="Action lead",
+            email="invited.lead@example.org",
+            full_name="Invited Lead",
+        )
+    return {"board": world.board.slug, "invitation": found.pk}
+
+
+def invitation_link(world: Any) -> dict[str, Any]:
+    from people.models import Invitation
+    from people.tokens import token_for
+
+    invitation(world)
+    return {"token": token_for(Invitation.objects.get(board=world.board))}
+
+
+def message(world: Any) -> dict[str, Any]:
+    from outbox.models import Message
+    from outbox.services import message_queue
+
+    found = Message.objects.filter(board=world.board).first() or message_queue(
+        board=world.board,
+        reason=Message.Reason.REMINDER,
+        about="A reminder",
+        to_address="someone@example.org",
+        subject="A reminder",
+        body="Please update your actions.",
+    )
+    return {"board": world.board.slug, "message": found.pk}
 
 
 def led_action(world: Any) -> dict[str, Any]:
@@ -449,6 +497,27 @@ MATRIX: dict[str, Rule] = {
     # An action lead's own pages: nobody else's, and 404 for everyone else.
     "priorities:lead_home": Rule(board, get=LEAD_ONLY, post=NOT_ALLOWED),
     "priorities:lead_action": Rule(led_action, get=LEAD_ONLY, post=NOT_ALLOWED),
+    "people:people": Rule(board, get=PEOPLE, post=NOT_ALLOWED),
+    "people:invite": Rule(board, get=PEOPLE, post=PEOPLE_INVALID),
+    "people:invitation": Rule(invitation, get=PEOPLE, post=NOT_ALLOWED),
+    "people:invitation_resend": Rule(invitation, get=NOT_ALLOWED, post=PEOPLE_DONE),
+    "people:invitation_cancel": Rule(invitation, get=PEOPLE, post=PEOPLE_DONE),
+    "outbox:messages": Rule(board, get=PEOPLE, post=NOT_ALLOWED),
+    "outbox:message": Rule(message, get=PEOPLE, post=NOT_ALLOWED),
+    "outbox:message_retry": Rule(message, get=NOT_ALLOWED, post=PEOPLE_DONE),
+    # An invitation's link: for the person, before they have an account. Anyone
+    # signed in is asked to sign out first; a post with nothing in it is refused.
+    "invitations:accept": Rule(
+        invitation_link,
+        get=expect(200, 403, 403, 403, 403, 403, 403),
+        post=expect(400, 403, 403, 403, 403, 403, 403),
+    ),
+    # Before the password step, the app step sends the person back to it.
+    "invitations:authenticator": Rule(
+        invitation_link,
+        get=expect(302, 403, 403, 403, 403, 403, 403),
+        post=expect(302, 403, 403, 403, 403, 403, 403),
+    ),
     "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)),
 }
 
