@@ -230,7 +230,8 @@ def test_the_account_is_unchanged_until_the_app_gives_its_code(world, users):
     assert response.status_code == 400
     assert "The code is not right" in response.content.decode()
     user.refresh_from_db()
-    assert not user.is_active and not user.has_usable_password()
+    assert not user.is_active
+    assert not user.has_usable_password()
     assert Invitation.objects.get().status == Invitation.Status.PENDING
 
 
