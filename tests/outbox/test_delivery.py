@@ -93,9 +93,11 @@ def test_a_server_that_is_down_leaves_the_message_queued_then_it_is_sent_on_retr
         # Not due yet: nothing is tried.
         assert services.messages_send_due() == 0
     smtp_server_down.start()
-    with at(start + datetime.timedelta(minutes=2)):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert services.messages_send_due() == 1
+    with (
+        at(start + datetime.timedelta(minutes=2)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.messages_send_due() == 1
     message.refresh_from_db()
     assert message.status == Message.Status.SENT
     assert [a.outcome for a in message.attempt_log.all()] == [
