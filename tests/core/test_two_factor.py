@@ -193,7 +193,9 @@ def test_the_qr_code_holds_the_otpauth_address_and_no_style(db, users):
 
 
 @pytest.mark.django_db
-def test_set_up_with_a_right_code_gives_ten_recovery_codes_once_then_the_page_wanted(world, users, root):
+def test_set_up_with_a_right_code_gives_ten_recovery_codes_once_then_the_page_wanted(
+    world, users, root
+):
     client = sign_in_with_password("root")
     client.get(SET_UP)
     device = TOTPDevice.objects.get(user=root)
