@@ -263,7 +263,8 @@ def describe_failure(exc: BaseException) -> tuple[str, bool]:
 
 
 def _server_name() -> str:
-    options = settings.MAILERS.get("default", {}).get("OPTIONS", {})
+    mailers: dict[str, Any] = settings.MAILERS
+    options: dict[str, Any] = mailers.get("default", {}).get("OPTIONS", {})
     if "host" in options:
         return f"{options['host']}:{options.get('port', '')}".rstrip(":")
     return "(local delivery)"

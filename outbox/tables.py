@@ -12,7 +12,7 @@ from django.utils.timezone import localtime
 
 from outbox.models import Message
 
-STATUS_TAGS = {
+STATUS_TAGS: dict[str, str] = {
     Message.Status.SENT: "govuk-tag--green",
     Message.Status.QUEUED: "govuk-tag--yellow",
     Message.Status.SENDING: "govuk-tag--blue",

@@ -92,7 +92,7 @@ def authenticator(request: HttpRequest, token: str) -> HttpResponse:
             otp_login(request, result.device)
             request.session[RECOVERY_CODES_SESSION_KEY] = list(result.recovery_codes)
             return redirect(reverse("core:two_factor_recovery_codes") + "?next=/")
-        form.add_error("code", result.problem)
+        form.add_error("code", result.problem or two_factor.WRONG_SET_UP_CODE)
     device = two_factor.authenticator_start(user=invitation.user)
     context = {
         "invitation": invitation,

@@ -42,7 +42,7 @@ class ActionForm(GovukFormMixin, forms.ModelForm):
         choice_field(self, "reporting_to").queryset = groups
         leads = choice_field(self, "lead_account")
         leads.queryset = lead_accounts(board=plan.board)
-        leads.label_from_instance = _lead_label  # type: ignore[method-assign]
+        leads.label_from_instance = _lead_label  # type: ignore[method-assign, assignment]
         leads.empty_label = "No one yet"
         self.fields["version"].initial = self.instance.version
 
