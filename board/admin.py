@@ -360,6 +360,11 @@ class AssureUserAdmin(UserAdmin):
                 kwargs["help_text"] = "Choose exactly one role."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        """People get accounts by invitation (a board's People page), never
+        with a password someone else typed; only a superuser adds one here."""
+        return request.user.is_superuser and super().has_add_permission(request)
+
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_change_permission(request, obj) and (
             obj is None or _may_manage(request, obj)

@@ -424,3 +424,26 @@ def test_an_existing_account_without_an_app_gets_a_set_up_link(
     lead.refresh_from_db()
     assert lead.check_password("a brand new passphrase")
     assert TOTPDevice.objects.get(user=lead).confirmed
+
+
+def test_an_admin_adds_people_by_invitation_not_in_the_django_admin(world, users, client_for):
+    """The Django admin's "Add user" would make an account with a password the
+    Admin typed; an Admin invites from a board's People page instead."""
+    from django.contrib.auth.models import User as DjangoUser
+
+    client = client_for("admin")
+    assert client.get(reverse("admin:auth_user_add")).status_code == 403
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "typed",
+            "password1": "typed password 2026",
+            "password2": "typed password 2026",
+        },
+    )
+    assert response.status_code == 403
+    assert not DjangoUser.objects.filter(username="typed").exists()
+    root = DjangoUser.objects.create_superuser("root", "root@example.org", PASSWORD)
+    root_client = Client()
+    root_client.force_login(root)
+    assert root_client.get(reverse("admin:auth_user_add")).status_code == 200
