@@ -233,12 +233,7 @@ class Action(models.Model):
     description = models.TextField(verbose_name="action")
     timescale = models.CharField(max_length=120, blank=True, help_text="As written in the plan.")
     due_date = models.DateField(null=True, blank=True)
-    lead = models.CharField(
-        max_length=200,
-        blank=True,
-        verbose_name="lead (as written)",
-        help_text="The lead as the plan names them: a post, a team or an agency.",
-    )
+    lead = models.CharField(max_length=200, blank=True)
     lead_account = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
