@@ -68,6 +68,13 @@ def invitation_problems(
     """Why this invitation cannot be sent, field by field: every path that
     invites (the page, create_user --invite) asks this."""
     problems: Problems = {}
+    if not settings.ASSURE_SITE_URL:
+        add_problem(
+            problems,
+            "__all__",
+            "Assure cannot send invitations until ASSURE_SITE_URL is set (the address its links "
+            "start with): tell your administrator.",
+        )
     if role not in roles.ALL:
         add_problem(problems, "role", f"{role!r} is not a role; choose one from the list.")
     elif actor is not None and not rules.may_invite(actor=actor, board=board, role=role):

@@ -447,3 +447,16 @@ def test_an_admin_adds_people_by_invitation_not_in_the_django_admin(world, users
     root_client = Client()
     root_client.force_login(root)
     assert root_client.get(reverse("admin:auth_user_add")).status_code == 200
+
+
+def test_without_a_site_address_no_invitation_is_sent_and_the_deploy_check_says_why(
+    world, users, settings
+):
+    from core.checks import check_site_url
+
+    settings.ASSURE_SITE_URL = ""
+    with pytest.raises(ValidationError) as refused:
+        invite(world, users)
+    assert "until ASSURE_SITE_URL is set" in refused.value.messages[0]
+    assert not Invitation.objects.exists()
+    assert [error.id for error in check_site_url(None)] == ["assure.E004"]
