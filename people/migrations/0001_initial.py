@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("board", "0010_action_lead_role"),
+        ("board", "0011_action_lead_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

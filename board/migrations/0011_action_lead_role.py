@@ -16,6 +16,6 @@ def remove_role(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("board", "0009_admins_maintain_board_records")]
+    dependencies = [("board", "0010_board_read_records_kept_months")]
 
     operations = [migrations.RunPython(create_role, remove_role)]
