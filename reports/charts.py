@@ -139,11 +139,28 @@ def _store(key: str, svg: str) -> None:
     temporary.replace(directory / f"{key}.svg")
 
 
-async def _export_all(figures: list[Any]) -> list[str]:
+def _session_class() -> Any:
+    """kaleido's session, less the page reload it makes after every figure.
+
+    kaleido 1.x reloads its tab once a figure is drawn (plotly.js and all,
+    about a third of a second a figure, ten times the drawing itself) so
+    that a long-lived server's page starts clean. A build's session draws a
+    few dozen figures and closes, and plotly draws each figure afresh on the
+    same page (`Plotly.newPlot` replaces what was there), so the tab goes
+    straight back to the queue. Should kaleido rename the hook, the class
+    inherits its own and every figure is drawn as before, only slower."""
     import kaleido
 
+    class OneBuild(kaleido.Kaleido):  # type: ignore[misc]
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            await self.tabs_ready.put(tab)
+
+    return OneBuild
+
+
+async def _export_all(figures: list[Any]) -> list[str]:
     out = []
-    async with kaleido.Kaleido(n=1, mathjax=False, path=settings.BROWSER_PATH) as session:
+    async with _session_class()(n=1, mathjax=False, path=settings.BROWSER_PATH) as session:
         for fig in figures:
             data = await session.calc_fig(fig, opts={"format": "svg"})
             out.append(data.decode("utf-8") if isinstance(data, bytes) else str(data))
