@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import Future, wait
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports import charts
-from reports.sections import BuiltReport, Table
+from reports.models import SectionKind
+from reports.sections import BuiltReport, BuiltSection, Table
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -30,6 +32,7 @@ WHOLE_KEYS = frozenset(
         "key-facts",
         "little-progress",
         "members",
+        "priority-ratings",
         "reviews",
         "training-impact",
     }
@@ -59,13 +62,97 @@ def column_classes(table: Table) -> list[str]:
     ]
 
 
+#: The most columns a table has on a portrait page; a wider one (an
+#: attendance matrix of a year's meetings) has a landscape page of its own.
+PORTRAIT_COLUMNS = 7
+
+
+def is_wide(table: Table) -> bool:
+    return len(table.head) > PORTRAIT_COLUMNS
+
+
+#: The report's chapters, each the kinds of section it gathers. A chapter
+#: starts a page; its sections follow on one after another, so a short
+#: section ("No audits are recorded") takes a few lines, not a page.
+CHAPTERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Introduction", frozenset({SectionKind.INTRODUCTION, SectionKind.CONTEXT})),
+    ("The year in figures", frozenset({SectionKind.KEY_FACTS})),
+    (
+        "What the partnership did",
+        frozenset({SectionKind.EFFECTIVENESS, SectionKind.PRIORITIES, SectionKind.LITTLE_PROGRESS}),
+    ),
+    (
+        "Learning from practice",
+        frozenset(
+            {
+                SectionKind.REVIEWS,
+                SectionKind.AUDITS,
+                SectionKind.SECTION_11,
+                SectionKind.INSPECTIONS,
+            }
+        ),
+    ),
+    ("Training and its impact", frozenset({SectionKind.TRAINING, SectionKind.TRAINING_IMPACT})),
+    (
+        "Voices, scrutiny and the year ahead",
+        frozenset({SectionKind.VOICE, SectionKind.SCRUTINY, SectionKind.NEXT_YEAR}),
+    ),
+    (
+        "Appendices",
+        frozenset(
+            {
+                SectionKind.MEMBERS,
+                SectionKind.ATTENDANCE,
+                SectionKind.BUDGET,
+                SectionKind.GLOSSARY,
+            }
+        ),
+    ),
+)
+
+
+@dataclass
+class Chapter:
+    number: int
+    title: str
+    sections: list[BuiltSection] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"chapter-{self.number}"
+
+
+def chapter_title(kind: str) -> str:
+    return next((title for title, kinds in CHAPTERS if kind in kinds), "Other")
+
+
+def chapters(built: BuiltReport) -> list[Chapter]:
+    """The report's sections in their order, gathered into chapters: a run
+    of sections of one chapter's kinds is that chapter; should the business
+    manager put a section among another chapter's, the chapter starts again
+    after it, so the order they chose is kept."""
+    found: list[Chapter] = []
+    for section in built.sections:
+        title = chapter_title(section.kind)
+        if not found or found[-1].title != title:
+            found.append(Chapter(len(found) + 1, title))
+        found[-1].sections.append(section)
+    return found
+
+
 def render_pdf_html(context: dict[str, Any]) -> str:
-    return render_to_string("pdf/annual_report.html", context)
+    built: BuiltReport = context["built"]
+    return render_to_string(
+        "pdf/annual_report.html",
+        {**context, "chapters": chapters(built), "highlights": built.highlights},
+    )
 
 
 def _plotly_figures(built: BuiltReport) -> list[Any]:
     return [
-        charts.figure(title=f.caption, labels=f.labels, values=f.values, unit=f.unit)
+        f.plot
+        if f.plot is not None
+        else charts.figure(title=f.caption, labels=f.labels, values=f.values, unit=f.unit)
         for f in built.figures
     ]
 

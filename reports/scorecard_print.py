@@ -121,7 +121,9 @@ def render_html(printed: PrintedScorecard) -> bytes:
 
 
 def render_pdf_html(printed: PrintedScorecard) -> str:
-    return render_to_string(PDF_TEMPLATE, {"printed": printed})
+    return render_to_string(
+        PDF_TEMPLATE, {"printed": printed, "logo_uri": snapshots.logo_uri(printed.board)}
+    )
 
 
 def render_document(printed: PrintedScorecard) -> Any:

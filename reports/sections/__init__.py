@@ -32,6 +32,7 @@ from reports.sections.blocks import (
     Context,
     Figure,
     Heading,
+    Highlight,
     Paragraph,
     Table,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Context",
     "Figure",
     "Heading",
+    "Highlight",
     "KeyFact",
     "Paragraph",
     "PriorityProgress",
@@ -83,6 +85,10 @@ def available_kinds() -> list[str]:
     ]
 
 
+#: The most figures the "in numbers" page gives.
+HIGHLIGHTS = 12
+
+
 @dataclass
 class BuiltReport:
     report: AnnualReport
@@ -101,6 +107,12 @@ class BuiltReport:
         """Every case review the report holds (in the record of decisions
         and actions), each once: what reading it counts as reading."""
         return list({r.pk: r for s in self.sections for r in s.reviews}.values())
+
+    @property
+    def highlights(self) -> list[Highlight]:
+        """The year's key figures, section by section, for the "in numbers"
+        page: at most `HIGHLIGHTS`."""
+        return [h for s in self.sections for h in s.highlights][:HIGHLIGHTS]
 
 
 def build_report(report: AnnualReport, *, included_only: bool = True) -> BuiltReport:

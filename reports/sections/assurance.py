@@ -13,6 +13,7 @@ from reports.sections.blocks import (
     Cell,
     Context,
     Heading,
+    Highlight,
     Paragraph,
     Table,
 )
@@ -26,6 +27,10 @@ def build_audits(ctx: Context, section: Section) -> BuiltSection:
     if not audits:
         built.empty = f"No audits are recorded for {ctx.year.label}."
         return built
+    built.highlights.append(Highlight(str(len(audits)), f"audits in {ctx.year.label}"))
+    cases = sum(audit.cases_audited or 0 for audit in audits)
+    if cases:
+        built.highlights.append(Highlight(f"{cases:,}", "cases audited"))
     built.blocks.append(
         Table(
             key="audits",

@@ -55,6 +55,20 @@ class Figure:
     unit: str
     svg_uri: str = ""  # filled in for the PDF by reports.charts
     folded: int = 0  # rows of the table the last bar stands for (charts.capped_bars)
+    table: str = ""  # the key of the table that gives the chart's figures
+    #: A plotly figure (a plain dict) for a chart other than the bar chart of
+    #: `labels` and `values`: ratings stacked by priority, key facts beside
+    #: their comparators, people trained by quarter.
+    plot: dict[str, Any] | None = None
+
+
+@dataclass
+class Highlight:
+    """One of the year's key figures for the report's "in numbers" page: a
+    figure as the section shows it and what it counts, in a few words."""
+
+    value: str
+    label: str
 
 
 @dataclass
@@ -89,6 +103,7 @@ class BuiltSection:
     empty: str = ""  # what the section says when there is nothing to show
     # The case reviews it holds, named or not: whoever reads it has read them.
     reviews: list[Any] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
 
     @property
     def anchor(self) -> str:

@@ -9,13 +9,16 @@ from dataclasses import dataclass
 from priorities import indicator_selectors
 from priorities.indicator_selectors import ComparatorPoint, IndicatorStatus, Point
 from priorities.models import Comparator, PeriodKind
+from reports import charts
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
     BuiltSection,
     BulletList,
     Cell,
     Context,
+    Figure,
     Heading,
+    Highlight,
     Paragraph,
     Table,
 )
@@ -85,6 +88,63 @@ def _comparator_text(comparator: ComparatorPoint | None, year_label: str) -> str
     return f"{text} ({'; '.join(notes)})" if notes else text
 
 
+#: Key facts drawn as panels of the chart, and given on the "in numbers" page.
+PANELS = 9
+HIGHLIGHTS = 4
+UNITS = {"percentage": "%", "money": "£"}
+
+
+def _number(point: Point | ComparatorPoint | None) -> float | None:
+    return float(point.value) if point is not None and point.value is not None else None
+
+
+def _facts_chart(ctx: Context, built: BuiltSection, facts: list[KeyFact]) -> None:
+    """Each key fact beside the year before, England and the statistical
+    neighbours: a panel per indicator (each on its own scale), up to
+    `PANELS` of them; the table below gives them all."""
+    label, previous_label = ctx.year.label, ctx.year.previous_label
+    shown = facts[:PANELS]
+    panels = [
+        (
+            fact.status.indicator.name,
+            [
+                (previous_label, _number(fact.previous)),
+                (label, _number(fact.point)),
+                ("England", _number(fact.england)),
+                ("Neighbours", _number(fact.neighbours)),
+            ],
+            UNITS.get(fact.status.indicator.unit, ""),
+        )
+        for fact in shown
+    ]
+    caption = f"Key facts, {label}, beside {previous_label}, England and statistical neighbours"
+    summary = (
+        f"Small bar charts, one for each of {len(shown)} of the {len(facts)} key facts, each "
+        f"on its own scale: the {previous_label} figure, the {label} figure, England and the "
+        "statistical neighbours where known (a suppressed or unknown figure has no bar). "
+        + " ".join(
+            f"{fact.status.indicator.name}: {fact.point.shown}"
+            + (f", against {fact.previous.shown} in {previous_label}" if fact.previous else "")
+            + (f", England {fact.england.shown}" if fact.england else "")
+            + "."
+            for fact in shown
+        )
+        + " The table below gives every figure."
+    )
+    built.blocks.append(
+        Figure(
+            key="key-facts-chart",
+            caption=caption,
+            summary=summary,
+            labels=[name for name, _, _ in panels],
+            values=[],
+            unit="",
+            table="key-facts",
+            plot=charts.comparison_figure(title=caption, panels=panels),
+        )
+    )
+
+
 @register(SectionKind.KEY_FACTS)
 def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
     """The scorecard's headline figures for the year with their comparators.
@@ -107,6 +167,7 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
             link_text="The scorecard",
         )
     )
+    _facts_chart(ctx, built, facts)
     rows = []
     for fact in facts:
         url = fact.status.url
@@ -139,6 +200,10 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
             source=scorecard,
         )
     )
+    built.highlights += [
+        Highlight(fact.point.shown, f"{fact.status.indicator.name} ({label})")
+        for fact in facts[:HIGHLIGHTS]
+    ]
     revised = [
         f"{fact.status.indicator.name}, {label}: {fact.point.shown} from {fact.point.source} "
         "revises "

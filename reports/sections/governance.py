@@ -14,6 +14,7 @@ from reports.sections.blocks import (
     Cell,
     Context,
     Figure,
+    Highlight,
     Paragraph,
     Table,
     money,
@@ -74,9 +75,15 @@ def build_attendance(ctx: Context, section: Section) -> BuiltSection:
                     f"for the average of the other {bars.folded} members "
                     f"({bars.folded_value:.0f}%)"
                 )
+            if not built.highlights:
+                built.highlights += [
+                    Highlight(str(len(matrix.meetings)), f"meetings of {group.name}"),
+                    Highlight(f"{average}%", f"average attendance at {group.name}"),
+                ]
             built.blocks.append(
                 Figure(
                     key=f"attendance-chart-{group.slug}",
+                    table=f"attendance-{group.slug}",
                     caption=caption,
                     summary=(
                         f"{charted}. In all, {plural(len(measured), 'member')} over "
@@ -156,9 +163,11 @@ def build_budget(ctx: Context, section: Section) -> BuiltSection:
                 f" The chart shows the {bars.shown} largest, largest first, and one bar for the "
                 f"other {bars.folded} together ({money(rest)})."
             )
+        built.highlights.append(Highlight(money(budget.total), "the partners' contributions"))
         built.blocks.append(
             Figure(
                 key="budget-chart",
+                table="budget",
                 caption=caption,
                 summary=(
                     f"A bar chart of the {plural(len(budget.lines), 'contribution')} to the budget for "
@@ -196,6 +205,7 @@ def build_members(ctx: Context, section: Section) -> BuiltSection:
     if not members:
         built.empty = "No members are recorded for this board."
         return built
+    built.highlights.append(Highlight(str(len(members)), "members of the board during the year"))
     built.blocks.append(
         Table(
             key="members",

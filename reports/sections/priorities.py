@@ -4,7 +4,8 @@ progress."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
@@ -12,14 +13,18 @@ from django.urls import reverse
 from board.models import ReportingYear
 from priorities.models import ActionPlan, Assessment, Rating
 from priorities.selectors import plan_detail
+from reports import charts
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
     BuiltSection,
     Cell,
     Context,
+    Figure,
     Heading,
+    Highlight,
     Paragraph,
     Table,
+    plural,
     rating_text,
 )
 from reports.sections.registry import register
@@ -33,6 +38,10 @@ class PriorityProgress:
     rated: int
     with_evidence: int
     progressing: int
+    #: How many actions stand at each rating at the end of the year ("" for
+    #: not rated), for process and for impact.
+    process: Counter[str] = field(default_factory=Counter)
+    impact: Counter[str] = field(default_factory=Counter)
 
 
 def _latest_assessments(plans: list[ActionPlan], year: ReportingYear) -> dict[int, Assessment]:
@@ -66,8 +75,12 @@ def priority_progress(ctx: Context) -> list[PriorityProgress]:
                 continue
             rows = []
             rated = with_evidence = progressing = 0
+            process: Counter[str] = Counter()
+            impact: Counter[str] = Counter()
             for action in block.actions:
                 assessment = latest.get(action.pk)
+                process[assessment.process if assessment else ""] += 1
+                impact[assessment.impact if assessment else ""] += 1
                 evidence = ""
                 if assessment is not None:
                     rated += 1
@@ -93,7 +106,9 @@ def priority_progress(ctx: Context) -> list[PriorityProgress]:
                     ]
                 )
             result.append(
-                PriorityProgress(plan, block.priority, rows, rated, with_evidence, progressing)
+                PriorityProgress(
+                    plan, block.priority, rows, rated, with_evidence, progressing, process, impact
+                )
             )
     return result
 
@@ -105,6 +120,7 @@ def build_priorities(ctx: Context, section: Section) -> BuiltSection:
     if not progress:
         built.empty = "No business plan priorities are recorded for this board."
         return built
+    _rating_summary(ctx, built, progress)
     for item in progress:
         built.blocks.append(Heading(f"{item.plan.title}: {item.priority}"))
         if item.priority.key_outcomes:
@@ -125,6 +141,104 @@ def build_priorities(ctx: Context, section: Section) -> BuiltSection:
             )
         )
     return built
+
+
+def _priorities(n: int) -> str:
+    return f"{n} priorit{'y' if n == 1 else 'ies'}"
+
+
+#: The scale's order for the summary, "" (not rated) last.
+SCALE = [*Rating.values, ""]
+
+
+def _scale_name(rating: str) -> str:
+    return Rating(rating).label if rating else "Not rated"
+
+
+def _priority_labels(progress: list[PriorityProgress]) -> list[str]:
+    """Each priority's label for the chart and its table: its number and
+    title, with its plan's title where two plans number priorities alike."""
+    plain = [f"{item.priority.number}. {item.priority.title}" for item in progress]
+    repeated = {label for label in plain if plain.count(label) > 1} | {
+        f"{item.priority.number}"
+        for item in progress
+        if sum(1 for other in progress if other.priority.number == item.priority.number) > 1
+    }
+    return [
+        f"{item.plan.title}: {label}"
+        if label in repeated or f"{item.priority.number}" in repeated
+        else label
+        for item, label in zip(progress, plain, strict=True)
+    ]
+
+
+def _rating_summary(ctx: Context, built: BuiltSection, progress: list[PriorityProgress]) -> None:
+    """The year's ratings at a glance: a chart of each priority's actions by
+    rating, process beside impact, with the same counts as a table, and the
+    section's figures for the "in numbers" page."""
+    rated = [item for item in progress if item.rows]
+    if not rated:
+        return
+    labels = _priority_labels(rated)
+    actions = sum(len(item.rows) for item in rated)
+    assessed = sum(item.rated for item in rated)
+    good = sum(item.impact[Rating.GREEN] + item.impact[Rating.BLUE] for item in rated)
+    red = sum(item.process[Rating.RED] + item.impact[Rating.RED] for item in rated)
+    key = "priority-ratings"
+    shown = rated[: charts.MAX_BARS]
+    caption = f"Actions by rating for each priority, process and impact, end of {ctx.year.label}"
+    summary = (
+        f"A chart of the {plural(actions, 'action')} of {_priorities(len(rated))} by "
+        f"their rating at the end of {ctx.year.label}, process beside impact: {assessed} rated, "
+        f"{good} green or blue for impact, {red} ratings red. "
+    )
+    if len(shown) < len(rated):
+        summary += f"The chart shows the first {len(shown)} priorities; "
+    summary += "The table below gives every count."
+    built.blocks.append(
+        Figure(
+            key=f"{key}-chart",
+            caption=caption,
+            summary=summary,
+            labels=labels[: len(shown)],
+            values=[],
+            unit="",
+            table=key,
+            plot=charts.rating_figure(
+                title=caption,
+                labels=labels[: len(shown)],
+                process=[item.process for item in shown],
+                impact=[item.impact for item in shown],
+                names={rating: _scale_name(rating) for rating in SCALE},
+            ),
+        )
+    )
+    rows = []
+    for item, label in zip(rated, labels, strict=True):
+        for dimension, counts in (("Process", item.process), ("Impact", item.impact)):
+            rows.append(
+                [
+                    Cell(f"{label.split('. ', 1)[0]}, {dimension.lower()}"),
+                    *(Cell(str(counts[rating]), numeric=True) for rating in SCALE),
+                ]
+            )
+    built.blocks.append(
+        Table(
+            key=key,
+            caption=f"Actions by rating at the end of {ctx.year.label}",
+            head=["Priority", *(_scale_name(rating).split(" (")[0] for rating in SCALE)],
+            numeric=[False, *(True for _ in SCALE)],
+            rows=rows,
+            source=reverse("priorities:plans", kwargs={"board": ctx.board.slug}),
+        )
+    )
+    built.highlights += [
+        Highlight(f"{actions}", f"actions across {_priorities(len(rated))}"),
+        Highlight(
+            f"{round(100 * good / actions)}%" if actions else "0%",
+            "of actions green or blue for impact at the year's end",
+        ),
+    ]
 
 
 def little_progress(ctx: Context) -> list[tuple[PriorityProgress, str]]:

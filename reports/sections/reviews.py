@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from reports.models import Section, SectionKind
-from reports.sections.blocks import BuiltSection, Cell, Context, Table, rating_text
+from reports.sections.blocks import BuiltSection, Cell, Context, Highlight, Table, rating_text
 from reports.sections.registry import register
 from reviews.selectors import addressed_to, record_of_decisions
 
@@ -43,6 +43,9 @@ def build_reviews(ctx: Context, section: Section) -> BuiltSection:
                 Cell(str(record.open_count), numeric=True),
             ]
         )
+    built.highlights.append(
+        Highlight(str(len(records)), f"case reviews considered or acted on in {ctx.year.label}")
+    )
     built.blocks.append(
         Table(
             key="reviews",

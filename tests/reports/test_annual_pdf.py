@@ -76,8 +76,23 @@ def test_every_figure_has_its_alternative_text(report_pdf):
     document = pikepdf.open(io.BytesIO(data))
     figures = [e for e in elements(document) if e.S == "/Figure"]
     summaries = [f.summary for f in built.figures]
-    assert len(summaries) == 2  # the strategic board's attendance and the budget
+    # The priorities' ratings, the strategic board's attendance and the budget.
+    assert [f.key for f in built.figures] == [
+        "priority-ratings-chart",
+        f"attendance-chart-{built.report.board.groups.get().slug}",
+        "budget-chart",
+    ]
     assert [str(f.get("/Alt", "")) for f in figures] == summaries
+
+
+def test_every_chart_has_its_table_of_figures_in_its_section(report_pdf):
+    _, built, _, _ = report_pdf
+    for section in built.sections:
+        tables = {t.key: section.blocks.index(t) for t in section.tables}
+        for figure in section.figures:
+            assert figure.table in tables, figure.key
+            # The chart comes first, its table after it.
+            assert section.blocks.index(figure) < tables[figure.table]
 
 
 def test_tables_have_header_cells_and_repeat_their_header_row(report_pdf):
@@ -95,9 +110,12 @@ def test_the_pdf_has_bookmarks_for_each_section_and_numbered_contents(report_pdf
     _, built, data, _ = report_pdf
     document = pikepdf.open(io.BytesIO(data))
     with document.open_outline() as outline:
-        titles = [item.title for item in outline.root]
-    assert titles[0] == "Contents"
-    assert titles[1:] == [s.title for s in built.sections]
+        top = [(item.title, [kid.title for kid in item.children]) for item in outline.root]
+    assert top[0] == ("Contents", [])
+    assert top[1] == ("2016-17 in numbers", [])
+    chapters = pdf.chapters(built)
+    assert [title for title, _ in top[2:]] == [f"Chapter {c.number} {c.title}" for c in chapters]
+    assert [kid for _, kids in top[2:] for kid in kids] == [s.title for s in built.sections]
     document = pdf.render_document(snapshots.document_context(built, version=1, changes=""))
     texts = pdf.page_texts(document)
     pages = len(texts)
