@@ -1,8 +1,8 @@
 """Charts of the annual report: plotly figures made from the same tables the
-report shows, exported to SVG by kaleido for the PDF.
+report shows, exported to PNG by kaleido for the PDF.
 
 One kaleido (Chromium) session per build exports every chart not already in
-the cache, never one browser per chart; each SVG is cached under MEDIA_ROOT
+the cache, never one browser per chart; each image is cached under MEDIA_ROOT
 by the SHA-256 of its figure, so a second build with the same figures starts
 no browser at all. The HTML report shows each chart's text summary beside
 its data table (an inline SVG would break the strict style policy).
@@ -319,21 +319,31 @@ def figure_key(fig: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: How charts reach a PDF: PNG drawn by Chromium at twice their size (about
+#: 190 dots to the inch across a page), not SVG. WeasyPrint lays out an
+#: SVG's text letter by letter, a tenth of a long report's time for a few
+#: charts; a PNG is copied in. Each chart keeps its words as its text
+#: alternative and its figures in the table beside it (ADR 0003).
+FORMAT = "png"
+SCALE = 2
+MEDIA_TYPE = "image/png"
+
+
 def cache_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "cache" / "charts"
 
 
-def _cached(key: str) -> str | None:
-    path = cache_dir() / f"{key}.svg"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+def _cached(key: str) -> bytes | None:
+    path = cache_dir() / f"{key}.{FORMAT}"
+    return path.read_bytes() if path.is_file() else None
 
 
-def _store(key: str, svg: str) -> None:
+def _store(key: str, image: bytes) -> None:
     directory = cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / f"{key}.svg.part"
-    temporary.write_text(svg, encoding="utf-8")
-    temporary.replace(directory / f"{key}.svg")
+    temporary = directory / f"{key}.{FORMAT}.part"
+    temporary.write_bytes(image)
+    temporary.replace(directory / f"{key}.{FORMAT}")
 
 
 def _session_class() -> Any:
@@ -355,16 +365,16 @@ def _session_class() -> Any:
     return OneBuild
 
 
-async def _export_all(figures: list[Any]) -> list[str]:
+async def _export_all(figures: list[Any]) -> list[bytes]:
     out = []
     async with _session_class()(n=1, mathjax=False, path=settings.BROWSER_PATH) as session:
         for fig in figures:
-            data = await session.calc_fig(fig, opts={"format": "svg"})
-            out.append(data.decode("utf-8") if isinstance(data, bytes) else str(data))
+            data = await session.calc_fig(fig, opts={"format": FORMAT, "scale": SCALE})
+            out.append(data if isinstance(data, bytes) else str(data).encode("utf-8"))
     return out
 
 
-def _export_with_one_retry(figures: list[Any]) -> list[str]:
+def _export_with_one_retry(figures: list[Any]) -> list[bytes]:
     """kaleido 1.x can ask its page for its scripts before the page has
     loaded them on a busy machine ("kaleido_scopes is not defined"): a second
     session, started afresh, gets past it; a second failure is a real one."""
@@ -375,7 +385,7 @@ def _export_with_one_retry(figures: list[Any]) -> list[str]:
         return _run_apart(figures)
 
 
-def _run_apart(figures: list[Any]) -> list[str]:
+def _run_apart(figures: list[Any]) -> list[bytes]:
     """The export on an event loop of its own, in a thread of its own: the
     caller may already be running a loop (a worker, or a test driving a
     browser), where asyncio.run would refuse."""
@@ -383,33 +393,33 @@ def _run_apart(figures: list[Any]) -> list[str]:
         return pool.submit(lambda: asyncio.run(_export_all(figures))).result()
 
 
-def export_svgs(figures: list[Any]) -> list[str]:
-    """Each figure as SVG: from the cache when there, the rest in one
-    kaleido session."""
+def export_images(figures: list[Any]) -> list[bytes]:
+    """Each figure as an image (`FORMAT`): from the cache when there, the
+    rest in one kaleido session."""
     keys = [figure_key(fig) for fig in figures]
-    found = {key: svg for key in keys if (svg := _cached(key)) is not None}
+    found = {key: image for key in keys if (image := _cached(key)) is not None}
     missing = {key: fig for key, fig in zip(keys, figures, strict=True) if key not in found}
     if missing:
         exported = _export_with_one_retry(list(missing.values()))
-        for key, svg in zip(missing, exported, strict=True):
-            _store(key, svg)
-            found[key] = svg
+        for key, image in zip(missing, exported, strict=True):
+            _store(key, image)
+            found[key] = image
     return [found[key] for key in keys]
 
 
-def export_in_background(figures: list[Any]) -> Future[list[str]]:
-    """`export_svgs` started in a thread of its own, so the caller can go on
-    (laying out a document around the charts) while Chromium starts and draws
-    them; the result is each figure's SVG, in order."""
+def export_in_background(figures: list[Any]) -> Future[list[bytes]]:
+    """`export_images` started in a thread of its own, so the caller can go
+    on (laying out a document around the charts) while Chromium starts and
+    draws them; the result is each figure's image, in order."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assure-charts")
     try:
-        return pool.submit(export_svgs, figures)
+        return pool.submit(export_images, figures)
     finally:
         pool.shutdown(wait=False)
 
 
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def data_uri(image: bytes) -> str:
+    return f"data:{MEDIA_TYPE};base64," + base64.b64encode(image).decode("ascii")
 
 
 def chromium_problems() -> list[str]:

@@ -163,11 +163,11 @@ class ResourceRefused(Exception):
 
 
 #: The address a chart stands at in the PDF's HTML while it is being
-#: exported: `_Fetcher` hands WeasyPrint its SVG when layout reaches it.
+#: exported: `_Fetcher` hands WeasyPrint its image when layout reaches it.
 CHART_URL = "assure-chart:{}"
 
 
-def _fetcher(exported: Future[list[str]] | None = None) -> Any:
+def _fetcher(exported: Future[list[bytes]] | None = None) -> Any:
     """What a PDF's HTML may load: images in data: URIs and the charts being
     exported beside the layout (`CHART_URL`); nothing from the network or the
     disk. A chart that cannot be had stops the build, with kaleido's reason."""
@@ -177,10 +177,8 @@ def _fetcher(exported: Future[list[str]] | None = None) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             prefix = CHART_URL.format("")
             if exported is not None and url.startswith(prefix):
-                svg = exported.result()[int(url.removeprefix(prefix))]
-                return URLFetcherResponse(
-                    url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"}
-                )
+                image = exported.result()[int(url.removeprefix(prefix))]
+                return URLFetcherResponse(url, image, {"Content-Type": charts.MEDIA_TYPE})
             return super().fetch(url, headers)
 
     return _Fetcher(allowed_protocols={"data"}, fail_on_errors=True)
@@ -240,7 +238,7 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def lay_out(html: str, charts_exported: Future[list[str]] | None = None) -> Any:
+def lay_out(html: str, charts_exported: Future[list[bytes]] | None = None) -> Any:
     """The laid-out WeasyPrint document of a print template's HTML, whose
     images are data: URIs or charts at `CHART_URL` being exported by
     `charts_exported`."""
@@ -273,7 +271,7 @@ def render_document(context: dict[str, Any]) -> Any:
     exported = charts.export_in_background(_plotly_figures(built))
     try:
         for number, block in enumerate(built.figures):
-            block.svg_uri = CHART_URL.format(number)
+            block.image_uri = CHART_URL.format(number)
         document = lay_out(render_pdf_html(context), exported)
     except Exception:
         # Never leave the export running behind a failed layout, and when
@@ -283,8 +281,8 @@ def render_document(context: dict[str, Any]) -> Any:
         if (reason := exported.exception()) is not None:
             raise reason from None
         raise
-    for block, svg in zip(built.figures, exported.result(), strict=True):
-        block.svg_uri = charts.data_uri(svg)
+    for block, image in zip(built.figures, exported.result(), strict=True):
+        block.image_uri = charts.data_uri(image)
     return document
 
 

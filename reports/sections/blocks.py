@@ -43,8 +43,8 @@ class Table:
 @dataclass
 class Figure:
     """A chart of figures the section's table also gives. The PDF draws it
-    (an SVG with `summary` as its alternative text); the web page gives the
-    summary in words beside the table."""
+    (an image with `summary` as its alternative text); the web page gives
+    the summary in words beside the table."""
 
     kind: ClassVar[str] = "figure"
     key: str
@@ -53,7 +53,7 @@ class Figure:
     labels: list[str]
     values: list[float]
     unit: str
-    svg_uri: str = ""  # filled in for the PDF by reports.charts
+    image_uri: str = ""  # filled in for the PDF by reports.charts
     folded: int = 0  # rows of the table the last bar stands for (charts.capped_bars)
     table: str = ""  # the key of the table that gives the chart's figures
     #: A plotly figure (a plain dict) for a chart other than the bar chart of

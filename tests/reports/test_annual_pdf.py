@@ -23,6 +23,7 @@ from tests.reports.annual_helpers import (  # noqa: F401 - media is a fixture
     complete_data,
     draft,
     media,
+    png,
     write_narrative,
     year_2016,
 )
@@ -137,22 +138,19 @@ def test_charts_are_exported_in_one_session_and_cached_by_figure(monkeypatch, se
 
     async def fake_export(figures):
         sessions.append(len(figures))
-        return [
-            f"<svg xmlns='http://www.w3.org/2000/svg'><title>{i}</title></svg>"
-            for i in range(len(figures))
-        ]
+        return [png(10 + i, 10) for i in range(len(figures))]
 
     monkeypatch.setattr(charts, "_export_all", fake_export)
     one = charts.figure(title="A", labels=["x", "y"], values=[1, 2], unit="%")
     two = charts.figure(title="B", labels=["x"], values=[3], unit="£")
-    first = charts.export_svgs([one, two])
+    first = charts.export_images([one, two])
     assert sessions == [2]
-    again = charts.export_svgs(
+    again = charts.export_images(
         [two, one, charts.figure(title="C", labels=["z"], values=[4], unit="%")]
     )
     assert sessions == [2, 1]
     assert again[:2] == [first[1], first[0]]
-    assert (settings.MEDIA_ROOT / "cache" / "charts" / f"{charts.figure_key(one)}.svg").is_file()
+    assert (settings.MEDIA_ROOT / "cache" / "charts" / f"{charts.figure_key(one)}.png").is_file()
 
 
 def test_a_system_check_warns_when_chromium_is_missing(settings):
@@ -261,10 +259,10 @@ def _cells_overflowing(document: Any) -> list[str]:
 
 
 def test_long_tables_have_a_fixed_layout_and_repeat_their_header_on_every_page(world, monkeypatch):
-    async def plain_svgs(figures):
-        return ["<svg xmlns='http://www.w3.org/2000/svg' width='10' height='5'/>" for _ in figures]
+    async def plain_charts(figures):
+        return [png(10, 5) for _ in figures]
 
-    monkeypatch.setattr(charts, "_export_all", plain_svgs)
+    monkeypatch.setattr(charts, "_export_all", plain_charts)
     for i in range(1, 91):
         ContributionFactory(
             board=world.board,
@@ -398,13 +396,9 @@ def test_charts_are_exported_beside_the_layout_and_drawn_in_the_pdf(world, monke
 
     events = []
 
-    async def drawn_svgs(figures):
+    async def drawn_charts(figures):
         events.append(("export", threading.current_thread().name))
-        return [
-            "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'>"
-            "<rect width='40' height='20' fill='#1d70b8'/></svg>"
-            for _ in figures
-        ]
+        return [png(40, 20) for _ in figures]
 
     real_lay_out = pdf.lay_out
 
@@ -412,14 +406,14 @@ def test_charts_are_exported_beside_the_layout_and_drawn_in_the_pdf(world, monke
         events.append(("layout", "assure-chart:0" in html))
         return real_lay_out(html, charts_exported)
 
-    monkeypatch.setattr(charts, "_export_all", drawn_svgs)
+    monkeypatch.setattr(charts, "_export_all", drawn_charts)
     monkeypatch.setattr(pdf, "lay_out", lay_out)
     built = _budget_with_a_chart(world)
     document = pdf.render_document(snapshots.document_context(built, version=1, changes=""))
     assert ("layout", True) in events
     assert [e for e in events if e[0] == "export"] != []
     figure = _block(built, Figure, "budget-chart")
-    assert figure.svg_uri.startswith("data:image/svg+xml;base64,")
+    assert figure.image_uri.startswith("data:image/png;base64,")
     with pikepdf.open(io.BytesIO(pdf.write(document))) as written:
         figures = [e for e in elements(written) if e.S == "/Figure"]
         assert [str(f.Alt) for f in figures] == [f.summary for f in built.figures]

@@ -85,7 +85,8 @@ def test_the_chart_draws_no_value_axis_and_wraps_a_long_title():
 
 def test_one_session_draws_each_figure_alone_without_reloading_its_page(monkeypatch):
     """The page is not reloaded between figures (a third of a second each):
-    every SVG still draws its own figure and nothing of the one before."""
+    every chart still draws its own figure and nothing of the one before
+    (drawn as SVG here, to read its words)."""
     import kaleido
 
     assert "_return_kaleido_tab" in vars(kaleido.Kaleido)  # the hook overridden still exists
@@ -95,9 +96,10 @@ def test_one_session_draws_each_figure_alone_without_reloading_its_page(monkeypa
         reloads.append(self)
 
     monkeypatch.setattr("kaleido._kaleido_tab._tab._KaleidoTab.reload", counted_reload)
+    monkeypatch.setattr(charts, "FORMAT", "svg")
     first = charts.figure(title="Alpha partners", labels=["Alpha one"], values=[10], unit="%")
     second = charts.figure(title="Beta partners", labels=["Beta two"], values=[20], unit="%")
-    one, two = charts._run_apart([first, second])
+    one, two = (image.decode() for image in charts._run_apart([first, second]))
     assert reloads == []
     assert "Alpha one" in one
     assert "Beta" not in one
