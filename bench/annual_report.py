@@ -152,7 +152,7 @@ def measure(board: Any, client: Any) -> list[str]:
     )
     lines += said
 
-    lines += _scorecard(board)
+    lines += _scorecard(generate(scale=1))
 
     snapshot = stored_snapshot(report)
     url = snapshot.file_url("pdf")
@@ -170,7 +170,8 @@ def measure(board: Any, client: Any) -> list[str]:
 
 
 def _scorecard(board: Any) -> list[str]:
-    """The scorecard PDF of the synthetic board's 30 indicators, each with
+    """The scorecard PDF of the synthetic board at the seeds' volume (30
+    indicators, as the seeds' largest scorecard has), each with
     its chart: cold (no chart cached: one kaleido session draws all 30, as a
     worker's first build does), then warm, beside headless Chromium printing
     the same HTML."""

@@ -443,3 +443,31 @@ def test_a_pdf_loads_nothing_from_the_disk_or_the_network(source):
         pdf.lay_out(html)
     tiny = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHdpZHRoPSc0JyBoZWlnaHQ9JzQnLz4="
     assert len(pdf.lay_out(html.replace(source, tiny)).pages) == 1
+
+
+def test_the_cover_draws_the_boards_logo_with_its_alternative_text(world):
+    from board.services import board_logo_set
+
+    board_logo_set(board=world.board, data=png(300, 100))
+    world.board.refresh_from_db()
+    built = build_report(draft(world))
+    context = snapshots.document_context(built, version=1, changes="")
+    assert context["logo_uri"].startswith("data:image/png;base64,")
+    data, _ = pdf.render_pdf(context)
+    with pikepdf.open(io.BytesIO(data)) as document:
+        alts = [str(e.get("/Alt", "")) for e in elements(document) if e.S == "/Figure"]
+    assert alts[0] == f"{world.board.name} logo"
+    assert alts[1:] == [f.summary for f in built.figures]
+    # The frozen HTML carries the same logo inside itself.
+    assert context["logo_uri"] in snapshots.render_html(context).decode()
+
+
+def test_a_board_without_a_logo_has_a_cover_of_its_name_alone(world):
+    built = build_report(draft(world))
+    context = snapshots.document_context(built, version=1, changes="")
+    assert context["logo_uri"] == ""
+    data, _ = pdf.render_pdf(context)
+    with pikepdf.open(io.BytesIO(data)) as document:
+        alts = [str(e.get("/Alt", "")) for e in elements(document) if e.S == "/Figure"]
+    assert alts == [f.summary for f in built.figures]
+    assert pdf.page_texts(pdf.render_document(context))[0].startswith(world.board.name)
