@@ -323,7 +323,7 @@ def figure_key(fig: Any) -> str:
 #: 190 dots to the inch across a page), not SVG. WeasyPrint lays out an
 #: SVG's text letter by letter, a tenth of a long report's time for a few
 #: charts; a PNG is copied in. Each chart keeps its words as its text
-#: alternative and its figures in the table beside it (ADR 0003).
+#: alternative and its figures in the table beside it (ADR 0004).
 FORMAT = "png"
 SCALE = 2
 MEDIA_TYPE = "image/png"
