@@ -83,6 +83,12 @@ class Board(models.Model):
         help_text="How long the record of who read each case review is kept before "
         "prune_read_records removes it. The business manager sets it on the read records page.",
     )
+    logo = models.FileField(
+        upload_to="logos/",
+        blank=True,
+        max_length=200,
+        help_text="Drawn on the cover of the board's reports; set through board_logo_set.",
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="BoardAccess",

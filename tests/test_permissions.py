@@ -353,6 +353,16 @@ MATRIX: dict[str, Rule] = {
         get=EDIT,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
+    "board:logo": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    # Removing a logo when there is none changes nothing, so a valid post.
+    "board:logo_remove": Rule(
+        board,
+        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
+    # Anyone who sees the board may see its logo (its published reports show
+    # it); a board without one answers 404 to all.
+    "board:logo_image": Rule(board, get=expect(LOGIN, 404, 404, 404, 404, 404), post=NOT_ALLOWED),
     "board:risks": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:risk_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:risk": Rule(

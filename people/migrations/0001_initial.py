@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("board", "0011_action_lead_role"),
+        ("board", "0012_action_lead_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

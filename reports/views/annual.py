@@ -375,5 +375,7 @@ def snapshot_file(
         if sources:
             policy: dict[str, Any] = dict(settings.SECURE_CSP)
             policy["style-src"] = [*policy.get("style-src", []), *sources]
+            # The board's logo is frozen into the page as a data: URI.
+            policy["img-src"] = [*policy.get("img-src", []), "data:"]
             response._csp_config = policy  # type: ignore[attr-defined]
     return response

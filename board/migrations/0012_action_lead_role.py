@@ -16,6 +16,6 @@ def remove_role(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("board", "0010_board_read_records_kept_months")]
+    dependencies = [("board", "0011_board_logo")]
 
     operations = [migrations.RunPython(create_role, remove_role)]
