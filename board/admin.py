@@ -113,7 +113,9 @@ class BoardAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "area")
     list_filter = ("kind",)
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("read_records_kept_months",)
+    # The logo is checked (its content, size and pixels) and re-encoded by
+    # board_logo_set on the board's logo page; the admin only shows it.
+    readonly_fields = ("read_records_kept_months", "logo")
     inlines = [PeopleOnBoardInline]
 
 

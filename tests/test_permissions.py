@@ -357,7 +357,7 @@ MATRIX: dict[str, Rule] = {
     # Removing a logo when there is none changes nothing, so a valid post.
     "board:logo_remove": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     # Anyone who sees the board may see its logo (its published reports show
