@@ -76,6 +76,8 @@ NOT_WALKED = {
     "invitations:accept": "an invitation's link, opened signed out: see the test after the walk",
     "invitations:authenticator": "an invitation's link, opened signed out: see the test after "
     "the walk",
+    "board:logo_image": "the board's logo: an image, shown on the logo page and the report's cover",
+    "board:logo_remove": "a button on the logo page posts to it",
 }
 PER_KIND = 3  # pages opened of each kind (URL name) on each board
 
