@@ -298,6 +298,11 @@ MATRIX: dict[str, Rule] = {
     "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
     "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200, 200)),
+    # The load balancers' health page: anyone, and only to read.
+    "core:health": Rule(
+        get=expect(200, 200, 200, 200, 200, 200, 200),
+        post=expect(405, 405, 405, 405, 405, 405, 405),
+    ),
     "login": Rule(
         get=expect(200, 302, 302, 302, 302, 302, 302),
         post=expect(200, 302, 302, 302, 302, 302, 302),

@@ -16,6 +16,7 @@ from config.env import (
     env_site_url,
     env_str,
 )
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
 # response carries them, including the static files WhiteNoise answers and the
 # HTTPS redirect SecurityMiddleware answers before any later middleware runs.
 MIDDLEWARE = [
+    # First of all: every later middleware's log lines and answers carry the
+    # request's id.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -216,6 +220,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes the health page over plain HTTP on the private
+# network; redirecting it to HTTPS would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -312,12 +319,10 @@ ASSURE_INVITATIONS_PER_HOUR = env_int("ASSURE_INVITATIONS_PER_HOUR", 30, minimum
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs each page it lays out at INFO; a 40-page report is noise.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
-}
+# Logs go to standard error: `text` for a person at a terminal (the default),
+# `json` (one object a line, with the request's id) for a log collector.
+LOGGING = logging_config(
+    log_format=env_choice("ASSURE_LOG_FORMAT", ("text", "json"), "text"),
+    level=env_str("LOG_LEVEL", default="INFO"),
+)
 FORM_RENDERER = "core.forms.GovukFormRenderer"
