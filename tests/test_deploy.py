@@ -8,11 +8,15 @@ them skips these tests; in CI a missing tool fails them.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -104,7 +108,7 @@ def test_the_units_start_what_make_run_starts():
     worker = settings_of("assure-worker.service")["ExecStart"]
     assert worker == [f"{INSTALLED_AT}/.venv/bin/python manage.py db_worker --no-reload"]
     web = settings_of("assure-web.service")["ExecStart"]
-    assert web == [f"{INSTALLED_AT}/.venv/bin/gunicorn config.wsgi"]
+    assert web == [f"{INSTALLED_AT}/.venv/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi"]
 
 
 def test_every_variable_in_the_example_environment_is_in_the_readme():
@@ -209,3 +213,71 @@ def test_the_example_environment_passes_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_as_the_unit_starts_it_writes_only_json_lines_with_the_request_id(tmp_path):
+    """gunicorn with the unit's configuration file and the example's
+    ASSURE_LOG_FORMAT, on a database nobody has migrated: the health page
+    answers 503, and every line on standard error, gunicorn's own included,
+    is one JSON object; the request's lines carry the proxy's id."""
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DEBUG": "0",
+        "SECRET_KEY": "a-long-random-production-secret-key-for-the-gunicorn-test-0123456789",
+        "ALLOWED_HOSTS": "assure.example.org",
+        "SECURE_PROXY_SSL_HEADER": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never-migrated.sqlite3'}",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "ASSURE_LOG_FORMAT": example_environment()["ASSURE_LOG_FORMAT"],
+        "LOG_LEVEL": "DEBUG",
+        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers 1",
+    }
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request(
+                    "GET",
+                    "/health/",
+                    headers={"Host": "assure.example.org", "X-Request-ID": "proxy-abc-123"},
+                )
+                response = connection.getresponse()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert response.status == 503
+        assert response.read() == b"unavailable\n"
+        assert response.getheader("X-Request-ID") == "proxy-abc-123"
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    lines = [line for line in err.splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # each line is one object
+    loggers = {entry["logger"] for entry in entries}
+    assert "gunicorn.error" in loggers
+    failed = [entry for entry in entries if entry["logger"] == "assure.health"]
+    assert len(failed) == 1
+    assert failed[0]["check"] == "migrations"
+    assert failed[0]["request_id"] == "proxy-abc-123"
+    request_line = next(entry for entry in entries if entry["logger"] == "assure.request")
+    assert request_line["request_id"] == "proxy-abc-123"
+    assert request_line["status"] == 503
+    assert out == ""
