@@ -30,6 +30,7 @@ _NO_ANNUAL_REPORT = (
 NOT_WALKED = {
     "login": "redirects a signed-in person to their boards",
     "logout": "the sign-out button posts to it",
+    "core:health": "the load balancers' health page: two words of plain text, linked from nowhere",
     "site:home": "redirects a person with boards to their first board",
     "site:switch_board": "the board switcher's target; redirects to the board chosen",
     "priorities:plan_export": "a CSV or XLSX download",
