@@ -29,7 +29,7 @@ from priorities.selectors import plan_detail
 from reports import charts, narrative
 from reports.models import NARRATIVE_KINDS, AnnualReport, Section, SectionKind
 from reviews.selectors import addressed_to, record_of_decisions
-from training.selectors import training_for_year, training_impact_for_year
+from training.selectors import agencies_for_year, training_for_year, training_impact_for_year
 
 
 @dataclass
@@ -481,6 +481,28 @@ def build_training(ctx: Context, section: Section) -> BuiltSection:
     if differences:
         built.blocks.append(Heading("Where the report and the counts differ"))
         built.blocks.append(BulletList(differences))
+    for agencies in agencies_for_year(board=ctx.board, year=ctx.year):
+        caption = "Delegates by agency"
+        if agencies.owner_is_group:
+            caption += f", {agencies.owner.name} (serving several boards)"
+        rows = [
+            [Cell(name), *(Cell(f"{n:,}", numeric=True) for n in cells)]
+            for name, cells in [
+                *agencies.rows,
+                ("Agency not recorded", agencies.not_recorded),
+                ("Delegates attended the courses", agencies.attended),
+            ]
+        ]
+        built.blocks.append(
+            Table(
+                key=f"training-{agencies.key}",
+                caption=caption,
+                head=["Agency", "Q1", "Q2", "Q3", "Q4", f"Total {ctx.year.label}"],
+                numeric=[False, True, True, True, True, True],
+                rows=rows,
+                source=ctx.url("training:courses") + f"?year={ctx.year.label}",
+            )
+        )
     return built
 
 

@@ -221,6 +221,27 @@ def scorecard_document(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "document": found.pk}
 
 
+def training_course(world: Any) -> dict[str, Any]:
+    """A course of the first board, the same one however many pages ask."""
+    import datetime
+
+    from training.models import Mode, TrainingCourse
+
+    found = TrainingCourse.objects.filter(board=world.board).first()
+    if found is None:
+        found = TrainingCourse.objects.create(
+            board=world.board,
+            year=world.year,
+            quarter=1,
+            mode=Mode.FACE_TO_FACE,
+            title="Neglect",
+            date=datetime.date(world.year.start.year, 5, 12),
+            places_offered=20,
+            delegates_attended=18,
+        )
+    return {"board": world.board.slug, "course": found.pk}
+
+
 MATRIX: dict[str, Rule] = {
     "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
@@ -300,6 +321,21 @@ MATRIX: dict[str, Rule] = {
     ),
     "training:import_layout": Rule(
         lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
+    ),
+    # With no file uploaded, the columns step sends the manager to upload one.
+    "training:import_columns": Rule(
+        board,
+        get=expect(LOGIN, 404, 403, 302, 403, 404),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
+    "training:courses": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "training:courses_export": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=INTERNAL_READ, post=NOT_ALLOWED
+    ),
+    "training:course_create": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "training:course_edit": Rule(training_course, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "training:course_remove": Rule(
+        training_course, get=INTERNAL_EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)
     ),
     "priorities:actions": Rule(board, get=READ, post=NOT_ALLOWED),
     "priorities:plan": Rule(plan, get=READ, post=NOT_ALLOWED),
@@ -498,6 +534,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "priorities:actions",
         "training:training",
         "training:figures_record",
+        "training:courses",
+        "training:course_create",
         "reviews:register",
         "reviews:record",
         "reviews:review_create",

@@ -184,7 +184,11 @@ def test_the_training_section_uses_the_training_tables(world):
         ["Places offered", "300", ""],
         ["Delegates attended", "240", ""],
     ]
-    assert ["Places filled %", "80%", ""] in cells(table)
+    assert [
+        "Places filled % (booked ÷ places)",
+        "80% (attended ÷ places: no bookings recorded)",
+        "",
+    ] in cells(table)
     assert table.source == "/boards/alpha/training/?year=2016-17"
 
 
