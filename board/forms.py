@@ -117,6 +117,8 @@ def year_field(years: list[ReportingYear], label: str = "Reporting year") -> for
         label=label,
         choices=[(y.label, y.label) for y in years],
         error_messages={"invalid_choice": "Choose a reporting year from the list."},
+        # A form adds it after GovukFormMixin has styled its own fields.
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
 
 

@@ -319,3 +319,28 @@ def test_years_the_fill_saves_are_in_history_as_made_by_no_person(db):
     services.reporting_years_fill(today=D(2017, 4, 1))
     made = ReportingYear.objects.get(label="2017-18")
     assert made.history.get().history_user is None
+
+
+def test_an_admin_marks_a_main_group_in_the_admin_through_the_same_rules(world, client_for):
+    from django.urls import reverse
+
+    admin = client_for("admin")
+    add = reverse("admin:board_maingroup_add")
+    assert admin.get(add).status_code == 200
+    theirs = Group.objects.get(slug="beta-board")
+    refused = admin.post(add, {"board": world.board.pk, "group": theirs.pk})
+    assert refused.status_code == 200
+    assert f"{theirs} does not serve {world.board}, so it cannot be its main group." in (
+        refused.content.decode()
+    )
+    assert not MainGroup.objects.exists()
+    saved = admin.post(add, {"board": world.board.pk, "group": world.group.pk})
+    assert saved.status_code == 302
+    mark = MainGroup.objects.get(board=world.board)
+    assert mark.group == world.group
+    assert mark.history.get().history_user.username == "admin"
+    again = admin.post(add, {"board": world.board.pk, "group": world.group.pk})
+    assert again.status_code == 200
+    assert f"{world.board} already has a main group; change that one instead." in (
+        again.content.decode()
+    )
