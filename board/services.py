@@ -249,7 +249,13 @@ def member_succeed(
     position, agency, role and groups, and the old seat ending the day
     before (unless it had already ended earlier, the seat standing empty
     between), with the new seat as its successor. Returns the new seat."""
-    member = Member.objects.select_for_update().select_related("successor").get(pk=member.pk)
+    # Locks the seat's own row: PostgreSQL cannot lock the nullable side of the
+    # join to its successor.
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("successor")
+        .get(pk=member.pk)
+    )
     _raise(member_succeed_problems(member=member, person=person, start=start))
     assert start is not None
     new = _successor_seat(member, person, start)

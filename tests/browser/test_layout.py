@@ -52,6 +52,7 @@ NOT_WALKED = {
     "reports:annual_report_correct": _NO_ANNUAL_REPORT,
     "reports:annual_report_sent": _NO_ANNUAL_REPORT,
     "reports:annual_report_build": _NO_ANNUAL_REPORT,
+    "board:group_main": "a button on the groups page posts to it",
     "reports:section_include": "a button on the annual report's page posts to it",
     "reports:section_move": "a button on the annual report's page posts to it",
     "reports:annual_report_publish": "a button on the annual report's page posts to it",
