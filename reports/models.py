@@ -178,6 +178,14 @@ class Snapshot(models.Model):
     json_path = models.CharField(max_length=300)
     json_sha256 = models.CharField(max_length=64)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    review_ids = models.JSONField(
+        "case reviews it holds",
+        null=True,
+        editable=False,
+        help_text="The keys of the case reviews in its record of decisions and actions, frozen "
+        "with it, so each read of it is recorded against them. Empty for a snapshot published "
+        "before Assure kept this.",
+    )
 
     history = HistoricalRecords()
 

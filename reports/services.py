@@ -12,6 +12,7 @@ the report published, so a failed build leaves the report as it was.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -322,11 +323,16 @@ def build_fail(*, build: ReportBuild, error: str) -> None:
 
 @transaction.atomic
 def snapshot_record(
-    *, build: ReportBuild, files: dict[str, tuple[str, str]], pages: int | None
+    *,
+    build: ReportBuild,
+    files: dict[str, tuple[str, str]],
+    pages: int | None,
+    reviews: Iterable[Any] = (),
 ) -> Snapshot:
     """Record the files a build stored as the report's next snapshot version,
     and publish the report if this was its publication. `files` maps each
-    format to (path under MEDIA_ROOT, SHA-256)."""
+    format to (path under MEDIA_ROOT, SHA-256); `reviews` are the case reviews
+    its files hold, kept with it so every read of it is recorded for them."""
     report = AnnualReport.objects.select_for_update().get(pk=build.report_id)
     problems: Problems = {}
     if set(files) != set(Snapshot.FORMATS):
@@ -347,6 +353,7 @@ def snapshot_record(
         changes=build.changes,
         created_by=build.requested_by,
         pages=pages,
+        review_ids=sorted({review.pk for review in reviews}),
         **{f"{fmt}_path": path for fmt, (path, _) in files.items()},
         **{f"{fmt}_sha256": sha for fmt, (_, sha) in files.items()},
     )

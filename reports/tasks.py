@@ -49,7 +49,9 @@ def build_snapshot(build_id: int) -> int | None:
         stored = snapshots.store(report, version, build.pk, contents)
         written = [Path(settings.MEDIA_ROOT) / path for path, _ in stored.values()]
         services.build_progress(build=build, step="Recording the snapshot", progress=95)
-        snapshot = services.snapshot_record(build=build, files=stored, pages=pages)
+        snapshot = services.snapshot_record(
+            build=build, files=stored, pages=pages, reviews=built.reviews
+        )
     except ValidationError as exc:
         snapshots.remove(written)
         services.build_fail(build=build, error=" ".join(exc.messages))

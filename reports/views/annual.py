@@ -35,6 +35,7 @@ from reports.annual_forms import (
 from reports.checklist import checklist
 from reports.models import AnnualReport, Section, Snapshot
 from reports.sections import available_kinds, build_report
+from reviews.read_records import What, record_reads
 
 SEE = "board.see_board"
 READ = "board.read_records"
@@ -136,12 +137,12 @@ def annual_report(request: HttpRequest, board: str, year: str) -> HttpResponse:
 def annual_report_preview(request: HttpRequest, board: str, year: str) -> HttpResponse:
     obj = _board(request, board)
     report = annual.report_or_404(board=obj, year=year)
-    return render_board(
-        request,
-        "reports/annual/preview.html",
-        obj,
-        NAV,
-        {"report": report, "built": build_report(report)},
+    built = build_report(report)
+    page = render_board(
+        request, "reports/annual/preview.html", obj, NAV, {"report": report, "built": built}
+    )
+    return record_reads(
+        request, page, reviews=built.reviews, what=What.REPORT_PREVIEW, detail=report.year.label
     )
 
 
@@ -365,11 +366,20 @@ def snapshot_file(
     if digest:
         response["Repr-Digest"] = f"sha-256=:{digest}:"
     response["Cache-Control"] = "private, max-age=0"
+    record_reads(
+        request,
+        response,
+        reviews=annual.snapshot_reviews(snapshot=snapshot),
+        what=What.SNAPSHOT,
+        detail=f"{report.year.label}, version {snapshot.version}, {fmt.upper()}",
+    )
     if fmt == "html":
         # The page's own frozen stylesheet, allowed by its SHA-256 alone.
         sources = snapshots.stylesheet_sources(path.read_bytes())
         if sources:
             policy: dict[str, Any] = dict(settings.SECURE_CSP)
             policy["style-src"] = [*policy.get("style-src", []), *sources]
+            # The board's logo is frozen into the page as a data: URI.
+            policy["img-src"] = [*policy.get("img-src", []), "data:"]
             response._csp_config = policy  # type: ignore[attr-defined]
     return response
