@@ -344,7 +344,7 @@ MATRIX: dict[str, Rule] = {
     # Marking the main group is a button on the groups page: POST only.
     "board:group_main": Rule(
         lambda w: {"board": w.board.slug, "group": w.group.slug},
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "board:group_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
