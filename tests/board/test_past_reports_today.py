@@ -15,7 +15,8 @@ from django.urls import reverse
 from board import selectors
 from board.models import Board, MainGroup, Member, ReportingYear
 from reports.models import AnnualReport, Section, SectionKind
-from reports.sections import Context, build_members
+from reports.sections import Context
+from reports.sections.governance import build_members
 from tests.clock import on_day
 from tests.html import table_rows
 
