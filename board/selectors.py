@@ -223,7 +223,7 @@ def next_and_last_meeting(*, board: Board) -> tuple[Meeting | None, Meeting | No
 
 def reporting_years() -> list[ReportingYear]:
     """Every reporting year from the first to the current one, and any
-    later one added ahead, latest first (docs/adr/0006)."""
+    later one added ahead, latest first (docs/adr/0007)."""
     return year_choices()
 
 
@@ -246,7 +246,7 @@ def year_choices(
     """The years a page offers, latest first: every year from the first
     saved one to the one holding today, whether or not anything is saved in
     it yet (the services save a year when something is recorded in it), any
-    later saved year, and any year in `also` (docs/adr/0006). A page that
+    later saved year, and any year in `also` (docs/adr/0007). A page that
     offers only some years (those with audits, say) passes them as `saved`
     and gets those and the current year."""
     current = ReportingYear.span_of(timezone.localdate())

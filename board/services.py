@@ -414,7 +414,7 @@ def reporting_year_create(*, start_year: int) -> ReportingYear:
 def reporting_years_fill(*, today: datetime.date) -> list[ReportingYear]:
     """Save every reporting year from the first one saved to the one holding
     `today` that is not saved yet, and return those it saved
-    (docs/adr/0006). With no year saved there is nothing to fill: the pages
+    (docs/adr/0007). With no year saved there is nothing to fill: the pages
     offer the current year, and it is saved when something is recorded."""
     labels = set(ReportingYear.objects.values_list("label", flat=True))
     if not labels:

@@ -630,7 +630,7 @@ def test_the_groups_page_lists_groups_by_kind_then_name():
     assert names == ["B executive", "Z executive", "A sub-group"]
 
 
-# --- years follow the calendar (docs/adr/0006) ---------------------------------------------
+# --- years follow the calendar (docs/adr/0007) ---------------------------------------------
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Seats' terms (a successor, and the years and source that record a seat),
 the board's main group, its roles' permissions, and every reporting year
-from the first saved one to the current one (docs/adr/0006)."""
+from the first saved one to the current one (docs/adr/0007)."""
 
 import django.db.models.deletion
 import simple_history.models
@@ -39,7 +39,7 @@ def fill_years(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("board", "0012_action_lead_role"),
+        ("board", "0013_normalise_stored_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
