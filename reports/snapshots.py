@@ -48,9 +48,25 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def logo_uri(board: Any) -> str:
+    """The board's logo as a data: URI, read through the storage API, for a
+    document that must carry it inside itself (a PDF, a frozen HTML page);
+    "" when the board has none or its file is gone (the cover shows the
+    board's name alone rather than failing the build)."""
+    if not board.logo:
+        return ""
+    try:
+        with board.logo.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return ""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
 def document_context(built: BuiltReport, *, version: int | None, changes: str) -> dict[str, Any]:
     return {
         "built": built,
+        "logo_uri": logo_uri(built.report.board),
         "snapshot_version": version,
         "snapshot_changes": changes,
         "published": built.report.published_at or timezone.now(),

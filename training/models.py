@@ -20,7 +20,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, ReportingYear, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 
 #: Counts a report may give, in the order a table shows them.
 COUNTS = (
@@ -152,7 +152,7 @@ def attendance_problems(record: Any) -> dict[str, list[str]]:
     return errors
 
 
-class OwnedByBoardOrGroup(models.Model):
+class OwnedByBoardOrGroup(CleanTextModel):
     """A record that belongs to one board, or to one pan-area group serving
     several boards: exactly one of the two."""
 

@@ -104,3 +104,15 @@ def stored_snapshot(report: AnnualReport, *, version: int = 1, changes: str = ""
     )
     report.refresh_from_db()
     return snapshot
+
+
+def png(width: int = 40, height: int = 20) -> bytes:
+    """A small PNG in the report's blue: a chart as the tests' fake export
+    draws it, without Chromium."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (29, 112, 184)).save(out, format="PNG")
+    return out.getvalue()

@@ -19,7 +19,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("board", "0010_board_read_records_kept_months"),
-        ("training", "0005_admins_maintain_training"),
+        ("training", "0006_normalise_stored_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
