@@ -142,16 +142,16 @@ class CourseAgencyInline(admin.TabularInline):  # type: ignore[type-arg]
 class TrainingCourseAdmin(ServiceAdmin):
     form = TrainingCourseAdminForm
     inlines = [CourseAgencyInline]
-
-    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
-        """A course being added has no delegates by agency yet, so its page
-        shows (and its form expects) none."""
-        return self.inlines if obj is not None else []
     list_display = ("title", "date", "mode", "sessions", "places_offered", "delegates_attended")
     list_filter = ("board", "group", "year", "mode")
     list_select_related = ("board", "group", "year")
     search_fields = ("title",)
     date_hierarchy = "date"
+
+    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
+        """A course being added has no delegates by agency yet, so its page
+        shows (and its form expects) none."""
+        return self.inlines if obj is not None else []
 
     def save(self, obj, form):  # type: ignore[no-untyped-def]
         services.courses_save(courses=[obj])
