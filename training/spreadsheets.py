@@ -696,6 +696,8 @@ def _agency_changes(
         agency = context.agencies.get(column[len(AGENCY) :])
         count = _number(row.get(column), context.heading(column), result, percent=False)
         if agency is None:
+            if not count:
+                continue  # a blank cell of an unknown agency says nothing of it
             result.errors.append(
                 f"{context.heading(column)}: the agency is not one Assure knows; add it first, "
                 "or ignore the column."
