@@ -453,6 +453,78 @@ def test_the_import_reads_any_file_or_says_why_not_and_saves_nothing(kind, files
     read()
 
 
+# --- the training import: a unit's own columns ----------------------------------
+
+training_header = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "Course",
+                "Date",
+                "Mode",
+                "Sessions",
+                "Capacity",
+                "Booked",
+                "Delegates attended",
+                "DNA",
+                "Cancelled",
+                "Late cancellations",
+                "Attendance rate",
+                "Year",
+                "Quarter",
+                "Health",
+            ]
+        ),
+        st.text(max_size=12),
+    ),
+    min_size=1,
+    max_size=14,
+)
+training_table = training_header.flatmap(
+    lambda h: st.tuples(
+        st.just(h), st.lists(st.lists(cell, max_size=len(h) + 1), min_size=0, max_size=6)
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "files"),
+    [
+        ("courses.csv", st.one_of(training_table.map(as_csv), st.binary(max_size=2000))),
+        ("courses.xlsx", st.one_of(training_table.map(as_xlsx), st.binary(max_size=600))),
+    ],
+)
+def test_the_training_import_reads_any_file_asks_or_says_why_and_saves_nothing(name, files, world):
+    """Whatever a training unit's file holds, reading it, offering its
+    columns (each one Assure does not know ignored) and previewing it either
+    names a problem or shows what would change, and saves nothing."""
+    from training import columns
+    from training import spreadsheets as training_sheets
+
+    before = fingerprint()
+
+    @per_function_world
+    @given(content=files)
+    def read(content: bytes) -> None:
+        with transaction.atomic():
+            try:
+                upload = training_sheets.read_upload(name, content)
+            except training_sheets.SpreadsheetError:
+                pass
+            else:
+                choices = training_sheets.choices_for(world.board, upload)
+                for choice in choices:
+                    choice.target = choice.target or columns.IGNORE
+                per_column, general = columns.mapping_problems(upload.kind, choices)
+                if not per_column and not general:
+                    rows, headings = columns.apply(upload, choices)
+                    training_sheets.preview_import(world.board, upload.kind, rows, headings)
+            assert fingerprint() == before
+            transaction.set_rollback(True)
+
+    read()
+
+
 # --- an invitation's link -------------------------------------------------------
 
 
