@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("boards/<slug:board>/", include("board.urls")),
     path("boards/<slug:board>/", include("priorities.urls")),
+    path("boards/<slug:board>/", include("indicators.urls")),
     path("boards/<slug:board>/", include("training.urls")),
     path("boards/<slug:board>/", include("reviews.urls")),
     path("boards/<slug:board>/", include("audits.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priorities import indicator_views, views
+from priorities import views
 
 app_name = "priorities"
 
@@ -17,23 +17,4 @@ urlpatterns = [
     path("plans/<slug:plan>/actions/<str:ref>/", views.action, name="action"),
     path("plans/<slug:plan>/actions/<str:ref>/edit/", views.action_edit, name="action_edit"),
     path("plans/<slug:plan>/actions/<str:ref>/assess/", views.assess, name="assess"),
-    path("indicators/import/", indicator_views.statistics_import, name="statistics_import"),
-    path(
-        "indicators/import/confirm/",
-        indicator_views.statistics_import_confirm,
-        name="statistics_import_confirm",
-    ),
-    path("indicators/neighbours/", indicator_views.neighbours, name="neighbours"),
-    path("indicators/<slug:indicator>/", indicator_views.indicator, name="indicator"),
-    path(
-        "indicators/<slug:indicator>/export.<str:fmt>",
-        indicator_views.indicator_export,
-        name="indicator_export",
-    ),
-    path("indicators/<slug:indicator>/values/new/", indicator_views.value_add, name="value_add"),
-    path(
-        "indicators/<slug:indicator>/values/<int:value>/edit/",
-        indicator_views.value_edit,
-        name="value_edit",
-    ),
 ]

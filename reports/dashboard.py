@@ -23,10 +23,14 @@ from django.utils import timezone
 
 from board import selectors as board_selectors
 from board.models import Board, Group, Meeting
+from indicators.selectors import (
+    IndicatorLine,
+    ValueChanges,
+    indicator_values_changed_since,
+    indicators_needing_attention,
+)
 from priorities import dashboard_selectors
-from priorities.indicator_selectors import IndicatorLine, ValueChanges
 from priorities.models import Rating
-from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
 from reviews.selectors import Deadline, ReviewChange, review_changes_since, review_deadlines
 
 #: Statutory review deadlines this many working days ahead are shown, with

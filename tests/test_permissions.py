@@ -89,8 +89,8 @@ INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
 def indicator(world: Any) -> dict[str, Any]:
     """The same indicator however many pages ask for one (the property tests
     open every page in one world)."""
-    from priorities.models import Indicator
-    from tests.priorities.indicator_factories import IndicatorFactory
+    from indicators.models import Indicator
+    from tests.indicators.factories import IndicatorFactory
 
     found = Indicator.objects.filter(board=world.board, code="referrals").first()
     found = found or IndicatorFactory(board=world.board, code="referrals")
@@ -98,8 +98,8 @@ def indicator(world: Any) -> dict[str, Any]:
 
 
 def indicator_value(world: Any) -> dict[str, Any]:
-    from priorities.models import IndicatorValue
-    from tests.priorities.indicator_factories import ValueFactory
+    from indicators.models import IndicatorValue
+    from tests.indicators.factories import ValueFactory
 
     kwargs = indicator(world)
     value = IndicatorValue.objects.filter(
@@ -372,19 +372,19 @@ MATRIX: dict[str, Rule] = {
     "reports:snapshot_file": Rule(
         published_snapshot, get=expect(LOGIN, 200, 200, 200, 200, 404), post=NOT_ALLOWED
     ),
-    "priorities:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
-    "priorities:indicator_export": Rule(
+    "indicators:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "indicators:indicator_export": Rule(
         lambda w: {**indicator(w), "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
-    "priorities:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:statistics_import_confirm": Rule(
+    "indicators:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:statistics_import_confirm": Rule(
         board,
         get=expect(LOGIN, 405, 405, 405, 405, 405),
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
-    "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Partners see only what is published: the dashboard does not exist for them.
     "reports:dashboard": Rule(board, get=expect(LOGIN, 404, 200, 200, 200, 404), post=NOT_ALLOWED),
     # Case reviews: partners see the register of published reviews and a
@@ -515,8 +515,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "reviews:read_retention",
         "reports:dashboard",
         "reports:scorecard",
-        "priorities:statistics_import",
-        "priorities:neighbours",
+        "indicators:statistics_import",
+        "indicators:neighbours",
         "reports:annual_reports",
         "reports:annual_report_create",
     ],

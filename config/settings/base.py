@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "core",
     "board",
     "priorities",
+    "indicators",
     "reviews",
     "audits",
     "training",

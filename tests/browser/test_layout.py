@@ -40,8 +40,8 @@ NOT_WALKED = {
     "training:import_layout": "a CSV or XLSX download",
     "training:import_confirm": "the import preview's button posts to it",
     "priorities:plan_import_confirm": "the import preview's button posts to it",
-    "priorities:indicator_export": "a CSV or XLSX download",
-    "priorities:statistics_import_confirm": "the statistics import preview's button posts to it",
+    "indicators:indicator_export": "a CSV or XLSX download",
+    "indicators:statistics_import_confirm": "the statistics import preview's button posts to it",
     "audits:return": "the past reports state no agency's Section 11 return; the audit "
     "journeys open one at 320px",
     "reports:annual_report": _NO_ANNUAL_REPORT,
