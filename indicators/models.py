@@ -17,7 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Board, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from priorities.models import Priority
 
 
@@ -50,7 +50,7 @@ def _raise_problems(problems: dict[str, list[str]]) -> None:
         raise ValidationError(problems)  # type: ignore[arg-type]
 
 
-class Indicator(models.Model):
+class Indicator(CleanTextModel):
     """One measure on the board's scorecard: what it counts, which way is
     better, and the target (if a document states one) it is rated against."""
 
@@ -148,7 +148,7 @@ class Indicator(models.Model):
         return cls.objects.get(board__slug=board, code=code)
 
 
-class PeriodValue(models.Model):
+class PeriodValue(CleanTextModel):
     """A figure for a period, or the marker that stands in its place."""
 
     period_kind = models.CharField(
@@ -308,7 +308,7 @@ class Comparator(PeriodValue):
         )
 
 
-class StatisticalNeighbour(models.Model):
+class StatisticalNeighbour(CleanTextModel):
     """One of the authorities the published model lists as like the board's
     own, by local authority code, from the list the business manager uploads."""
 

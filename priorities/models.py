@@ -14,7 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from core.validators import REF_CHARACTERS, validate_ref
 
 
@@ -38,7 +38,7 @@ RATING_TAG_CLASSES: dict[str, str] = {
 }
 
 
-class ActionPlan(models.Model):
+class ActionPlan(CleanTextModel):
     class Kind(models.TextChoices):
         BUSINESS_PLAN = "business-plan", "Business plan"
         CASE_REVIEW = "case-review", "Case review"
@@ -89,7 +89,7 @@ class ActionPlan(models.Model):
         return cls.objects.get(board__slug=board, slug=slug)
 
 
-class RagDefinition(models.Model):
+class RagDefinition(CleanTextModel):
     """What a rating means in this plan, for process and for impact, in the
     plan's own words; shown wherever someone chooses a rating."""
 
@@ -119,7 +119,7 @@ class RagDefinition(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, rating=rating)
 
 
-class EvidenceType(models.Model):
+class EvidenceType(CleanTextModel):
     """PI, assurance report, Ofsted, audit, voice: the kinds of evidence a
     rating can rest on."""
 
@@ -145,7 +145,7 @@ class EvidenceType(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Theme(models.Model):
+class Theme(CleanTextModel):
     """A plan-wide theme: a cross-cutting theme, or an area for improving the
     board's own effectiveness."""
 
@@ -185,7 +185,7 @@ class Theme(models.Model):
         )
 
 
-class Priority(models.Model):
+class Priority(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="priorities")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -217,7 +217,7 @@ class Priority(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, number=int(number))
 
 
-class Action(models.Model):
+class Action(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
     priority = models.ForeignKey(
         Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
@@ -291,7 +291,7 @@ class Action(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, ref=ref)
 
 
-class Assessment(models.Model):
+class Assessment(CleanTextModel):
     """One dated rating of an action, for process and impact. Append-only: a
     correction is a new assessment, so the record of who said what stands."""
 

@@ -1,8 +1,8 @@
-"""The scorecard's models, on the tables priorities/0008 renamed for them.
+"""The scorecard's models, on the tables priorities/0009 renamed for them.
 
 The models come into this app's state only: their tables, with every row,
 already exist (made by priorities/0005, renamed to indicators_* by
-priorities/0008). Their content types then move from the priorities app to
+priorities/0009). Their content types then move from the priorities app to
 this one, so the permissions granted to the roles, which point at those
 content types, stay granted, and the Django admin's log keeps its links.
 """
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("board", "0009_admins_maintain_board_records"),
-        ("priorities", "0008_indicators_move_to_their_own_app"),
+        ("priorities", "0009_indicators_move_to_their_own_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
