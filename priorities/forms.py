@@ -145,7 +145,7 @@ class PlanCloseForm(GovukFormMixin, forms.Form):
     closed_on = forms.DateField(
         label="Closed from",
         widget=DateInput(),
-        help_text="Today, or the day it closed if that was earlier. For example, 7 12 2026.",
+        help_text="Today, or the day it closed if that was earlier. For example, 31 3 2027.",
         error_messages={"required": "Enter the day the plan closed."},
     )
     reason = forms.CharField(

@@ -80,15 +80,6 @@ class PlanState:
         return self.end is None
 
     @property
-    def label(self) -> str:
-        """One or two words for a tag."""
-        return {
-            Standing.NOT_STARTED: "Not started",
-            Standing.IN_FORCE: "In force",
-            Standing.CLOSED: "Closed",
-        }[self.standing]
-
-    @property
     def words(self) -> str:
         """The plan's standing in a sentence, as the plan page and list show it."""
         if self.closure == Closure.BY_PERSON and self.closed_on is not None:
