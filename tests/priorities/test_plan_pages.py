@@ -329,3 +329,40 @@ def test_pages_with_closed_plans_run_a_constant_number_of_queries(
     with django_assert_max_num_queries(limit):
         response = client.get(reverse(name, kwargs={"board": world.board.slug}), params)
     assert response.status_code == 200
+
+
+# --- the Django admin ------------------------------------------------------------------------
+
+
+def test_the_admin_refuses_an_end_before_the_start_and_shows_the_closing_read_only(
+    plans, client
+):
+    from django.contrib.auth import get_user_model
+
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(superuser)
+    plan = plans["current"]
+    change = reverse("admin:priorities_actionplan_change", args=[plan.pk])
+    page = client.get(change).content.decode()
+    assert 'name="closed_on' not in page and 'name="extended_to' not in page
+    data = {
+        "board": plan.board_id,
+        "slug": plan.slug,
+        "title": plan.title,
+        "kind": plan.kind,
+        "period": "2017-2027",
+        "starts_on": "2017-04-01",
+        "ends_on": "2017-03-31",
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("priorities", "rag_definitions")
+            for key, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+        },
+    }
+    response = client.post(change, data)
+    assert response.status_code == 200
+    assert "The end of the period cannot be before its start." in response.content.decode()
+    assert ActionPlan.objects.get(pk=plan.pk).ends_on == D(2027, 3, 31)
+    response = client.post(change, {**data, "ends_on": "2027-06-30"})
+    assert response.status_code == 302
+    assert ActionPlan.objects.get(pk=plan.pk).ends_on == D(2027, 6, 30)
