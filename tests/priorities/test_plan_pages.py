@@ -334,9 +334,7 @@ def test_pages_with_closed_plans_run_a_constant_number_of_queries(
 # --- the Django admin ------------------------------------------------------------------------
 
 
-def test_the_admin_refuses_an_end_before_the_start_and_shows_the_closing_read_only(
-    plans, client
-):
+def test_the_admin_refuses_an_end_before_the_start_and_shows_the_closing_read_only(plans, client):
     from django.contrib.auth import get_user_model
 
     superuser = get_user_model().objects.create_superuser("root", "root@example.org", "x")
@@ -344,7 +342,9 @@ def test_the_admin_refuses_an_end_before_the_start_and_shows_the_closing_read_on
     plan = plans["current"]
     change = reverse("admin:priorities_actionplan_change", args=[plan.pk])
     page = client.get(change).content.decode()
-    assert 'name="closed_on' not in page and 'name="extended_to' not in page
+    assert 'name="closed_on' not in page
+    assert 'name="extended_to' not in page
+    assert "Why it was closed" in page
     data = {
         "board": plan.board_id,
         "slug": plan.slug,
