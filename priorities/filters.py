@@ -32,8 +32,8 @@ class ActionFilter(django_filters.FilterSet):
     does not exist, say) lists nothing, rather than silently dropping that
     filter and listing, or exporting, every action."""
 
-    plan = django_filters.ModelChoiceFilter(
-        queryset=ActionPlan.objects.none(), empty_label="Any plan", field_name="plan"
+    plan = django_filters.ChoiceFilter(
+        field_name="plan", choices=[], empty_label="Any plan", label="Plan"
     )
     kind = django_filters.ChoiceFilter(
         field_name="plan__kind",
@@ -86,7 +86,10 @@ class ActionFilter(django_filters.FilterSet):
         fields = ["plan", "kind", "priority", "process", "impact", "lead", "oversight_group"]
         form = ActionFilterForm
 
-    def __init__(self, data=None, *args, board, today, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, data=None, *args, board, today, plans, **kwargs):  # type: ignore[no-untyped-def]
+        """`plans` are the board's plans, each read with its `state` on
+        `today` (selectors.plans_on): the choice of plan says which are closed
+        without asking the database again."""
         self.today = today
         if data is not None:
             # An empty rating is no rating chosen, as the single-choice filter
@@ -95,12 +98,9 @@ class ActionFilter(django_filters.FilterSet):
             for name in ("process", "impact"):
                 data.setlist(name, [value for value in data.getlist(name) if value])
         super().__init__(data, *args, **kwargs)
-        self.filters["plan"].queryset = (
-            ActionPlan.objects.filter(board=board).with_state(today).order_by("title")
-        )
-        self.filters["plan"].field.label_from_instance = lambda p: (
-            f"{p.title} (closed)" if p.state_on(today).closed else p.title
-        )
+        self.filters["plan"].extra["choices"] = [
+            (str(p.pk), f"{p.title} (closed)" if p.state.closed else p.title) for p in plans
+        ]
         self.filters["priority"].queryset = (
             Priority.objects.filter(plan__board=board)
             .select_related("plan")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.utils import timezone
 
@@ -60,20 +62,45 @@ def with_current_ratings(actions: QuerySet[Action]) -> QuerySet[Action]:
     )
 
 
-def actions_for_board(*, board: Board, today: datetime.date) -> QuerySet[Action]:
+def actions_for_board(
+    *, board: Board, today: datetime.date, closed_plans: Iterable[int] | None = None
+) -> QuerySet[Action]:
     """Every action of the board with its current ratings and `plan_closed`
-    (its plan is closed on `today`), in plan order. The plans closed are one
-    subquery the database reads once, not once per action."""
-    closed = ActionPlan.objects.filter(board=board).closed_on(today).values("pk")
+    (its plan is closed on `today`), in plan order. `closed_plans`, the ids
+    of the board's plans closed today when the page has read them already
+    (plans_on), saves the database working them out again; without it they
+    are a subquery of the same query."""
+    closed: Any
+    if closed_plans is None:
+        closed = ActionPlan.objects.filter(board=board).closed_on(today).values("pk")
+    else:
+        closed = list(closed_plans)
+    # "IN ()" would make the database read no row at all where it is asked
+    # for plans not closed: no plan closed is plainly false.
+    plan_closed = (
+        ExpressionWrapper(Q(plan__in=closed), output_field=BooleanField())
+        if closed_plans is None or closed
+        else Value(False, output_field=BooleanField())
+    )
     return (
         with_current_ratings(
             Action.objects.filter(plan__board=board).select_related(
                 "plan", "plan__board", "priority", "oversight_group"
             )
         )
-        .annotate(plan_closed=ExpressionWrapper(Q(plan__in=closed), output_field=BooleanField()))
+        .annotate(plan_closed=plan_closed)
         .order_by("plan__title", "position", "ref")
     )
+
+
+def plans_on(*, board: Board, today: datetime.date) -> list[ActionPlan]:
+    """The board's plans by title, each with where it stands on `today`
+    (`state`). One query: whether an open-ended plan's actions are complete
+    is worked out once here, not again for every list that needs it."""
+    plans = list(ActionPlan.objects.filter(board=board).with_state(today).order_by("title", "pk"))
+    for plan in plans:
+        plan.state = plan.state_on(today)  # type: ignore[attr-defined]
+    return plans
 
 
 @dataclass

@@ -243,11 +243,14 @@ def plan_export(request: HttpRequest, board: str, plan: str, fmt: str) -> HttpRe
 def actions(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     today = timezone.localdate()
+    plans = selectors.plans_on(board=obj, today=today)
+    closed = [p.pk for p in plans if p.state.closed]  # type: ignore[attr-defined]
     action_filter = ActionFilter(
         request.GET,
-        queryset=selectors.actions_for_board(board=obj, today=today),
+        queryset=selectors.actions_for_board(board=obj, today=today, closed_plans=closed),
         board=obj,
         today=today,
+        plans=plans,
     )
     can_edit = request.user.has_perm(EDIT, obj)
     table = ActionTable(action_filter.qs, can_edit=can_edit)

@@ -366,3 +366,11 @@ def test_the_admin_refuses_an_end_before_the_start_and_shows_the_closing_read_on
     response = client.post(change, {**data, "ends_on": "2027-06-30"})
     assert response.status_code == 302
     assert ActionPlan.objects.get(pk=plan.pk).ends_on == D(2027, 6, 30)
+
+
+def test_a_board_with_no_closed_plan_lists_every_action_and_none_as_closed(world, client_for):
+    ActionFactory(plan=world.plan, description="Action of world")
+    chair = client_for("chair")
+    assert listed(chair) == ["Action of world"]
+    assert listed(chair, closed="include") == ["Action of world"]
+    assert listed(chair, closed="only") == []
