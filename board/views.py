@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from board import selectors, services
-from board.access import get_board_or_404, render_board
+from board.access import board_entry_url, get_board_or_404, render_board
 from board.filters import MemberFilter, RiskFilter
 from board.forms import (
     AttendanceForm,
@@ -57,8 +57,9 @@ def site_home(request: HttpRequest) -> HttpResponse:
     if len(boards) == 1:
         if is_chair(request.user) and request.user.has_perm(READ, boards[0]):
             return redirect("reports:dashboard", board=boards[0].slug)
-        return redirect(boards[0])
-    return render(request, "board/site_home.html", {"boards": boards})
+        return redirect(board_entry_url(request.user, boards[0]))
+    entries = [(b, board_entry_url(request.user, b)) for b in boards]
+    return render(request, "board/site_home.html", {"boards": entries})
 
 
 @login_required
@@ -67,7 +68,7 @@ def switch_board(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("board", "")
     for board in selectors.boards_for_user(user=request.user):
         if board.slug == slug:
-            return redirect(board)
+            return redirect(board_entry_url(request.user, board))
     raise Http404("No such board.")
 
 

@@ -156,7 +156,7 @@ def superseding(plans: list[ActionPlan]) -> dict[int, ActionPlan]:
     added first on a tie. An extension does not move it: a plan extended to
     finish its actions has still been superseded. A plan with no dates, or
     not a business plan, is never superseded
-    (docs/adr/0005-plans-have-a-period.md)."""
+    (docs/adr/0006-plans-have-a-period.md)."""
     business = sorted(
         (p for p in plans if p.kind == ActionPlan.Kind.BUSINESS_PLAN and p.starts_on),
         key=lambda p: (p.starts_on, p.pk),
@@ -291,3 +291,31 @@ from priorities.indicator_selectors import (  # noqa: E402
 from priorities.indicator_selectors import (  # noqa: E402
     indicators_needing_attention as indicators_needing_attention,
 )
+
+# --- an action lead's own actions -----------------------------------------
+
+
+def actions_led_by(*, user: Any, board: Board) -> QuerySet[Action]:
+    """The actions of the board whose lead in Assure is `user`, with their
+    current ratings, plan and priority; one query."""
+    return with_current_ratings(
+        Action.objects.filter(plan__board=board, lead_account=user).select_related(
+            "plan", "plan__board", "priority"
+        )
+    ).order_by("plan__title", "plan_id", "position", "ref")
+
+
+@dataclass
+class LeadPlan:
+    """One plan on a lead's page, with the lead's actions in it."""
+
+    plan: ActionPlan
+    actions: list[Action] = field(default_factory=list)
+
+
+def lead_plans(*, user: Any, board: Board) -> list[LeadPlan]:
+    """A lead's actions grouped by plan, in the order of actions_led_by."""
+    grouped: dict[int, LeadPlan] = {}
+    for action in actions_led_by(user=user, board=board):
+        grouped.setdefault(action.plan_id, LeadPlan(action.plan)).actions.append(action)
+    return list(grouped.values())

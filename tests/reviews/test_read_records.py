@@ -325,12 +325,12 @@ def test_a_successful_save_records_no_read_until_the_page_it_leads_to(world, cli
 def test_a_read_names_any_role_even_one_assure_does_not_know_yet(world):
     review = ReviewFactory(board=world.board, name="Child J")
     lead = UserFactory(username="lead", first_name="Ali", last_name="Khan")
-    lead.groups.add(Role.objects.create(name="Action lead"))
+    lead.groups.add(Role.objects.create(name="Designated safeguarding lead"))
     root = User.objects.create_superuser("root", "root@example.org", "x")
     read_record_add(user=lead, reviews=[review], what=What.REVIEW_PAGE, kind=Kind.VIEW)
     read_record_add(user=root, reviews=[review], what=What.ADMIN, kind=Kind.VIEW)
     assert [(r.person, r.role) for r in ReadRecord.objects.order_by("id")] == [
-        ("Ali Khan", "Action lead"),
+        ("Ali Khan", "Designated safeguarding lead"),
         ("root", "Superuser"),
     ]
 
