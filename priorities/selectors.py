@@ -32,7 +32,7 @@ from priorities.models import (
     RagDefinition,
     Rating,
 )
-from priorities.periods import Standing
+from priorities.periods import PlanState, Standing
 
 
 def with_current_ratings(actions: QuerySet[Action]) -> QuerySet[Action]:
@@ -307,15 +307,23 @@ def actions_led_by(*, user: Any, board: Board) -> QuerySet[Action]:
 
 @dataclass
 class LeadPlan:
-    """One plan on a lead's page, with the lead's actions in it."""
+    """One plan on a lead's page, with the lead's actions in it and where
+    the plan stands today (`state`)."""
 
     plan: ActionPlan
     actions: list[Action] = field(default_factory=list)
+    state: PlanState | None = None
 
 
-def lead_plans(*, user: Any, board: Board) -> list[LeadPlan]:
-    """A lead's actions grouped by plan, in the order of actions_led_by."""
+def lead_plans(*, user: Any, board: Board, today: datetime.date) -> list[LeadPlan]:
+    """A lead's actions grouped by plan, in the order of actions_led_by, the
+    plans not closed on `today` first and the closed ones after them, each
+    saying where it stands. Two queries."""
     grouped: dict[int, LeadPlan] = {}
     for action in actions_led_by(user=user, board=board):
         grouped.setdefault(action.plan_id, LeadPlan(action.plan)).actions.append(action)
-    return list(grouped.values())
+    for plan in ActionPlan.objects.filter(pk__in=list(grouped)).with_state(today):
+        grouped[plan.pk].state = plan.state_on(today)
+    return sorted(
+        grouped.values(), key=lambda group: group.state is not None and group.state.closed
+    )
