@@ -26,7 +26,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from core.problems import raise_problems
 from core.validators import REF_CHARACTERS, validate_ref
 from priorities.periods import PlanState, period_problems, state_on
@@ -55,7 +55,7 @@ RATING_TAG_CLASSES: dict[str, str] = {
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
     """Which plans are in force, closed or not yet started on a day, as query
     conditions: the rule of priorities.periods.state_on, stated once more for
-    the database (docs/adr/0006-plans-have-a-period.md). Every method takes
+    the database (docs/adr/0007-plans-have-a-period.md). Every method takes
     the day; none reads the clock.
 
     An action list keeps to plans in force with `plan__in=` one of these
@@ -147,7 +147,7 @@ def _closed_q(day: datetime.date) -> Q:
     return Q(closed_on__lte=day) | _end_before_q(day) | (_open_ended_q() & _complete_before_q(day))
 
 
-class ActionPlan(models.Model):
+class ActionPlan(CleanTextModel):
     class Kind(models.TextChoices):
         BUSINESS_PLAN = "business-plan", "Business plan"
         CASE_REVIEW = "case-review", "Case review"
@@ -245,7 +245,7 @@ class ActionPlan(models.Model):
         return cls.objects.get(board__slug=board, slug=slug)
 
 
-class RagDefinition(models.Model):
+class RagDefinition(CleanTextModel):
     """What a rating means in this plan, for process and for impact, in the
     plan's own words; shown wherever someone chooses a rating."""
 
@@ -275,7 +275,7 @@ class RagDefinition(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, rating=rating)
 
 
-class EvidenceType(models.Model):
+class EvidenceType(CleanTextModel):
     """PI, assurance report, Ofsted, audit, voice: the kinds of evidence a
     rating can rest on."""
 
@@ -301,7 +301,7 @@ class EvidenceType(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Theme(models.Model):
+class Theme(CleanTextModel):
     """A plan-wide theme: a cross-cutting theme, or an area for improving the
     board's own effectiveness."""
 
@@ -341,7 +341,7 @@ class Theme(models.Model):
         )
 
 
-class Priority(models.Model):
+class Priority(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="priorities")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -373,7 +373,7 @@ class Priority(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, number=int(number))
 
 
-class Action(models.Model):
+class Action(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
     priority = models.ForeignKey(
         Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
@@ -447,7 +447,7 @@ class Action(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, ref=ref)
 
 
-class Assessment(models.Model):
+class Assessment(CleanTextModel):
     """One dated rating of an action, for process and impact. Append-only: a
     correction is a new assessment, so the record of who said what stands."""
 
@@ -503,7 +503,7 @@ def _raise_problems(problems: dict[str, list[str]]) -> None:
         raise ValidationError(problems)  # type: ignore[arg-type]
 
 
-class Indicator(models.Model):
+class Indicator(CleanTextModel):
     """One measure on the board's scorecard: what it counts, which way is
     better, and the target (if a document states one) it is rated against."""
 
@@ -601,7 +601,7 @@ class Indicator(models.Model):
         return cls.objects.get(board__slug=board, code=code)
 
 
-class PeriodValue(models.Model):
+class PeriodValue(CleanTextModel):
     """A figure for a period, or the marker that stands in its place."""
 
     period_kind = models.CharField(
@@ -761,7 +761,7 @@ class Comparator(PeriodValue):
         )
 
 
-class StatisticalNeighbour(models.Model):
+class StatisticalNeighbour(CleanTextModel):
     """One of the authorities the published model lists as like the board's
     own, by local authority code, from the list the business manager uploads."""
 

@@ -201,7 +201,7 @@ def plan_create(
 ) -> ActionPlan:
     """Add an action plan to a board. Refused, with field errors, when
     plan_problems finds any. A plan without `ends_on` runs until its actions
-    are complete (docs/adr/0006-plans-have-a-period.md)."""
+    are complete (docs/adr/0007-plans-have-a-period.md)."""
     problems = plan_problems(
         board=board,
         slug=slug,
@@ -302,7 +302,7 @@ def plan_close(
     plan = _locked(plan, today)
     raise_problems(plan_close_problems(plan=plan, closed_on=closed_on, reason=reason, today=today))
     plan.closed_on = closed_on
-    plan.closed_reason = reason.strip()
+    plan.closed_reason = ActionPlan.normalised("closed_reason", reason)
     return _save(plan, f"Closed from {long_date(closed_on)}: {plan.closed_reason}")
 
 
@@ -456,7 +456,7 @@ def plan_period_set(
         ]
         del problems["closed_on"]
     raise_problems(problems)
-    plan.period = period.strip()
+    plan.period = ActionPlan.normalised("period", period)
     plan.starts_on = starts_on
     plan.ends_on = ends_on
     return _save(plan, "Period changed")
@@ -525,10 +525,15 @@ def action_update(*, action_id: int, expected_version: int, changes: dict[str, A
     The version is claimed with one conditional UPDATE, so of two people
     saving edits begun from the same version, exactly one succeeds on any
     database; the other gets an EditConflict naming what the first changed.
+    An edit that changes nothing (text compared as it would be stored) saves
+    nothing, so the history holds only real changes.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    current = Action.objects.select_related("plan").get(pk=action_id)
+    if current.version == expected_version and _holds(current, changes):
+        return current
     claimed = Action.objects.filter(pk=action_id, version=expected_version).update(
         version=F("version") + 1
     )
@@ -542,6 +547,19 @@ def action_update(*, action_id: int, expected_version: int, changes: dict[str, A
     action.full_clean()
     action.save()
     return action
+
+
+def _holds(action: Action, changes: dict[str, Any]) -> bool:
+    """Whether the action already holds `changes` as it would store them."""
+    for name, value in changes.items():
+        model_field = cast(Field, Action._meta.get_field(name))
+        if model_field.is_relation:
+            held, wanted = getattr(action, model_field.attname), getattr(value, "pk", value)
+        else:
+            held, wanted = getattr(action, name), Action.normalised(name, value)
+        if held != wanted:
+            return False
+    return True
 
 
 def action_changes_since(*, action: Action, version: int) -> list[FieldChange]:

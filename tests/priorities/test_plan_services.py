@@ -61,6 +61,19 @@ def test_closing_a_plan_records_the_day_the_reason_and_why_in_its_history(curren
     assert record.closed_on == TODAY
 
 
+def test_a_reason_from_a_browser_is_stored_and_told_in_one_form(current):
+    """A reason typed over two lines arrives with CRLF and trailing spaces:
+    the plan, its history and the history's words hold it with LF only."""
+    services.plan_close(
+        plan=current, reason="Superseded.  \r\nActions moved to 2026-27.\r\n", today=TODAY
+    )
+    current.refresh_from_db()
+    assert current.closed_reason == "Superseded.\nActions moved to 2026-27."
+    record = latest_history(current)
+    assert record.closed_reason == current.closed_reason
+    assert record.history_change_reason.endswith(": Superseded.\nActions moved to 2026-27.")
+
+
 def test_a_plan_can_be_closed_from_an_earlier_day(current):
     services.plan_close(plan=current, reason="Stopped", closed_on=D(2026, 1, 5), today=TODAY)
     current.refresh_from_db()
