@@ -55,7 +55,7 @@ RATING_TAG_CLASSES: dict[str, str] = {
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
     """Which plans are in force, closed or not yet started on a day, as query
     conditions: the rule of priorities.periods.state_on, stated once more for
-    the database (docs/adr/0007-plans-have-a-period.md). Every method takes
+    the database (docs/adr/0008-plans-have-a-period.md). Every method takes
     the day; none reads the clock.
 
     An action list keeps to plans in force with `plan__in=` one of these

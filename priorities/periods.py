@@ -7,7 +7,7 @@ page cannot disagree; tests/priorities/test_periods.py holds the two side by
 side. This module imports no model, so the models (their `clean`, which the
 admin and the fixture loader run) and the services both use it.
 
-The rule (docs/adr/0007-plans-have-a-period.md): a plan is closed on a day
+The rule (docs/adr/0008-plans-have-a-period.md): a plan is closed on a day
 when a person closed it on or before that day, or its period (as extended)
 ended before that day, or, for a plan with no end, every one of its actions
 was rated Blue (completed) for process by the day before. It is in force on a

@@ -156,7 +156,7 @@ def superseding(plans: list[ActionPlan]) -> dict[int, ActionPlan]:
     added first on a tie. An extension does not move it: a plan extended to
     finish its actions has still been superseded. A plan with no dates, or
     not a business plan, is never superseded
-    (docs/adr/0007-plans-have-a-period.md)."""
+    (docs/adr/0008-plans-have-a-period.md)."""
     business = sorted(
         (p for p in plans if p.kind == ActionPlan.Kind.BUSINESS_PLAN and p.starts_on),
         key=lambda p: (p.starts_on, p.pk),

@@ -201,7 +201,7 @@ def plan_create(
 ) -> ActionPlan:
     """Add an action plan to a board. Refused, with field errors, when
     plan_problems finds any. A plan without `ends_on` runs until its actions
-    are complete (docs/adr/0007-plans-have-a-period.md)."""
+    are complete (docs/adr/0008-plans-have-a-period.md)."""
     problems = plan_problems(
         board=board,
         slug=slug,
