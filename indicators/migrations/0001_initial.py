@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("board", "0009_admins_maintain_board_records"),
-        ("priorities", "0009_indicators_move_to_their_own_app"),
+        ("priorities", "0010_indicators_move_to_their_own_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

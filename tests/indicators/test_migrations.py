@@ -2,7 +2,7 @@
 install that had indicators before the move has every one of them after it.
 
 The database is taken back to the last migration before the move
-(priorities/0008), given indicator data through that state's models, and
+(priorities/0009), given indicator data through that state's models, and
 migrated forward again; the data must be where the indicators app looks for
 it, with its ids, history, and the permissions the roles held.
 """
@@ -23,7 +23,7 @@ from indicators.models import Comparator, Indicator, IndicatorValue, Statistical
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE_THE_MOVE = ("priorities", "0008_normalise_stored_text")
+BEFORE_THE_MOVE = ("priorities", "0009_plan_periods")
 MOVED = [
     "indicator",
     "indicatorvalue",

@@ -6,7 +6,7 @@ place, keeping rows, keys and the foreign keys that point at them), and the
 models leave this app's migration state. indicators/0001_initial takes them
 into its state on those same tables and moves their content types, so the
 permissions the roles hold and the admin's log entries follow them. See
-docs/adr/0007-the-scorecard-is-an-app-of-its-own.md.
+docs/adr/0009-the-scorecard-is-an-app-of-its-own.md.
 """
 
 from django.db import migrations
@@ -25,7 +25,7 @@ MOVED = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("priorities", "0008_normalise_stored_text")]
+    dependencies = [("priorities", "0009_plan_periods")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
