@@ -306,6 +306,14 @@ class Assessment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who accepted it, when an action lead proposed it in an update round.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -635,3 +643,13 @@ class StatisticalNeighbour(models.Model):
     @classmethod
     def get_by_natural_key(cls, board: str, la_code: str) -> StatisticalNeighbour:
         return cls.objects.get(board__slug=board, la_code=la_code)
+
+
+# The update rounds' models live beside their rules and pages (priorities/rounds)
+# and register with this app from here.
+from priorities.rounds.models import (  # noqa: E402, F401
+    EvidenceFile,
+    Proposal,
+    UpdateRequest,
+    UpdateRound,
+)
