@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from board.models import Board, Meeting
 from priorities.models import Action, ActionPlan, Rating
@@ -42,7 +42,7 @@ def actions_to_update(*, plans: Any) -> QuerySet[Action]:
     (its current process rating Blue), with its current ratings."""
     return (
         with_current_ratings(Action.objects.filter(plan__in=plans))
-        .exclude(current_process=Rating.BLUE)
+        .filter(Q(current_process__isnull=True) | ~Q(current_process=Rating.BLUE))
         .select_related("plan", "lead_account")
         .order_by("plan__title", "position", "ref")
     )

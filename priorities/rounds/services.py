@@ -134,6 +134,16 @@ def round_open(
                 ]
             }
         )
+    unreachable = sorted(_name(lead) for lead in asked.by_lead if not lead.email)
+    if unreachable:
+        raise_problems(
+            {
+                "__all__": [
+                    f"{', '.join(unreachable)} {'has' if len(unreachable) == 1 else 'have'} no "
+                    "email address in Assure: add one (or name another lead) first."
+                ]
+            }
+        )
     round = UpdateRound.objects.create(
         board=board,
         meeting=meeting,
