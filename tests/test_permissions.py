@@ -579,9 +579,7 @@ MATRIX: dict[str, Rule] = {
     "priorities:round_close": Rule(update_round, get=NOT_ALLOWED, post=ROUND_DONE),
     "priorities:proposal": Rule(round_proposal, get=INTERNAL_READ, post=NOT_ALLOWED),
     "priorities:proposal_accept": Rule(round_proposal, get=NOT_ALLOWED, post=ROUND_DONE),
-    "priorities:proposal_return": Rule(
-        round_proposal, get=NOT_ALLOWED, post=INTERNAL_EDIT_INVALID
-    ),
+    "priorities:proposal_return": Rule(round_proposal, get=NOT_ALLOWED, post=INTERNAL_EDIT_INVALID),
     # An evidence file: the manager, the chair (and the Admin), and its lead.
     "priorities:evidence_file": Rule(
         evidence, get=expect(LOGIN, 404, 200, 200, 200, 404, 200), post=NOT_ALLOWED

@@ -34,7 +34,9 @@ KINDS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 #: What the names people may give say the content should be.
-EXPECTED_BY_SUFFIX = {suffix: kind for kind, (_, suffixes, _) in KINDS.items() for suffix in suffixes}
+EXPECTED_BY_SUFFIX = {
+    suffix: kind for kind, (_, suffixes, _) in KINDS.items() for suffix in suffixes
+}
 
 ACCEPTED = "PDF, Word (.docx), Excel (.xlsx), PNG or JPEG"
 
@@ -85,7 +87,9 @@ def check_evidence(*, name: str, data: bytes, limit: int, size: int | None = Non
     suffix = PurePath(name).suffix.lower()
     for signature, what in _PROGRAMS:
         if data.startswith(signature):
-            raise EvidenceRefused(f"{shown} is {what}, not evidence: Assure does not keep programs.")
+            raise EvidenceRefused(
+                f"{shown} is {what}, not evidence: Assure does not keep programs."
+            )
     kind = _kind_of(shown, data)
     if suffix not in EXPECTED_BY_SUFFIX:
         raise EvidenceRefused(

@@ -154,4 +154,3 @@ def initial_of(proposal: Any) -> dict[str, Any]:
         "evidence_types": list(proposal.evidence_types.all()),
         "evidence": proposal.evidence,
     }
-

@@ -24,7 +24,8 @@ class UpdateRound(models.Model):
     plans = models.ManyToManyField(ActionPlan, related_name="update_rounds")
     deadline = models.DateField()
     remind_days_before = models.PositiveSmallIntegerField(
-        default=3, help_text="Days before the deadline the first reminder goes (0: only on the day)."
+        default=3,
+        help_text="Days before the deadline the first reminder goes (0: only on the day).",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_by = models.ForeignKey(

@@ -27,7 +27,7 @@ from priorities.models import Action, ActionPlan, EvidenceType, Rating
 from priorities.rounds import selectors
 from priorities.rounds.evidence import EvidenceRefused, check_evidence
 from priorities.rounds.models import EvidenceFile, Proposal, UpdateRequest, UpdateRound
-from priorities.services import assessment_problems, assessment_record, lead_accounts
+from priorities.services import assessment_problems, assessment_record
 
 #: The most days before the deadline a reminder may go.
 MAX_REMIND_DAYS = 60
@@ -64,12 +64,7 @@ def round_problems(
             "__all__",
             f"The round for the {current.meeting} is still open: close it before opening another.",
         )
-    if meeting is None:
-        add_problem(problems, "meeting", "Choose the meeting the updates are for.")
-    elif not meeting.group.boards.filter(pk=board.pk).exists():
-        add_problem(problems, "meeting", "Choose a meeting of one of this board's groups.")
-    elif meeting.date <= today:
-        add_problem(problems, "meeting", "Choose a meeting still to come.")
+    _meeting_problems(problems, board, meeting, today)
     if not plans:
         add_problem(problems, "plans", "Choose at least one action plan.")
     else:
@@ -79,6 +74,34 @@ def round_problems(
         for plan in plans:
             if plan.pk not in allowed:
                 add_problem(problems, "plans", f"{plan} is not one of this board's plans in force.")
+    _deadline_problems(problems, meeting, deadline, today)
+    if not 0 <= remind_days_before <= MAX_REMIND_DAYS:
+        add_problem(
+            problems,
+            "remind_days_before",
+            f"Remind between 0 and {MAX_REMIND_DAYS} days before the deadline.",
+        )
+    return problems
+
+
+def _meeting_problems(
+    problems: Problems, board: Board, meeting: Meeting | None, today: datetime.date
+) -> None:
+    if meeting is None:
+        add_problem(problems, "meeting", "Choose the meeting the updates are for.")
+    elif not meeting.group.boards.filter(pk=board.pk).exists():
+        add_problem(problems, "meeting", "Choose a meeting of one of this board's groups.")
+    elif meeting.date <= today:
+        add_problem(problems, "meeting", "Choose a meeting still to come.")
+
+
+def _deadline_problems(
+    problems: Problems,
+    meeting: Meeting | None,
+    deadline: datetime.date | None,
+    today: datetime.date,
+) -> None:
+    """Not in the past (today is allowed), and before the meeting's day."""
     if deadline is None:
         add_problem(problems, "deadline", "Enter the date updates are due.")
     elif deadline < today:
@@ -89,13 +112,6 @@ def round_problems(
             "deadline",
             f"The deadline must be before the meeting on {_date(meeting.date)}.",
         )
-    if not 0 <= remind_days_before <= MAX_REMIND_DAYS:
-        add_problem(
-            problems,
-            "remind_days_before",
-            f"Remind between 0 and {MAX_REMIND_DAYS} days before the deadline.",
-        )
-    return problems
 
 
 @transaction.atomic
@@ -123,7 +139,8 @@ def round_open(
         today=today,
     )
     raise_problems(problems)
-    assert meeting is not None and deadline is not None
+    assert meeting is not None
+    assert deadline is not None
     asked = selectors.round_actions(board=board, plans=plans)
     if not asked.by_lead:
         raise_problems(
@@ -201,9 +218,7 @@ def _short(text: str, words: int = 25) -> str:
     return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
 
 
-def _message(
-    request: UpdateRequest, reason: str, subject: str, body: str, *, by: Any
-) -> Message:
+def _message(request: UpdateRequest, reason: str, subject: str, body: str, *, by: Any) -> Message:
     round = request.round
     return message_queue(
         board=round.board,
@@ -332,9 +347,7 @@ def proposal_save(
     round = UpdateRound.objects.select_for_update().get(pk=request.round_id)
     if round.status != UpdateRound.Status.OPEN:
         raise ValidationError("This round is closed: the business manager is no longer asking.")
-    proposal, _ = Proposal.objects.select_for_update().get_or_create(
-        request=request, action=action
-    )
+    proposal, _ = Proposal.objects.select_for_update().get_or_create(request=request, action=action)
     _editable(proposal)
     evidence_types = list(evidence_types)
     removing = set(remove_files)

@@ -140,7 +140,11 @@ def _proposal(obj: Board, round: UpdateRound, proposal: int) -> Proposal:
 
 
 def _review_page(
-    request: HttpRequest, obj: Board, found: UpdateRound, proposal: Proposal, form: ReturnForm,
+    request: HttpRequest,
+    obj: Board,
+    found: UpdateRound,
+    proposal: Proposal,
+    form: ReturnForm,
     status: int = 200,
 ) -> HttpResponse:
     context = {
@@ -150,9 +154,7 @@ def _review_page(
         "definitions": plan_selectors.rag_definitions(plan=proposal.action.plan),
         "form": form,
     }
-    return render_board(
-        request, "priorities/rounds/proposal.html", obj, SECTION, context, status
-    )
+    return render_board(request, "priorities/rounds/proposal.html", obj, SECTION, context, status)
 
 
 @login_required

@@ -25,8 +25,18 @@ LIMIT = 1024 * 1024
     ("name", "make", "kind", "content_type"),
     [
         ("minutes.pdf", pdf_bytes, "pdf", "application/pdf"),
-        ("Audit Summary.DOCX", docx_bytes, "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-        ("figures.xlsx", xlsx_bytes, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "Audit Summary.DOCX",
+            docx_bytes,
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "figures.xlsx",
+            xlsx_bytes,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         ("chart.png", png_bytes, "png", "image/png"),
         ("photo.jpg", jpeg_bytes, "jpeg", "image/jpeg"),
         ("photo.jpeg", jpeg_bytes, "jpeg", "image/jpeg"),

@@ -26,6 +26,8 @@ class Command(BaseCommand):
             try:
                 today = datetime.date.fromisoformat(options["date"])
             except ValueError:
-                raise CommandError(f"--date must be a date such as 2027-01-14, not {options['date']!r}.") from None
+                raise CommandError(
+                    f"--date must be a date such as 2027-01-14, not {options['date']!r}."
+                ) from None
         count = reminders_send(today=today)
         self.stdout.write(f"{count} reminder{'s' if count != 1 else ''} queued.")
