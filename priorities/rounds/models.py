@@ -8,11 +8,12 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from board.models import Board, Meeting
+from core.models import CleanTextModel
 from outbox.models import Message
 from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
 
 
-class UpdateRound(models.Model):
+class UpdateRound(CleanTextModel):
     """The business manager's request for updates before a meeting."""
 
     class Status(models.TextChoices):
@@ -44,7 +45,7 @@ class UpdateRound(models.Model):
         return f"Update round for {self.meeting}"
 
 
-class UpdateRequest(models.Model):
+class UpdateRequest(CleanTextModel):
     """What one lead is asked for in a round, and the messages sent to them."""
 
     round = models.ForeignKey(UpdateRound, on_delete=models.CASCADE, related_name="requests")
@@ -80,7 +81,7 @@ def evidence_path(instance: EvidenceFile, filename: str) -> str:
     return filename
 
 
-class Proposal(models.Model):
+class Proposal(CleanTextModel):
     """A lead's proposed rating of one action in a round. Saved as a draft,
     submitted, returned with a comment (and submitted again), or accepted,
     when it becomes an assessment by the lead accepted by the manager."""
@@ -124,7 +125,7 @@ class Proposal(models.Model):
         return f"Proposal for {self.action.ref} ({self.get_status_display()})"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(CleanTextModel):
     """A file a lead sent with a proposal: checked by its content, stored
     through Django's storage API under a name nobody can guess."""
 
