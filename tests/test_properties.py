@@ -552,9 +552,9 @@ def test_posting_anything_to_a_leads_update_never_fails_and_a_refusal_changes_no
     url = reverse("priorities:lead_proposal", kwargs=round_action(world))
     form = own_form(html_of(client.get(url)), url, "post")
     assert form is not None
-    assert {"process", "impact", "commentary", "evidence", "files"} <= set(form.fields)
+    assert {"process", "impact", "commentary", "evidence", "evidence_files"} <= set(form.fields)
     form.fields.pop("csrfmiddlewaretoken", None)
-    form.fields.pop("files")
+    form.fields.pop("evidence_files")
     # Its two buttons: send for review, or save as a draft.
     form.fields["submit"] = Field("submit", choices=["yes", "no"])
     before = fingerprint()
@@ -563,7 +563,7 @@ def test_posting_anything_to_a_leads_update_never_fails_and_a_refusal_changes_no
     @given(data=data_for(form), files=_evidence_uploads())
     def post(data: dict[str, Any], files: list[Any]) -> None:
         with transaction.atomic():
-            sent = {**data, "files": files} if files else data
+            sent = {**data, "evidence_files": files} if files else data
             check(client.post(url, sent), url, before, data)
             transaction.set_rollback(True)
 

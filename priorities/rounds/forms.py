@@ -8,23 +8,24 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from board.models import Meeting
 from core.forms import DateInput, GovukFormMixin, choice_field
 from priorities.forms import NeededWhenField, RatingChoiceField
-from priorities.models import EvidenceType
+from priorities.models import ActionPlan, EvidenceType
 from priorities.rounds.evidence import ACCEPTED
 from priorities.rounds.services import MAX_REMIND_DAYS, Upload
 
 
 class RoundForm(GovukFormMixin, forms.Form):
     meeting = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Meeting.objects.none(),
         label="Meeting",
         help_text="The meeting the updates are for.",
         empty_label="Choose a meeting",
         error_messages={"required": "Choose the meeting the updates are for."},
     )
     plans = forms.ModelMultipleChoiceField(
-        queryset=None,
+        queryset=ActionPlan.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Action plans",
         help_text="Each lead is asked about their actions in these plans that are not completed.",
@@ -54,10 +55,12 @@ class RoundForm(GovukFormMixin, forms.Form):
     def __init__(self, *args: Any, meetings: Any, plans: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "meeting").queryset = meetings
-        choice_field(self, "meeting").label_from_instance = (  # type: ignore[method-assign]
-            lambda m: f"{m.group} on {m.date:%-d %B %Y}"
-        )
+        choice_field(self, "meeting").label_from_instance = _meeting_label  # type: ignore[method-assign, assignment]
         choice_field(self, "plans").queryset = plans
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    return f"{meeting.group} on {meeting.date:%-d %B %Y}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -99,7 +102,7 @@ class ProposalForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line: a report's title, a measure, a link.",
     )
-    files = EvidenceFilesField(
+    evidence_files = EvidenceFilesField(
         required=False,
         label="Evidence files",
         help_text=f"{ACCEPTED}, up to {settings.ASSURE_EVIDENCE_MAX_BYTES // (1024 * 1024)} MB "
@@ -127,7 +130,7 @@ class ProposalForm(GovukFormMixin, forms.Form):
         """The files sent. One over the size limit is not read at all: the
         service refuses it by its size, naming it."""
         found = []
-        for upload in self.cleaned_data.get("files") or []:
+        for upload in self.cleaned_data.get("evidence_files") or []:
             if upload.size > settings.ASSURE_EVIDENCE_MAX_BYTES:
                 found.append(Upload(upload.name, b"", size=upload.size))
             else:

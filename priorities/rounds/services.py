@@ -9,6 +9,7 @@ import datetime
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -353,7 +354,7 @@ def proposal_save(
     removing = set(remove_files)
     kept = [f for f in proposal.files.all() if f.pk not in removing]
     if len(kept) + len(uploads) > MAX_FILES:
-        raise_problems({"files": [f"A proposal can carry {MAX_FILES} files at most."]})
+        raise_problems({"evidence_files": [f"A proposal can carry {MAX_FILES} files at most."]})
     problems = proposal_problems(
         process=process,
         impact=impact,
@@ -374,7 +375,7 @@ def proposal_save(
             )
             checked.append((upload, found))
         except EvidenceRefused as refused:
-            add_problem(problems, "files", str(refused))
+            add_problem(problems, "evidence_files", str(refused))
     raise_problems(problems)
     proposal.process, proposal.impact = process, impact
     proposal.commentary, proposal.evidence = commentary.strip(), evidence.strip()
@@ -386,9 +387,10 @@ def proposal_save(
     proposal.save()
     proposal.evidence_types.set(evidence_types)
     for gone in [f for f in proposal.files.all() if f.pk in removing]:
-        name = gone.file.name
+        stored = gone.file.name
         gone.delete()
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        if stored:
+            transaction.on_commit(partial(default_storage.delete, stored))
     for upload, found in checked:
         _store(proposal, upload, found.kind, found.suffix, by, now)
     return proposal

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -205,7 +206,7 @@ def proposal_return(request: HttpRequest, board: str, round: int, proposal: int)
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, board: str, file: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, board: str, file: int) -> HttpResponseBase:
     """A file, to the manager and chair of its board and to the lead who
     answers for its action; 404 to everyone else. Always a download, never
     shown in the browser, and never sniffed as something else."""

@@ -138,7 +138,7 @@ def test_a_round_from_invitation_to_the_chairs_view(
 
     # The manager accepts: the lead's assessment, accepted by the manager.
     page.goto(f"{live_server.url}/boards/{world.board.slug}/rounds/")
-    page.get_by_role("link", name=str(meeting)).click()
+    page.get_by_role("table").get_by_role("link", name=str(meeting)).click()
     page.get_by_role("link", name=re.compile(r"^1a")).click()
     page.get_by_role("button", name=re.compile("^Accept")).click()
     expect(page.get_by_text("the proposal is now its assessment")).to_be_visible()

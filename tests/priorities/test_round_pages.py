@@ -120,7 +120,7 @@ def test_the_lead_answers_with_a_file_and_another_leads_action_is_a_404(
             "process": "GREY",
             "impact": "GREY",
             "submit": "yes",
-            "files": [SimpleUploadedFile("report.pdf", EXE)],
+            "evidence_files": [SimpleUploadedFile("report.pdf", EXE)],
         },
     )
     assert refused.status_code == 400
@@ -132,7 +132,7 @@ def test_the_lead_answers_with_a_file_and_another_leads_action_is_a_404(
             "process": "GREY",
             "impact": "GREEN",
             "submit": "yes",
-            "files": [SimpleUploadedFile("audit.pdf", pdf_bytes())],
+            "evidence_files": [SimpleUploadedFile("audit.pdf", pdf_bytes())],
         },
     )
     assert sent.status_code == 302

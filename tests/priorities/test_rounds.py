@@ -310,7 +310,7 @@ def test_a_refused_file_refuses_the_whole_save_and_stores_nothing(world, people,
             submit=True,
         )
     )
-    assert "report.pdf is a Windows program" in problems["files"][0]
+    assert "report.pdf is a Windows program" in problems["evidence_files"][0]
     assert not Proposal.objects.exists()
     assert not EvidenceFile.objects.exists()
 
