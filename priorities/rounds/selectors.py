@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from board.models import Board, Meeting
+from board.selectors import main_group
 from priorities.models import Action, ActionPlan, Rating
 from priorities.rounds.models import EvidenceFile, Proposal, UpdateRequest, UpdateRound
 from priorities.selectors import with_current_ratings
@@ -33,6 +34,14 @@ def meetings_for_round(*, board: Board, today: datetime.date) -> QuerySet[Meetin
         .order_by("date", "group__name")
         .distinct()
     )
+
+
+def default_meeting(*, board: Board, today: datetime.date) -> Meeting | None:
+    """The meeting a round is usually for: the main group's next one."""
+    group = main_group(board=board)
+    if group is None:
+        return None
+    return Meeting.objects.filter(group=group, date__gt=today).order_by("date").first()
 
 
 def actions_to_update(*, plans: Any) -> QuerySet[Action]:

@@ -62,7 +62,10 @@ def round_open(request: HttpRequest, board: str) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         meetings=selectors.meetings_for_round(board=obj, today=today),
         plans=plans,
-        initial={"plans": list(plans)},
+        initial={
+            "plans": list(plans),
+            "meeting": selectors.default_meeting(board=obj, today=today),
+        },
     )
     if form.is_valid():
         data = form.cleaned_data

@@ -71,8 +71,12 @@ def opened(world, setting, client_for, django_capture_on_commit_callbacks):
 def test_the_manager_opens_a_round_from_the_page_and_the_leads_are_emailed(
     world, users, setting, client_for, django_capture_on_commit_callbacks
 ):
-    page = client_for("manager").get(url("round_open", world)).content.decode()
-    assert "action 1a" in page  # no lead in Assure: listed to be given one
+    from board.services import main_group_set
+
+    main_group_set(board=world.board, group=world.group)
+    form = client_for("manager").get(url("round_open", world))
+    assert "action 1a" in form.content.decode()  # no lead in Assure: listed to be given one
+    assert form.context["form"]["meeting"].value() == setting["meeting"].pk  # the next one
     round = opened(world, setting, client_for, django_capture_on_commit_callbacks)
     assert sorted(m.to[0] for m in mail.outbox) == [
         "jo.lead@police.example.org",
