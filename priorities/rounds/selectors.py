@@ -22,8 +22,7 @@ REPLIED = (Proposal.Status.SUBMITTED, Proposal.Status.ACCEPTED)
 
 def plans_for_round(*, board: Board, today: datetime.date) -> QuerySet[ActionPlan]:
     """The plans a round may ask about: the board's plans in force."""
-    del today  # the plans' periods decide this once they land; until then, the status
-    return ActionPlan.objects.filter(board=board, status=ActionPlan.Status.ACTIVE).order_by("title")
+    return ActionPlan.objects.filter(board=board).in_force_on(today).order_by("title")
 
 
 def meetings_for_round(*, board: Board, today: datetime.date) -> QuerySet[Meeting]:

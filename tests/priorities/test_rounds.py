@@ -175,7 +175,12 @@ def test_it_refuses_a_meeting_of_another_board_or_one_already_held(world, people
 
 
 def test_it_refuses_a_plan_of_another_board_or_one_not_in_force(world, people, setting):
-    closed = PlanFactory(board=world.board, slug="old", status=ActionPlan.Status.CLOSED)
+    closed = PlanFactory(
+        board=world.board,
+        slug="old",
+        starts_on=datetime.date(2024, 4, 1),
+        ends_on=datetime.date(2026, 3, 31),
+    )
     problems = refusal(lambda: open_round(world, people, setting, plans=[world.other_plan, closed]))
     assert len(problems["plans"]) == 2
 

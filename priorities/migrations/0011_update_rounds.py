@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("board", "0012_action_lead_role"),
         ("outbox", "0001_initial"),
-        ("priorities", "0008_normalise_stored_text"),
+        ("priorities", "0010_indicators_move_to_their_own_app"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
