@@ -134,6 +134,16 @@ def attendance_mark_problems(*, mark: AttendanceMark) -> Problems:
         _add(problems, "words", f"The key already has a mark for {words!r}.")
     if mark.pk is None and len(others) >= MAX_MARKS:
         _add(problems, "code", f"A key holds at most {MAX_MARKS} marks; retire one instead.")
+    offered = [m for m in others if not m.retired]
+    if not (mark.counts_as_attended and not mark.retired) and not any(
+        m.counts_as_attended for m in offered
+    ):
+        _add(
+            problems,
+            "present",
+            "The key needs at least one mark that counts as present and towards the "
+            "percentage; otherwise nobody could ever be recorded as attending.",
+        )
     return problems
 
 

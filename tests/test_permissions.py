@@ -328,6 +328,33 @@ MATRIX: dict[str, Rule] = {
     "board:attendance": Rule(
         lambda w: {"board": w.board.slug, "meeting": w.meeting.pk}, get=EDIT, post=EDIT_POST_INVALID
     ),
+    # The matrix as a spreadsheet, in the board's key (the default group and year).
+    "board:attendance_export": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
+    ),
+    # The board's attendance key: chairs read it, the business manager changes it.
+    "board:attendance_key": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:attendance_mark_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:attendance_mark_edit": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    # Retiring, deleting and moving are buttons: a refusal comes back as a
+    # message on the key's page, so the manager's POST is always a redirect.
+    "board:attendance_mark_retire": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
+    "board:attendance_mark_delete": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=EDIT,
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
+    "board:attendance_mark_move": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
     "board:budget": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:member_list": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:member_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
