@@ -287,6 +287,33 @@ def test_posting_anything_to_any_form_never_fails_and_a_refusal_changes_nothing(
     post()
 
 
+ATTENDANCE_KEY_FORMS = ("board:attendance_mark_create", "board:attendance_mark_edit")
+
+
+def test_posting_anything_to_the_attendance_keys_forms_never_fails_and_a_refusal_changes_nothing(
+    world, client_for
+):
+    """The key's forms are among those every test above reaches; here they
+    are also sent anything on their own, so a new rule of the key cannot hide
+    among the other pages' examples."""
+    client = client_for("manager")
+    assert set(ATTENDANCE_KEY_FORMS) <= set(page_names("post"))
+    forms = [posted_form(client, name, url_of(name, world)) for name in ATTENDANCE_KEY_FORMS]
+    for form in forms:
+        assert {"code", "words", "present", "counted"} <= set(form.fields), form.action
+    before = fingerprint()
+
+    @per_function_world
+    @given(sent=pages_and_values(forms))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, data = sent
+        with transaction.atomic():
+            check(client.post(form.action, data), form.action, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
 def html_of(response: Any) -> str:
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return ""
