@@ -21,8 +21,8 @@ from django.utils.safestring import SafeString
 from django_tables2.utils import A, signature
 
 from board.models import Agency, Member, Risk
-from board.terms import seat_state
 from board.selectors import AttendanceMatrix
+from board.terms import seat_state
 
 #: What a seat on no group shows, on the members page and the seats page.
 NO_GROUPS = "None"

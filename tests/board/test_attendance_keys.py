@@ -15,7 +15,7 @@ from board import selectors, services
 from board.models import Attendance, AttendanceMark
 from reports.models import SectionKind
 from reports.sections import build_report
-from tests.factories import AttendanceFactory, MeetingFactory, MemberFactory
+from tests.factories import MeetingFactory, MemberFactory
 from tests.reports.annual_helpers import draft, year_2016
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,9 @@ def test_it_refuses_a_code_the_board_already_uses_and_saves_nothing(world):
 
 def test_another_board_may_use_the_same_code(world):
     own_mark(world.board, code="MA", words="Member attended", present=True, counted=True)
-    other = own_mark(world.other_board, code="MA", words="Member attended", present=True, counted=True)
+    other = own_mark(
+        world.other_board, code="MA", words="Member attended", present=True, counted=True
+    )
     assert other.board == world.other_board
     assert AttendanceMark.objects.filter(code="MA").count() == 2
 
@@ -81,8 +83,8 @@ def test_it_refuses_to_delete_a_mark_in_use_but_retires_it(world):
     retired = services.attendance_mark_retire(mark=attended)
     assert retired.retired
     assert Attendance.objects.get(meeting=world.meeting, member=world.member).status == "attended"
+    second = MemberFactory(board=world.board, groups=[world.group])
     with pytest.raises(ValidationError, match="is retired"):
-        second = MemberFactory(board=world.board, groups=[world.group])
         services.attendance_record(meeting=world.meeting, marks={second: "attended"})
 
 
@@ -195,4 +197,5 @@ def test_the_key_page_lists_the_boards_own_marks(world, manager_client):
     response = manager_client.get(reverse("board:attendance_key", kwargs={"board": "alpha"}))
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Late" in page and "Deputy attended" in page
+    assert "Late" in page
+    assert "Deputy attended" in page
