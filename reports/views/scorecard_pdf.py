@@ -18,7 +18,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from board.access import render_board
-from priorities.indicator_views import board_for_indicators
+from indicators.views import board_for_indicators
 from reports import scorecard_documents as documents
 from reports.models import ScorecardDocument
 
