@@ -653,8 +653,8 @@ class AttendanceMark(CleanTextModel):
             found.setdefault(mark.board_id, []).append(mark)
         for board_id in ids - set(found):
             found[board_id] = cls.default_key()
-            for mark in found[board_id]:
-                mark.board_id = board_id
+            for default in found[board_id]:
+                default.board_id = board_id
         return found
 
 
