@@ -45,7 +45,6 @@ from board.models import (
     BoardAccess,
     Contribution,
     Group,
-    Meeting,
     Member,
     ReportingYear,
     Risk,
@@ -66,10 +65,10 @@ from priorities.models import (
     Rating,
 )
 from reports import services as report_services
-from reports.models import AnnualReport
+from reports.models import AnnualReport, Snapshot
 from reviews import clock
 from reviews import services as review_services
-from reviews.models import CaseReview, StepKind
+from reviews.models import CaseReview, ReadRecord, StepKind
 from training import services as training_services
 from training.models import Mode
 
@@ -86,6 +85,10 @@ NARRATIVE = (
     "partnership did this year, what changed for children and families because of it, and "
     "how the board knows. "
 ) * 5
+
+
+#: What a rebuild keeps of the demonstration board besides the board itself.
+KEPT = (BoardAccess, ReadRecord)
 
 
 class DemonstrationRefused(Exception):
@@ -187,19 +190,25 @@ def demonstration_board_make(*, today: datetime.date) -> Outcome:
 
 
 def _clear(board: Board) -> None:
-    """Remove every record under the demonstration board except the board
-    itself and who may see it, and its own groups and agencies. Actions go
-    first: a priority may not be removed while an action names it."""
+    """Remove every record under the demonstration board, and its own groups
+    and agencies, keeping the board itself, who may see it and who read its
+    reviews (read records are never removed but by pruning). Actions go
+    first (a priority may not be removed while an action names it), and the
+    snapshots of a demonstration report someone published (a report may not
+    be removed while a snapshot of it exists): they are as synthetic as the
+    report, and the rebuilt demonstration has its report in draft again."""
     Action.objects.filter(plan__board=board).delete()
-    for relation in Board._meta.related_objects:
+    Snapshot.objects.filter(report__board=board).delete()
+    Group.objects.filter(slug__startswith=f"{SLUG}-", boards=board).delete()
+    # Hidden relations too: many records point at their board without a
+    # reverse name (related_name="+").
+    for relation in Board._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and relation.one_to_many):
+            continue
         model = relation.related_model
-        if model is BoardAccess or model.__name__.startswith("Historical"):
+        if model in KEPT or model.__name__.startswith("Historical"):
             continue
-        if relation.many_to_many:
-            continue
-        model._base_manager.filter(**{relation.field.name: board}).delete()
-    own_groups = Group.objects.filter(slug__startswith=f"{SLUG}-", boards=board)
-    own_groups.delete()
+        model._base_manager.filter(**{relation.field.name: board}).delete()  # type: ignore[union-attr]
     Agency.objects.filter(slug__startswith=f"{SLUG}-", members__isnull=True).delete()
 
 
@@ -326,18 +335,78 @@ PRIORITIES = {
 #: Indicators: code, name, unit, polarity, priority, target, tolerance,
 #: values oldest to this year, England, neighbours (both for each year).
 INDICATORS: list[tuple[Any, ...]] = [
-    ("referrals-rate", "Referrals to children's social care per 10,000 children", "rate",
-     Polarity.NEITHER, 1, None, None, [512, 498, 530, 541], [544, 538, 549], [560, 551, 547]),
-    ("re-referrals", "Re-referrals within 12 months", "percentage",
-     Polarity.LOWER, 1, 20, 2, [21.4, 19.8, 22.6, 24.1], [21.5, 22.4, 22.1], [20.9, 21.7, 22.0]),
-    ("assessments-in-time", "Assessments completed within 45 working days", "percentage",
-     Polarity.HIGHER, 1, 85, 5, [83.1, 86.4, 84.0, 78.2], [84.3, 82.5, 83.7], [85.2, 84.9, 85.6]),
-    ("return-interviews", "Return interviews within 72 hours", "percentage",
-     Polarity.HIGHER, 2, 90, 5, [71.0, 80.5, 88.2, 92.0], [None, None, None], [78.0, 81.5, 84.0]),
-    ("cp-plans-second", "Child protection plans starting for a second or later time", "percentage",
-     Polarity.LOWER, 3, 20, 3, [19.2, 23.4, 21.0, 25.5], [23.3, 23.6, 23.8], [22.1, 22.8, 23.0]),
-    ("advocacy", "Children with an advocate at their conference", "percentage",
-     Polarity.HIGHER, 3, 80, 5, [55.0, 64.0, 79.5, 88.0], [None, None, None], [None, None, None]),
+    (
+        "referrals-rate",
+        "Referrals to children's social care per 10,000 children",
+        "rate",
+        Polarity.NEITHER,
+        1,
+        None,
+        None,
+        [512, 498, 530, 541],
+        [544, 538, 549],
+        [560, 551, 547],
+    ),
+    (
+        "re-referrals",
+        "Re-referrals within 12 months",
+        "percentage",
+        Polarity.LOWER,
+        1,
+        20,
+        2,
+        [21.4, 19.8, 22.6, 24.1],
+        [21.5, 22.4, 22.1],
+        [20.9, 21.7, 22.0],
+    ),
+    (
+        "assessments-in-time",
+        "Assessments completed within 45 working days",
+        "percentage",
+        Polarity.HIGHER,
+        1,
+        85,
+        5,
+        [83.1, 86.4, 84.0, 78.2],
+        [84.3, 82.5, 83.7],
+        [85.2, 84.9, 85.6],
+    ),
+    (
+        "return-interviews",
+        "Return interviews within 72 hours",
+        "percentage",
+        Polarity.HIGHER,
+        2,
+        90,
+        5,
+        [71.0, 80.5, 88.2, 92.0],
+        [None, None, None],
+        [78.0, 81.5, 84.0],
+    ),
+    (
+        "cp-plans-second",
+        "Child protection plans starting for a second or later time",
+        "percentage",
+        Polarity.LOWER,
+        3,
+        20,
+        3,
+        [19.2, 23.4, 21.0, 25.5],
+        [23.3, 23.6, 23.8],
+        [22.1, 22.8, 23.0],
+    ),
+    (
+        "advocacy",
+        "Children with an advocate at their conference",
+        "percentage",
+        Polarity.HIGHER,
+        3,
+        80,
+        5,
+        [55.0, 64.0, 79.5, 88.0],
+        [None, None, None],
+        [None, None, None],
+    ),
 ]
 
 
@@ -634,7 +703,10 @@ class _Builder:
                     value=_decimal(value),
                     note=SYNTHETIC,
                 )
-            for kind, figures in ((Comparator.Kind.ENGLAND, eng), (Comparator.Kind.NEIGHBOURS, nbr)):
+            for kind, figures in (
+                (Comparator.Kind.ENGLAND, eng),
+                (Comparator.Kind.NEIGHBOURS, nbr),
+            ):
                 for k, figure in enumerate(figures):
                     if figure is None:
                         continue

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('board', '0012_action_lead_role'),
+        ("board", "0012_action_lead_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='board',
-            name='synthetic_as_of',
-            field=models.DateField(blank=True, editable=False, help_text='For a demonstration board, whose every record is synthetic: the day make_demonstration_board generated them relative to. Empty for a real board.', null=True, verbose_name='synthetic records as of'),
+            model_name="board",
+            name="synthetic_as_of",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                help_text="For a demonstration board, whose every record is synthetic: the day make_demonstration_board generated them relative to. Empty for a real board.",
+                null=True,
+                verbose_name="synthetic records as of",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalboard',
-            name='synthetic_as_of',
-            field=models.DateField(blank=True, editable=False, help_text='For a demonstration board, whose every record is synthetic: the day make_demonstration_board generated them relative to. Empty for a real board.', null=True, verbose_name='synthetic records as of'),
+            model_name="historicalboard",
+            name="synthetic_as_of",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                help_text="For a demonstration board, whose every record is synthetic: the day make_demonstration_board generated them relative to. Empty for a real board.",
+                null=True,
+                verbose_name="synthetic records as of",
+            ),
         ),
     ]
