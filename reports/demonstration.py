@@ -206,7 +206,7 @@ def _clear(board: Board) -> None:
         if not (relation.auto_created and relation.one_to_many):
             continue
         model = relation.related_model
-        if model in KEPT or model.__name__.startswith("Historical"):
+        if model is None or model in KEPT or model.__name__.startswith("Historical"):
             continue
         model._base_manager.filter(**{relation.field.name: board}).delete()  # type: ignore[union-attr]
     Agency.objects.filter(slug__startswith=f"{SLUG}-", members__isnull=True).delete()
