@@ -17,6 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Board, ReportingYear
+from core.models import CleanTextModel
 
 
 class SectionKind(models.TextChoices):
@@ -62,7 +63,7 @@ NARRATIVE_KINDS = frozenset(
 )
 
 
-class AnnualReport(models.Model):
+class AnnualReport(CleanTextModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         APPROVED = "approved", "Approved"
@@ -124,7 +125,7 @@ class AnnualReport(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-class Section(models.Model):
+class Section(CleanTextModel):
     """One section of a report, in its place. A narrative section holds the
     business manager's Markdown, cleaned when saved and again when shown; a
     generated one holds only its place and whether it is included."""
@@ -136,6 +137,7 @@ class Section(models.Model):
     body = models.TextField(blank=True, help_text="Markdown, for narrative sections.")
 
     history = HistoricalRecords()
+    markdown_fields = ("body",)
 
     class Meta:
         ordering = ["report", "position"]
@@ -155,7 +157,7 @@ class Section(models.Model):
         return f"section-{self.kind}"
 
 
-class Snapshot(models.Model):
+class Snapshot(CleanTextModel):
     """What publishing froze: files under MEDIA_ROOT and their checksums.
     Version 1 is the report as published; each later version is a
     correction and says what changed."""
@@ -232,7 +234,7 @@ class Snapshot(models.Model):
         return self.file_url("json")
 
 
-class ReportBuild(models.Model):
+class ReportBuild(CleanTextModel):
     """One background build of a report's snapshot: queued, running (with the
     step it is on), then succeeded with its snapshot or failed with the
     reason. A failed build leaves the report as it was."""
@@ -275,7 +277,7 @@ class ReportBuild(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
 
-class ScorecardDocument(models.Model):
+class ScorecardDocument(CleanTextModel):
     """The board's scorecard as a printable web page and a tagged PDF, built
     in the background (reports.scorecard_tasks) for a chair or business
     manager who asked: queued, running (with the step it is on), then

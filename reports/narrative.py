@@ -14,7 +14,8 @@ import html
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
+
+from core import text as text_rules
 
 #: The most a narrative section holds: far more than any report's section.
 MAX_LENGTH = 50_000
@@ -60,15 +61,16 @@ GOVUK_CLASSES = {
     "blockquote": "govuk-inset-text",
 }
 
-_parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_parser = text_rules.MARKDOWN
 
 
 def clean_source(text: str) -> str:
     """The Markdown as typed, without any HTML tags (and without the content
-    of script and style elements), line endings made plain."""
+    of script and style elements), in the form Assure stores Markdown
+    (core.text.markdown: plain line endings, hard line breaks as backslashes)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     stripped = nh3.clean(text, tags=set(), attributes={}, strip_comments=True)
-    return html.unescape(stripped).strip()
+    return text_rules.markdown(html.unescape(stripped))
 
 
 def render(text: str) -> SafeString:
