@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("board", "0012_action_lead_role"),
+        ("board", "0013_normalise_stored_text"),
     ]
 
     operations = [
