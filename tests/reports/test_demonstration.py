@@ -5,6 +5,7 @@ rebuilt on a later one, and never touching a real board."""
 from __future__ import annotations
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -372,3 +373,25 @@ def test_local_accounts_made_before_it_are_given_the_demonstration(tmp_path, set
         "manager",
         "partner",
     }
+
+
+def test_every_page_of_its_navigation_opens_with_the_banner():
+    board = make().board
+    manager = UserFactory(username="manager", role=roles.BUSINESS_MANAGER, boards=[board])
+    client = Client()
+    client.force_login(manager)
+    banner = "Demonstration data: synthetic, not a real partnership."
+    link = r'govuk-service-navigation__link" href="(/boards/[^"]+)"'
+    with on_day(DAY):
+        home = client.get(f"/boards/{SLUG}/").content.decode()
+        pages = sorted(set(re.findall(link, home)))
+        assert len(pages) >= 10
+        year = AnnualReport.objects.get(board=board).year.label
+        for url in [*pages, f"/boards/{SLUG}/annual-reports/{year}/"]:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert banner in response.content.decode(), url
+        # The draft report's preview builds every section from the year's data.
+        preview = client.get(f"/boards/{SLUG}/annual-reports/{year}/preview/")
+        assert preview.status_code == 200
+        assert "Synthetic heading 1 (synthetic)" in preview.content.decode()
