@@ -591,22 +591,12 @@ class _Builder:
             review_services.step_record(review=review, kind=kind, date=day, today=self.today)
         return review
 
-    def _notified_for_due(self, earliest: datetime.date, latest: datetime.date) -> datetime.date:
-        """The latest working day of notification whose rapid review falls due
-        between `earliest` and `latest` (15 working days on)."""
-        day = self.today
-        while True:
-            due = clock.add_working_days(day, review_services.RAPID_REVIEW_DAYS)
-            if earliest <= due <= latest and clock.is_working_day(day):
-                return day
-            day -= datetime.timedelta(days=1)
-
     def _reviews(self) -> None:
         """A rapid review due within the coming week, and one overdue."""
         week = self.today + datetime.timedelta(days=7)
-        soon = self._notified_for_due(self.today + datetime.timedelta(days=1), week)
+        soon = notified_for_due(self.today, self.today + datetime.timedelta(days=1), week)
         self._rapid_review("Child D (synthetic)", soon)
-        late = self._notified_for_due(self.ago(14), self.ago(3))
+        late = notified_for_due(self.today, self.ago(14), self.ago(3))
         self._rapid_review("Child E (synthetic)", late)
 
     def _audit(self) -> None:
@@ -757,6 +747,21 @@ class _Builder:
         """Last year's annual report, in draft, its narrative written."""
         report = report_services.report_create(board=self.board, year=self.last_year)
         write_synthetic_narrative(report, paragraphs=4)
+
+
+def notified_for_due(
+    today: datetime.date, earliest: datetime.date, latest: datetime.date
+) -> datetime.date:
+    """The latest working day, today or before, on which a notification to
+    the Panel makes its rapid review due (15 working days on) between
+    `earliest` and `latest`. Any window of a week holds a working day, even
+    over Christmas, so there always is one."""
+    day = today
+    while True:
+        due = clock.add_working_days(day, review_services.RAPID_REVIEW_DAYS)
+        if earliest <= due <= latest and clock.is_working_day(day):
+            return day
+        day -= datetime.timedelta(days=1)
 
 
 def _quarter_start(year: ReportingYear, quarter: int) -> datetime.date:

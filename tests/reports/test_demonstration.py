@@ -24,8 +24,10 @@ from reports.demonstration import (
     SLUG,
     DemonstrationRefused,
     demonstration_board_make,
+    notified_for_due,
 )
 from reports.models import AnnualReport
+from reviews import clock
 from reviews.models import CaseReview
 from tests.clock import on_day
 from tests.factories import BoardFactory, UserFactory
@@ -395,3 +397,20 @@ def test_every_page_of_its_navigation_opens_with_the_banner():
         preview = client.get(f"/boards/{SLUG}/annual-reports/{year}/preview/")
         assert preview.status_code == 200
         assert "Synthetic heading 1 (synthetic)" in preview.content.decode()
+
+
+def test_any_day_of_a_year_has_a_rapid_review_due_within_the_week_and_one_overdue():
+    """The notification dates are worked out by the working-day clock, over
+    weekends, bank holidays and Christmas alike."""
+    for offset in range(400):
+        today = datetime.date(2026, 12, 1) + datetime.timedelta(days=offset)
+        week = today + datetime.timedelta(days=7)
+        soon = notified_for_due(today, today + datetime.timedelta(days=1), week)
+        late = notified_for_due(
+            today, today - datetime.timedelta(days=14), today - datetime.timedelta(days=3)
+        )
+        for notified in (soon, late):
+            assert notified <= today
+            assert clock.is_working_day(notified)
+        assert today < clock.add_working_days(soon, 15) <= week
+        assert clock.add_working_days(late, 15) < today
