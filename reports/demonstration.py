@@ -16,7 +16,7 @@ need a rule for every kind of record (which meetings to add, which
 assessments to shift) for data that is synthetic anyway, and would drift
 from what a fresh demonstration shows. The board itself (and so who may see
 it) is kept. Nothing outside it is touched: its agencies and groups are its
-own. Why: docs/adr/0006-the-demonstration-board-is-rebuilt.md.
+own. Why: docs/adr/0008-the-demonstration-board-is-rebuilt.md.
 
 Everything is written through the apps' services, as a business manager's
 edits would be, so the demonstration obeys every rule a real board does.
@@ -225,9 +225,10 @@ AGENCIES = [
 ]
 
 #: Seats: person, position, role, agency (or None), on the executive too.
+#: The business manager's seat changed hands five months ago (SUCCESSOR).
 SEATS = [
     ("Alex Morgan", "Independent chair", "independent-chair", None, True),
-    ("Sam Patel", "Business manager", "business-manager", None, True),
+    ("Jamie Fox", "Business manager", "business-manager", None, True),
     ("Jo Richards", "Director of Children's Services", "statutory-partner", "council", True),
     ("Chris Okafor", "Detective Superintendent", "statutory-partner", "police", True),
     ("Priya Shah", "Designated nurse for safeguarding", "statutory-partner", "icb", True),
@@ -325,6 +326,9 @@ ACTIONS: list[dict[str, Any]] = [
         "why": "",
     },
 ]
+
+#: Who took over the business manager's seat, and how many days ago.
+SUCCESSOR = ("Sam Patel", 150)
 
 PRIORITIES = {
     1: "Neglect: children are seen, heard and helped early",
@@ -468,6 +472,7 @@ class _Builder:
                 slug=f"{SLUG}-{key}", name=name, short_name=short, kind=kind, purpose=SYNTHETIC
             )
             groups[key] = board_services.group_save(group=group, boards=[self.board])
+        board_services.main_group_set(board=self.board, group=groups["board"])
         return groups
 
     def _seats(self, groups: dict[str, Group]) -> None:
@@ -484,6 +489,17 @@ class _Builder:
             )
             sits_on = [groups["board"], *([groups["executive"]] if executive else [])]
             self.seats.append(board_services.member_save(member=member, groups=sits_on))
+        person, days = SUCCESSOR
+        self.seats.append(
+            board_services.member_succeed(
+                member=self.seats[1],
+                person=f"{person} (synthetic)",
+                start=self.ago(days),
+                notes=SYNTHETIC,
+            )
+        )
+        for seat in self.seats:
+            seat.refresh_from_db()
 
     def _meetings(self, groups: dict[str, Group]) -> None:
         """The board every two months over the last year, the last three
@@ -499,7 +515,13 @@ class _Builder:
             meeting = board_services.meeting_create(
                 group=group, date=day, location="Demonstration town hall", notes=SYNTHETIC
             )
-            seats = [s for s in self.seats if group in s.groups.all()]
+            seats = [
+                s
+                for s in self.seats
+                if group in s.groups.all()
+                and (s.start is None or s.start <= day)
+                and (s.end is None or s.end >= day)
+            ]
             board_services.attendance_record(
                 meeting=meeting, marks={s: self.rng.choice(statuses) for s in seats}
             )
@@ -735,7 +757,7 @@ class _Builder:
                     ref=ref,
                     title=title,
                     description=SYNTHETIC,
-                    owner="Sam Patel (synthetic)",
+                    owner=f"{SUCCESSOR[0]} (synthetic)",
                     likelihood=likelihood,
                     impact=impact,
                     review_date=self.today + datetime.timedelta(days=60),

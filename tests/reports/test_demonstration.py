@@ -15,7 +15,16 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from audits.models import Audit, Finding
-from board.models import Agency, Attendance, Board, BoardAccess, Group, Meeting, Member
+from board.models import (
+    Agency,
+    Attendance,
+    Board,
+    BoardAccess,
+    Group,
+    MainGroup,
+    Meeting,
+    Member,
+)
 from core import roles
 from priorities.models import Action, ActionPlan, Assessment, Comparator, Indicator, IndicatorValue
 from reports.dashboard import dashboard
@@ -148,10 +157,31 @@ def test_meetings_of_the_last_year_have_attendance_and_the_last_was_three_weeks_
     assert min(past.values_list("date", flat=True)) > DAY - datetime.timedelta(days=366)
     assert meetings.filter(date__gt=DAY).count() == 1  # the next board meeting
     for meeting in past:
-        assert meeting.attendances.count() == meeting.group.members.count() > 0
+        held = meeting.group.members.filter(start__lte=meeting.date).exclude(end__lt=meeting.date)
+        assert meeting.attendances.count() == held.count() > 0
+        assert set(meeting.attendances.values_list("member", flat=True)) == set(
+            held.values_list("pk", flat=True)
+        )
     assert not Attendance.objects.filter(meeting__date__gt=DAY, meeting__group__boards=board)
     since = dashboard_on(board, DAY).changes.since
     assert since.meeting.date == DAY - datetime.timedelta(days=21)
+    assert since.meeting.group.slug == f"{SLUG}-board"  # the board's main group
+
+
+def test_the_business_managers_seat_changed_hands_five_months_ago():
+    board = make().board
+    seats = Member.objects.filter(board=board, role="business-manager").order_by("start")
+    old, new = seats
+    assert (old.person, old.end, old.successor) == (
+        "Jamie Fox (synthetic)",
+        DAY - datetime.timedelta(days=151),
+        new,
+    )
+    assert (new.person, new.start, new.end) == (
+        "Sam Patel (synthetic)",
+        DAY - datetime.timedelta(days=150),
+        None,
+    )
 
 
 def test_an_audit_has_findings_turned_into_actions():
@@ -315,6 +345,7 @@ def _counts(board: Board) -> dict[str, int]:
         "actions": Action.objects.filter(plan__board=board).count(),
         "assessments": Assessment.objects.filter(action__plan__board=board).count(),
         "seats": Member.objects.filter(board=board).count(),
+        "main group": MainGroup.objects.filter(board=board).count(),
         "groups": Group.objects.filter(boards=board).count(),
         "agencies": Agency.objects.filter(slug__startswith=f"{SLUG}-").count(),
         "meetings": Meeting.objects.filter(group__boards=board).count(),

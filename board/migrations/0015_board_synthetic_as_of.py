@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("board", "0013_normalise_stored_text"),
+        ("board", "0014_seat_terms_and_main_group"),
     ]
 
     operations = [
