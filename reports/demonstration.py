@@ -16,7 +16,7 @@ need a rule for every kind of record (which meetings to add, which
 assessments to shift) for data that is synthetic anyway, and would drift
 from what a fresh demonstration shows. The board itself (and so who may see
 it) is kept. Nothing outside it is touched: its agencies and groups are its
-own. Why: docs/adr/0008-the-demonstration-board-is-rebuilt.md.
+own. Why: docs/adr/0009-the-demonstration-board-is-rebuilt.md.
 
 Everything is written through the apps' services, as a business manager's
 edits would be, so the demonstration obeys every rule a real board does.
@@ -540,6 +540,8 @@ class _Builder:
             title=f"Business plan {first}-{str(first + 2)[-2:]} (synthetic)",
             kind=ActionPlan.Kind.BUSINESS_PLAN,
             period=f"{first}-{first + 2}",
+            starts_on=self.last_year.start,
+            ends_on=self.this_year.end,
             summary=SYNTHETIC,
         )
         priorities = {}
