@@ -337,3 +337,49 @@ def test_training_impact_gives_the_share_reporting_a_change(world):
             "Staff use the toolkit in supervision.",
         ]
     ]
+
+
+def test_a_review_a_published_document_names_is_named_with_its_true_publication_status(world):
+    from board.models import SourceDocument
+    from reviews.models import CaseReview
+
+    review = _review(world, "Child C", published=False)
+    review.publication_status = CaseReview.Publication.ON_HOLD_CRIMINAL
+    review.source = SourceDocument.objects.create(key="annual-report", title="Annual report")
+    review.save()
+    _review(world, "Child D", published=False)  # named in no published document
+    section = built_section(draft(world), SectionKind.REVIEWS)
+    (summary,) = section.tables  # no recommendation of an unpublished report is given
+    rows = {row[0]: row for row in cells(summary)}
+    assert rows["Child C"][1:3] == [
+        "Child safeguarding practice review",
+        "On hold for criminal proceedings",
+    ]
+    assert rows["A review not published"][2] == ""
+    assert "Child D" not in str(cells(summary))
+
+
+def test_the_years_stated_review_counts_sit_beside_assures_own_with_the_difference_named(world):
+    from reviews.models import StatedCount
+
+    StatedCount.objects.create(
+        board=world.board, year=world.year, measure="learning-reviews", value=3
+    )
+    StatedCount.objects.create(board=world.board, year=world.year, measure="contributed", value=2)
+    section = built_section(draft(world), SectionKind.REVIEWS)
+    (counts,) = [t for t in section.tables if t.key == "review-counts"]
+    assert cells(counts) == [
+        [
+            "Reviews of other partnerships contributed to",
+            "2",
+            "No records kept",
+            "Assure keeps no records of these.",
+        ],
+        [
+            "Learning reviews undertaken",
+            "3",
+            "0",
+            "The report states 3 more than Assure holds records of.",
+        ],
+    ]
+    assert section.empty == ""
