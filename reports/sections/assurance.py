@@ -138,6 +138,16 @@ def build_inspections(ctx: Context, section: Section) -> BuiltSection:
         return built
     for inspection in inspections:
         built.blocks.append(Heading(str(inspection)))
+        dates = [
+            f"{what}: {when}."
+            for what, when in (
+                ("Inspected", inspection.when),
+                ("Report published", inspection.published_when),
+            )
+            if when
+        ]
+        if dates:
+            built.blocks.append(Paragraph(" ".join(dates)))
         if inspection.summary:
             built.blocks.append(Paragraph(inspection.summary))
         judgements = list(inspection.judgements.all())

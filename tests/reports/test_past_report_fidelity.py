@@ -122,3 +122,10 @@ def test_luton_2020_21_states_its_review_counts_beside_assures(past):
         "The report states 5 more than Assure holds records of."
     )
     assert differences["Learning reviews undertaken"] == "None"
+
+
+def test_bedford_boroughs_ofsted_2017_review_gives_its_publication_not_as_its_dates(past):
+    inspections = section(past[("bedford-borough", "2016-17")], SectionKind.INSPECTIONS)
+    paragraphs = [b.text for b in inspections.blocks if b.kind == "paragraph"]
+    assert "Report published: April 2017." in paragraphs
+    assert not any(p.startswith("Inspected") for p in paragraphs)
