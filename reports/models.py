@@ -39,6 +39,8 @@ class SectionKind(models.TextChoices):
     INSPECTIONS = "inspections", "Inspections"
     TRAINING = "training", "Multi-agency training"
     TRAINING_IMPACT = "training-impact", "The impact of training"
+    # Generated from the child death overview panel's figures the year states.
+    CHILD_DEATHS = "child-deaths", "Child deaths"
     # Narrative again.
     VOICE = "voice", "The voice of children and families"
     SCRUTINY = "scrutiny", "Independent scrutiny"
@@ -344,3 +346,8 @@ class ScorecardDocument(CleanTextModel):
     @property
     def file_url_html(self) -> str:
         return self.file_url("html")
+
+
+# Figures a past report states that Assure's records do not hold; a module
+# of its own, loaded with the app's models.
+from reports.figures import StatedFigure  # noqa: E402, F401

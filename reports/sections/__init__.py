@@ -23,6 +23,7 @@ from reports.sections import (  # noqa: F401
     governance,
     priorities,
     reviews,
+    stated,
     training,
 )
 from reports.sections.blocks import (
