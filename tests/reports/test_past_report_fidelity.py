@@ -129,3 +129,64 @@ def test_bedford_boroughs_ofsted_2017_review_gives_its_publication_not_as_its_da
     paragraphs = [b.text for b in inspections.blocks if b.kind == "paragraph"]
     assert "Report published: April 2017." in paragraphs
     assert not any(p.startswith("Inspected") for p in paragraphs)
+
+
+def test_luton_2016_17_has_its_child_deaths_section_with_the_comparisons(past):
+    deaths = section(past[("luton", "2016-17")], SectionKind.CHILD_DEATHS)
+    rows = {row[0]: row[1:] for row in texts(table(deaths, "child-deaths"))}
+    assert rows["deaths of children reported across Bedfordshire"] == [
+        "54",
+        "60 the year before: a decrease in all boroughs",
+    ]
+    assert rows["deaths in Bedford"][0] == "12"
+    assert rows["deaths in Luton"][0] == "28"
+    assert rows["deaths in Central Bedfordshire"][0] == "14"
+    assert rows["of the deaths reported were unexpected"] == ["31%", "53% the year before"]
+    assert rows["of the cases reviewed had modifiable factors"][1].endswith("27% in national data")
+
+
+@pytest.mark.parametrize(("board", "year"), [("luton", "2020-21"), ("bedford-borough", "2016-17")])
+def test_a_report_with_no_child_death_figures_says_so(past, board, year):
+    deaths = section(past[(board, year)], SectionKind.CHILD_DEATHS)
+    assert deaths.empty == f"No child death figures are recorded for {year}."
+
+
+def test_luton_in_numbers_gives_every_figure_the_page_states(past):
+    facts = section(past[("luton", "2020-21")], SectionKind.KEY_FACTS)
+    rows = texts(table(facts, "in-numbers"))
+    assert len(rows) == 35
+    assert ["Population", "213,500", "residents in the town", ""] in rows
+    assert rows[8][:3] == ["Economy", "8.4%", "claimant count"]
+    assert ["Health and wellbeing", "394", "children in care as of July 2021", ""] in rows
+
+
+def test_bedford_boroughs_snapshot_conflicts_are_flagged_with_the_difference(past):
+    facts = section(past[("bedford-borough", "2016-17")], SectionKind.KEY_FACTS)
+    rows = {row[1]: row[3] for row in texts(table(facts, "checked-figures"))}
+    assert rows["8,265"] == "13 more where the report states it again."
+    assert rows["1,155"] == "23 fewer where the report states it again."
+    assert rows["1,878"] == "93 fewer where the report states it again."
+    assert rows["197"] == "1 fewer where the report states it again."
+
+
+def test_lutons_conversion_rate_is_flagged_as_stated_below_its_own_figures(past):
+    facts = section(past[("luton", "2020-21")], SectionKind.KEY_FACTS)
+    rows = {row[0]: row[1:] for row in texts(table(facts, "checked-figures"))}
+    assert rows["contacts that led to a referral to social care, 2019/20"] == [
+        "29%",
+        "2,890 / 9,673 = 29.9%",
+        "The stated rate is 0.9 points lower than the report's own figures give "
+        "(2,890 / 9,673 = 29.9%, which rounds to 30%).",
+    ]
+    assert rows["contacts that led to a referral to social care, 2020/21"][2] == "None"
+
+
+def test_luton_2016_17_attendance_states_the_four_meetings_its_source_gives(past):
+    attendance = section(past[("luton", "2016-17")], SectionKind.ATTENDANCE)
+    assert attendance.empty == ""
+    said = [b.text for b in attendance.blocks]
+    assert said[0] == (
+        "The report for 2016-17 states 4 meetings of the Board during the year "
+        "(the report: \u201cThere were four meetings during the year.\u201d)."
+    )
+    assert "No board meetings are recorded" not in str(said)
