@@ -169,11 +169,11 @@ class StatedFigure(CleanTextModel):
         return cls.objects.get(board__slug=board, year__label=year, topic=topic, position=position)
 
 
-def stated_figures(*, board: Board, year: ReportingYear, topic: str) -> list[StatedFigure]:
-    """The figures the board's report for the year states on one topic, in
+def stated_figures(*, board: Board, year: ReportingYear) -> list[StatedFigure]:
+    """Every figure the board's report for the year states, by topic and in
     the report's order. One query."""
     return list(
-        StatedFigure.objects.filter(board=board, year=year, topic=topic)
+        StatedFigure.objects.filter(board=board, year=year)
         .select_related("source")
-        .order_by("position")
+        .order_by("topic", "position")
     )

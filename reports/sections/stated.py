@@ -5,7 +5,7 @@ states twice or works out from others, given with the key facts."""
 
 from __future__ import annotations
 
-from reports.figures import StatedFigure, stated_figures
+from reports.figures import StatedFigure
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
     BuiltSection,
@@ -32,7 +32,7 @@ def build_child_deaths(ctx: Context, section: Section) -> BuiltSection:
     states them, each with what the report compares it with. Assure keeps
     no record of children's deaths: these are the report's own figures."""
     built = BuiltSection(section, section.get_kind_display())
-    figures = stated_figures(board=ctx.board, year=ctx.year, topic=Topic.CHILD_DEATHS)
+    figures = ctx.stated(Topic.CHILD_DEATHS)
     if not figures:
         built.empty = f"No child death figures are recorded for {ctx.year.label}."
         return built
@@ -65,7 +65,7 @@ def stated_key_facts(ctx: Context, built: BuiltSection) -> None:
     """Add to the key facts the report's "in numbers" figures as it states
     them, and every figure it states twice or works out from others, with
     the difference named where it disagrees with itself."""
-    numbers = stated_figures(board=ctx.board, year=ctx.year, topic=Topic.IN_NUMBERS)
+    numbers = ctx.stated(Topic.IN_NUMBERS)
     if numbers:
         title = f"{ctx.board.area} in numbers" if ctx.board.area else "In numbers"
         built.blocks.append(Heading(f"{title}, as the report states them"))
@@ -86,7 +86,7 @@ def stated_key_facts(ctx: Context, built: BuiltSection) -> None:
                 ],
             )
         )
-    checked = stated_figures(board=ctx.board, year=ctx.year, topic=Topic.CHECKED)
+    checked = ctx.stated(Topic.CHECKED)
     if checked:
         built.blocks.append(Heading("Figures the report states twice or works out"))
         built.blocks.append(
@@ -115,4 +115,4 @@ def stated_key_facts(ctx: Context, built: BuiltSection) -> None:
 def stated_meetings(ctx: Context) -> list[StatedFigure]:
     """How many board meetings the year's report says were held, where
     Assure holds no record of them."""
-    return stated_figures(board=ctx.board, year=ctx.year, topic=Topic.MEETINGS)
+    return ctx.stated(Topic.MEETINGS)
