@@ -190,3 +190,50 @@ def test_luton_2016_17_attendance_states_the_four_meetings_its_source_gives(past
         "(the report: \u201cThere were four meetings during the year.\u201d)."
     )
     assert "No board meetings are recorded" not in str(said)
+
+
+def _texts(built: BuiltSection) -> list[str]:
+    """Every piece of text a section shows: headings, paragraphs, list
+    items, table captions, heads and cells."""
+    found: list[str] = [built.title, built.empty]
+    for block in built.blocks:
+        if block.kind == "table":
+            found += [block.caption, *block.head]
+            found += [cell.text for row in block.rows for cell in row]
+        elif block.kind == "list":
+            found += block.items
+        elif block.kind in ("paragraph", "heading"):
+            found.append(block.text)
+    return found
+
+
+def _in_year(review, year: ReportingYear) -> bool:
+    """The rule of docs/adr/0007: its reporting year, or a step dated in it."""
+    return (
+        review.year_id == year.pk
+        or review.steps.filter(date__gte=year.start, date__lte=year.end).exists()
+    )
+
+
+@pytest.mark.parametrize(("board", "year"), PAST)
+def test_no_section_names_a_review_or_meeting_outside_its_year(past, board, year):
+    import re
+
+    from board.models import Meeting
+    from reviews.models import CaseReview
+
+    the_year = ReportingYear.objects.get(label=year)
+    built = past[(board, year)]
+    shown = " | ".join(t for s in built.sections for t in _texts(s))
+    reviews = list(CaseReview.objects.filter(board__slug=board))
+    outside = [r for r in reviews if not _in_year(r, the_year)]
+    if board == "luton":  # a guard: Luton's reports each have the other's reviews to leave out
+        assert outside
+    for review in outside:
+        assert not re.search(rf"\b{re.escape(review.name)}\b", shown), review.name
+    for s in built.sections:
+        for review in s.reviews:
+            assert _in_year(review, the_year), (s.kind, review.name)
+    meetings = Meeting.objects.filter(group__boards__slug=board)
+    for meeting in meetings.exclude(date__gte=the_year.start, date__lte=the_year.end):
+        assert f"{meeting.date:%-d %b %Y}" not in shown
