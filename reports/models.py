@@ -34,13 +34,13 @@ class SectionKind(models.TextChoices):
     PRIORITIES = "priorities", "Priorities and progress"
     LITTLE_PROGRESS = "little-progress", "Priorities with little or no evidence of progress"
     REVIEWS = "reviews", "Case reviews and the record of actions on recommendations"
+    # The child death overview panel's figures the year's report states.
+    CHILD_DEATHS = "child-deaths", "Child deaths"
     AUDITS = "audits", "Audits and their findings"
     SECTION_11 = "section-11", "Section 11 self-assessments"
     INSPECTIONS = "inspections", "Inspections"
     TRAINING = "training", "Multi-agency training"
     TRAINING_IMPACT = "training-impact", "The impact of training"
-    # Generated from the child death overview panel's figures the year states.
-    CHILD_DEATHS = "child-deaths", "Child deaths"
     # Narrative again.
     VOICE = "voice", "The voice of children and families"
     SCRUTINY = "scrutiny", "Independent scrutiny"

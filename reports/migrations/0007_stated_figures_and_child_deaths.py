@@ -1,7 +1,7 @@
 """Figures a past report states that Assure's records do not hold
 (reports.figures.StatedFigure), and the child deaths section: a new
 generated kind, placed in every report started before it existed just after
-the impact of training (or at the end when a report has no such section).
+the case reviews (or at the end when a report has no such section).
 A draft includes it; a report already approved or published keeps it left
 out, so what was approved is what would be published."""
 
@@ -18,7 +18,7 @@ def add_child_deaths(apps, schema_editor):
     Section = apps.get_model("reports", "Section")
     for report in AnnualReport.objects.exclude(sections__kind="child-deaths"):
         sections = Section.objects.filter(report=report)
-        after = sections.filter(kind="training-impact").values_list("position", flat=True).first()
+        after = sections.filter(kind="reviews").values_list("position", flat=True).first()
         if after is None:
             after = max(sections.values_list("position", flat=True), default=0)
         place = after + 1
@@ -54,12 +54,12 @@ class Migration(migrations.Migration):
                     ("priorities", "Priorities and progress"),
                     ("little-progress", "Priorities with little or no evidence of progress"),
                     ("reviews", "Case reviews and the record of actions on recommendations"),
+                    ("child-deaths", "Child deaths"),
                     ("audits", "Audits and their findings"),
                     ("section-11", "Section 11 self-assessments"),
                     ("inspections", "Inspections"),
                     ("training", "Multi-agency training"),
                     ("training-impact", "The impact of training"),
-                    ("child-deaths", "Child deaths"),
                     ("voice", "The voice of children and families"),
                     ("scrutiny", "Independent scrutiny"),
                     ("next-year", "Plans for next year"),
@@ -83,12 +83,12 @@ class Migration(migrations.Migration):
                     ("priorities", "Priorities and progress"),
                     ("little-progress", "Priorities with little or no evidence of progress"),
                     ("reviews", "Case reviews and the record of actions on recommendations"),
+                    ("child-deaths", "Child deaths"),
                     ("audits", "Audits and their findings"),
                     ("section-11", "Section 11 self-assessments"),
                     ("inspections", "Inspections"),
                     ("training", "Multi-agency training"),
                     ("training-impact", "The impact of training"),
-                    ("child-deaths", "Child deaths"),
                     ("voice", "The voice of children and families"),
                     ("scrutiny", "Independent scrutiny"),
                     ("next-year", "Plans for next year"),

@@ -26,7 +26,11 @@ def _date(value: Any) -> str:
 def _publication(review: Any, published: Any) -> str:
     """The review's publication status as it truly is, with the month or day
     of publication where it is known."""
-    text = str(review.get_publication_status_display())
+    text = (
+        "Not known"
+        if review.publication_status == review.Publication.NOT_KNOWN
+        else str(review.get_publication_status_display())
+    )
     if review.is_published and published is not None and published.date:
         text += f" ({published.date_label})"
     return text
