@@ -208,7 +208,7 @@ def _texts(built: BuiltSection) -> list[str]:
 
 
 def _in_year(review, year: ReportingYear) -> bool:
-    """The rule of docs/adr/0007: its reporting year, or a step dated in it."""
+    """The rule of docs/adr/0008: its reporting year, or a step dated in it."""
     return (
         review.year_id == year.pk
         or review.steps.filter(date__gte=year.start, date__lte=year.end).exists()
