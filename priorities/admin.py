@@ -31,10 +31,16 @@ class RagDefinitionInline(admin.TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(SimpleHistoryAdmin):
-    list_display = ("title", "board", "kind", "period", "status")
-    list_filter = ("board", "kind", "status")
+    """Closing, reopening and extending are the business manager's, on the
+    plan's own page, through the services that record why; here they are
+    shown, not changed. The period's own rules (an end before its start)
+    are the model's `clean`, which the admin runs."""
+
+    list_display = ("title", "board", "kind", "period", "starts_on", "ends_on", "closed_on")
+    list_filter = ("board", "kind")
     search_fields = ("title", "summary", "notes")
     prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("extended_to", "closed_on", "closed_reason")
     inlines = [PriorityInline, RagDefinitionInline]
 
 

@@ -7,16 +7,29 @@ rating is its latest assessment; assessments are never edited or deleted.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, SourceDocument
 from core.models import CleanTextModel, NaturalKeyManager
+from core.problems import raise_problems
 from core.validators import REF_CHARACTERS, validate_ref
+from priorities.periods import PlanState, period_problems, state_on
 
 
 class Rating(models.TextChoices):
@@ -39,6 +52,101 @@ RATING_TAG_CLASSES: dict[str, str] = {
 }
 
 
+class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
+    """Which plans are in force, closed or not yet started on a day, as query
+    conditions: the rule of priorities.periods.state_on, stated once more for
+    the database (docs/adr/0008-plans-have-a-period.md). Every method takes
+    the day; none reads the clock.
+
+    An action list keeps to plans in force with `plan__in=` one of these
+    querysets: the database reads the plans once, as a subquery of the same
+    query, rather than once per action."""
+
+    def in_force_on(self, day: datetime.date) -> ActionPlanQuerySet:
+        return self.filter(_started_q(day), _not_closed_q(day))
+
+    def not_closed_on(self, day: datetime.date) -> ActionPlanQuerySet:
+        """In force, or not started yet: what lists show unless asked for
+        closed plans too."""
+        return self.filter(_not_closed_q(day))
+
+    def closed_on(self, day: datetime.date) -> ActionPlanQuerySet:
+        return self.filter(_closed_q(day))
+
+    def in_force_during(self, first: datetime.date, last: datetime.date) -> ActionPlanQuerySet:
+        """Plans in force on at least one day from `first` to `last` (a
+        reporting year): in force on its first day, or starting within it
+        and not closed on the day it starts. An open-ended plan's actions are
+        read as they stood at the start of the span."""
+        in_force_at_first = _started_q(first) & _not_closed_q(first)
+        starts_within = (
+            Q(starts_on__gt=first, starts_on__lte=last)
+            & (Q(closed_on__isnull=True) | Q(closed_on__gt=F("starts_on")))
+            & (_end_on_or_after_q(first) | _open_ended_q())
+        )
+        return self.filter(in_force_at_first | starts_within)
+
+    def with_state(self, day: datetime.date) -> ActionPlanQuerySet:
+        """Each plan with what ActionPlan.state_on needs beyond its own
+        fields (whether its actions were complete before `day`), in the same
+        query."""
+        return self.annotate(
+            complete_before_day=ExpressionWrapper(_complete_before_q(day), BooleanField()),
+            state_day=Value(day, output_field=models.DateField()),
+        )
+
+
+def _started_q(day: datetime.date) -> Q:
+    return Q(starts_on__isnull=True) | Q(starts_on__lte=day)
+
+
+def _open_ended_q() -> Q:
+    return Q(extended_to__isnull=True, ends_on__isnull=True)
+
+
+def _end_on_or_after_q(day: datetime.date) -> Q:
+    return Q(extended_to__gte=day) | Q(extended_to__isnull=True, ends_on__gte=day)
+
+
+def _end_before_q(day: datetime.date) -> Q:
+    return Q(extended_to__lt=day) | Q(extended_to__isnull=True, ends_on__lt=day)
+
+
+def _incomplete_actions(day: datetime.date) -> models.QuerySet[Action]:
+    """The plan's actions not rated Blue for process in their latest
+    assessment dated before `day` (or never assessed before it). Its order
+    is the one that makes an action's current rating."""
+    latest = (
+        Assessment.objects.filter(action=OuterRef("pk"), assessed_on__lt=day)
+        .order_by("-assessed_on", "-recorded_at", "-id")
+        .values("process")[:1]
+    )
+    return (
+        Action.objects.filter(plan=OuterRef("pk"))
+        .annotate(process_then=Subquery(latest))
+        .filter(Q(process_then__isnull=True) | ~Q(process_then=Rating.BLUE))
+    )
+
+
+def _complete_before_q(day: datetime.date) -> Q:
+    """The plan has actions and every one was complete before `day`. The
+    search stops at the first action not complete, which for a plan in
+    progress is usually its first."""
+    has_actions = Exists(Action.objects.filter(plan=OuterRef("pk")))
+    incomplete = Exists(_incomplete_actions(day))
+    return Q(has_actions) & ~Q(incomplete)
+
+
+def _not_closed_q(day: datetime.date) -> Q:
+    not_closed_by_a_person = Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+    running = _end_on_or_after_q(day) | (_open_ended_q() & ~_complete_before_q(day))
+    return not_closed_by_a_person & running
+
+
+def _closed_q(day: datetime.date) -> Q:
+    return Q(closed_on__lte=day) | _end_before_q(day) | (_open_ended_q() & _complete_before_q(day))
+
+
 class ActionPlan(CleanTextModel):
     class Kind(models.TextChoices):
         BUSINESS_PLAN = "business-plan", "Business plan"
@@ -48,24 +156,38 @@ class ActionPlan(CleanTextModel):
         SECTION_11 = "section-11", "Section 11"
         OTHER = "other", "Other"
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
-
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="action_plans")
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    period = models.CharField(max_length=40, blank=True, help_text='As written, e.g. "2015-2017".')
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    period = models.CharField(
+        "period as written", max_length=40, blank=True, help_text='As written, e.g. "2015-2017".'
+    )
+    starts_on = models.DateField("start of the period", null=True, blank=True)
+    ends_on = models.DateField(
+        "end of the period",
+        null=True,
+        blank=True,
+        help_text="Blank for a plan that runs until its actions are complete, as an "
+        "inspection's does.",
+    )
+    extended_to = models.DateField(
+        "extended to",
+        null=True,
+        blank=True,
+        help_text="A new end the business manager gave; the period as stated is kept.",
+    )
+    closed_on = models.DateField(
+        "closed on", null=True, blank=True, help_text="The day a person closed the plan."
+    )
+    closed_reason = models.TextField("why it was closed", blank=True)
     summary = models.TextField(blank=True)
     source = models.ForeignKey(
         SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(blank=True, help_text="Gaps in the source and how they were recorded.")
 
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(ActionPlanQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -79,6 +201,39 @@ class ActionPlan(CleanTextModel):
 
     def get_absolute_url(self) -> str:
         return reverse("priorities:plan", kwargs={"board": self.board.slug, "plan": self.slug})
+
+    def clean(self) -> None:
+        raise_problems(
+            period_problems(
+                starts_on=self.starts_on,
+                ends_on=self.ends_on,
+                extended_to=self.extended_to,
+                closed_on=self.closed_on,
+                closed_reason=self.closed_reason,
+            )
+        )
+
+    def complete_before(self, day: datetime.date) -> bool:
+        """Whether the plan has actions and every one was rated Blue for
+        process in its latest assessment dated before `day`. Read through
+        ActionPlan.objects.with_state(day), it asks nothing more of the
+        database; otherwise it asks once."""
+        if getattr(self, "state_day", None) == day:
+            return bool(self.complete_before_day)  # type: ignore[attr-defined]
+        if self.pk is None:
+            return False
+        return ActionPlan.objects.filter(Q(pk=self.pk) & _complete_before_q(day)).exists()
+
+    def state_on(self, day: datetime.date) -> PlanState:
+        """Where the plan stands on `day` (priorities.periods.state_on)."""
+        return state_on(
+            day=day,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            extended_to=self.extended_to,
+            closed_on=self.closed_on,
+            complete_before=self.complete_before(day),
+        )
 
     def natural_key(self) -> tuple[str, str]:
         return (self.board.slug, self.slug)

@@ -9,6 +9,10 @@ urlpatterns = [
     path("actions/", views.actions, name="actions"),
     path("plans/<slug:plan>/", views.plan, name="plan"),
     path("plans/<slug:plan>/export.<str:fmt>", views.plan_export, name="plan_export"),
+    path("plans/<slug:plan>/close/", views.plan_close, name="plan_close"),
+    path("plans/<slug:plan>/reopen/", views.plan_reopen, name="plan_reopen"),
+    path("plans/<slug:plan>/extend/", views.plan_extend, name="plan_extend"),
+    path("plans/<slug:plan>/period/", views.plan_period, name="plan_period"),
     path("plans/<slug:plan>/import/", views.plan_import, name="plan_import"),
     path(
         "plans/<slug:plan>/import/confirm/", views.plan_import_confirm, name="plan_import_confirm"

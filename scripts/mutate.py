@@ -77,14 +77,21 @@ TARGETS: dict[str, list[str]] = {
     "priorities/services.py": [
         "tests/priorities/test_rules.py",
         "tests/priorities/test_services.py",
+        "tests/priorities/test_plan_services.py",
         "tests/priorities/test_views.py",
         "tests/priorities/test_import.py",
+        "tests/priorities/test_plan_pages.py",
+    ],
+    "priorities/periods.py": [
+        "tests/priorities/test_plan_services.py",
+        "tests/priorities/test_periods.py",
     ],
     "priorities/selectors.py": [
         "tests/priorities/test_selectors.py",
         "tests/priorities/test_rules.py",
         "tests/priorities/test_services.py",
         "tests/priorities/test_views.py",
+        "tests/priorities/test_plan_pages.py",
         "tests/priorities/test_seed_plans.py",
     ],
     "priorities/indicator_services.py": [

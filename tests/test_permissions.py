@@ -90,6 +90,24 @@ def action(world: Any) -> dict[str, Any]:
     return {**plan(world), "ref": world.action.ref}
 
 
+def ended_plan(world: Any) -> dict[str, Any]:
+    """A plan of the first board whose period ended on 31 March 2017: one
+    that can be extended or reopened, so those pages show their forms."""
+    import datetime
+
+    from priorities.models import ActionPlan
+    from tests.factories import PlanFactory
+
+    found = ActionPlan.objects.filter(board=world.board, slug="ended-plan").first()
+    found = found or PlanFactory(
+        board=world.board,
+        slug="ended-plan",
+        starts_on=datetime.date(2015, 4, 1),
+        ends_on=datetime.date(2017, 3, 31),
+    )
+    return {"board": world.board.slug, "plan": found.slug}
+
+
 INTERNAL_READ = expect(LOGIN, 404, 200, 200, 200, 404)
 INTERNAL_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
@@ -407,6 +425,11 @@ MATRIX: dict[str, Rule] = {
         lambda w: {**plan(w), "fmt": "xlsx"}, get=READ, post=NOT_ALLOWED
     ),
     "priorities:plan_import": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_close": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_reopen": Rule(ended_plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_extend": Rule(ended_plan, get=EDIT, post=EDIT_POST_INVALID),
+    # Every field of the period may be left blank: a plan stated without one.
+    "priorities:plan_period": Rule(plan, get=EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)),
     "priorities:plan_import_confirm": Rule(
         plan,
         get=NOT_ALLOWED,
