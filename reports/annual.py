@@ -16,10 +16,11 @@ from reports.models import AnnualReport, ReportBuild, Section, Snapshot
 
 def reports_for_board(*, board: Board, published_only: bool) -> QuerySet[AnnualReport]:
     """The board's reports, latest year first, each with its snapshots
-    (newest version first): two queries whatever the number."""
+    (newest version first): two queries whatever the number. Published only:
+    those with a version published, even while a correction is drafted."""
     reports = AnnualReport.objects.filter(board=board).select_related("board", "year")
     if published_only:
-        reports = reports.filter(status=AnnualReport.Status.PUBLISHED)
+        reports = reports.filter(published_at__isnull=False)
     return reports.prefetch_related(
         Prefetch(
             "snapshots",
@@ -35,7 +36,7 @@ def report_or_404(*, board: Board, year: str, published_only: bool = False) -> A
         "board", "year", "approved_by"
     )
     if published_only:
-        reports = reports.filter(status=AnnualReport.Status.PUBLISHED)
+        reports = reports.filter(published_at__isnull=False)
     report = reports.first()
     if report is None:
         raise Http404("No such annual report.")
@@ -62,6 +63,21 @@ def snapshot_or_404(*, report: AnnualReport, version: int) -> Snapshot:
     return snapshot
 
 
+def snapshots_of(*, report: AnnualReport) -> list[Snapshot]:
+    """The report's published versions, newest first, each knowing its report."""
+    found = list(Snapshot.objects.filter(report=report).order_by("-version"))
+    for snapshot in found:
+        snapshot.report = report
+    return found
+
+
+def latest_snapshot(*, report: AnnualReport) -> Snapshot | None:
+    found = Snapshot.objects.filter(report=report).order_by("-version").first()
+    if found is not None:
+        found.report = report
+    return found
+
+
 def latest_build(*, report: AnnualReport) -> ReportBuild | None:
     return ReportBuild.objects.filter(report=report).order_by("-created", "-id").first()
 
@@ -73,6 +89,8 @@ def build_or_404(*, report: AnnualReport, build_id: int) -> ReportBuild:
     if build is None:
         raise Http404("No such build.")
     build.report = report
+    if build.snapshot is not None:
+        build.snapshot.report = report
     return build
 
 

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -139,7 +137,7 @@ def render_pdf(printed: PrintedScorecard) -> tuple[bytes, int]:
 
 
 def document_dir(document: ScorecardDocument) -> str:
-    """Relative to MEDIA_ROOT; one folder per document, named by its id and
+    """Relative to the storage's root; one folder per document, named by its id and
     the moment it was asked for, so no two documents share a folder even
     after a database restored from a backup hands out an id again."""
     return f"scorecards/{document.board.slug}/{document.pk}-{document.created:%Y%m%dT%H%M%S%f}"
@@ -160,11 +158,11 @@ def store(
 
 
 def remove(document: ScorecardDocument) -> None:
-    """Remove the document's folder and anything in it: a failed build
-    leaves no file behind."""
-    directory = Path(settings.MEDIA_ROOT) / document_dir(document)
-    if not directory.is_dir():
+    """Remove the files in the document's folder: a failed build leaves no
+    file behind."""
+    folder = document_dir(document)
+    try:
+        _, names = snapshots.storage().listdir(folder)
+    except FileNotFoundError:
         return
-    for path in directory.iterdir():
-        path.unlink(missing_ok=True)
-    directory.rmdir()
+    snapshots.remove([f"{folder}/{name}" for name in names])

@@ -123,6 +123,10 @@ class BuiltSection:
     def is_empty(self) -> bool:
         return not self.blocks and not self.html
 
+    @property
+    def unwritten(self) -> bool:
+        return self.section.is_unwritten
+
 
 @dataclass
 class Context:
@@ -982,11 +986,12 @@ def build_glossary(ctx: Context, section: Section, texts: list[str]) -> BuiltSec
 
 
 def build_narrative(ctx: Context, section: Section) -> BuiltSection:
+    """The section's cleaned HTML. An unwritten one has no words of its own
+    to print: it stops approval, publication and the build
+    (BuiltSection.unwritten), and only the preview says it is missing."""
     built = BuiltSection(section, section.get_kind_display())
     if section.body.strip():
         built.html = narrative.render(section.body)
-    else:
-        built.empty = "This section has not been written yet."
     return built
 
 

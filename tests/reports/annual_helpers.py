@@ -40,9 +40,26 @@ def section(report: AnnualReport, kind: str) -> Section:
     return report.sections.get(kind=kind)
 
 
+#: Narrative the Working Together check does not read.
+OTHER_WRITTEN = {
+    SectionKind.INTRODUCTION: "This is the chair's **first** report to the partners.",
+    SectionKind.CONTEXT: "About 60,000 children live in the area.",
+    SectionKind.NEXT_YEAR: "Next year the board will audit *neglect* cases.",
+}
+
+
 def write_narrative(report: AnnualReport) -> None:
-    for kind, text in WRITTEN.items():
+    """Every narrative section written: nothing stops approval."""
+    for kind, text in {**WRITTEN, **OTHER_WRITTEN}.items():
         services.section_save(section=section(report, kind), body=text)
+
+
+def leave_out_unwritten(report: AnnualReport, reason: str = "Not part of this year's report.") -> None:
+    """Every narrative section not written left out on purpose: the
+    Working Together check still finds what is missing, and approval is
+    not stopped by a section waiting to be written."""
+    for waiting in services.unwritten(report):
+        services.section_include(section=waiting, included=False, reason=reason)
 
 
 def complete_data(world: Any) -> None:
@@ -104,3 +121,13 @@ def stored_snapshot(report: AnnualReport, *, version: int = 1, changes: str = ""
     )
     report.refresh_from_db()
     return snapshot
+
+
+def tamper(snapshot: Any, fmt: str, data: bytes = b"altered after publication") -> None:
+    """Change a stored file's bytes behind Assure's back, as someone with
+    access to the storage might."""
+    from django.core.files.storage import default_storage
+
+    path = default_storage.path(snapshot.path(fmt))
+    with open(path, "wb") as handle:
+        handle.write(data)
