@@ -54,7 +54,9 @@ def write_narrative(report: AnnualReport) -> None:
         services.section_save(section=section(report, kind), body=text)
 
 
-def leave_out_unwritten(report: AnnualReport, reason: str = "Not part of this year's report.") -> None:
+def leave_out_unwritten(
+    report: AnnualReport, reason: str = "Not part of this year's report."
+) -> None:
     """Every narrative section not written left out on purpose: the
     Working Together check still finds what is missing, and approval is
     not stopped by a section waiting to be written."""
@@ -131,3 +133,43 @@ def tamper(snapshot: Any, fmt: str, data: bytes = b"altered after publication") 
     path = default_storage.path(snapshot.path(fmt))
     with open(path, "wb") as handle:
         handle.write(data)
+
+
+def publish_without_rendering(report: AnnualReport, user: Any, *, changes: str = "") -> Any:
+    """Publish an approved report through the services as the build does,
+    with small files in place of the rendered HTML and PDF (for tests about
+    versions rather than about what the files look like)."""
+    import uuid
+
+    from reports import snapshots, versions
+    from reports.models import ReportBuild, Section, Snapshot
+    from reports.sections import build_report
+
+    report.refresh_from_db()
+    build = ReportBuild.objects.create(
+        report=report,
+        purpose=ReportBuild.Purpose.CORRECTION
+        if report.is_correction
+        else ReportBuild.Purpose.PUBLISH,
+        changes=report.correction_changes,
+        requested_by=user,
+    )
+    built = build_report(report)
+    previous = versions.latest_snapshot(report)
+    changed = []
+    if previous is not None:
+        sections = list(Section.objects.filter(report=report).order_by("position"))
+        found = versions.changes_between(previous, report, built, sections)
+        changed = [c.as_dict() for c in found or []]
+    version = report.snapshots.count() + 1
+    contents = {fmt: f"{fmt} of {report.title} v{version}".encode() for fmt in Snapshot.FORMATS}
+    stored = snapshots.store(report, version, uuid.uuid4().int % 10**9, contents)
+    snapshot = services.snapshot_record(
+        build=build,
+        files=stored,
+        pages=1,
+        sections=versions.frozen_sections(report, built),
+        changed_sections=changed,
+    )
+    report.refresh_from_db()
+    return snapshot
