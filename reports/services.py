@@ -532,12 +532,7 @@ def pending_changes(
     version predates Assure keeping its sections."""
     if not report.is_correction:
         return None
-    latest = versions.latest_snapshot(report)
-    if latest is None:
-        return None
-    built = built or build_report(report)
-    sections = list(Section.objects.filter(report=report).order_by("position"))
-    return versions.changes_between(latest, report, built, sections)
+    return versions.changes_since_published(report, built or build_report(report))
 
 
 def build_start(*, build: ReportBuild) -> bool:

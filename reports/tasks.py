@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.tasks import task
 
 from reports import services, snapshots, versions
-from reports.models import ReportBuild, Section
+from reports.models import ReportBuild
 from reports.pdf import render_pdf
 from reports.sections import BuiltReport, build_report
 
@@ -96,12 +96,7 @@ def _refuse_unwritten(built: BuiltReport) -> None:
 
 def _changed_sections(built: BuiltReport) -> list[dict[str, str]]:
     """What differs from the version published before, for a correction."""
-    report = built.report
-    previous = versions.latest_snapshot(report)
-    if previous is None:
-        return []
-    sections = list(Section.objects.filter(report=report).order_by("position"))
-    found = versions.changes_between(previous, report, built, sections)
+    found = versions.changes_since_published(built.report, built)
     return [change.as_dict() for change in found or []]
 
 

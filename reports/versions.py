@@ -158,3 +158,14 @@ def _section_change(section: Section, old: dict[str, Any] | None, now: str, move
 
 def latest_snapshot(report: AnnualReport) -> Snapshot | None:
     return report.snapshots.order_by("-version").first()
+
+
+def changes_since_published(report: AnnualReport, built: BuiltReport) -> list[SectionChange] | None:
+    """How the report as it stands (built as `built`) differs from its
+    latest published version; None before its first publication, or when
+    that version kept no sections to compare with."""
+    previous = latest_snapshot(report)
+    if previous is None:
+        return None
+    sections = list(Section.objects.filter(report=report).order_by("position"))
+    return changes_between(previous, report, built, sections)

@@ -19,7 +19,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
@@ -32,7 +32,7 @@ from reports.views import files
 LIST_MAX_AGE = 5 * 60
 
 
-@require_GET
+@require_safe
 def public_board(request: HttpRequest, board: str) -> HttpResponse:
     """The board's published annual reports (every version) and scorecards,
     each file with its SHA-256 and the day it was published."""
@@ -46,7 +46,7 @@ def public_board(request: HttpRequest, board: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def public_snapshot_file(
     request: HttpRequest, board: str, year: str, version: int, fmt: str
 ) -> HttpResponseBase:
@@ -58,7 +58,7 @@ def public_snapshot_file(
     return files.serve(request, files.snapshot_file(snapshot, fmt, back), public=True)
 
 
-@require_GET
+@require_safe
 def public_scorecard_file(
     request: HttpRequest, board: str, document: int, fmt: str
 ) -> HttpResponseBase:

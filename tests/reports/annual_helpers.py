@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from board.models import ReportingYear
+from core.problems import raise_problems
 from priorities.models import Rating
 from reports import services
 from reports.models import AnnualReport, Section, SectionKind
@@ -135,32 +136,27 @@ def tamper(snapshot: Any, fmt: str, data: bytes = b"altered after publication") 
         handle.write(data)
 
 
-def publish_without_rendering(report: AnnualReport, user: Any, *, changes: str = "") -> Any:
+def publish_without_rendering(report: AnnualReport, user: Any) -> Any:
     """Publish an approved report through the services as the build does,
     with small files in place of the rendered HTML and PDF (for tests about
     versions rather than about what the files look like)."""
     import uuid
 
     from reports import snapshots, versions
-    from reports.models import ReportBuild, Section, Snapshot
+    from reports.models import ReportBuild, Snapshot
     from reports.sections import build_report
 
-    report.refresh_from_db()
+    # What report_publish queues, without sending it to the worker (which
+    # browser tests, whose transactions commit, would run).
+    raise_problems(services.report_publish_problems(report=report))
     build = ReportBuild.objects.create(
         report=report,
-        purpose=ReportBuild.Purpose.CORRECTION
-        if report.is_correction
-        else ReportBuild.Purpose.PUBLISH,
+        purpose="correction" if report.is_correction else "publish",
         changes=report.correction_changes,
         requested_by=user,
     )
     built = build_report(report)
-    previous = versions.latest_snapshot(report)
-    changed = []
-    if previous is not None:
-        sections = list(Section.objects.filter(report=report).order_by("position"))
-        found = versions.changes_between(previous, report, built, sections)
-        changed = [c.as_dict() for c in found or []]
+    changed = [c.as_dict() for c in versions.changes_since_published(report, built) or []]
     version = report.snapshots.count() + 1
     contents = {fmt: f"{fmt} of {report.title} v{version}".encode() for fmt in Snapshot.FORMATS}
     stored = snapshots.store(report, version, uuid.uuid4().int % 10**9, contents)

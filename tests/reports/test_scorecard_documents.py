@@ -142,8 +142,10 @@ def test_a_manager_asks_for_the_pdf_and_gets_both_files_with_their_checksums(
     assert download["Content-Disposition"].startswith("attachment;")
     digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
     assert download["Repr-Digest"] == f"sha-256=:{digest}:"
+    assert document.file_url("pdf") in page
+    assert f'<code class="assure-sha256">{document.pdf_sha256}</code>' in page
     listing = client.get(documents_url(world)).content.decode()
-    assert document.file_url("pdf") in listing
+    assert document.get_absolute_url() in listing
 
 
 def test_the_web_page_gives_each_chart_in_words_and_its_table_with_the_marker(
@@ -245,7 +247,8 @@ def test_a_build_that_fails_after_storing_its_files_removes_them(
     document.refresh_from_db()
     assert document.status == ScorecardDocument.Status.FAILED
     assert document.error.startswith("The build stopped while storing the files: database went")
-    assert not (Path(settings.MEDIA_ROOT) / scorecard_print.document_dir(document)).exists()
+    folder = Path(settings.MEDIA_ROOT) / scorecard_print.document_dir(document)
+    assert not folder.exists() or list(folder.iterdir()) == []
 
 
 def test_a_build_runs_once_however_often_a_worker_picks_it_up(world, users, fake_charts):
@@ -356,16 +359,21 @@ def test_the_pdf_is_tagged_with_charts_alt_text_tables_and_bookmarks(world, indi
         assert re.search(re.escape(name) + r"[ .]*" + str(start + 1), texts[1]), name
 
 
-def test_a_folder_already_there_is_never_written_into(world, users, fake_charts, settings):
+def test_a_file_already_there_is_never_written_over(world, users, fake_charts, settings):
     document = ScorecardDocument.objects.create(board=world.board, requested_by=users["manager"])
     folder = Path(settings.MEDIA_ROOT) / scorecard_print.document_dir(document)
     folder.mkdir(parents=True)
-    (folder / "kept.pdf").write_bytes(b"someone else's")
+    taken = folder / f"alpha-scorecard-{timezone.localdate():%Y-%m-%d}.pdf"
+    taken.write_bytes(b"someone else's")
     assert build_scorecard_document.call(document.pk) is None
     document.refresh_from_db()
     assert document.status == ScorecardDocument.Status.FAILED
-    assert document.error.startswith("The build stopped while storing the files: [Errno 17]")
-    assert (folder / "kept.pdf").read_bytes() == b"someone else's"
+    assert document.error.startswith(
+        f"The build stopped while storing the files: scorecards/alpha/{folder.name}/{taken.name} "
+        "is already stored and is never written over."
+    )
+    assert taken.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in folder.iterdir()) == [taken.name]
 
 
 def test_a_build_just_inside_the_stale_limit_is_still_joined(world, users, settings):

@@ -353,3 +353,31 @@ def test_downloads_show_each_versions_date_changes_and_checksums(published, user
         assert f'<code class="assure-sha256">{second.sha256(fmt)}</code>' in content
     assert "Earlier versions of" in content
     assert "Get-FileHash" in content
+
+
+def test_a_published_pdf_holds_what_was_written_and_no_placeholder(
+    world, users, django_capture_on_commit_callbacks
+):
+    """Built for real: WeasyPrint's PDF, read back by poppler's pdftotext."""
+    import subprocess
+
+    from django.core.files.storage import default_storage
+
+    report = draft(world)
+    write_narrative(report)
+    services.section_include(
+        section=section(report, SectionKind.NEXT_YEAR), included=False, reason="In the strategy"
+    )
+    services.report_approve(report=report, user=users["chair"], reason="Agreed")
+    with django_capture_on_commit_callbacks(execute=True):
+        build = services.report_publish(report=report, user=users["manager"])
+    build.refresh_from_db()
+    assert build.status == ReportBuild.Status.SUCCEEDED, build.error
+    path = default_storage.path(build.snapshot.pdf_path)
+    text = subprocess.run(
+        ["pdftotext", path, "-"], check=True, capture_output=True, text=True
+    ).stdout
+    words = " ".join(text.split())
+    assert "not been written" not in words
+    assert "About 60,000 children live in the area." in words
+    assert "Next year the board will audit" not in words
