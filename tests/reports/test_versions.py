@@ -381,3 +381,16 @@ def test_a_published_pdf_holds_what_was_written_and_no_placeholder(
     assert "not been written" not in words
     assert "About 60,000 children live in the area." in words
     assert "Next year the board will audit" not in words
+
+
+def test_changing_the_title_of_an_approved_report_needs_approval_again(world, users):
+    report = draft(world)
+    write_narrative(report)
+    services.report_approve(report=report, user=users["chair"], reason="Agreed")
+    services.report_update(report=report, title=report.title, approver="chair")
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.APPROVED  # nothing changed
+    services.report_update(report=report, title="Our year in review", approver="chair")
+    report.refresh_from_db()
+    assert report.status == AnnualReport.Status.DRAFT
+    assert report.approved_by is None
