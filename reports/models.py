@@ -451,13 +451,21 @@ class ReportBuild(models.Model):
 
 
 class ScorecardDocument(models.Model):
-    """The board's scorecard as a printable web page and a tagged PDF, built
-    in the background (reports.scorecard_tasks) for a chair or business
-    manager who asked: queued, running (with the step it is on), then
-    finished with both files stored under MEDIA_ROOT and their SHA-256
-    checksums, or failed with the reason and no file left behind."""
+    """The board's scorecard as a printable web page and a tagged PDF, with
+    its figures as CSV and JSON, built in the background
+    (reports.scorecard_tasks) for a chair or business manager who asked:
+    queued, running (with the step it is on), then finished with every file
+    stored and its SHA-256 checksum, or failed with the reason and no file
+    left behind. Documents made before the CSV and JSON were have only the
+    PDF and the web page (`formats`)."""
 
-    FORMATS = ("pdf", "html")
+    FORMATS = ("pdf", "html", "csv", "json")
+    LABELS = {
+        "pdf": "PDF",
+        "html": "Web page (HTML)",
+        "csv": "Figures (CSV)",
+        "json": "Figures (JSON)",
+    }
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -477,6 +485,10 @@ class ScorecardDocument(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     html_path = models.CharField(max_length=300, blank=True)
     html_sha256 = models.CharField(max_length=64, blank=True)
+    csv_path = models.CharField(max_length=300, blank=True)
+    csv_sha256 = models.CharField(max_length=64, blank=True)
+    json_path = models.CharField(max_length=300, blank=True)
+    json_sha256 = models.CharField(max_length=64, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
     indicators = models.PositiveIntegerField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
@@ -507,6 +519,11 @@ class ScorecardDocument(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def formats(self) -> list[str]:
+        """The formats this document has files of."""
+        return [fmt for fmt in self.FORMATS if self.path(fmt)]
 
     def path(self, fmt: str) -> str:
         return str(getattr(self, f"{fmt}_path"))

@@ -104,10 +104,7 @@ def document_fail(*, document: ScorecardDocument, error: str) -> None:
         status=ScorecardDocument.Status.FAILED,
         error=error[:2000],
         finished=timezone.now(),
-        pdf_path="",
-        pdf_sha256="",
-        html_path="",
-        html_sha256="",
+        **{f"{fmt}_{part}": "" for fmt in ScorecardDocument.FORMATS for part in ("path", "sha256")},
     )
 
 
@@ -116,7 +113,9 @@ def document_finish_problems(
 ) -> Problems:
     problems: Problems = {}
     if set(files) != set(ScorecardDocument.FORMATS):
-        problems["__all__"] = ["A scorecard document holds the PDF and the web page."]
+        problems["__all__"] = [
+            "A scorecard document holds the PDF, the web page, the CSV and the JSON."
+        ]
     elif not ScorecardDocument.objects.filter(
         pk=document.pk, status=ScorecardDocument.Status.RUNNING
     ).exists():

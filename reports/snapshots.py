@@ -288,7 +288,7 @@ def read_verified(name: str, expected: str) -> IO[bytes]:
     stored file, is what is served: the bytes checked are the bytes sent,
     even if the stored file changes in between."""
     if not name or ".." in Path(name).parts or Path(name).is_absolute():
-        raise FileUnavailable(name, "not a stored file's name")
+        raise FileUnavailable(name, "is not a stored file's name")
     store = storage()
     digest = hashlib.sha256()
     copy = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - served, then closed by the response
@@ -299,9 +299,9 @@ def read_verified(name: str, expected: str) -> IO[bytes]:
                 copy.write(chunk)
     except Exception as exc:  # any storage's "not there" or "cannot read"
         copy.close()
-        raise FileUnavailable(name, "missing or unreadable") from exc
+        raise FileUnavailable(name, "is missing or unreadable") from exc
     if digest.hexdigest() != expected.lower():
         copy.close()
-        raise FileUnavailable(name, "does not match its SHA-256", found=digest.hexdigest())
+        raise FileUnavailable(name, "no longer matches its SHA-256", found=digest.hexdigest())
     copy.seek(0)
     return copy

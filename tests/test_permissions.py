@@ -230,7 +230,7 @@ def _scorecard(world: Any, *, published: bool) -> Any:
         stored = scorecard_print.store(
             found,
             timezone.now(),
-            {fmt: f"{fmt} of the scorecard".encode() for fmt in ("pdf", "html")},
+            {fmt: f"{fmt} of the scorecard".encode() for fmt in ScorecardDocument.FORMATS},
         )
         scorecard_documents.document_finish(document=found, files=stored, pages=1, indicators=0)
         if published:

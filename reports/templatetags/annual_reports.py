@@ -87,11 +87,15 @@ def _document_url(document: ScorecardDocument, fmt: str, public: bool) -> str:
 
 @register.inclusion_tag("reports/scorecard_documents/_downloads.html")
 def scorecard_downloads(document: ScorecardDocument, public: bool = False) -> dict[str, Any]:
-    labels = {"pdf": "PDF", "html": "Web page (HTML)"}
     return {
         "document": document,
         "downloads": [
-            Download(labels[fmt], fmt, _document_url(document, fmt, public), document.sha256(fmt))
-            for fmt in ("pdf", "html")
+            Download(
+                ScorecardDocument.LABELS[fmt],
+                fmt,
+                _document_url(document, fmt, public),
+                document.sha256(fmt),
+            )
+            for fmt in document.formats
         ],
     }

@@ -142,7 +142,7 @@ def unavailable(
     """Log the file that must not be served and tell the person why."""
     user = request.user
     logger.error(
-        "Refused to serve %s (%s) of board %s: the stored file %s is %s "
+        "Refused to serve %s (%s) of board %s: the stored file %s %s "
         "(recorded SHA-256 %s, found %s); asked for by %s",
         stored.what,
         stored.fmt.upper(),

@@ -66,6 +66,8 @@ def public_scorecard_file(
     if fmt not in ScorecardDocument.FORMATS:
         raise Http404("No such format.")
     scorecard = public.public_scorecard_or_404(board=found, document_id=document)
+    if not scorecard.path(fmt):
+        raise Http404("This scorecard has no such file.")  # made before its CSV and JSON were
     back = reverse("public:board", kwargs={"board": found.slug})
     return files.serve(request, files.scorecard_file(scorecard, fmt, back), public=True)
 

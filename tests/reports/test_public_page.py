@@ -37,7 +37,14 @@ def made_scorecard(board: Any, *, published_by: Any = None) -> ScorecardDocument
         board=board, status=ScorecardDocument.Status.RUNNING
     )
     stored = scorecard_print.store(
-        document, timezone.now(), {"pdf": b"%PDF scorecard", "html": b"<p>The scorecard</p>"}
+        document,
+        timezone.now(),
+        {
+            "pdf": b"%PDF scorecard",
+            "html": b"<p>The scorecard</p>",
+            "csv": b"Priority,Code\r\n",
+            "json": b'{"indicators": []}',
+        },
     )
     scorecard_documents.document_finish(document=document, files=stored, pages=3, indicators=7)
     if published_by is not None:
@@ -317,3 +324,30 @@ def test_the_document_page_publishes_a_scorecard(world, users, client_for):
     page = client_for("manager").get(document.get_absolute_url()).content.decode()
     assert "Published to the board's partners on" in page
     assert f'action="{url}"' not in page
+
+
+def test_a_scorecard_made_before_its_figures_were_kept_as_data_lists_what_it_has(
+    world, users, client
+):
+    document = made_scorecard(world.board, published_by=users["manager"])
+    ScorecardDocument.objects.filter(pk=document.pk).update(
+        csv_path="", csv_sha256="", json_path="", json_sha256=""
+    )
+    turn_on(world, users)
+    page = client.get(PAGE).content.decode()
+    assert f"/public/alpha/scorecards/{document.pk}/pdf" in page
+    assert f"/public/alpha/scorecards/{document.pk}/csv" not in page
+    assert client.get(f"/public/alpha/scorecards/{document.pk}/csv").status_code == 404
+    response = client.get(f"/public/alpha/scorecards/{document.pk}/json")
+    assert response.status_code == 404
+
+
+def test_anyone_downloads_a_published_scorecards_figures(world, users, client):
+    document = made_scorecard(world.board, published_by=users["manager"])
+    turn_on(world, users)
+    for fmt, start in (("csv", b"Priority,Code"), ("json", b'{"indicators"')):
+        response = client.get(f"/public/alpha/scorecards/{document.pk}/{fmt}")
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content)
+        assert body.startswith(start)
+        assert hashlib.sha256(body).hexdigest() == document.sha256(fmt)

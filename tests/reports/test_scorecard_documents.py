@@ -129,7 +129,7 @@ def test_a_manager_asks_for_the_pdf_and_gets_both_files_with_their_checksums(
     assert folder == f"scorecards/alpha/{document.pk}-{document.created:%Y%m%dT%H%M%S%f}"
     assert document.pdf_path == f"{folder}/alpha-scorecard-{day}.pdf"
     assert document.html_path == f"{folder}/alpha-scorecard-{day}.html"
-    for fmt in ("pdf", "html"):
+    for fmt in ScorecardDocument.FORMATS:
         data = (Path(settings.MEDIA_ROOT) / document.path(fmt)).read_bytes()
         assert hashlib.sha256(data).hexdigest() == document.sha256(fmt)
     page = client.get(document.get_absolute_url()).content.decode()
@@ -170,6 +170,49 @@ def test_the_web_page_gives_each_chart_in_words_and_its_table_with_the_marker(
     assert "Elsewhere" not in html
     assert "Not yet measured" in html
     assert "Off target (80%)" in html
+
+
+def test_the_figures_as_csv_and_json_keep_the_marker_and_never_a_zero(
+    world, indicators, fake_charts
+):
+    import csv
+    import io
+    import json
+
+    printed = scorecard_print.printed_scorecard(board=world.board)
+    rows = list(csv.reader(io.StringIO(scorecard_print.render_csv(printed).decode("utf-8-sig"))))
+    priority = printed.groups[0].title
+    suppressed = "c (confidential (suppressed to protect individuals))"
+    assert rows[:4] == [
+        ["Priority", "Code", "Indicator", "Period", "Value", "England", "Statistical neighbours"],
+        [
+            priority,
+            "timely",
+            "Assessments completed within 45 days",
+            "2020-21",
+            "70%",
+            "84%",
+            "79.5%",
+        ],
+        [priority, "timely", "Assessments completed within 45 days", "2019-20", suppressed, "", ""],
+        [priority, "timely", "Assessments completed within 45 days", "2018-19", "82%", "", ""],
+    ]
+    assert [r[1] for r in rows[1:]] == ["timely"] * 3 + ["referrals"] * 2
+    data = json.loads(scorecard_print.render_json(printed))
+    assert data["board"] == "Alpha Safeguarding Children Board"
+    timely = data["priorities"][0]["indicators"][0]
+    assert timely["code"] == "timely"
+    assert timely["latest"] == "70%"
+    assert timely["against_target"] == "Off target (80%)"
+    assert timely["periods"][1] == {
+        "period": "2019-20",
+        "value": suppressed,
+        "england": "",
+        "neighbours": "",
+    }
+    codes = [i["code"] for p in data["priorities"] for i in p["indicators"]]
+    assert "elsewhere" not in codes
+    assert "empty" in codes
 
 
 def test_asking_again_while_a_build_is_under_way_gives_that_build(world, users, settings):

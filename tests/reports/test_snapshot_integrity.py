@@ -92,7 +92,9 @@ def test_an_altered_scorecard_document_is_not_served(world, client_for):
         board=world.board, status=ScorecardDocument.Status.RUNNING
     )
     stored = scorecard_print.store(
-        document, timezone.now(), {"pdf": b"%PDF scorecard", "html": b"<p>scorecard</p>"}
+        document,
+        timezone.now(),
+        {"pdf": b"%PDF scorecard", "html": b"<p>scorecard</p>", "csv": b"a,b", "json": b"{}"},
     )
     scorecard_documents.document_finish(document=document, files=stored, pages=1, indicators=0)
     document.refresh_from_db()
