@@ -294,3 +294,29 @@ def test_a_shell_script_cannot_rewrite_a_published_section(published):
     with pytest.raises(Frozen):
         call_command("shell", command=script)
     assert state(published) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_published_report_moves_between_databases_unchanged(world, users, tmp_path):
+    """export_data and import_data (loaddata's raw saves) carry a published
+    report, its sections and its snapshot across without the guards
+    refusing them, and without changing them."""
+    from django.apps import apps
+
+    from core.roles import sync_role_permissions
+
+    sync_role_permissions(apps, ["board", "priorities"])
+    report = draft(world)
+    write_narrative(report)
+    services.report_approve(report=report, user=users["chair"], reason="Agreed")
+    publish_without_rendering(report, users["manager"])
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    call_command("export_data", str(first))
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("import_data", str(first))
+    call_command("export_data", str(second))
+    assert second.read_text() == first.read_text()
+    moved = AnnualReport.objects.get(pk=report.pk)
+    assert moved.is_frozen
+    with pytest.raises(Frozen):
+        Section.objects.filter(report=moved).update(body="After the move")

@@ -447,9 +447,14 @@ def test_progress_is_kept_between_0_and_99_and_only_while_running(world, users):
     assert (document.step, document.progress) == ("Back", 0)
 
 
-def test_finishing_needs_both_files_and_a_running_build(world, users):
+def test_finishing_needs_every_file_and_a_running_build(world, users):
     document = ScorecardDocument.objects.create(board=world.board, requested_by=users["manager"])
-    files = {"pdf": ("a.pdf", "1" * 64), "html": ("a.html", "2" * 64)}
+    files = {
+        "pdf": ("a.pdf", "1" * 64),
+        "html": ("a.html", "2" * 64),
+        "csv": ("a.csv", "3" * 64),
+        "json": ("a.json", "4" * 64),
+    }
     with pytest.raises(ValidationError) as exc:
         documents.document_finish(document=document, files=files, pages=1, indicators=1)
     assert exc.value.messages == ["This build is no longer running, so its files were not kept."]
@@ -458,7 +463,9 @@ def test_finishing_needs_both_files_and_a_running_build(world, users):
         documents.document_finish(
             document=document, files={"pdf": files["pdf"]}, pages=1, indicators=1
         )
-    assert exc.value.messages == ["A scorecard document holds the PDF and the web page."]
+    assert exc.value.messages == [
+        "A scorecard document holds the PDF, the web page, the CSV and the JSON."
+    ]
     finished = documents.document_finish(document=document, files=files, pages=3, indicators=2)
     assert (finished.status, finished.progress, finished.step) == ("succeeded", 100, "Finished")
     assert (finished.pdf_path, finished.html_sha256, finished.pages) == ("a.pdf", "2" * 64, 3)
