@@ -447,6 +447,7 @@ def correction_start(*, report: AnnualReport, user: Any, changes: str) -> Annual
     version is approved again and published as the first was."""
     report = _locked(report)
     raise_problems(correction_start_problems(report=report, changes=changes))
+    report._history_user = user  # type: ignore[attr-defined]  # who started it, in history
     report.status = AnnualReport.Status.DRAFT
     report.correction_changes = narrative.clean_source(changes)
     report.approved_by = None
@@ -499,7 +500,7 @@ def correction_cancel_problems(*, report: AnnualReport) -> Problems:
 
 
 @transaction.atomic
-def correction_cancel(*, report: AnnualReport) -> AnnualReport:
+def correction_cancel(*, report: AnnualReport, user: Any) -> AnnualReport:
     """Drop the correction: the sections, the title and the approval go back
     to the published version's, and the report is published as it was."""
     report = _locked(report)
@@ -520,6 +521,7 @@ def correction_cancel(*, report: AnnualReport) -> AnnualReport:
     report.missing_at_approval = latest.missing_at_approval
     report.correction_changes = ""
     report.status = AnnualReport.Status.PUBLISHED
+    report._history_user = user  # type: ignore[attr-defined]
     report.save()
     return report
 

@@ -403,7 +403,7 @@ def annual_report_correction_cancel(request: HttpRequest, board: str, year: str)
     obj = _board(request, board, EDIT)
     report = annual.report_or_404(board=obj, year=year)
     try:
-        services.correction_cancel(report=report)
+        services.correction_cancel(report=report, user=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

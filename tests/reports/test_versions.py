@@ -194,6 +194,7 @@ def test_a_correction_is_a_draft_of_the_next_version_that_partners_do_not_see_ye
     assert published.is_correction
     assert published.approved_by is None
     assert published.correction_changes == "Budget figures"
+    assert published.history.first().history_user == users["manager"]
     services.section_save(section=section(published, SectionKind.VOICE), body="Not yet public")
     partner = client_for("partner")
     listing = partner.get(reverse("reports:annual_reports", kwargs={"board": "alpha"}))
@@ -278,9 +279,10 @@ def test_cancelling_a_correction_puts_back_what_was_published(published, users):
     services.section_include(
         section=section(published, SectionKind.GLOSSARY), included=False, reason="Short"
     )
-    services.correction_cancel(report=published)
+    services.correction_cancel(report=published, user=users["manager"])
     published.refresh_from_db()
     assert published.status == AnnualReport.Status.PUBLISHED
+    assert published.history.first().history_user == users["manager"]
     assert published.title == "Alpha Safeguarding Children Board annual report 2016-17"
     assert published.approved_by == users["chair"]
     assert published.correction_changes == ""
@@ -289,7 +291,7 @@ def test_cancelling_a_correction_puts_back_what_was_published(published, users):
     )
     assert after == before
     with pytest.raises(ValidationError):
-        services.correction_cancel(report=published)
+        services.correction_cancel(report=published, user=users["manager"])
 
 
 def test_a_second_correction_cannot_start_while_one_is_drafted(published, users):
