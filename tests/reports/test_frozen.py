@@ -281,7 +281,7 @@ def test_starting_the_past_reports_again_leaves_a_published_one_as_it_was(publis
 
     BoardFactory(slug="bedford-borough")
     call_command("past_annual_reports", stdout=out)
-    assert f"Already there: {published.title}" in out.getvalue()
+    assert f"Already there: {published.title} (published, left as it is)" in out.getvalue()
     assert state(published) == before
 
 
