@@ -25,10 +25,13 @@ def user_save(
     email: str = "",
     full_name: str = "",
     password: str | None = None,
+    invited: bool = False,
 ) -> tuple[AbstractUser, str | None]:
     """Create or update an account with one role and the given boards.
 
-    Returns the user and the new password when one was generated.
+    Returns the user and the new password when one was generated. A new
+    account made for an invitation (`invited`) gets no password and cannot
+    sign in until its person accepts the invitation (people.services).
     """
     if not isinstance(role, str):
         raise ValidationError(user_role_problems(role_names=role) or ["Give one role, by name."])
@@ -41,7 +44,10 @@ def user_save(
     user.email = email
     user.is_staff = role == roles.ADMIN
     generated = None
-    if created or password:
+    if created and invited:
+        user.set_unusable_password()
+        user.is_active = False
+    elif created or password:
         generated = None if password else secrets.token_urlsafe(16)
         user.set_password(password or generated)
     user.full_clean(exclude=["password"])

@@ -113,6 +113,9 @@ class BoardAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "area")
     list_filter = ("kind",)
     prepopulated_fields = {"slug": ("name",)}
+    # The logo is checked (its content, size and pixels) and re-encoded by
+    # board_logo_set on the board's logo page; the admin only shows it.
+    readonly_fields = ("read_records_kept_months", "logo")
     inlines = [PeopleOnBoardInline]
 
 
@@ -358,6 +361,11 @@ class AssureUserAdmin(UserAdmin):
                 kwargs["queryset"] = Role.objects.filter(name__in=roles.ALL)
                 kwargs["help_text"] = "Choose exactly one role."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        """People get accounts by invitation (a board's People page), never
+        with a password someone else typed; only a superuser adds one here."""
+        return request.user.is_superuser and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_change_permission(request, obj) and (

@@ -245,3 +245,15 @@ class PublishedTotalForm(GovukFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LogoForm(GovukFormMixin, forms.Form):
+    """The file only: what it must be is board.logo's to say, through the
+    service, so the admin or a command can refuse nothing a page accepts."""
+
+    logo = forms.FileField(
+        label="Logo",
+        help_text="A PNG or JPEG image, smaller than the limit below. It is drawn on the cover "
+        "of the board's annual reports and scorecards.",
+        error_messages={"required": "Choose a PNG or JPEG image to upload."},
+    )

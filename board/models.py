@@ -52,6 +52,15 @@ class SourceDocument(models.Model):
         return cls.objects.get(key=key)
 
 
+#: How long a board keeps the record of who read its case reviews, in
+#: calendar months: two years unless the business manager sets another
+#: period, from one year (an annual report's cycle, so a year's reads are
+#: there when the next report is written) to ten.
+READ_RECORDS_KEPT_MONTHS = 24
+READ_RECORDS_KEPT_MONTHS_MIN = 12
+READ_RECORDS_KEPT_MONTHS_MAX = 120
+
+
 class Board(models.Model):
     class Kind(models.TextChoices):
         LSCB = "lscb", "Local Safeguarding Children Board"
@@ -63,6 +72,23 @@ class Board(models.Model):
     area = models.CharField(max_length=100, help_text="The local authority area it serves.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LSCB)
     website = models.URLField(blank=True)
+    read_records_kept_months = models.PositiveSmallIntegerField(
+        "months read records are kept",
+        default=READ_RECORDS_KEPT_MONTHS,
+        validators=[
+            MinValueValidator(READ_RECORDS_KEPT_MONTHS_MIN),
+            MaxValueValidator(READ_RECORDS_KEPT_MONTHS_MAX),
+        ],
+        editable=False,
+        help_text="How long the record of who read each case review is kept before "
+        "prune_read_records removes it. The business manager sets it on the read records page.",
+    )
+    logo = models.FileField(
+        upload_to="logos/",
+        blank=True,
+        max_length=200,
+        help_text="Drawn on the cover of the board's reports; set through board_logo_set.",
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="BoardAccess",

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from board.logo import LogoRefused, read_logo
 from board.models import (
+    READ_RECORDS_KEPT_MONTHS_MAX,
+    READ_RECORDS_KEPT_MONTHS_MIN,
     Agency,
     Attendance,
     Board,
@@ -333,3 +340,69 @@ def reporting_year_save(*, year: ReportingYear) -> ReportingYear:
     year.full_clean()
     year.save()
     return year
+
+
+# How long the board keeps the record of who read its case reviews.
+
+
+def read_retention_problems(*, months: Any) -> Problems:
+    """The period must be whole months from one year to ten: shorter would
+    let a year's reads go before the annual report that covers them is
+    written, and would let anyone who may set it clear away their own reads."""
+    low, high = READ_RECORDS_KEPT_MONTHS_MIN, READ_RECORDS_KEPT_MONTHS_MAX
+    if isinstance(months, bool) or not isinstance(months, int):
+        return {"months": ["Enter the number of months as a whole number, such as 24."]}
+    if not low <= months <= high:
+        return {
+            "months": [
+                f"Keep read records for at least {low} months and at most {high} months "
+                f"({low // 12} to {high // 12} years)."
+            ]
+        }
+    return {}
+
+
+@transaction.atomic
+def read_retention_set(*, board: Board, months: int) -> Board:
+    """Set how many months the board keeps read records. The change is in
+    the board's history with who made it; the next prune_read_records
+    removes what the new period no longer keeps."""
+    _raise(read_retention_problems(months=months))
+    locked = Board.objects.select_for_update().get(pk=board.pk)
+    if locked.read_records_kept_months != months:
+        locked.read_records_kept_months = months
+        locked.save(update_fields=["read_records_kept_months"])
+    board.read_records_kept_months = months
+    return locked
+
+
+@transaction.atomic
+def board_logo_set(*, board: Board, data: bytes) -> Board:
+    """Keep `data` as the board's logo: read by its content (board.logo),
+    drawn again as a PNG and stored through Django's storage API under a
+    new name, so a report being built keeps the logo it started with. The
+    file it replaces is removed once the change is saved; a refused upload
+    (ValidationError on "logo") changes nothing."""
+    try:
+        logo = read_logo(data, limit=settings.ASSURE_MAX_LOGO_BYTES)
+    except LogoRefused as refused:
+        raise ValidationError({"logo": [str(refused)]}) from refused
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    old = board.logo.name
+    board.logo.save(f"{board.slug}-{uuid.uuid4().hex[:12]}.png", ContentFile(logo.png), save=False)
+    board.save(update_fields=["logo"])
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    return board
+
+
+@transaction.atomic
+def board_logo_remove(*, board: Board) -> Board:
+    """The board has no logo any more; its file goes once that is saved."""
+    board = Board.objects.select_for_update().get(pk=board.pk)
+    old = board.logo.name
+    if old:
+        board.logo = ""  # type: ignore[assignment]
+        board.save(update_fields=["logo"])
+        transaction.on_commit(lambda: default_storage.delete(old))
+    return board

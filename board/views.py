@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from board import selectors, services
-from board.access import get_board_or_404, render_board
+from board.access import board_entry_url, get_board_or_404, render_board
 from board.filters import MemberFilter, RiskFilter
 from board.forms import (
     AttendanceForm,
     ContributionForm,
     GroupForm,
     GroupYearForm,
+    LogoForm,
     MeetingForm,
     MemberForm,
     PublishedTotalForm,
@@ -55,8 +57,9 @@ def site_home(request: HttpRequest) -> HttpResponse:
     if len(boards) == 1:
         if is_chair(request.user) and request.user.has_perm(READ, boards[0]):
             return redirect("reports:dashboard", board=boards[0].slug)
-        return redirect(boards[0])
-    return render(request, "board/site_home.html", {"boards": boards})
+        return redirect(board_entry_url(request.user, boards[0]))
+    entries = [(b, board_entry_url(request.user, b)) for b in boards]
+    return render(request, "board/site_home.html", {"boards": entries})
 
 
 @login_required
@@ -65,7 +68,7 @@ def switch_board(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("board", "")
     for board in selectors.boards_for_user(user=request.user):
         if board.slug == slug:
-            return redirect(board)
+            return redirect(board_entry_url(request.user, board))
     raise Http404("No such board.")
 
 
@@ -489,3 +492,59 @@ def published_total_edit(request: HttpRequest, board: str, year: str) -> HttpRes
         {"form": form, "year": chosen},
         400 if form.is_bound else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def logo_edit(request: HttpRequest, board: str) -> HttpResponse:
+    """The board's logo, for the covers of its reports: see it, upload a new
+    one (checked by its content in board.logo) or remove it."""
+    obj = get_board_or_404(request, board, EDIT)
+    form = LogoForm(_posted(request), request.FILES or None)
+    if form.is_valid():
+        upload = form.cleaned_data["logo"]
+        limit = settings.ASSURE_MAX_LOGO_BYTES
+        data = upload.read(limit + 1)
+        try:
+            services.board_logo_set(board=obj, data=data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Logo saved. Reports built from now on show it on their cover."
+            )
+            return redirect("board:logo", board=obj.slug)
+    return render_board(
+        request,
+        "board/logo_form.html",
+        obj,
+        "board:home",
+        {"form": form, "limit": settings.ASSURE_MAX_LOGO_BYTES},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def logo_remove(request: HttpRequest, board: str) -> HttpResponse:
+    obj = get_board_or_404(request, board, EDIT)
+    services.board_logo_remove(board=obj)
+    messages.success(request, "Logo removed. Reports built from now on have none.")
+    return redirect("board:logo", board=obj.slug)
+
+
+@login_required
+@require_GET
+def logo_image(request: HttpRequest, board: str) -> FileResponse:
+    """The logo as stored, for anyone who may see the board (its published
+    reports show it)."""
+    obj = get_board_or_404(request, board)
+    if not obj.logo:
+        raise Http404("The board has no logo.")
+    try:
+        handle = obj.logo.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The logo's file is missing.") from missing
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

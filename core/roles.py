@@ -5,13 +5,21 @@ BUSINESS_MANAGER = "Business manager"
 INDEPENDENT_CHAIR = "Independent chair"
 PARTNER = "Partner"
 ADMIN = "Admin"
+#: A person in a partner agency who leads actions: they see only the actions
+#: they lead (priorities.lead_views), nothing else of the board.
+ACTION_LEAD = "Action lead"
 
-ALL = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, PARTNER, ADMIN)
+ALL = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, PARTNER, ADMIN, ACTION_LEAD)
 
-#: Roles that see case-review records or manage people, so sign in with a
-#: second factor as well as a password (core.two_factor). Superusers and staff
-#: always do; partners may choose to.
-SECOND_FACTOR_REQUIRED = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, ADMIN)
+#: Roles that see case-review records, manage people or answer for actions
+#: (a case review's plan among them), so sign in with a second factor as well
+#: as a password (core.two_factor). Superusers and staff always do; partners
+#: may choose to.
+SECOND_FACTOR_REQUIRED = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, ADMIN, ACTION_LEAD)
+
+#: The roles a business manager may invite to their own boards; an Admin may
+#: invite any role (people.rules).
+INVITED_BY_BUSINESS_MANAGERS = (ACTION_LEAD, PARTNER)
 
 #: What each role may do with the models of every app, as Django model
 #: permission verbs. Object-level rules (which board) live in each app's rules.py.
@@ -20,6 +28,7 @@ MODEL_PERMISSIONS = {
     INDEPENDENT_CHAIR: ("view",),
     PARTNER: (),
     ADMIN: ("view",),
+    ACTION_LEAD: (),
 }
 
 #: The Admin role also manages accounts, and which boards they see, in the
@@ -63,6 +72,20 @@ ADMIN_MAINTAINS = (
 )
 
 
+#: Records nobody writes by hand (who read which case review): no role holds
+#: a model permission on them but the Admin's "view", so the Django admin
+#: shows them to the Admin alone, read only. (app label, model) pairs.
+ADMIN_VIEWS_ONLY = (("reviews", "readrecord"),)
+
+
+def _role_may_hold(role: str, permission) -> bool:  # type: ignore[no-untyped-def]
+    verb = permission.codename.split("_", 1)[0]
+    if verb not in MODEL_PERMISSIONS[role]:
+        return False
+    model = (permission.content_type.app_label, permission.content_type.model)
+    return model not in ADMIN_VIEWS_ONLY or (role == ADMIN and verb == "view")
+
+
 def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
     """Give each role its model permissions on the models of `app_labels`.
 
@@ -82,10 +105,14 @@ def sync_role_permissions(apps, app_labels):  # type: ignore[no-untyped-def]
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    app_permissions = list(Permission.objects.filter(content_type__app_label__in=app_labels))
-    for name, verbs in MODEL_PERMISSIONS.items():
+    app_permissions = list(
+        Permission.objects.filter(content_type__app_label__in=app_labels).select_related(
+            "content_type"
+        )
+    )
+    for name in MODEL_PERMISSIONS:
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*(p for p in app_permissions if p.codename.split("_", 1)[0] in verbs))
+        group.permissions.add(*(p for p in app_permissions if _role_may_hold(name, p)))
         if name == ADMIN:
             for app_label, codename in ADMIN_ACCOUNT_PERMISSIONS:
                 group.permissions.add(

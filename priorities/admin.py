@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.forms.models import construct_instance
 from simple_history.admin import SimpleHistoryAdmin
 
-from priorities import indicator_services
+from priorities import indicator_services, services
 from priorities.models import (
     Action,
     ActionPlan,
@@ -51,13 +51,31 @@ class ThemeAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "plan")
 
 
+class ActionAdminForm(forms.ModelForm):
+    """The action's lead in Assure must be an action lead of the plan's
+    board, here as on the business manager's page (services says so). The
+    admin gives it its model and fields."""
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        plan, account = cleaned.get("plan"), cleaned.get("lead_account")
+        if plan is not None and account is not None and account != self.instance.lead_account:
+            for name, messages in services.lead_account_problems(
+                plan=plan, account=account
+            ).items():
+                self.add_error(name, messages)
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
+    form = ActionAdminForm
     list_display = ("ref", "plan", "priority", "timescale", "due_date", "lead")
     list_filter = ("plan__board", "plan__kind", "plan")
     search_fields = ("ref", "description", "lead")
     list_select_related = ("plan", "priority")
     readonly_fields = ("version",)
+    raw_id_fields = ("lead_account",)
 
 
 @admin.register(Assessment)

@@ -8,7 +8,12 @@ from django.utils import timezone
 from board.models import Group
 from core.forms import DateInput, GovukFormMixin, choice_field
 from priorities.models import Action, EvidenceType, Priority, Rating
-from priorities.services import EDITABLE_FIELDS, assessment_problems
+from priorities.services import EDITABLE_FIELDS, assessment_problems, lead_accounts
+
+
+def _lead_label(user: Any) -> str:
+    name = user.get_full_name() or user.get_username()
+    return f"{name} ({user.email})" if user.email else name
 
 
 class ActionForm(GovukFormMixin, forms.ModelForm):
@@ -35,6 +40,10 @@ class ActionForm(GovukFormMixin, forms.ModelForm):
         groups = Group.objects.filter(boards=plan.board).order_by("name")
         choice_field(self, "oversight_group").queryset = groups
         choice_field(self, "reporting_to").queryset = groups
+        leads = choice_field(self, "lead_account")
+        leads.queryset = lead_accounts(board=plan.board)
+        leads.label_from_instance = _lead_label  # type: ignore[method-assign, assignment]
+        leads.empty_label = "No one yet"
         self.fields["version"].initial = self.instance.version
 
     def changes(self) -> dict[str, Any]:

@@ -234,6 +234,16 @@ class Action(models.Model):
     timescale = models.CharField(max_length=120, blank=True, help_text="As written in the plan.")
     due_date = models.DateField(null=True, blank=True)
     lead = models.CharField(max_length=200, blank=True)
+    lead_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_actions",
+        verbose_name="action lead in Assure",
+        help_text="The person, invited to this board as an action lead, who keeps this "
+        "action up to date in Assure.",
+    )
     lead_agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

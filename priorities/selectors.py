@@ -153,3 +153,31 @@ from priorities.indicator_selectors import (  # noqa: E402
 from priorities.indicator_selectors import (  # noqa: E402
     indicators_needing_attention as indicators_needing_attention,
 )
+
+# --- an action lead's own actions -----------------------------------------
+
+
+def actions_led_by(*, user: Any, board: Board) -> QuerySet[Action]:
+    """The actions of the board whose lead in Assure is `user`, with their
+    current ratings, plan and priority; one query."""
+    return with_current_ratings(
+        Action.objects.filter(plan__board=board, lead_account=user).select_related(
+            "plan", "plan__board", "priority"
+        )
+    ).order_by("plan__title", "plan_id", "position", "ref")
+
+
+@dataclass
+class LeadPlan:
+    """One plan on a lead's page, with the lead's actions in it."""
+
+    plan: ActionPlan
+    actions: list[Action] = field(default_factory=list)
+
+
+def lead_plans(*, user: Any, board: Board) -> list[LeadPlan]:
+    """A lead's actions grouped by plan, in the order of actions_led_by."""
+    grouped: dict[int, LeadPlan] = {}
+    for action in actions_led_by(user=user, board=board):
+        grouped.setdefault(action.plan_id, LeadPlan(action.plan)).actions.append(action)
+    return list(grouped.values())

@@ -7,13 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Field
+from django.db.models import F, Field, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from board.models import Board
+from core import roles
 from core.problems import Problems, add_problem, raise_problems
 from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
 
@@ -29,6 +31,7 @@ EDITABLE_FIELDS = (
     "timescale",
     "due_date",
     "lead",
+    "lead_account",
     "lead_agency",
     "oversight_group",
     "reporting_to",
@@ -188,12 +191,38 @@ def plan_create(
     )
 
 
+def lead_accounts(*, board: Board) -> QuerySet[Any]:
+    """The accounts that may lead an action of the board: active, in the
+    Action lead role, and given the board."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.ACTION_LEAD, board_accesses__board=board)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def lead_account_problems(*, plan: ActionPlan, account: Any) -> Problems:
+    """An action's lead in Assure must be an action lead of the plan's board,
+    so the person sees the action (and only such people are offered)."""
+    problems: Problems = {}
+    if account is not None and not lead_accounts(board=plan.board).filter(pk=account.pk).exists():
+        name = account.get_full_name() or account.get_username()
+        add_problem(
+            problems,
+            "lead_account",
+            f"{name} is not an action lead of {plan.board.name}: choose someone invited to "
+            "this board as an action lead.",
+        )
+    return problems
+
+
 @transaction.atomic
 def action_create(*, plan: ActionPlan, ref: str, **fields: Any) -> Action:
     """Add an action at the end of a plan."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    raise_problems(lead_account_problems(plan=plan, account=fields.get("lead_account")))
     last = plan.actions.order_by("-position").values_list("position", flat=True).first() or 0
     action = Action(plan=plan, ref=ref.strip(), position=last + 1, **fields)
     action.full_clean()
@@ -232,9 +261,11 @@ def action_update(*, action_id: int, expected_version: int, changes: dict[str, A
     claimed = Action.objects.filter(pk=action_id, version=expected_version).update(
         version=F("version") + 1
     )
-    action = Action.objects.select_related("plan").get(pk=action_id)
+    action = Action.objects.select_related("plan", "plan__board").get(pk=action_id)
     if not claimed:
         raise EditConflict(action, action_changes_since(action=action, version=expected_version))
+    if "lead_account" in changes and changes["lead_account"] != action.lead_account:
+        raise_problems(lead_account_problems(plan=action.plan, account=changes["lead_account"]))
     for name, value in changes.items():
         setattr(action, name, value)
     action.full_clean()

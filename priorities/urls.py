@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priorities import indicator_views, views
+from priorities import indicator_views, lead_views, views
 
 app_name = "priorities"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("plans/<slug:plan>/actions/<str:ref>/", views.action, name="action"),
     path("plans/<slug:plan>/actions/<str:ref>/edit/", views.action_edit, name="action_edit"),
     path("plans/<slug:plan>/actions/<str:ref>/assess/", views.assess, name="assess"),
+    path("my-actions/", lead_views.lead_home, name="lead_home"),
+    path("my-actions/<slug:plan>/<str:ref>/", lead_views.lead_action, name="lead_action"),
     path("indicators/import/", indicator_views.statistics_import, name="statistics_import"),
     path(
         "indicators/import/confirm/",

@@ -40,7 +40,7 @@ def _plan(board: Board, slug: str) -> ActionPlan:
 def _action(plan: ActionPlan, ref: str) -> Action:
     return get_object_or_404(
         Action.objects.select_related(
-            "plan", "plan__board", "priority", "oversight_group", "reporting_to"
+            "plan", "plan__board", "priority", "oversight_group", "reporting_to", "lead_account"
         ),
         plan=plan,
         ref=ref,

@@ -12,6 +12,8 @@ from django.http import Http404
 from board.models import Board, ReportingYear
 from board.selectors import year_choices
 from reports.models import AnnualReport, ReportBuild, Section, Snapshot
+from reviews.models import CaseReview
+from reviews.selectors import record_of_decisions
 
 
 def reports_for_board(*, board: Board, published_only: bool) -> QuerySet[AnnualReport]:
@@ -76,6 +78,16 @@ def latest_snapshot(*, report: AnnualReport) -> Snapshot | None:
     if found is not None:
         found.report = report
     return found
+
+
+def snapshot_reviews(*, snapshot: Snapshot) -> list[CaseReview]:
+    """The case reviews a snapshot holds, as frozen with it (one query). A
+    snapshot published before Assure kept them is taken to hold its year's
+    record of decisions and actions as it stands now."""
+    report = snapshot.report
+    if snapshot.review_ids is None:
+        return [r.review for r in record_of_decisions(board=report.board, year=report.year)]
+    return list(CaseReview.objects.filter(pk__in=snapshot.review_ids).order_by("name"))
 
 
 def latest_build(*, report: AnnualReport) -> ReportBuild | None:

@@ -1,8 +1,8 @@
 """Charts of the annual report: plotly figures made from the same tables the
-report shows, exported to SVG by kaleido for the PDF.
+report shows, exported to PNG by kaleido for the PDF.
 
 One kaleido (Chromium) session per build exports every chart not already in
-the cache, never one browser per chart; each SVG is cached under MEDIA_ROOT
+the cache, never one browser per chart; each image is cached under MEDIA_ROOT
 by the SHA-256 of its figure, so a second build with the same figures starts
 no browser at all. The HTML report shows each chart's text summary beside
 its data table (an inline SVG would break the strict style policy).
@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import logging
 import shutil
 import textwrap
@@ -118,39 +119,262 @@ def figure(*, title: str, labels: Sequence[str], values: Sequence[float], unit: 
     return fig
 
 
+#: The RAG scale's colours, in the scale's order, with "not rated" last; the
+#: chart's legend and its table name each one, so no colour stands alone.
+RATING_COLOURS = {
+    "RED": "#d4351c",
+    "AMBER": "#f47738",
+    "GREEN": "#00703c",
+    "BLUE": "#1d70b8",
+    "GREY": "#b1b4b6",
+    "": "#f3f2f1",
+}
+#: Series colours for comparisons, in the order the bars come: the year
+#: before (light), the year (the board's blue), England and the statistical
+#: neighbours (greys).
+SERIES_COLOURS = ("#8eb8dc", "#1d70b8", "#505a5f", "#b1b4b6")
+FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 11, "color": "#0b0c0c"}
+
+
+def _title(text: str, chars: int = TITLE_CHARS) -> tuple[dict[str, Any], int]:
+    lines = textwrap.wrap(text, chars) or [""]
+    return {"text": "<br>".join(lines), "font": {"size": 14}, "x": 0, "xanchor": "left"}, len(lines)
+
+
+def rating_figure(
+    *,
+    title: str,
+    labels: Sequence[str],
+    process: Sequence[dict[str, int]],
+    impact: Sequence[dict[str, int]],
+    names: dict[str, str],
+) -> dict[str, Any]:
+    """Two panels side by side, process and impact: a bar per row (label),
+    its actions stacked by rating in the scale's order. A plain dict, as
+    plotly takes it (no validation to pay for)."""
+    title_layout, title_lines = _title(title)
+    shown = [label if len(label) <= 40 else label[:39].rstrip() + "…" for label in labels][::-1]
+    data = []
+    for rating, colour in RATING_COLOURS.items():
+        for axis, counts in (("x", process), ("x2", impact)):
+            values = [c.get(rating, 0) for c in counts][::-1]
+            if not any(values):
+                continue
+            data.append(
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "name": names[rating],
+                    "legendgroup": rating,
+                    "showlegend": axis == "x" or not any(c.get(rating, 0) for c in process),
+                    "x": values,
+                    "y": shown,
+                    "xaxis": axis,
+                    "yaxis": "y",
+                    "marker": {"color": colour, "line": {"color": "#505a5f", "width": 0.5}},
+                    "text": [str(v) if v else "" for v in values],
+                    "textposition": "inside",
+                    "insidetextanchor": "middle",
+                    "textfont": {
+                        "color": "#ffffff" if rating in ("RED", "GREEN", "BLUE") else "#0b0c0c"
+                    },
+                }
+            )
+    most = max((sum(c.values()) for c in [*process, *impact]), default=1) or 1
+    hidden: dict[str, Any] = {"range": [0, most], "visible": False, "fixedrange": True}
+    height = max(220, 30 * len(labels) + 20 * title_lines + 110)
+    return {
+        "data": data,
+        "layout": {
+            "title": title_layout,
+            "barmode": "stack",
+            "width": WIDTH,
+            "height": height,
+            "margin": {"l": 10, "r": 10, "t": 40 + 20 * title_lines, "b": 50},
+            "font": FONT,
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+            "xaxis": {**hidden, "domain": [0, 0.48]},
+            "xaxis2": {**hidden, "domain": [0.52, 1]},
+            "yaxis": {"automargin": True, "ticks": "", "showgrid": False},
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "y": -0.02,
+                "yanchor": "top",
+                "traceorder": "normal",
+            },
+            "annotations": [
+                {
+                    "text": "<b>Process</b>",
+                    "x": 0.24,
+                    "y": 1,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "center",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                },
+                {
+                    "text": "<b>Impact</b>",
+                    "x": 0.76,
+                    "y": 1,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "xanchor": "center",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                },
+            ],
+        },
+    }
+
+
+def comparison_figure(
+    *,
+    title: str,
+    panels: Sequence[tuple[str, Sequence[tuple[str, float | None]], str]],
+    columns: int = 3,
+    colours: Sequence[str] = SERIES_COLOURS,
+) -> dict[str, Any]:
+    """Small multiples: a panel per measure (its name, its bars as (label,
+    value) and its unit), each bar labelled with its value, each panel on a
+    scale of its own (counts and percentages do not share an axis). A bar
+    with no value (suppressed, not known) is left out, never drawn as zero."""
+    title_layout, title_lines = _title(title)
+    rows = max(1, -(-len(panels) // columns))
+    gap_x, gap_y = 0.06, 0.34 / rows
+    width = (1 - gap_x * (columns - 1)) / columns
+    height = (1 - gap_y * (rows - 1)) / rows
+    data: list[dict[str, Any]] = []
+    layout: dict[str, Any] = {
+        "title": title_layout,
+        "width": WIDTH,
+        "height": 190 * rows + 20 * title_lines + 70,
+        "margin": {"l": 10, "r": 10, "t": 70 + 20 * title_lines, "b": 10},
+        "font": {**FONT, "size": 10},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "showlegend": False,
+        "annotations": [],
+    }
+    for index, (name, bars, unit) in enumerate(panels):
+        row, column = divmod(index, columns)
+        suffix = "" if index == 0 else str(index + 1)
+        left = column * (width + gap_x)
+        top = 1 - row * (height + gap_y)
+        given = [(i, label, value) for i, (label, value) in enumerate(bars) if value is not None]
+        data.append(
+            {
+                "type": "bar",
+                "x": [label for _, label, _ in given],
+                "y": [value for _, _, value in given],
+                "xaxis": f"x{suffix}",
+                "yaxis": f"y{suffix}",
+                "marker": {"color": [colours[i % len(colours)] for i, _, _ in given]},
+                "text": [value_text(value, unit) for _, _, value in given],
+                "textposition": "outside",
+                "cliponaxis": False,
+            }
+        )
+        most = max((v for _, _, v in given), default=1) or 1
+        layout[f"xaxis{suffix}"] = {
+            "domain": [left, left + width],
+            "anchor": f"y{suffix}",
+            "tickfont": {"size": 9},
+            "fixedrange": True,
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": [top - height, top],
+            "anchor": f"x{suffix}",
+            "visible": False,
+            "range": [0, most * 1.3],
+        }
+        layout["annotations"].append(
+            {
+                "text": "<br>".join(textwrap.wrap(name, 34)[:2]),
+                "x": left,
+                "y": top + 0.01,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 10},
+            }
+        )
+    return {"data": data, "layout": layout}
+
+
+def value_text(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.1f}".removesuffix(".0")
+    return f"{text}%" if unit == "%" else f"£{text}" if unit == "£" else text
+
+
 def figure_key(fig: Any) -> str:
-    return hashlib.sha256(fig.to_json().encode("utf-8")).hexdigest()
+    text = json.dumps(fig, sort_keys=True) if isinstance(fig, dict) else fig.to_json()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: How charts reach a PDF: PNG drawn by Chromium at twice their size (about
+#: 190 dots to the inch across a page), not SVG. WeasyPrint lays out an
+#: SVG's text letter by letter, a tenth of a long report's time for a few
+#: charts; a PNG is copied in. Each chart keeps its words as its text
+#: alternative and its figures in the table beside it (ADR 0004).
+FORMAT = "png"
+SCALE = 2
+MEDIA_TYPE = "image/png"
 
 
 def cache_dir() -> Path:
     return Path(settings.MEDIA_ROOT) / "cache" / "charts"
 
 
-def _cached(key: str) -> str | None:
-    path = cache_dir() / f"{key}.svg"
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+def _cached(key: str) -> bytes | None:
+    path = cache_dir() / f"{key}.{FORMAT}"
+    return path.read_bytes() if path.is_file() else None
 
 
-def _store(key: str, svg: str) -> None:
+def _store(key: str, image: bytes) -> None:
     directory = cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / f"{key}.svg.part"
-    temporary.write_text(svg, encoding="utf-8")
-    temporary.replace(directory / f"{key}.svg")
+    temporary = directory / f"{key}.{FORMAT}.part"
+    temporary.write_bytes(image)
+    temporary.replace(directory / f"{key}.{FORMAT}")
 
 
-async def _export_all(figures: list[Any]) -> list[str]:
+def _session_class() -> Any:
+    """kaleido's session, less the page reload it makes after every figure.
+
+    kaleido 1.x reloads its tab once a figure is drawn (plotly.js and all,
+    about a third of a second a figure, ten times the drawing itself) so
+    that a long-lived server's page starts clean. A build's session draws a
+    few dozen figures and closes, and plotly draws each figure afresh on the
+    same page (`Plotly.newPlot` replaces what was there), so the tab goes
+    straight back to the queue. Should kaleido rename the hook, the class
+    inherits its own and every figure is drawn as before, only slower."""
     import kaleido
 
+    class OneBuild(kaleido.Kaleido):  # type: ignore[misc]
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            await self.tabs_ready.put(tab)
+
+    return OneBuild
+
+
+async def _export_all(figures: list[Any]) -> list[bytes]:
     out = []
-    async with kaleido.Kaleido(n=1, mathjax=False, path=settings.BROWSER_PATH) as session:
+    async with _session_class()(n=1, mathjax=False, path=settings.BROWSER_PATH) as session:
         for fig in figures:
-            data = await session.calc_fig(fig, opts={"format": "svg"})
-            out.append(data.decode("utf-8") if isinstance(data, bytes) else str(data))
+            data = await session.calc_fig(fig, opts={"format": FORMAT, "scale": SCALE})
+            out.append(data if isinstance(data, bytes) else str(data).encode("utf-8"))
     return out
 
 
-def _export_with_one_retry(figures: list[Any]) -> list[str]:
+def _export_with_one_retry(figures: list[Any]) -> list[bytes]:
     """kaleido 1.x can ask its page for its scripts before the page has
     loaded them on a busy machine ("kaleido_scopes is not defined"): a second
     session, started afresh, gets past it; a second failure is a real one."""
@@ -161,7 +385,7 @@ def _export_with_one_retry(figures: list[Any]) -> list[str]:
         return _run_apart(figures)
 
 
-def _run_apart(figures: list[Any]) -> list[str]:
+def _run_apart(figures: list[Any]) -> list[bytes]:
     """The export on an event loop of its own, in a thread of its own: the
     caller may already be running a loop (a worker, or a test driving a
     browser), where asyncio.run would refuse."""
@@ -169,33 +393,33 @@ def _run_apart(figures: list[Any]) -> list[str]:
         return pool.submit(lambda: asyncio.run(_export_all(figures))).result()
 
 
-def export_svgs(figures: list[Any]) -> list[str]:
-    """Each figure as SVG: from the cache when there, the rest in one
-    kaleido session."""
+def export_images(figures: list[Any]) -> list[bytes]:
+    """Each figure as an image (`FORMAT`): from the cache when there, the
+    rest in one kaleido session."""
     keys = [figure_key(fig) for fig in figures]
-    found = {key: svg for key in keys if (svg := _cached(key)) is not None}
+    found = {key: image for key in keys if (image := _cached(key)) is not None}
     missing = {key: fig for key, fig in zip(keys, figures, strict=True) if key not in found}
     if missing:
         exported = _export_with_one_retry(list(missing.values()))
-        for key, svg in zip(missing, exported, strict=True):
-            _store(key, svg)
-            found[key] = svg
+        for key, image in zip(missing, exported, strict=True):
+            _store(key, image)
+            found[key] = image
     return [found[key] for key in keys]
 
 
-def export_in_background(figures: list[Any]) -> Future[list[str]]:
-    """`export_svgs` started in a thread of its own, so the caller can go on
-    (laying out a document around the charts) while Chromium starts and draws
-    them; the result is each figure's SVG, in order."""
+def export_in_background(figures: list[Any]) -> Future[list[bytes]]:
+    """`export_images` started in a thread of its own, so the caller can go
+    on (laying out a document around the charts) while Chromium starts and
+    draws them; the result is each figure's image, in order."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assure-charts")
     try:
-        return pool.submit(export_svgs, figures)
+        return pool.submit(export_images, figures)
     finally:
         pool.shutdown(wait=False)
 
 
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def data_uri(image: bytes) -> str:
+    return f"data:{MEDIA_TYPE};base64," + base64.b64encode(image).decode("ascii")
 
 
 def chromium_problems() -> list[str]:

@@ -10,7 +10,7 @@ correction reopens the report as a draft of its next version, which is
 approved again and published as a new snapshot saying what changed; an
 earlier snapshot's files and sections are never written again.
 
-Published means frozen here too, below the services (docs/adr/0003): a
+Published means frozen here too, below the services (docs/adr/0006): a
 published report's sections refuse to be saved, updated or deleted, its
 title and who approves refuse to change, and a snapshot refuses any change
 at all, whichever code path asks. The services are where the rules are
@@ -351,6 +351,14 @@ class Snapshot(models.Model):
     json_path = models.CharField(max_length=300)
     json_sha256 = models.CharField(max_length=64)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    review_ids = models.JSONField(
+        "case reviews it holds",
+        null=True,
+        editable=False,
+        help_text="The keys of the case reviews in its record of decisions and actions, frozen "
+        "with it, so each read of it is recorded against them. Empty for a snapshot published "
+        "before Assure kept this.",
+    )
 
     objects = SnapshotQuerySet.as_manager()
     history = HistoricalRecords()

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import Future, wait
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports import charts
-from reports.sections import BuiltReport, Table
+from reports.models import SectionKind
+from reports.sections import BuiltReport, BuiltSection, Table
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -30,6 +32,7 @@ WHOLE_KEYS = frozenset(
         "key-facts",
         "little-progress",
         "members",
+        "priority-ratings",
         "reviews",
         "training-impact",
     }
@@ -59,13 +62,97 @@ def column_classes(table: Table) -> list[str]:
     ]
 
 
+#: The most columns a table has on a portrait page; a wider one (an
+#: attendance matrix of a year's meetings) has a landscape page of its own.
+PORTRAIT_COLUMNS = 7
+
+
+def is_wide(table: Table) -> bool:
+    return len(table.head) > PORTRAIT_COLUMNS
+
+
+#: The report's chapters, each the kinds of section it gathers. A chapter
+#: starts a page; its sections follow on one after another, so a short
+#: section ("No audits are recorded") takes a few lines, not a page.
+CHAPTERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Introduction", frozenset({SectionKind.INTRODUCTION, SectionKind.CONTEXT})),
+    ("The year in figures", frozenset({SectionKind.KEY_FACTS})),
+    (
+        "What the partnership did",
+        frozenset({SectionKind.EFFECTIVENESS, SectionKind.PRIORITIES, SectionKind.LITTLE_PROGRESS}),
+    ),
+    (
+        "Learning from practice",
+        frozenset(
+            {
+                SectionKind.REVIEWS,
+                SectionKind.AUDITS,
+                SectionKind.SECTION_11,
+                SectionKind.INSPECTIONS,
+            }
+        ),
+    ),
+    ("Training and its impact", frozenset({SectionKind.TRAINING, SectionKind.TRAINING_IMPACT})),
+    (
+        "Voices, scrutiny and the year ahead",
+        frozenset({SectionKind.VOICE, SectionKind.SCRUTINY, SectionKind.NEXT_YEAR}),
+    ),
+    (
+        "Appendices",
+        frozenset(
+            {
+                SectionKind.MEMBERS,
+                SectionKind.ATTENDANCE,
+                SectionKind.BUDGET,
+                SectionKind.GLOSSARY,
+            }
+        ),
+    ),
+)
+
+
+@dataclass
+class Chapter:
+    number: int
+    title: str
+    sections: list[BuiltSection] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"chapter-{self.number}"
+
+
+def chapter_title(kind: str) -> str:
+    return next((title for title, kinds in CHAPTERS if kind in kinds), "Other")
+
+
+def chapters(built: BuiltReport) -> list[Chapter]:
+    """The report's sections in their order, gathered into chapters: a run
+    of sections of one chapter's kinds is that chapter; should the business
+    manager put a section among another chapter's, the chapter starts again
+    after it, so the order they chose is kept."""
+    found: list[Chapter] = []
+    for section in built.sections:
+        title = chapter_title(section.kind)
+        if not found or found[-1].title != title:
+            found.append(Chapter(len(found) + 1, title))
+        found[-1].sections.append(section)
+    return found
+
+
 def render_pdf_html(context: dict[str, Any]) -> str:
-    return render_to_string("pdf/annual_report.html", context)
+    built: BuiltReport = context["built"]
+    return render_to_string(
+        "pdf/annual_report.html",
+        {**context, "chapters": chapters(built), "highlights": built.highlights},
+    )
 
 
 def _plotly_figures(built: BuiltReport) -> list[Any]:
     return [
-        charts.figure(title=f.caption, labels=f.labels, values=f.values, unit=f.unit)
+        f.plot
+        if f.plot is not None
+        else charts.figure(title=f.caption, labels=f.labels, values=f.values, unit=f.unit)
         for f in built.figures
     ]
 
@@ -76,11 +163,11 @@ class ResourceRefused(Exception):
 
 
 #: The address a chart stands at in the PDF's HTML while it is being
-#: exported: `_Fetcher` hands WeasyPrint its SVG when layout reaches it.
+#: exported: `_Fetcher` hands WeasyPrint its image when layout reaches it.
 CHART_URL = "assure-chart:{}"
 
 
-def _fetcher(exported: Future[list[str]] | None = None) -> Any:
+def _fetcher(exported: Future[list[bytes]] | None = None) -> Any:
     """What a PDF's HTML may load: images in data: URIs and the charts being
     exported beside the layout (`CHART_URL`); nothing from the network or the
     disk. A chart that cannot be had stops the build, with kaleido's reason."""
@@ -90,10 +177,8 @@ def _fetcher(exported: Future[list[str]] | None = None) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             prefix = CHART_URL.format("")
             if exported is not None and url.startswith(prefix):
-                svg = exported.result()[int(url.removeprefix(prefix))]
-                return URLFetcherResponse(
-                    url, svg.encode("utf-8"), {"Content-Type": "image/svg+xml"}
-                )
+                image = exported.result()[int(url.removeprefix(prefix))]
+                return URLFetcherResponse(url, image, {"Content-Type": charts.MEDIA_TYPE})
             return super().fetch(url, headers)
 
     return _Fetcher(allowed_protocols={"data"}, fail_on_errors=True)
@@ -153,7 +238,7 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def lay_out(html: str, charts_exported: Future[list[str]] | None = None) -> Any:
+def lay_out(html: str, charts_exported: Future[list[bytes]] | None = None) -> Any:
     """The laid-out WeasyPrint document of a print template's HTML, whose
     images are data: URIs or charts at `CHART_URL` being exported by
     `charts_exported`."""
@@ -186,7 +271,7 @@ def render_document(context: dict[str, Any]) -> Any:
     exported = charts.export_in_background(_plotly_figures(built))
     try:
         for number, block in enumerate(built.figures):
-            block.svg_uri = CHART_URL.format(number)
+            block.image_uri = CHART_URL.format(number)
         document = lay_out(render_pdf_html(context), exported)
     except Exception:
         # Never leave the export running behind a failed layout, and when
@@ -196,8 +281,8 @@ def render_document(context: dict[str, Any]) -> Any:
         if (reason := exported.exception()) is not None:
             raise reason from None
         raise
-    for block, svg in zip(built.figures, exported.result(), strict=True):
-        block.svg_uri = charts.data_uri(svg)
+    for block, image in zip(built.figures, exported.result(), strict=True):
+        block.image_uri = charts.data_uri(image)
     return document
 
 

@@ -5,7 +5,7 @@ page (priorities.indicator_selectors.scorecard).
 The PDF has a cover, contents with page numbers, running headers, page
 numbers and bookmarks (the annual report's print stylesheet,
 templates/pdf/annual_report.css), each indicator's figures with England and
-the statistical neighbours, its chart as an SVG exported by kaleido from the
+the statistical neighbours, its chart as a PNG exported by kaleido from the
 plotly figure (priorities.charts.figure; one kaleido session for the whole
 document and a cache keyed by the figure, reports.charts) with the chart in
 words as its alternative text, and its data table with a header row that
@@ -39,7 +39,7 @@ HTML_TEMPLATE = "reports/scorecard_documents/print.html"
 @dataclass
 class PrintedIndicator:
     status: IndicatorStatus
-    svg_uri: str = ""  # filled in for the PDF by attach_charts
+    image_uri: str = ""  # filled in for the PDF by attach_charts
 
     @property
     def anchor(self) -> str:
@@ -104,7 +104,7 @@ def printed_scorecard(*, board: Board) -> PrintedScorecard:
 
 
 def attach_charts(printed: PrintedScorecard) -> None:
-    """Every indicator with figures gets its chart as an SVG image: those not
+    """Every indicator with figures gets its chart as a PNG image: those not
     cached yet are exported in one kaleido session."""
     import plotly.graph_objects as go
 
@@ -112,8 +112,8 @@ def attach_charts(printed: PrintedScorecard) -> None:
     if not drawn:
         return
     figures = [go.Figure(indicator_charts.figure(item.status)) for item in drawn]
-    for item, svg in zip(drawn, charts.export_svgs(figures), strict=True):
-        item.svg_uri = charts.data_uri(svg)
+    for item, image in zip(drawn, charts.export_images(figures), strict=True):
+        item.image_uri = charts.data_uri(image)
 
 
 def render_html(printed: PrintedScorecard) -> bytes:
@@ -121,7 +121,9 @@ def render_html(printed: PrintedScorecard) -> bytes:
 
 
 def render_pdf_html(printed: PrintedScorecard) -> str:
-    return render_to_string(PDF_TEMPLATE, {"printed": printed})
+    return render_to_string(
+        PDF_TEMPLATE, {"printed": printed, "logo_uri": snapshots.logo_uri(printed.board)}
+    )
 
 
 def render_document(printed: PrintedScorecard) -> Any:

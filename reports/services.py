@@ -24,6 +24,7 @@ left out with a reason.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -566,11 +567,13 @@ def snapshot_record(
     pages: int | None,
     sections: list[dict[str, Any]],
     changed_sections: list[dict[str, str]],
+    reviews: Iterable[Any] = (),
 ) -> Snapshot:
     """Record the files a build stored as the report's next snapshot version,
     with the sections as they were built and what changed since the version
     before, and publish the report. `files` maps each format to (name in the
-    storage, SHA-256)."""
+    storage, SHA-256); `reviews` are the case reviews its files hold, kept
+    with it so every read of it is recorded for them."""
     report = AnnualReport.objects.select_for_update().get(pk=build.report_id)
     problems: Problems = {}
     if set(files) != set(Snapshot.FORMATS):
@@ -603,6 +606,7 @@ def snapshot_record(
         approval_reason=report.approval_reason,
         missing_at_approval=report.missing_at_approval,
         pages=pages,
+        review_ids=sorted({review.pk for review in reviews}),
         **{f"{fmt}_path": path for fmt, (path, _) in files.items()},
         **{f"{fmt}_sha256": sha for fmt, (_, sha) in files.items()},
     )

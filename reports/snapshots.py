@@ -11,7 +11,7 @@ recorded when it was written; a file that no longer matches, or has gone, is
 never served.
 
 The JSON holds each narrative section as the sanitised HTML that was
-published and as plain words made from that HTML (docs/adr/0003), never the
+published and as plain words made from that HTML (docs/adr/0006), never the
 Markdown source: a reader of the data gets nothing a browser would run.
 
 The HTML carries its styling inside it: the site's stylesheet as it was at
@@ -66,6 +66,21 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def logo_uri(board: Any) -> str:
+    """The board's logo as a data: URI, read through the storage API, for a
+    document that must carry it inside itself (a PDF, a frozen HTML page);
+    "" when the board has none or its file is gone (the cover shows the
+    board's name alone rather than failing the build)."""
+    if not board.logo:
+        return ""
+    try:
+        with board.logo.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return ""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
 def document_context(
     built: BuiltReport,
     *,
@@ -75,6 +90,7 @@ def document_context(
 ) -> dict[str, Any]:
     return {
         "built": built,
+        "logo_uri": logo_uri(built.report.board),
         "snapshot_version": version,
         "snapshot_changes": changes,
         "changed_sections": changed_sections or [],

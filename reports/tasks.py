@@ -61,6 +61,7 @@ def build_snapshot(build_id: int) -> int | None:
             pages=pages,
             sections=versions.frozen_sections(report, built),
             changed_sections=changed,
+            reviews=built.reviews,
         )
     except ValidationError as exc:
         snapshots.remove(written)

@@ -6,10 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from simple_history.admin import SimpleHistoryAdmin
 
 from reviews import services
-from reviews.models import CaseReview, LearningTheme, Recommendation, ReviewStep, StatedCount
+from reviews.models import (
+    CaseReview,
+    LearningTheme,
+    ReadRecord,
+    Recommendation,
+    ReviewStep,
+    StatedCount,
+)
+from reviews.read_records import What, record_reads
 
 
 class ServiceSavingAdmin(SimpleHistoryAdmin):
@@ -58,8 +67,53 @@ class ReviewStepInline(admin.TabularInline):
         return False
 
 
+class RecordsReads:
+    """An admin whose change and history pages show a case review's content
+    records each successful look at them as a read of that review (the
+    list, like the register, shows only what the register shows)."""
+
+    model: Any
+
+    def review_of(self, obj: Any) -> CaseReview | None:
+        return obj if isinstance(obj, CaseReview) else None
+
+    def _recorded(self, request: Any, response: Any, obj: Any, page: str) -> Any:
+        review = self.review_of(obj) if obj is not None else None
+        if review is None:
+            return response
+        return record_reads(request, response, reviews=[review], what=What.ADMIN, detail=page)
+
+    def change_view(
+        self, request: Any, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(  # type: ignore[misc]
+            request, object_id, form_url, extra_context
+        )
+        obj = getattr(response, "context_data", None) or {}
+        return self._recorded(
+            request, response, obj.get("original"), f"{self.model._meta.verbose_name} page"
+        )
+
+    def _stored(self, object_id: str) -> Any:
+        return self.model._default_manager.filter(pk=unquote(object_id)).first()
+
+    def history_view(self, request: Any, object_id: str, extra_context: Any = None) -> Any:
+        response = super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+        page = f"{self.model._meta.verbose_name} history"
+        return self._recorded(request, response, self._stored(object_id), page)
+
+    def history_form_view(
+        self, request: Any, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        response = super().history_form_view(  # type: ignore[misc]
+            request, object_id, version_id, extra_context
+        )
+        page = f"{self.model._meta.verbose_name} as it was"
+        return self._recorded(request, response, self._stored(object_id), page)
+
+
 @admin.register(CaseReview)
-class CaseReviewAdmin(ServiceSavingAdmin):
+class CaseReviewAdmin(RecordsReads, ServiceSavingAdmin):
     list_display = ("name", "board", "kind", "status", "publication_status", "year")
     list_filter = ("board", "kind", "status", "publication_status")
     search_fields = ("name", "summary")
@@ -81,7 +135,7 @@ class CaseReviewAdmin(ServiceSavingAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ServiceSavingAdmin):
+class RecommendationAdmin(RecordsReads, ServiceSavingAdmin):
     list_display = ("review", "number", "to_partnership")
     list_filter = ("review__board",)
     search_fields = ("text", "review__name")
@@ -98,6 +152,9 @@ class RecommendationAdmin(ServiceSavingAdmin):
         )
         return {"agencies": problems["agencies"]} if "agencies" in problems else {}
 
+    def review_of(self, obj: Any) -> CaseReview | None:
+        return obj.review if isinstance(obj, Recommendation) else None
+
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         services.recommendation_save(recommendation=obj, agencies=form.cleaned_data.get("agencies"))
 
@@ -110,3 +167,41 @@ class StatedCountAdmin(ServiceSavingAdmin):
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         services.stated_count_save(stated=obj)
+
+
+@admin.register(ReadRecord)
+class ReadRecordAdmin(admin.ModelAdmin):
+    """Who read which case review, to look at only: nobody adds, changes
+    or deletes a read record here (a superuser neither); the board's
+    retention period and prune_read_records remove them."""
+
+    list_display = ("at", "person", "role", "review_name", "what", "detail", "kind", "board")
+    list_filter = ("board", "what", "kind")
+    search_fields = ("person", "username", "review_name")
+    date_hierarchy = "at"
+    list_select_related = ("board",)
+    actions = None
+    fields = (
+        "at",
+        "board",
+        "review",
+        "review_name",
+        "user",
+        "username",
+        "person",
+        "role",
+        "kind",
+        "what",
+        "detail",
+        "path",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

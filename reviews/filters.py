@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from board.models import ReportingYear
-from core.forms import FilterForm
+from core.forms import DateInput, FilterForm
 from reviews import selectors
-from reviews.models import CaseReview, LearningTheme
+from reviews.models import CaseReview, LearningTheme, ReadRecord
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -69,3 +71,88 @@ class ReviewFilter(django_filters.FilterSet):
             "either": Q(overdue=True) | Q(due_soon=True),
         }
         return queryset.filter(wanted[value]) if value in wanted else queryset
+
+
+class ReadRecordFilterForm(FilterForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("read_from"), data.get("read_to")
+        if start and end and end < start:
+            self.add_error("read_to", "The last day must be the same as or after the first day.")
+        return data
+
+
+#: Days a filter's bounds are held to: no read is recorded before the first,
+#: and a day past the last would overflow a database's time stamps.
+_EARLIEST = datetime.date(2000, 1, 1)
+_LATEST = datetime.date(9000, 12, 31)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day`, London time (the time zone people read in)."""
+    day = min(max(day, _EARLIEST), _LATEST)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ReadRecordFilter(django_filters.FilterSet):
+    """Who read a review, or any of the board's: by person, review, page or
+    file, and the days they read on. A filter the form refuses lists
+    nothing, rather than listing (or exporting) everything."""
+
+    username = django_filters.ChoiceFilter(label="Person", empty_label="Anyone", choices=[])
+    review = django_filters.ModelChoiceFilter(
+        queryset=CaseReview.objects.none(), empty_label="Any review", label="Review"
+    )
+    what = django_filters.ChoiceFilter(
+        choices=ReadRecord.What.choices, empty_label="Any page or file", label="What they read"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=ReadRecord.Kind.choices, empty_label="Viewed or downloaded", label="How"
+    )
+    read_from = django_filters.DateFilter(
+        method="filter_from", label="Read on or after", widget=DateInput()
+    )
+    read_to = django_filters.DateFilter(
+        method="filter_to", label="Read on or before", widget=DateInput()
+    )
+
+    class Meta:
+        model = ReadRecord
+        fields = ["username", "review", "what", "kind", "read_from", "read_to"]
+        form = ReadRecordFilterForm
+
+    def __init__(
+        self,
+        data: Any = None,
+        *args: Any,
+        board: Any,
+        review: CaseReview | None,
+        readers: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.filters["username"].extra["choices"] = readers
+        if review is None:
+            self.filters["review"].queryset = CaseReview.objects.filter(board=board).order_by(
+                "name"
+            )
+        else:
+            del self.filters["review"]
+
+    @property
+    def qs(self) -> QuerySet[ReadRecord]:
+        if self.is_bound and not self.form.is_valid():
+            return self.queryset.none()
+        return super().qs
+
+    def filter_from(
+        self, queryset: QuerySet[ReadRecord], name: str, value: datetime.date | None
+    ) -> QuerySet[ReadRecord]:
+        return queryset.filter(at__gte=_start_of(value)) if value else queryset
+
+    def filter_to(
+        self, queryset: QuerySet[ReadRecord], name: str, value: datetime.date | None
+    ) -> QuerySet[ReadRecord]:
+        if not value or value >= _LATEST:
+            return queryset
+        return queryset.filter(at__lt=_start_of(value + datetime.timedelta(days=1)))

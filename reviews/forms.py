@@ -8,7 +8,13 @@ from typing import Any
 from django import forms
 
 from board.forms import ServiceModelForm, year_field
-from board.models import Agency, ReportingYear
+from board.models import (
+    READ_RECORDS_KEPT_MONTHS,
+    READ_RECORDS_KEPT_MONTHS_MAX,
+    READ_RECORDS_KEPT_MONTHS_MIN,
+    Agency,
+    ReportingYear,
+)
 from core.forms import DateInput, GovukFormMixin, choice_field
 from reviews.models import (
     STEP_OUTCOMES,
@@ -154,4 +160,25 @@ class RecommendationActionForm(GovukFormMixin, forms.Form):
     due_date = forms.DateField(label="Due date", required=False, widget=DateInput())
     impact_expected = forms.CharField(
         label="Impact expected", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReadRetentionForm(GovukFormMixin, forms.Form):
+    """How long the board keeps its read records. The range is the
+    service's rule (board.services.read_retention_problems)."""
+
+    months = forms.IntegerField(
+        label="How many months should Assure keep read records?",
+        help_text=(
+            f"From {READ_RECORDS_KEPT_MONTHS_MIN} to {READ_RECORDS_KEPT_MONTHS_MAX} months. "
+            f"{READ_RECORDS_KEPT_MONTHS} months ({READ_RECORDS_KEPT_MONTHS // 12} years) unless "
+            "you set another period."
+        ),
+        error_messages={
+            "required": "Enter how many months to keep read records, such as 24.",
+            "invalid": "Enter the number of months as a whole number, such as 24.",
+        },
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-3", "inputmode": "numeric", "spellcheck": "false"}
+        ),
     )

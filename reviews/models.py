@@ -13,11 +13,14 @@ counts from its own records, never as invented reviews.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, ReportingYear, SourceDocument
@@ -412,3 +415,98 @@ class StatedCount(models.Model):
     @classmethod
     def get_by_natural_key(cls, board: str, year: str, measure: str) -> StatedCount:
         return cls.objects.get(board__slug=board, year__label=year, measure=measure)
+
+
+class AppendOnly(Exception):
+    """A read record was about to be changed or removed other than by pruning."""
+
+
+class ReadRecordQuerySet(models.QuerySet["ReadRecord"]):
+    """Read records are appended and pruned, never changed: an update or a
+    delete through the ordinary manager is refused, so no page, admin action
+    or script built on it can rewrite who read what. Pruning after the
+    board's retention period (reviews.read_records.read_records_prune) is
+    the one way out. Deleting a board, review or account still works: Django
+    reaches these rows through the base manager, not this one."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly("Read records cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("Read records are removed only by pruning after the retention period.")
+
+    def prune(self) -> int:
+        """Remove these records: for read_records_prune alone. How many went."""
+        return super().delete()[0]
+
+
+class ReadRecord(models.Model):
+    """One person reading one case review, once: who, when, what they read
+    and whether it was a page or a download. Kept apart from the change
+    history (it records reads, not changes), never edited, and pruned after
+    the board's retention period (Board.read_records_kept_months).
+
+    The review and the account are kept as words too, so a record still says
+    whom and what it was about after either is removed."""
+
+    class Kind(models.TextChoices):
+        VIEW = "view", "Viewed"
+        DOWNLOAD = "download", "Downloaded"
+
+    class What(models.TextChoices):
+        REVIEW_PAGE = "review-page", "The review's page"
+        PUBLISHED_PAGE = "published-page", "The published review's page"
+        FORM = "form", "A form showing the review's details"
+        REGISTER_EXPORT = "register-export", "The register of case reviews, exported"
+        RECORD_PAGE = "record-page", "The record of decisions and actions"
+        RECORD_EXPORT = "record-export", "The record of decisions and actions, exported"
+        REPORT_PREVIEW = "report-preview", "A draft annual report"
+        SNAPSHOT = "snapshot", "A published annual report"
+        ADMIN = "admin", "The Django admin"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(
+        CaseReview, null=True, on_delete=models.SET_NULL, related_name="read_records"
+    )
+    review_name = models.CharField("review", max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    person = models.CharField(max_length=300, help_text="The person's name when they read it.")
+    role = models.CharField(max_length=300, help_text="Their role when they read it.")
+    at = models.DateTimeField("when", default=timezone.now)
+    kind = models.CharField("how", max_length=10, choices=Kind.choices)
+    what = models.CharField(max_length=20, choices=What.choices)
+    detail = models.CharField(max_length=200, blank=True, help_text="Which year, version or file.")
+    path = models.CharField(max_length=500, blank=True, help_text="The address that was read.")
+
+    objects = ReadRecordQuerySet.as_manager()
+
+    #: Reading a page adds these rows; the property tests' check that a page
+    #: read changes nothing leaves them out (tests/test_properties.py).
+    records_reads = True
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["review", "-at"], name="readrecord_review_at"),
+            models.Index(fields=["board", "at"], name="readrecord_board_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display().lower()} {self.review_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("Read records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("Read records are removed only by pruning after the retention period.")
+
+    @property
+    def what_read(self) -> str:
+        """What was read, in words: the page or file, then which."""
+        label = str(self.get_what_display())
+        return f"{label}: {self.detail}" if self.detail else label

@@ -221,7 +221,7 @@ def _publication_problems(review: CaseReview) -> list[tuple[str, str]]:
 
 
 #: Addresses the register's own pages take.
-RESERVED_SLUGS = ("new", "record")
+RESERVED_SLUGS = ("new", "record", "read-records")
 
 
 def _free_slug(review: CaseReview) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from reviews.models import CaseReview, StepKind
+from reviews.models import CaseReview, ReadRecord, StepKind
 
 
 def _themes(record: CaseReview) -> str:
@@ -97,3 +98,48 @@ class PublishedReviewTable(tables.Table):  # type: ignore[misc]
 
     def render_themes(self, record: CaseReview) -> str:
         return format_html_join(", ", "{}", ((t.name,) for t in record.themes.all())) or "—"
+
+
+class ReadRecordTable(tables.Table):  # type: ignore[misc]
+    """Who read what, newest first, as the page shows it and the CSV and
+    XLSX exports write it. The order is the record's own: it is not sorted."""
+
+    label = "Read records"
+    at = tables.DateTimeColumn(verbose_name="When", format="j M Y, H:i")
+    person = tables.Column(verbose_name="Person")
+    username = tables.Column(verbose_name="Account")
+    role = tables.Column(verbose_name="Role")
+    review_name = tables.Column(verbose_name="Review")
+    what = tables.Column(verbose_name="What they read", empty_values=())
+    kind = tables.Column(verbose_name="How")
+
+    class Meta:
+        model = ReadRecord
+        fields = ()
+        sequence = ("at", "person", "username", "role", "review_name", "what", "kind")
+        orderable = False
+        empty_text = "No reads match these filters."
+        attrs = {"class": "govuk-table", "id": "read-records"}
+
+    def render_review_name(self, value: str, record: ReadRecord) -> str:
+        """The review's own read record (not its page: opening that is a read)."""
+        review = record.review
+        if review is None:
+            return format_html('{} <span class="govuk-body-s">(since removed)</span>', value)
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            reverse(
+                "reviews:review_read_records",
+                kwargs={"board": record.board.slug, "review": review.slug},
+            ),
+            value,
+        )
+
+    def value_review_name(self, value: str) -> str:
+        return value
+
+    def render_what(self, record: ReadRecord) -> str:
+        return record.what_read
+
+    def value_what(self, record: ReadRecord) -> str:
+        return record.what_read

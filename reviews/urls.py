@@ -9,8 +9,11 @@ urlpatterns = [
     path("reviews/new/", views.review_edit, name="review_create"),
     path("reviews/record/", views.record, name="record"),
     path("reviews/record/export.<str:fmt>", views.record_export, name="record_export"),
+    path("reviews/read-records/", views.read_records, name="read_records"),
+    path("reviews/read-records/retention/", views.read_retention, name="read_retention"),
     path("reviews/<slug:review>/", views.review, name="review"),
     path("reviews/<slug:review>/edit/", views.review_edit, name="review_edit"),
+    path("reviews/<slug:review>/read-records/", views.read_records, name="review_read_records"),
     path("reviews/<slug:review>/steps/<slug:step>/", views.step_edit, name="step"),
     path("reviews/<slug:review>/publication/", views.publication, name="publication"),
     path(

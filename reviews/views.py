@@ -13,26 +13,31 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from board import services as board_services
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
 from board.models import Board, ReportingYear
 from core.spreadsheets import spreadsheet_response
 from core.tables import configure_table
+from reviews import read_records as reads
 from reviews import selectors, services
-from reviews.filters import ReviewFilter
+from reviews.filters import ReadRecordFilter, ReviewFilter
 from reviews.forms import (
     PublicationForm,
+    ReadRetentionForm,
     RecommendationActionForm,
     RecommendationForm,
     ReviewForm,
     StepForm,
 )
 from reviews.models import CaseReview, Recommendation, ReviewStep, StepKind
-from reviews.tables import PublishedReviewTable, ReviewTable
+from reviews.read_records import What, record_reads
+from reviews.tables import PublishedReviewTable, ReadRecordTable, ReviewTable
 
 SEE = "board.see_board"
 READ = "board.read_records"
 EDIT = "board.edit_records"
+SEE_READS = "reviews.see_read_records"
 SECTION = "reviews:register"
 
 
@@ -69,7 +74,15 @@ def register(request: HttpRequest, board: str) -> HttpResponse:
     refused = bool(review_filter.errors)
     export = None if refused else configure_table(request, table, filename=f"{obj.slug}-reviews")
     if export:
-        return export
+        # A file leaves Assure: every review it lists was taken away in it.
+        listed = [row.record for row in table.rows]
+        return record_reads(
+            request,
+            export,
+            reviews=listed,
+            what=What.REGISTER_EXPORT,
+            detail=request.GET["_export"].upper(),
+        )
     return render_board(
         request,
         "reviews/register.html",
@@ -80,6 +93,7 @@ def register(request: HttpRequest, board: str) -> HttpResponse:
             "table": table,
             "deadlines": selectors.review_deadlines(board=obj, today=today),
             "today": today,
+            "can_see_reads": request.user.has_perm(SEE_READS, obj),
         },
         400 if refused else 200,
     )
@@ -93,15 +107,16 @@ def review(request: HttpRequest, board: str, review: str) -> HttpResponse:
     themes = list(found.themes.order_by("name"))
     if partner:
         published = found.steps.filter(kind=StepKind.PUBLICATION).first()
-        return render_board(
+        page = render_board(
             request,
             "reviews/review_published.html",
             obj,
             SECTION,
             {"review": found, "themes": themes, "published": published},
         )
+        return record_reads(request, page, reviews=[found], what=What.PUBLISHED_PAGE)
     today = timezone.localdate()
-    return render_board(
+    page = render_board(
         request,
         "reviews/review.html",
         obj,
@@ -112,8 +127,10 @@ def review(request: HttpRequest, board: str, review: str) -> HttpResponse:
             "timeline": selectors.timeline(review=found, today=today),
             "recommendations": selectors.recommendations(review=found),
             "history": selectors.review_history(review=found),
+            "can_see_reads": request.user.has_perm(SEE_READS, obj),
         },
     )
+    return record_reads(request, page, reviews=[found], what=What.REVIEW_PAGE)
 
 
 @login_required
@@ -137,7 +154,7 @@ def review_edit(request: HttpRequest, board: str, review: str | None = None) -> 
         else:
             messages.success(request, f"{saved.name} saved.")
             return redirect(saved)
-    return render_board(
+    page = render_board(
         request,
         "reviews/review_form.html",
         obj,
@@ -145,6 +162,8 @@ def review_edit(request: HttpRequest, board: str, review: str | None = None) -> 
         {"form": form, "review": instance if instance.pk else None},
         400 if form.is_bound else 200,
     )
+    shown = [instance] if instance.pk else []
+    return record_reads(request, page, reviews=shown, what=What.FORM, detail="Edit the review")
 
 
 @login_required
@@ -187,13 +206,16 @@ def step_edit(request: HttpRequest, board: str, review: str, step: str) -> HttpR
         else:
             messages.success(request, f"{current.get_kind_display()} saved.")
             return redirect(found)
-    return render_board(
+    page = render_board(
         request,
         "reviews/step_form.html",
         obj,
         SECTION,
         {"form": form, "review": found, "step": current},
         400 if form.is_bound else 200,
+    )
+    return record_reads(
+        request, page, reviews=[found], what=What.FORM, detail=str(current.get_kind_display())
     )
 
 
@@ -236,7 +258,7 @@ def publication(request: HttpRequest, board: str, review: str) -> HttpResponse:
         else:
             messages.success(request, f"Publication of {found.name} saved.")
             return redirect(found)
-    return render_board(
+    page = render_board(
         request,
         "reviews/publication_form.html",
         obj,
@@ -244,6 +266,7 @@ def publication(request: HttpRequest, board: str, review: str) -> HttpResponse:
         {"form": form, "review": found},
         400 if form.is_bound else 200,
     )
+    return record_reads(request, page, reviews=[found], what=What.FORM, detail="Publication")
 
 
 @login_required
@@ -298,13 +321,20 @@ def recommendation_action(
                 request, f"Action {action.ref} added to the plan for recommendation {rec.number}."
             )
             return redirect(f"{found.get_absolute_url()}#recommendation-{rec.number}")
-    return render_board(
+    page = render_board(
         request,
         "reviews/recommendation_action_form.html",
         obj,
         SECTION,
         {"form": form, "review": found, "recommendation": rec},
         400 if form.is_bound else 200,
+    )
+    return record_reads(
+        request,
+        page,
+        reviews=[found],
+        what=What.FORM,
+        detail=f"Add an action for recommendation {rec.number}",
     )
 
 
@@ -316,7 +346,8 @@ def record(request: HttpRequest, board: str) -> HttpResponse:
     year, years = selectors.year_choice(
         board=obj, label=request.GET.get("year"), today=timezone.localdate()
     )
-    return render_board(
+    records = selectors.record_of_decisions(board=obj, year=year)
+    page = render_board(
         request,
         "reviews/record.html",
         obj,
@@ -324,9 +355,16 @@ def record(request: HttpRequest, board: str) -> HttpResponse:
         {
             "year": year,
             "years": years,
-            "records": selectors.record_of_decisions(board=obj, year=year),
+            "records": records,
             "counts": selectors.stated_counts(board=obj, year=year),
         },
+    )
+    return record_reads(
+        request,
+        page,
+        reviews=[r.review for r in records],
+        what=What.RECORD_PAGE,
+        detail=year.label,
     )
 
 
@@ -340,9 +378,92 @@ def record_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
         board=obj, label=request.GET.get("year"), today=timezone.localdate()
     )
     records = selectors.record_of_decisions(board=obj, year=year)
-    return spreadsheet_response(
+    download = spreadsheet_response(
         selectors.record_export_rows(records),
         fmt=fmt,
         filename=f"{obj.slug}-record-of-decisions-{year.label}",
         sheet_title=f"Record {year.label}",
+    )
+    return record_reads(
+        request,
+        download,
+        reviews=[r.review for r in records],
+        what=What.RECORD_EXPORT,
+        detail=f"{year.label}, {fmt.upper()}",
+    )
+
+
+@login_required
+@require_GET
+def read_records(request: HttpRequest, board: str, review: str | None = None) -> HttpResponse:
+    """Who read the board's case reviews, or one review: the business
+    manager's and the Admin's; a chair is refused, a partner told there is
+    no such page. Reading this record is not reading the review, so it is
+    not recorded itself."""
+    obj = get_board_or_404(request, board, SEE_READS)
+    found = _review(obj, review) if review else None
+    records = reads.read_records(board=obj, review=found).select_related("board", "review")
+    read_filter = ReadRecordFilter(
+        request.GET,
+        queryset=records,
+        board=obj,
+        review=found,
+        readers=reads.readers(board=obj, review=found),
+    )
+    kept = reads.kept_from(board=obj, today=timezone.localdate())
+    filtered = any(value for key, value in request.GET.items() if key not in ("page", "per_page"))
+    table = ReadRecordTable(
+        read_filter.qs,
+        exclude=("review_name",) if found else (),
+        empty_text="No reads match these filters."
+        if filtered
+        else f"Nobody has read {'this review' if found else 'any of these case reviews'} "
+        f"in Assure since {kept:%-d %B %Y}.",
+    )
+    refused = bool(read_filter.errors)
+    name = f"{obj.slug}-{found.slug}-read-records" if found else f"{obj.slug}-read-records"
+    export = None if refused else configure_table(request, table, filename=name)
+    if export:
+        return export
+    return render_board(
+        request,
+        "reviews/read_records.html",
+        obj,
+        SECTION,
+        {
+            "review": found,
+            "filter": read_filter,
+            "table": table,
+            "months": obj.read_records_kept_months,
+            "kept_from": kept,
+        },
+        400 if refused else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def read_retention(request: HttpRequest, board: str) -> HttpResponse:
+    """How long the board keeps its read records: the business manager's to set."""
+    obj = get_board_or_404(request, board, EDIT)
+    form = ReadRetentionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"months": obj.read_records_kept_months},
+    )
+    if form.is_valid():
+        try:
+            board_services.read_retention_set(board=obj, months=form.cleaned_data["months"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            months = form.cleaned_data["months"]
+            messages.success(request, f"Read records are now kept for {months} months.")
+            return redirect("reviews:read_records", board=obj.slug)
+    return render_board(
+        request,
+        "reviews/read_retention_form.html",
+        obj,
+        SECTION,
+        {"form": form, "months": obj.read_records_kept_months},
+        400 if form.is_bound else 200,
     )

@@ -61,6 +61,7 @@ TARGETS: dict[str, list[str]] = {
         "tests/board/test_services.py",
         "tests/board/test_maintenance.py",
         "tests/board/test_views.py",
+        "tests/reviews/test_read_record_pages.py",
     ],
     "board/selectors.py": [
         "tests/board/test_selectors.py",
@@ -115,6 +116,11 @@ TARGETS: dict[str, list[str]] = {
         "tests/reviews/test_selectors.py",
         "tests/reviews/test_views.py",
         "tests/reviews/test_seed_reviews.py",
+    ],
+    "reviews/read_records.py": [
+        "tests/reviews/test_read_record_pruning.py",
+        "tests/reviews/test_read_records.py",
+        "tests/reviews/test_read_record_pages.py",
     ],
     "audits/services.py": [
         "tests/audits/test_services_edges.py",

@@ -12,15 +12,24 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("anonymous", "partner", "chair", "manager", "admin", "other_manager")
+ROLES = ("anonymous", "partner", "chair", "manager", "admin", "other_manager", "lead")
 
 LOGIN = "login"  # a redirect to the sign-in page
 
 
 def expect(
-    anonymous: Any, partner: Any, chair: Any, manager: Any, admin: Any, other: Any
+    anonymous: Any,
+    partner: Any,
+    chair: Any,
+    manager: Any,
+    admin: Any,
+    other: Any,
+    lead: Any = 404,
 ) -> dict[str, Any]:
-    return dict(zip(ROLES, (anonymous, partner, chair, manager, admin, other), strict=True))
+    """What each role gets. An action lead (of an action on the first board)
+    sees only their own pages: every other page of a board is a 404 to them,
+    so that is what they get unless a rule says otherwise."""
+    return dict(zip(ROLES, (anonymous, partner, chair, manager, admin, other, lead), strict=True))
 
 
 # Shapes of expectation used by many pages.
@@ -28,7 +37,7 @@ SEE_BOARD = expect(LOGIN, 200, 200, 200, 200, 404)
 READ = expect(LOGIN, 404, 200, 200, 200, 404)
 EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 EDIT_POST_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
-NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405)
+NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405, 405)
 
 
 @dataclass
@@ -73,6 +82,8 @@ def recommendation(world: Any) -> dict[str, Any]:
 REVIEWS_READ = expect(LOGIN, 404, 200, 200, 200, 404)
 REVIEWS_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 REVIEWS_POST_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
+#: Who read the case reviews: the business manager's and the Admin's.
+READS = expect(LOGIN, 404, 403, 200, 200, 404)
 
 
 def action(world: Any) -> dict[str, Any]:
@@ -267,27 +278,96 @@ PUBLIC = expect(200, 200, 200, 200, 200, 200)
 PUBLIC_NO_POST = expect(405, 405, 405, 405, 405, 405)
 
 
+LEAD_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)
+#: People, invitations and messages: the business manager and the Admin; a
+#: chair reads the board's records but does not manage its people (403).
+PEOPLE = expect(LOGIN, 404, 403, 200, 200, 404)
+PEOPLE_INVALID = expect(LOGIN, 404, 403, 400, 400, 404)
+PEOPLE_DONE = expect(LOGIN, 404, 403, 302, 302, 404)
+
+
+def invitation(world: Any) -> dict[str, Any]:
+    """An action lead's invitation to the first board, sent by its manager."""
+    from django.contrib.auth import get_user_model
+
+    from people import services
+    from people.models import Invitation
+
+    found = Invitation.objects.filter(board=world.board).first()
+    if found is None:
+        manager = get_user_model().objects.get(username="manager")
+        found = services.invitation_create(
+            actor=manager,
+            board=world.board,
+            role="Action lead",
+            email="invited.lead@example.org",
+            full_name="Invited Lead",
+        )
+    return {"board": world.board.slug, "invitation": found.pk}
+
+
+def invitation_link(world: Any) -> dict[str, Any]:
+    from people.models import Invitation
+    from people.tokens import token_for
+
+    invitation(world)
+    return {"token": token_for(Invitation.objects.get(board=world.board))}
+
+
+def message(world: Any) -> dict[str, Any]:
+    from outbox.models import Message
+    from outbox.services import message_queue
+
+    found = Message.objects.filter(board=world.board).first() or message_queue(
+        board=world.board,
+        reason=Message.Reason.REMINDER,
+        about="A reminder",
+        to_address="someone@example.org",
+        subject="A reminder",
+        body="Please update your actions.",
+    )
+    return {"board": world.board.slug, "message": found.pk}
+
+
+def led_action(world: Any) -> dict[str, Any]:
+    """An action of the first board led by the `lead` account (tests/conftest.py)."""
+    from django.contrib.auth import get_user_model
+
+    from priorities.models import Action
+    from tests.factories import ActionFactory
+
+    lead = get_user_model().objects.get(username="lead")
+    found = Action.objects.filter(plan=world.plan, ref="9z").first()
+    found = found or ActionFactory(plan=world.plan, ref="9z", lead_account=lead)
+    return {**plan(world), "ref": found.ref}
+
+
 MATRIX: dict[str, Rule] = {
-    "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
+    "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
-    "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200)),
+    "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200, 200)),
     "login": Rule(
-        get=expect(200, 302, 302, 302, 302, 302), post=expect(200, 302, 302, 302, 302, 302)
+        get=expect(200, 302, 302, 302, 302, 302, 302),
+        post=expect(200, 302, 302, 302, 302, 302, 302),
     ),
     "logout": Rule(
-        get=expect(405, 405, 405, 405, 405, 405), post=expect(302, 302, 302, 302, 302, 302)
+        get=expect(405, 405, 405, 405, 405, 405, 405),
+        post=expect(302, 302, 302, 302, 302, 302, 302),
     ),
     # Everyone signed in here has finished signing in (the partner has no
     # authenticator and needs none), so the code step and the recovery codes
     # send them on; only the partner may still set an authenticator up.
     "core:two_factor_code": Rule(
-        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+        get=expect(LOGIN, 302, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
     "core:two_factor_set_up": Rule(
-        get=expect(LOGIN, 200, 302, 302, 302, 302), post=expect(LOGIN, 400, 302, 302, 302, 302)
+        get=expect(LOGIN, 200, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 400, 302, 302, 302, 302, 302),
     ),
     "core:two_factor_recovery_codes": Rule(
-        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+        get=expect(LOGIN, 302, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
     "board:home": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
     "board:members": Rule(board, get=READ, post=NOT_ALLOWED),
@@ -321,6 +401,16 @@ MATRIX: dict[str, Rule] = {
         get=EDIT,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
+    "board:logo": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    # Removing a logo when there is none changes nothing, so a valid post.
+    "board:logo_remove": Rule(
+        board,
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
+    # Anyone who sees the board may see its logo (its published reports show
+    # it); a board without one answers 404 to all.
+    "board:logo_image": Rule(board, get=expect(LOGIN, 404, 404, 404, 404, 404), post=NOT_ALLOWED),
     "board:risks": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:risk_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:risk": Rule(
@@ -341,7 +431,7 @@ MATRIX: dict[str, Rule] = {
     "training:impact_record": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "training:import_confirm": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "training:import_layout": Rule(
@@ -355,7 +445,7 @@ MATRIX: dict[str, Rule] = {
     "priorities:plan_import": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
     "priorities:plan_import_confirm": Rule(
         plan,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "priorities:action_create": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
@@ -438,7 +528,7 @@ MATRIX: dict[str, Rule] = {
     "priorities:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "priorities:statistics_import_confirm": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
@@ -463,6 +553,12 @@ MATRIX: dict[str, Rule] = {
     "reviews:record_export": Rule(
         lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=REVIEWS_READ, post=NOT_ALLOWED
     ),
+    # Who read the case reviews: the business manager and the Admin; a chair
+    # reads the reviews but not who else did (403); a partner gets 404. How
+    # long the records are kept is the business manager's to set.
+    "reviews:read_records": Rule(board, get=READS, post=NOT_ALLOWED),
+    "reviews:review_read_records": Rule(review, get=READS, post=NOT_ALLOWED),
+    "reviews:read_retention": Rule(board, get=REVIEWS_EDIT, post=REVIEWS_POST_INVALID),
     # Audits, Section 11 and inspections are the board's working papers: for
     # partners they do not exist.
     "audits:audits": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
@@ -477,7 +573,31 @@ MATRIX: dict[str, Rule] = {
     "audits:return": Rule(section11_return, get=INTERNAL_READ, post=NOT_ALLOWED),
     "audits:inspections": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
     "audits:inspection": Rule(inspection, get=INTERNAL_READ, post=NOT_ALLOWED),
-    "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
+    # An action lead's own pages: nobody else's, and 404 for everyone else.
+    "priorities:lead_home": Rule(board, get=LEAD_ONLY, post=NOT_ALLOWED),
+    "priorities:lead_action": Rule(led_action, get=LEAD_ONLY, post=NOT_ALLOWED),
+    "people:people": Rule(board, get=PEOPLE, post=NOT_ALLOWED),
+    "people:invite": Rule(board, get=PEOPLE, post=PEOPLE_INVALID),
+    "people:invitation": Rule(invitation, get=PEOPLE, post=NOT_ALLOWED),
+    "people:invitation_resend": Rule(invitation, get=NOT_ALLOWED, post=PEOPLE_DONE),
+    "people:invitation_cancel": Rule(invitation, get=PEOPLE, post=PEOPLE_DONE),
+    "outbox:messages": Rule(board, get=PEOPLE, post=NOT_ALLOWED),
+    "outbox:message": Rule(message, get=PEOPLE, post=NOT_ALLOWED),
+    "outbox:message_retry": Rule(message, get=NOT_ALLOWED, post=PEOPLE_DONE),
+    # An invitation's link: for the person, before they have an account. Anyone
+    # signed in is asked to sign out first; a post with nothing in it is refused.
+    "invitations:accept": Rule(
+        invitation_link,
+        get=expect(200, 403, 403, 403, 403, 403, 403),
+        post=expect(400, 403, 403, 403, 403, 403, 403),
+    ),
+    # Before the password step, the app step sends the person back to it.
+    "invitations:authenticator": Rule(
+        invitation_link,
+        get=expect(302, 403, 403, 403, 403, 403, 403),
+        post=expect(302, 403, 403, 403, 403, 403, 403),
+    ),
+    "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)),
 }
 
 # Django's own admin checks staff status and model permissions on every one of
@@ -562,6 +682,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "reviews:register",
         "reviews:record",
         "reviews:review_create",
+        "reviews:read_records",
+        "reviews:read_retention",
         "reports:dashboard",
         "reports:scorecard",
         "priorities:statistics_import",
@@ -596,10 +718,10 @@ def test_a_manager_cannot_reach_another_boards_meeting_through_their_own_board(w
 # can set nothing of it; nobody but a superuser deletes accounts. After every
 # request both accounts are as they were.
 
-ADMIN_ONLY = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)
-ADMIN_REFUSED = expect(LOGIN, LOGIN, LOGIN, LOGIN, 403, LOGIN)
-ADMIN_PROBLEM = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)  # the form, with its errors
-ADMIN_DONE = expect(LOGIN, LOGIN, LOGIN, LOGIN, 302, LOGIN)
+ADMIN_ONLY = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)
+ADMIN_REFUSED = expect(LOGIN, LOGIN, LOGIN, LOGIN, 403, LOGIN, LOGIN)
+ADMIN_PROBLEM = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)  # the form, with its errors
+ADMIN_DONE = expect(LOGIN, LOGIN, LOGIN, LOGIN, 302, LOGIN, LOGIN)
 
 BULK_DELETE = "bulk delete"
 

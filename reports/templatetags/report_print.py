@@ -19,3 +19,8 @@ def table_kind(table: Table) -> str:
 @register.filter
 def column_classes(table: Table) -> list[str]:
     return pdf.column_classes(table)
+
+
+@register.filter
+def is_wide(table: Table) -> bool:
+    return pdf.is_wide(table)

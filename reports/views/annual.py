@@ -38,6 +38,7 @@ from reports.models import AnnualReport, Section, Snapshot
 from reports.public import public_page_of
 from reports.sections import available_kinds, build_report
 from reports.views import files
+from reviews.read_records import What, record_reads
 
 SEE = "board.see_board"
 READ = "board.read_records"
@@ -138,12 +139,16 @@ def annual_report(request: HttpRequest, board: str, year: str) -> HttpResponse:
 def annual_report_preview(request: HttpRequest, board: str, year: str) -> HttpResponse:
     obj = _board(request, board)
     report = annual.report_or_404(board=obj, year=year)
-    return render_board(
+    built = build_report(report)
+    page = render_board(
         request,
         "reports/annual/preview.html",
         obj,
         NAV,
-        {"report": report, "built": build_report(report), "preview": True},
+        {"report": report, "built": built, "preview": True},
+    )
+    return record_reads(
+        request, page, reviews=built.reviews, what=What.REPORT_PREVIEW, detail=report.year.label
     )
 
 
@@ -473,4 +478,11 @@ def snapshot_file(
     report = annual.report_or_404(board=obj, year=year, published_only=True)
     snapshot = annual.snapshot_or_404(report=report, version=version)
     back = reverse("reports:annual_reports", kwargs={"board": obj.slug})
-    return files.serve(request, files.snapshot_file(snapshot, fmt, back), public=False)
+    response = files.serve(request, files.snapshot_file(snapshot, fmt, back), public=False)
+    return record_reads(
+        request,
+        response,
+        reviews=annual.snapshot_reviews(snapshot=snapshot),
+        what=What.SNAPSHOT,
+        detail=f"{report.year.label}, version {snapshot.version}, {fmt.upper()}",
+    )

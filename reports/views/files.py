@@ -126,13 +126,15 @@ def _cache(response: HttpResponseBase, *, public: bool) -> None:
 
 def _allow_frozen_styles(response: HttpResponseBase, handle: Any) -> None:
     """A snapshot's page carries its stylesheet inside it; the policy allows
-    exactly that stylesheet's SHA-256 and no other inline style."""
+    exactly that stylesheet's SHA-256 and no other inline style, and images
+    from data: URIs (the board's logo is frozen into the page as one)."""
     html = handle.read()
     handle.seek(0)
     sources = snapshots.stylesheet_sources(html)
     if sources:
         policy: dict[str, Any] = dict(settings.SECURE_CSP)
         policy["style-src"] = [*policy.get("style-src", []), *sources]
+        policy["img-src"] = [*policy.get("img-src", []), "data:"]
         response._csp_config = policy  # type: ignore[attr-defined]
 
 

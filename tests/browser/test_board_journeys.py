@@ -195,3 +195,36 @@ def test_another_boards_page_is_not_found_and_says_what_to_do(
     assert response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     check_accessibility(page)
+
+
+def test_a_manager_uploads_the_boards_logo_is_told_what_is_wrong_and_then_sees_it(
+    page, live_server, people, world, sign_in, tmp_path, settings, csp_violations
+):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    drawing = tmp_path / "logo.svg"
+    drawing.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    picture = tmp_path / "logo.png"
+    out = io.BytesIO()
+    Image.new("RGB", (240, 80), (29, 112, 184)).save(out, format="PNG")
+    picture.write_bytes(out.getvalue())
+    sign_in("manager")
+    page.goto(f"{live_server.url}/boards/{world.board.slug}/")
+    page.get_by_role("link", name="Add the board's logo").click()
+    expect(page.get_by_role("heading", name="Logo", exact=True)).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Logo").set_input_files(str(drawing))
+    page.get_by_role("button", name="Upload logo").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("not an SVG drawing"))).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Logo").set_input_files(str(picture))
+    page.get_by_role("button", name="Upload logo").click()
+    expect(page.get_by_text("Logo saved.")).to_be_visible()
+    logo = page.get_by_role("img", name=f"{world.board.name} logo")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("image => image.naturalWidth") == 240
+    check_accessibility(page)

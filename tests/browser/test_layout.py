@@ -71,6 +71,20 @@ NOT_WALKED = {
     "core:two_factor_set_up": "a step of signing in: see the test after the walk",
     "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",
     "core:two_factor_code": "a step of signing in: see the test after the walk",
+    "priorities:lead_home": "an action lead's own page (a manager gets 404): see the test "
+    "after the walk",
+    "priorities:lead_action": "an action lead's own page (a manager gets 404): see the test "
+    "after the walk",
+    "people:invitation": "the past reports invite nobody: see the test after the walk",
+    "people:invitation_cancel": "the past reports invite nobody: see the test after the walk",
+    "people:invitation_resend": "a button on the invitation's page posts to it",
+    "outbox:message": "the past reports send no message: see the test after the walk",
+    "outbox:message_retry": "a button on the message's page posts to it",
+    "invitations:accept": "an invitation's link, opened signed out: see the test after the walk",
+    "invitations:authenticator": "an invitation's link, opened signed out: see the test after "
+    "the walk",
+    "board:logo_image": "the board's logo: an image, shown on the logo page and the report's cover",
+    "board:logo_remove": "a button on the logo page posts to it",
 }
 PER_KIND = 3  # pages opened of each kind (URL name) on each board
 
@@ -181,9 +195,11 @@ def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
 
 def test_the_steps_of_signing_in_with_a_code_fit_a_narrow_screen(page, live_server, past_reports):
     """Setting up an authenticator, keeping the recovery codes and giving a
-    code, at 320px, signed in (the board switcher shows) as a business
-    manager of both boards."""
-    UserFactory(username="newcomer", role=roles.BUSINESS_MANAGER, boards=list(past_reports))
+    code, at 320px, signed in (the board switcher shows) as a superuser, who
+    sees both boards."""
+    # A superuser without a role sets up at the first sign-in (roles set up
+    # by invitation: the invitation pages are opened at 320px below).
+    UserFactory(username="newcomer", is_superuser=True, is_staff=True)
     page.set_viewport_size({"width": 320, "height": 640})
 
     def password_step() -> None:
@@ -273,3 +289,59 @@ def test_the_all_actions_list_fits_a_laptop_screen(
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("^PURPLE is not a rating"))).to_be_visible()
     check_accessibility(page)
+
+
+def test_invitations_messages_and_a_leads_pages_fit_a_narrow_screen(
+    page, browser, live_server, past_reports, manager_of_both, sign_in
+):
+    """The pages the walk cannot reach from the past reports, at 320px: an
+    invitation and its cancelling, its email's record, the link's two steps,
+    and the lead's own pages, with real board and plan names."""
+    from django.contrib.auth import get_user_model
+
+    from outbox.models import Message
+    from people import services as people
+    from people.tokens import token_for
+    from priorities import services as priorities
+    from priorities.models import Action
+
+    luton, _ = past_reports
+    manager = get_user_model().objects.get(username="manager")
+    invitation = people.invitation_create(
+        actor=manager,
+        board=luton,
+        role=roles.ACTION_LEAD,
+        email="jo.lead@police.example.org",
+        full_name="Jo Lead",
+    )
+    lead = UserFactory(username="lead", role=roles.ACTION_LEAD, boards=[luton])
+    action = Action.objects.filter(plan__board=luton).order_by("pk").first()
+    priorities.action_update(
+        action_id=action.pk, expected_version=action.version, changes={"lead_account": lead}
+    )
+    message = Message.objects.get()
+    board = f"{live_server.url}/boards/{luton.slug}"
+    problems = []
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in("manager")
+    for path in (
+        f"/people/invitations/{invitation.pk}/",
+        f"/people/invitations/{invitation.pk}/cancel/",
+        f"/messages/{message.pk}/",
+    ):
+        assert page.goto(board + path).ok, path
+        problems.append((path, sideways_scroll(page)))
+    signed_out = browser.new_context(viewport={"width": 320, "height": 640}).new_page()
+    signed_out.goto(f"{live_server.url}/invitations/{token_for(invitation)}/")
+    problems.append(("the link's password step", sideways_scroll(signed_out)))
+    signed_out.get_by_label("Password", exact=True).fill("plum orchard lantern 42")
+    signed_out.get_by_label("Confirm password").fill("plum orchard lantern 42")
+    signed_out.get_by_role("button", name="Continue").click()
+    expect(signed_out.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    problems.append(("the link's app step", sideways_scroll(signed_out)))
+    page.context.clear_cookies()
+    sign_in("lead")
+    for path in ("/my-actions/", f"/my-actions/{action.plan.slug}/{action.ref}/"):
+        assert page.goto(board + path).ok, path
+        problems.append((path, sideways_scroll(page)))
+    assert [(where, problem) for where, problem in problems if problem] == []

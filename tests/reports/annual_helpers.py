@@ -166,6 +166,19 @@ def publish_without_rendering(report: AnnualReport, user: Any) -> Any:
         pages=1,
         sections=versions.frozen_sections(report, built),
         changed_sections=changed,
+        reviews=built.reviews,
     )
     report.refresh_from_db()
     return snapshot
+
+
+def png(width: int = 40, height: int = 20) -> bytes:
+    """A small PNG in the report's blue: a chart as the tests' fake export
+    draws it, without Chromium."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (29, 112, 184)).save(out, format="PNG")
+    return out.getvalue()

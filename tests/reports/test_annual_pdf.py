@@ -23,6 +23,7 @@ from tests.reports.annual_helpers import (  # noqa: F401 - media is a fixture
     complete_data,
     draft,
     media,
+    png,
     write_narrative,
     year_2016,
 )
@@ -76,8 +77,23 @@ def test_every_figure_has_its_alternative_text(report_pdf):
     document = pikepdf.open(io.BytesIO(data))
     figures = [e for e in elements(document) if e.S == "/Figure"]
     summaries = [f.summary for f in built.figures]
-    assert len(summaries) == 2  # the strategic board's attendance and the budget
+    # The priorities' ratings, the strategic board's attendance and the budget.
+    assert [f.key for f in built.figures] == [
+        "priority-ratings-chart",
+        f"attendance-chart-{built.report.board.groups.get().slug}",
+        "budget-chart",
+    ]
     assert [str(f.get("/Alt", "")) for f in figures] == summaries
+
+
+def test_every_chart_has_its_table_of_figures_in_its_section(report_pdf):
+    _, built, _, _ = report_pdf
+    for section in built.sections:
+        tables = {t.key: section.blocks.index(t) for t in section.tables}
+        for figure in section.figures:
+            assert figure.table in tables, figure.key
+            # The chart comes first, its table after it.
+            assert section.blocks.index(figure) < tables[figure.table]
 
 
 def test_tables_have_header_cells_and_repeat_their_header_row(report_pdf):
@@ -95,9 +111,12 @@ def test_the_pdf_has_bookmarks_for_each_section_and_numbered_contents(report_pdf
     _, built, data, _ = report_pdf
     document = pikepdf.open(io.BytesIO(data))
     with document.open_outline() as outline:
-        titles = [item.title for item in outline.root]
-    assert titles[0] == "Contents"
-    assert titles[1:] == [s.title for s in built.sections]
+        top = [(item.title, [kid.title for kid in item.children]) for item in outline.root]
+    assert top[0] == ("Contents", [])
+    assert top[1] == ("2016-17 in numbers", [])
+    chapters = pdf.chapters(built)
+    assert [title for title, _ in top[2:]] == [f"Chapter {c.number} {c.title}" for c in chapters]
+    assert [kid for _, kids in top[2:] for kid in kids] == [s.title for s in built.sections]
     document = pdf.render_document(snapshots.document_context(built, version=1, changes=""))
     texts = pdf.page_texts(document)
     pages = len(texts)
@@ -119,22 +138,19 @@ def test_charts_are_exported_in_one_session_and_cached_by_figure(monkeypatch, se
 
     async def fake_export(figures):
         sessions.append(len(figures))
-        return [
-            f"<svg xmlns='http://www.w3.org/2000/svg'><title>{i}</title></svg>"
-            for i in range(len(figures))
-        ]
+        return [png(10 + i, 10) for i in range(len(figures))]
 
     monkeypatch.setattr(charts, "_export_all", fake_export)
     one = charts.figure(title="A", labels=["x", "y"], values=[1, 2], unit="%")
     two = charts.figure(title="B", labels=["x"], values=[3], unit="£")
-    first = charts.export_svgs([one, two])
+    first = charts.export_images([one, two])
     assert sessions == [2]
-    again = charts.export_svgs(
+    again = charts.export_images(
         [two, one, charts.figure(title="C", labels=["z"], values=[4], unit="%")]
     )
     assert sessions == [2, 1]
     assert again[:2] == [first[1], first[0]]
-    assert (settings.MEDIA_ROOT / "cache" / "charts" / f"{charts.figure_key(one)}.svg").is_file()
+    assert (settings.MEDIA_ROOT / "cache" / "charts" / f"{charts.figure_key(one)}.png").is_file()
 
 
 def test_a_system_check_warns_when_chromium_is_missing(settings):
@@ -243,10 +259,10 @@ def _cells_overflowing(document: Any) -> list[str]:
 
 
 def test_long_tables_have_a_fixed_layout_and_repeat_their_header_on_every_page(world, monkeypatch):
-    async def plain_svgs(figures):
-        return ["<svg xmlns='http://www.w3.org/2000/svg' width='10' height='5'/>" for _ in figures]
+    async def plain_charts(figures):
+        return [png(10, 5) for _ in figures]
 
-    monkeypatch.setattr(charts, "_export_all", plain_svgs)
+    monkeypatch.setattr(charts, "_export_all", plain_charts)
     for i in range(1, 91):
         ContributionFactory(
             board=world.board,
@@ -380,13 +396,9 @@ def test_charts_are_exported_beside_the_layout_and_drawn_in_the_pdf(world, monke
 
     events = []
 
-    async def drawn_svgs(figures):
+    async def drawn_charts(figures):
         events.append(("export", threading.current_thread().name))
-        return [
-            "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'>"
-            "<rect width='40' height='20' fill='#1d70b8'/></svg>"
-            for _ in figures
-        ]
+        return [png(40, 20) for _ in figures]
 
     real_lay_out = pdf.lay_out
 
@@ -394,14 +406,14 @@ def test_charts_are_exported_beside_the_layout_and_drawn_in_the_pdf(world, monke
         events.append(("layout", "assure-chart:0" in html))
         return real_lay_out(html, charts_exported)
 
-    monkeypatch.setattr(charts, "_export_all", drawn_svgs)
+    monkeypatch.setattr(charts, "_export_all", drawn_charts)
     monkeypatch.setattr(pdf, "lay_out", lay_out)
     built = _budget_with_a_chart(world)
     document = pdf.render_document(snapshots.document_context(built, version=1, changes=""))
     assert ("layout", True) in events
     assert [e for e in events if e[0] == "export"] != []
     figure = _block(built, Figure, "budget-chart")
-    assert figure.svg_uri.startswith("data:image/svg+xml;base64,")
+    assert figure.image_uri.startswith("data:image/png;base64,")
     with pikepdf.open(io.BytesIO(pdf.write(document))) as written:
         figures = [e for e in elements(written) if e.S == "/Figure"]
         assert [str(f.Alt) for f in figures] == [f.summary for f in built.figures]
@@ -431,3 +443,31 @@ def test_a_pdf_loads_nothing_from_the_disk_or_the_network(source):
         pdf.lay_out(html)
     tiny = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHdpZHRoPSc0JyBoZWlnaHQ9JzQnLz4="
     assert len(pdf.lay_out(html.replace(source, tiny)).pages) == 1
+
+
+def test_the_cover_draws_the_boards_logo_with_its_alternative_text(world):
+    from board.services import board_logo_set
+
+    board_logo_set(board=world.board, data=png(300, 100))
+    world.board.refresh_from_db()
+    built = build_report(draft(world))
+    context = snapshots.document_context(built, version=1, changes="")
+    assert context["logo_uri"].startswith("data:image/png;base64,")
+    data, _ = pdf.render_pdf(context)
+    with pikepdf.open(io.BytesIO(data)) as document:
+        alts = [str(e.get("/Alt", "")) for e in elements(document) if e.S == "/Figure"]
+    assert alts[0] == f"{world.board.name} logo"
+    assert alts[1:] == [f.summary for f in built.figures]
+    # The frozen HTML carries the same logo inside itself.
+    assert context["logo_uri"] in snapshots.render_html(context).decode()
+
+
+def test_a_board_without_a_logo_has_a_cover_of_its_name_alone(world):
+    built = build_report(draft(world))
+    context = snapshots.document_context(built, version=1, changes="")
+    assert context["logo_uri"] == ""
+    data, _ = pdf.render_pdf(context)
+    with pikepdf.open(io.BytesIO(data)) as document:
+        alts = [str(e.get("/Alt", "")) for e in elements(document) if e.S == "/Figure"]
+    assert alts == [f.summary for f in built.figures]
+    assert pdf.page_texts(pdf.render_document(context))[0].startswith(world.board.name)

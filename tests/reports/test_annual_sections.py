@@ -107,12 +107,27 @@ def test_priorities_are_rated_as_at_the_end_of_the_year(world):
         evidence="Later audit",
     )
     unrated = ActionFactory(plan=world.plan, priority=world.action.priority, ref="1b")
-    (table,) = built_section(draft(world), SectionKind.PRIORITIES).tables
+    section = built_section(draft(world), SectionKind.PRIORITIES)
+    ratings, table = section.tables
     assert cells(table) == [
         ["1a", world.action.description, "Amber", "Red", "None recorded"],
         ["1b", unrated.description, "Not rated", "Not rated", "None recorded"],
     ]
     assert table.rows[0][0].href == "/boards/alpha/plans/business-plan/actions/1a/"
+    # The counts by rating at the end of the year, charted process beside impact.
+    assert ratings.key == "priority-ratings"
+    assert ratings.head == ["Priority", "Red", "Amber", "Green", "Blue", "Grey", "Not rated"]
+    assert cells(ratings) == [
+        ["1, process", "0", "1", "0", "0", "0", "1"],
+        ["1, impact", "1", "0", "0", "0", "0", "1"],
+    ]
+    (chart,) = section.figures
+    assert chart.table == "priority-ratings"
+    assert chart.plot is not None
+    assert chart.summary.startswith(
+        "A chart of the 2 actions of 1 priority by their rating at the end of 2016-17, "
+        "process beside impact: 1 rated, 0 green or blue for impact, 1 ratings red."
+    )
 
 
 def test_little_progress_names_each_priority_and_why(world):

@@ -81,3 +81,27 @@ def test_the_chart_draws_no_value_axis_and_wraps_a_long_title():
     assert fig.layout.xaxis.visible is False
     assert fig.layout.title.text.count("<br>") == 1
     assert list(fig.data[0].text) == ["£2", "£1"]  # bottom to top: the first row on top
+
+
+def test_one_session_draws_each_figure_alone_without_reloading_its_page(monkeypatch):
+    """The page is not reloaded between figures (a third of a second each):
+    every chart still draws its own figure and nothing of the one before
+    (drawn as SVG here, to read its words)."""
+    import kaleido
+
+    assert "_return_kaleido_tab" in vars(kaleido.Kaleido)  # the hook overridden still exists
+    reloads = []
+
+    async def counted_reload(self):
+        reloads.append(self)
+
+    monkeypatch.setattr("kaleido._kaleido_tab._tab._KaleidoTab.reload", counted_reload)
+    monkeypatch.setattr(charts, "FORMAT", "svg")
+    first = charts.figure(title="Alpha partners", labels=["Alpha one"], values=[10], unit="%")
+    second = charts.figure(title="Beta partners", labels=["Beta two"], values=[20], unit="%")
+    one, two = (image.decode() for image in charts._run_apart([first, second]))
+    assert reloads == []
+    assert "Alpha one" in one
+    assert "Beta" not in one
+    assert "Beta two" in two
+    assert "Alpha" not in two

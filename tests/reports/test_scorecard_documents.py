@@ -31,15 +31,12 @@ from tests.priorities.indicator_factories import (
     SourceFactory,
     ValueFactory,
 )
-from tests.reports.annual_helpers import media  # noqa: F401 - a fixture
+from tests.reports.annual_helpers import media, png  # noqa: F401 - a fixture
 from tests.reports.test_annual_pdf import elements
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
-FAKE_SVG = (
-    "<svg xmlns='http://www.w3.org/2000/svg' width='700' height='300'>"
-    "<rect width='10' height='10'/></svg>"
-)
+FAKE_CHART = png(700, 300)
 
 
 def year(start: int) -> datetime.date:
@@ -98,9 +95,9 @@ def fake_charts(monkeypatch):
 
     def export(figures):
         calls.append(len(figures))
-        return [FAKE_SVG for _ in figures]
+        return [FAKE_CHART for _ in figures]
 
-    monkeypatch.setattr(scorecard_print.charts, "export_svgs", export)
+    monkeypatch.setattr(scorecard_print.charts, "export_images", export)
     return calls
 
 
@@ -377,7 +374,7 @@ def test_the_pdf_is_tagged_with_charts_alt_text_tables_and_bookmarks(world, indi
     # table that runs on to the next page is tagged again there, with its
     # header row repeated.
     assert sum(1 for kids in parts if kids[0] == "/Caption") == 5
-    assert all("/THead" in kids for kids in parts)
+    assert all("/THead" in kids for kids in parts), parts
     # Column and row headers: 2 + 7 rows of figures for each indicator with a
     # figure (6 without a source for the one without), and 4 + a row per
     # period; more where a header row is repeated on a new page.

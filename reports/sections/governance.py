@@ -1,0 +1,226 @@
+"""The board itself: attendance at its strategic meetings, its budget and
+its members during the year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from board import selectors as board_selectors
+from board.models import Attendance, Board, Group
+from reports import charts
+from reports.models import Section, SectionKind
+from reports.sections.blocks import (
+    BuiltSection,
+    Cell,
+    Context,
+    Figure,
+    Highlight,
+    Paragraph,
+    Table,
+    money,
+    pct,
+    plural,
+)
+from reports.sections.registry import register
+
+
+def _strategic_groups(board: Board) -> list[Group]:
+    return list(
+        board.groups.filter(kind__in=[Group.Kind.STRATEGIC_BOARD, Group.Kind.EXECUTIVE]).order_by(
+            "kind", "name"
+        )
+    )
+
+
+@register(SectionKind.ATTENDANCE)
+def build_attendance(ctx: Context, section: Section) -> BuiltSection:
+    built = BuiltSection(section, section.get_kind_display())
+    for group in _strategic_groups(ctx.board):
+        matrix = board_selectors.attendance_matrix(group=group, year=ctx.year)
+        if not matrix.meetings:
+            continue
+        short = dict(Attendance.Status.choices)
+        rows = [
+            [
+                Cell(row.member.label),
+                *(Cell(short.get(c, "") if c else "") for c in row.cells),
+                Cell(f"{row.attended} of {row.held}", numeric=True),
+                Cell(pct(row.percent), numeric=True),
+            ]
+            for row in matrix.rows
+        ]
+        measured = [row for row in matrix.rows if row.percent is not None]
+        if measured:
+            # Lowest first: who is missing meetings is what the chart is for.
+            ordered = sorted(measured, key=lambda row: (row.percent, row.member.label))
+            lowest = ordered[0]
+            average = round(sum(row.percent or 0 for row in measured) / len(measured))
+            bars = charts.capped_bars(
+                [(row.member.label, float(row.percent or 0)) for row in ordered],
+                others="All other {count} members (average)",
+                mean=True,
+            )
+            caption = f"Attendance at {group.name} by member, {ctx.year.label}"
+            charted = (
+                f"A bar chart of each member's attendance at {group.name} in {ctx.year.label}, "
+                "lowest first"
+            )
+            if bars.folded:
+                caption += (
+                    f": the {bars.shown} lowest, and the other {bars.folded} members on average"
+                )
+                charted = (
+                    f"A bar chart of attendance at {group.name} in {ctx.year.label}: the "
+                    f"{bars.shown} members with the lowest attendance, lowest first, and one bar "
+                    f"for the average of the other {bars.folded} members "
+                    f"({bars.folded_value:.0f}%)"
+                )
+            if not built.highlights:
+                built.highlights += [
+                    Highlight(str(len(matrix.meetings)), f"meetings of {group.name}"),
+                    Highlight(f"{average}%", f"average attendance at {group.name}"),
+                ]
+            built.blocks.append(
+                Figure(
+                    key=f"attendance-chart-{group.slug}",
+                    table=f"attendance-{group.slug}",
+                    caption=caption,
+                    summary=(
+                        f"{charted}. In all, {plural(len(measured), 'member')} over "
+                        f"{plural(len(matrix.meetings), 'meeting')}, {average}% on average; the lowest was "
+                        f"{lowest.member.label} at {lowest.percent}%. The table below gives "
+                        "every member's figures."
+                    ),
+                    labels=bars.labels,
+                    values=bars.values,
+                    unit="%",
+                    folded=bars.folded,
+                )
+            )
+        built.blocks.append(
+            Table(
+                key=f"attendance-{group.slug}",
+                caption=f"Attendance at {group.name}, {ctx.year.label}",
+                head=[
+                    "Member",
+                    *(f"{m.date:%-d %b %Y}" for m in matrix.meetings),
+                    "Attended",
+                    "Attendance",
+                ],
+                numeric=[False, *(False for _ in matrix.meetings), True, True],
+                rows=rows,
+                source=ctx.url("board:meetings") + f"?group={group.slug}&year={ctx.year.label}",
+            )
+        )
+    if not built.blocks:
+        built.empty = f"No board meetings are recorded for {ctx.year.label}."
+    return built
+
+
+@register(SectionKind.BUDGET)
+def build_budget(ctx: Context, section: Section) -> BuiltSection:
+    built = BuiltSection(section, section.get_kind_display())
+    budget = board_selectors.budget_for_year(board=ctx.board, year=ctx.year)
+    source = ctx.url("board:budget") + f"?year={ctx.year.label}"
+    if not budget.lines and budget.published is None:
+        built.empty = f"No contributions are recorded for {ctx.year.label}."
+        return built
+    rows = [
+        [
+            Cell(line.contribution.label),
+            Cell(money(line.contribution.amount), numeric=True),
+            Cell(money(line.previous), numeric=True),
+        ]
+        for line in budget.lines
+    ]
+    table = Table(
+        key="budget",
+        caption=f"Contributions to the board's budget, {ctx.year.label}",
+        head=["Contributor", ctx.year.label, ctx.year.previous_label],
+        numeric=[False, True, True],
+        rows=rows,
+        source=source,
+        foot=[
+            Cell("Total (computed from the lines)"),
+            Cell(money(budget.total), numeric=True),
+            Cell(money(budget.previous_total), numeric=True),
+        ],
+    )
+    if budget.lines:
+        largest = budget.lines[0].contribution
+        bars = charts.capped_bars(
+            [(line.contribution.label, float(line.contribution.amount)) for line in budget.lines],
+            others="All other {count} contributions",
+        )
+        caption = f"Contributions by partner, {ctx.year.label}"
+        charted = ""
+        if bars.folded:
+            rest = sum(
+                (line.contribution.amount for line in budget.lines[bars.shown :]), Decimal(0)
+            )
+            caption += f": the {bars.shown} largest, and the other {bars.folded} together"
+            charted = (
+                f" The chart shows the {bars.shown} largest, largest first, and one bar for the "
+                f"other {bars.folded} together ({money(rest)})."
+            )
+        built.highlights.append(Highlight(money(budget.total), "the partners' contributions"))
+        built.blocks.append(
+            Figure(
+                key="budget-chart",
+                table="budget",
+                caption=caption,
+                summary=(
+                    f"A bar chart of the {plural(len(budget.lines), 'contribution')} to the budget for "
+                    f"{ctx.year.label}, {money(budget.total)} in all; the largest was "
+                    f"{largest.label} at {money(largest.amount)}.{charted} The table below gives "
+                    "every figure."
+                ),
+                labels=bars.labels,
+                values=bars.values,
+                unit="£",
+                folded=bars.folded,
+            )
+        )
+    built.blocks.append(table)
+    if budget.published is not None:
+        text = f"The total stated in the published report: {money(budget.published.amount)}."
+        if budget.unexplained is not None:
+            text += (
+                f" The lines recorded add up to {money(budget.total)}, a difference of "
+                f"{money(budget.unexplained)}."
+            )
+        built.blocks.append(Paragraph(text, href=source, link_text="The budget page"))
+    return built
+
+
+@register(SectionKind.MEMBERS)
+def build_members(ctx: Context, section: Section) -> BuiltSection:
+    built = BuiltSection(section, section.get_kind_display())
+    members = [
+        m
+        for m in board_selectors.members_for_board(board=ctx.board)
+        if (m.start is None or m.start <= ctx.year.end)
+        and (m.end is None or m.end >= ctx.year.start)
+    ]
+    if not members:
+        built.empty = "No members are recorded for this board."
+        return built
+    built.highlights.append(Highlight(str(len(members)), "members of the board during the year"))
+    built.blocks.append(
+        Table(
+            key="members",
+            caption=f"Members of the board during {ctx.year.label}",
+            head=["Agency", "Position", "Person", "Role"],
+            rows=[
+                [
+                    Cell(m.agency.name if m.agency else ""),
+                    Cell(m.position),
+                    Cell(m.person),
+                    Cell(m.get_role_display()),
+                ]
+                for m in members
+            ],
+            source=ctx.url("board:members"),
+        )
+    )
+    return built
