@@ -100,9 +100,16 @@ def media(settings: Any, tmp_path: Any) -> Any:
     return settings.MEDIA_ROOT
 
 
-def stored_snapshot(report: AnnualReport, *, version: int = 1, changes: str = "") -> Any:
+def stored_snapshot(
+    report: AnnualReport,
+    *,
+    version: int = 1,
+    changes: str = "",
+    review_ids: list[int] | None = None,
+) -> Any:
     """A snapshot with small files of its own under MEDIA_ROOT, recorded
-    without a build: for permission and download tests."""
+    without a build: for permission and download tests. `review_ids`: the
+    case reviews it holds (a snapshot is never changed once made)."""
     import uuid
 
     from django.utils import timezone
@@ -116,6 +123,7 @@ def stored_snapshot(report: AnnualReport, *, version: int = 1, changes: str = ""
         report=report,
         version=version,
         changes=changes,
+        review_ids=review_ids,
         **{f"{fmt}_path": path for fmt, (path, _) in stored.items()},
         **{f"{fmt}_sha256": sha for fmt, (_, sha) in stored.items()},
     )
