@@ -273,9 +273,10 @@ def public_scorecard(world: Any) -> dict[str, Any]:
     return {**public_board(world), "document": document.pk, "fmt": "pdf"}
 
 
-#: The public pages answer anyone, signed in or not, and take no posts.
-PUBLIC = expect(200, 200, 200, 200, 200, 200)
-PUBLIC_NO_POST = expect(405, 405, 405, 405, 405, 405)
+#: The public pages answer anyone, signed in or not (an action lead too:
+#: signed out, they would read it anyway), and take no posts.
+PUBLIC = expect(200, 200, 200, 200, 200, 200, 200)
+PUBLIC_NO_POST = expect(405, 405, 405, 405, 405, 405, 405)
 
 
 LEAD_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)

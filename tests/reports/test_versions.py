@@ -357,13 +357,30 @@ def test_downloads_show_each_versions_date_changes_and_checksums(published, user
     assert "Get-FileHash" in content
 
 
-def test_a_published_pdf_holds_what_was_written_and_no_placeholder(
-    world, users, django_capture_on_commit_callbacks
-):
-    """Built for real: WeasyPrint's PDF, read back by poppler's pdftotext."""
+def _published_pdf_words(build: ReportBuild) -> str:
     import subprocess
 
     from django.core.files.storage import default_storage
+
+    build.refresh_from_db()
+    assert build.status == ReportBuild.Status.SUCCEEDED, build.error
+    assert build.snapshot is not None
+    path = default_storage.path(build.snapshot.pdf_path)
+    text = subprocess.run(
+        ["pdftotext", path, "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return " ".join(text.split())
+
+
+def test_a_published_pdf_holds_what_was_written_and_no_placeholder(
+    world, users, django_capture_on_commit_callbacks
+):
+    """Built for real: WeasyPrint's PDF, read back by poppler's pdftotext.
+    Its cover says the day it was published (not "Draft made"); a
+    correction's cover says what changed and both days."""
+    import datetime
+
+    from tests.clock import on_day
 
     report = draft(world)
     write_narrative(report)
@@ -371,18 +388,27 @@ def test_a_published_pdf_holds_what_was_written_and_no_placeholder(
         section=section(report, SectionKind.NEXT_YEAR), included=False, reason="In the strategy"
     )
     services.report_approve(report=report, user=users["chair"], reason="Agreed")
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_day(datetime.date(2027, 3, 31)), django_capture_on_commit_callbacks(execute=True):
         build = services.report_publish(report=report, user=users["manager"])
-    build.refresh_from_db()
-    assert build.status == ReportBuild.Status.SUCCEEDED, build.error
-    path = default_storage.path(build.snapshot.pdf_path)
-    text = subprocess.run(
-        ["pdftotext", path, "-"], check=True, capture_output=True, text=True
-    ).stdout
-    words = " ".join(text.split())
+    words = _published_pdf_words(build)
     assert "not been written" not in words
     assert "About 60,000 children live in the area." in words
     assert "Next year the board will audit" not in words
+    assert "Published 31 March 2027" in words
+    assert "Draft made" not in words
+    assert "first published" not in words
+
+    report.refresh_from_db()
+    services.correction_start(report=report, user=users["manager"], changes="Voice words")
+    services.section_save(section=section(report, SectionKind.VOICE), body="Corrected words.")
+    services.report_approve(report=report, user=users["chair"], reason="Agreed again")
+    with on_day(datetime.date(2027, 4, 1)), django_capture_on_commit_callbacks(execute=True):
+        build = services.report_publish(report=report, user=users["manager"])
+    words = _published_pdf_words(build)
+    assert "Version 2: Voice words" in words
+    assert "Changed from version 1: The voice of children and families (rewritten)." in words
+    assert "Published 1 April 2027 (first published 31 March 2027)" in words
+    assert "Corrected words." in words
 
 
 def test_changing_the_title_of_an_approved_report_needs_approval_again(world, users):
