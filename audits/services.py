@@ -550,10 +550,11 @@ def inspection_save(
 
 def judgement_problems(*, judgement: Judgement) -> Problems:
     problems = _model_problems(judgement)
+    # The service's own words for a blank area or grade stand alone.
     if not judgement.area.strip():
-        add_problem(problems, "area", "Name the area judged.")
+        problems["area"] = ["Name the area judged."]
     if not judgement.grade.strip():
-        add_problem(problems, "grade", "Give the grade in the inspectorate's words.")
+        problems["grade"] = ["Give the grade in the inspectorate's words."]
     clash = Judgement.objects.filter(
         inspection=judgement.inspection_id, position=judgement.position
     ).exclude(pk=judgement.pk)

@@ -17,11 +17,11 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from core.validators import REF_CHARACTERS, validate_ref
 
 
-class SourceDocument(models.Model):
+class SourceDocument(CleanTextModel):
     """A published document that facts in Assure were transcribed from, with
     the gaps its text extraction left (lost charts, broken tables)."""
 
@@ -61,7 +61,7 @@ READ_RECORDS_KEPT_MONTHS_MIN = 12
 READ_RECORDS_KEPT_MONTHS_MAX = 120
 
 
-class Board(models.Model):
+class Board(CleanTextModel):
     class Kind(models.TextChoices):
         LSCB = "lscb", "Local Safeguarding Children Board"
         PARTNERSHIP = "partnership", "Safeguarding children partnership"
@@ -117,7 +117,7 @@ class Board(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class BoardAccess(models.Model):
+class BoardAccess(CleanTextModel):
     """A person's access to a board. Its own model so that who was given or
     lost access, when and by whom, is in the change history."""
 
@@ -158,7 +158,7 @@ class ReportingYearQuerySet(models.QuerySet["ReportingYear"]):
         return ReportingYear.for_start_year(start_year_of(day))
 
 
-class ReportingYear(models.Model):
+class ReportingYear(CleanTextModel):
     """April to March, labelled "2016-17"."""
 
     label = models.CharField(max_length=7, unique=True)
@@ -222,7 +222,7 @@ class ReportingYear(models.Model):
         return cls.objects.get(label=label)
 
 
-class Agency(models.Model):
+class Agency(CleanTextModel):
     class Sector(models.TextChoices):
         LOCAL_AUTHORITY = "local-authority", "Local authority"
         POLICE = "police", "Police"
@@ -258,7 +258,7 @@ class Agency(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Group(models.Model):
+class Group(CleanTextModel):
     """A board, executive, sub-group or task-and-finish group. A pan-area group
     (the Pan-Bedfordshire CDOP, say) serves several boards at once."""
 
@@ -313,7 +313,7 @@ class Group(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Member(models.Model):
+class Member(CleanTextModel):
     """A seat at the table: a person (or an agency's seat when the report names
     no person) in a role, for a board, from one date to another."""
 
@@ -387,7 +387,7 @@ class Member(models.Model):
         return cls.objects.get(board__slug=board, position=position, person=person, **lookup)
 
 
-class Meeting(models.Model):
+class Meeting(CleanTextModel):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField()
     location = models.CharField(max_length=200, blank=True)
@@ -415,7 +415,7 @@ class Meeting(models.Model):
         return cls.objects.get(group__slug=group, date=date)
 
 
-class Attendance(models.Model):
+class Attendance(CleanTextModel):
     class Status(models.TextChoices):
         ATTENDED = "attended", "Attended"
         DEPUTY = "deputy", "Deputy attended"
@@ -464,7 +464,7 @@ class Attendance(models.Model):
         return cls.objects.get(meeting=meeting, member=member)
 
 
-class Contribution(models.Model):
+class Contribution(CleanTextModel):
     """A partner's contribution to the board's budget for a reporting year,
     under the label the published report gives it."""
 
@@ -503,7 +503,7 @@ class Contribution(models.Model):
         return cls.objects.get(board__slug=board, year__label=year, label=label)
 
 
-class PublishedTotal(models.Model):
+class PublishedTotal(CleanTextModel):
     """The budget total a published report states, kept beside the lines so a
     report whose lines do not add up to its own total shows the difference
     instead of hiding it."""
@@ -537,7 +537,7 @@ class PublishedTotal(models.Model):
         return cls.objects.get(board__slug=board, year__label=year)
 
 
-class Risk(models.Model):
+class Risk(CleanTextModel):
     """An entry in the board's risk log, scored likelihood x impact (1-5 each)."""
 
     class Status(models.TextChoices):

@@ -11,9 +11,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from board.models import Board
+from core.models import CleanTextModel
 
 
-class Invitation(models.Model):
+class Invitation(CleanTextModel):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the person"
         ACCEPTED = "accepted", "Accepted"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from core.validators import REF_CHARACTERS, validate_ref
 
 
@@ -39,7 +39,7 @@ RATING_TAG_CLASSES: dict[str, str] = {
 }
 
 
-class ActionPlan(models.Model):
+class ActionPlan(CleanTextModel):
     class Kind(models.TextChoices):
         BUSINESS_PLAN = "business-plan", "Business plan"
         CASE_REVIEW = "case-review", "Case review"
@@ -90,7 +90,7 @@ class ActionPlan(models.Model):
         return cls.objects.get(board__slug=board, slug=slug)
 
 
-class RagDefinition(models.Model):
+class RagDefinition(CleanTextModel):
     """What a rating means in this plan, for process and for impact, in the
     plan's own words; shown wherever someone chooses a rating."""
 
@@ -120,7 +120,7 @@ class RagDefinition(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, rating=rating)
 
 
-class EvidenceType(models.Model):
+class EvidenceType(CleanTextModel):
     """PI, assurance report, Ofsted, audit, voice: the kinds of evidence a
     rating can rest on."""
 
@@ -146,7 +146,7 @@ class EvidenceType(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Theme(models.Model):
+class Theme(CleanTextModel):
     """A plan-wide theme: a cross-cutting theme, or an area for improving the
     board's own effectiveness."""
 
@@ -186,7 +186,7 @@ class Theme(models.Model):
         )
 
 
-class Priority(models.Model):
+class Priority(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="priorities")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -218,7 +218,7 @@ class Priority(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, number=int(number))
 
 
-class Action(models.Model):
+class Action(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
     priority = models.ForeignKey(
         Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
@@ -292,7 +292,7 @@ class Action(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, ref=ref)
 
 
-class Assessment(models.Model):
+class Assessment(CleanTextModel):
     """One dated rating of an action, for process and impact. Append-only: a
     correction is a new assessment, so the record of who said what stands."""
 
@@ -348,7 +348,7 @@ def _raise_problems(problems: dict[str, list[str]]) -> None:
         raise ValidationError(problems)  # type: ignore[arg-type]
 
 
-class Indicator(models.Model):
+class Indicator(CleanTextModel):
     """One measure on the board's scorecard: what it counts, which way is
     better, and the target (if a document states one) it is rated against."""
 
@@ -446,7 +446,7 @@ class Indicator(models.Model):
         return cls.objects.get(board__slug=board, code=code)
 
 
-class PeriodValue(models.Model):
+class PeriodValue(CleanTextModel):
     """A figure for a period, or the marker that stands in its place."""
 
     period_kind = models.CharField(
@@ -606,7 +606,7 @@ class Comparator(PeriodValue):
         )
 
 
-class StatisticalNeighbour(models.Model):
+class StatisticalNeighbour(CleanTextModel):
     """One of the authorities the published model lists as like the board's
     own, by local authority code, from the list the business manager uploads."""
 

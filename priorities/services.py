@@ -254,10 +254,15 @@ def action_update(*, action_id: int, expected_version: int, changes: dict[str, A
     The version is claimed with one conditional UPDATE, so of two people
     saving edits begun from the same version, exactly one succeeds on any
     database; the other gets an EditConflict naming what the first changed.
+    An edit that changes nothing (text compared as it would be stored) saves
+    nothing, so the history holds only real changes.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    current = Action.objects.select_related("plan").get(pk=action_id)
+    if current.version == expected_version and _holds(current, changes):
+        return current
     claimed = Action.objects.filter(pk=action_id, version=expected_version).update(
         version=F("version") + 1
     )
@@ -271,6 +276,19 @@ def action_update(*, action_id: int, expected_version: int, changes: dict[str, A
     action.full_clean()
     action.save()
     return action
+
+
+def _holds(action: Action, changes: dict[str, Any]) -> bool:
+    """Whether the action already holds `changes` as it would store them."""
+    for name, value in changes.items():
+        model_field = cast(Field, Action._meta.get_field(name))
+        if model_field.is_relation:
+            held, wanted = getattr(action, model_field.attname), getattr(value, "pk", value)
+        else:
+            held, wanted = getattr(action, name), Action.normalised(name, value)
+        if held != wanted:
+            return False
+    return True
 
 
 def action_changes_since(*, action: Action, version: int) -> list[FieldChange]:

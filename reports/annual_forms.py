@@ -48,7 +48,8 @@ class SectionForm(GovukFormMixin, forms.Form):
         max_length=narrative.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text="Write in Markdown: a blank line between paragraphs, **bold**, *italic*, "
-        "lines starting with - for a list, # for a heading, [words](https://...) for a link.",
+        "lines starting with - for a list, # for a heading, [words](https://...) for a link, "
+        "a backslash (\\) at the end of a line to start a new line without a new paragraph.",
     )
 
 

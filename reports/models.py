@@ -10,7 +10,7 @@ correction reopens the report as a draft of its next version, which is
 approved again and published as a new snapshot saying what changed; an
 earlier snapshot's files and sections are never written again.
 
-Published means frozen here too, below the services (docs/adr/0006): a
+Published means frozen here too, below the services (docs/adr/0007): a
 published report's sections refuse to be saved, updated or deleted, its
 title and who approves refuse to change, and a snapshot refuses any change
 at all, whichever code path asks. The services are where the rules are
@@ -28,6 +28,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Board, ReportingYear
+from core.models import CleanTextModel
 
 
 class SectionKind(models.TextChoices):
@@ -87,7 +88,7 @@ class Frozen(ValidationError):
         )
 
 
-class AnnualReport(models.Model):
+class AnnualReport(CleanTextModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         APPROVED = "approved", "Approved"
@@ -151,7 +152,8 @@ class AnnualReport(models.Model):
         """Refuse to change the title, who approves, the board, the year or
         the date of first publication of a published report, and who approves
         once any version is published (so a correction is approved as the
-        first version was)."""
+        first version was). The text is compared as it would be stored."""
+        self.normalise_text()
         if self.pk is not None and not self._state.adding:
             with transaction.atomic():
                 stored = (
@@ -227,7 +229,7 @@ class SectionQuerySet(models.QuerySet["Section"]):
             return super().delete()
 
 
-class Section(models.Model):
+class Section(CleanTextModel):
     """One section of a report, in its place. A narrative section holds the
     business manager's Markdown, cleaned when saved and again when shown; a
     generated one holds only its place and whether it is included."""
@@ -243,6 +245,7 @@ class Section(models.Model):
 
     objects = SectionQuerySet.as_manager()
     history = HistoricalRecords()
+    markdown_fields = ("body",)
 
     class Meta:
         ordering = ["report", "position"]
@@ -302,7 +305,7 @@ class SnapshotQuerySet(models.QuerySet["Snapshot"]):
         raise Frozen("A published version is never deleted.")
 
 
-class Snapshot(models.Model):
+class Snapshot(CleanTextModel):
     """What publishing froze: files in the media storage and their
     checksums, the sections as they were, and who approved them. Version 1
     is the report as first published; each later version is a correction
@@ -415,7 +418,7 @@ class Snapshot(models.Model):
         return self.file_url("json")
 
 
-class ReportBuild(models.Model):
+class ReportBuild(CleanTextModel):
     """One background build of a report's snapshot: queued, running (with the
     step it is on), then succeeded with its snapshot or failed with the
     reason. A failed build leaves the report as it was."""
@@ -458,7 +461,7 @@ class ReportBuild(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
 
-class ScorecardDocument(models.Model):
+class ScorecardDocument(CleanTextModel):
     """The board's scorecard as a printable web page and a tagged PDF, with
     its figures as CSV and JSON, built in the background
     (reports.scorecard_tasks) for a chair or business manager who asked:

@@ -22,6 +22,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from core import text as text_rules
+
 #: The most a narrative section holds: far more than any report's section.
 MAX_LENGTH = 50_000
 
@@ -66,7 +68,7 @@ GOVUK_CLASSES = {
     "blockquote": "govuk-inset-text",
 }
 
-_parser = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_parser = text_rules.MARKDOWN
 
 
 #: More passes than any escaping people type needs; past it, what is left is
@@ -81,15 +83,16 @@ def _clean_once(text: str) -> str:
 
 def clean_source(text: str) -> str:
     """The Markdown as typed, without any HTML tags (and without the content
-    of script and style elements), however many times they were escaped,
-    line endings made plain."""
+    of script and style elements), however many times they were escaped, in
+    the form Assure stores Markdown (core.text.markdown: plain line endings,
+    hard line breaks as backslashes)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     for _ in range(_PASSES):
         cleaned = _clean_once(text)
         if cleaned == text.strip():
-            return cleaned
+            return text_rules.markdown(cleaned)
         text = cleaned
-    return _clean_once(text).replace("<", "").replace(">", "").strip()
+    return text_rules.markdown(_clean_once(text).replace("<", "").replace(">", ""))
 
 
 def render(text: str) -> SafeString:

@@ -573,3 +573,102 @@ def test_posting_anything_to_an_invitations_link_never_fails_and_a_refusal_chang
             transaction.set_rollback(True)
 
     forged_link()
+
+
+# --- text as browsers send it -------------------------------------------------
+
+#: Text with what browsers, pastes and scripts add: line endings of every
+#: kind, spaces and tabs at the ends of lines, blank lines around it.
+noisy_text = st.lists(
+    st.one_of(
+        st.sampled_from(["\r\n", "\r", "\n", " ", "  ", "\t", "\r\n\r\n", "  \r\n"]),
+        st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=12),
+    ),
+    max_size=16,
+).map("".join)
+
+
+def typed(value: str) -> st.SearchStrategy[str]:
+    """What a person might send back in a text field holding `value`: it as
+    it was, with noise around and inside it, or other noisy text."""
+    return st.one_of(
+        st.just(value),
+        st.tuples(noisy_text, noisy_text).map(lambda ends: f"{ends[0]}{value}{ends[1]}"),
+        st.just(value.replace("\r\n", "  \r\n\t")),
+        noisy_text,
+    )
+
+
+def text_sent(form: tuple[str, dict[str, list[str]], set[str]]) -> st.SearchStrategy[Any]:
+    url, data, texts = form
+    fields = {
+        name: st.tuples(*(typed(v) for v in values)).map(list) if name in texts else st.just(values)
+        for name, values in data.items()
+    }
+    return st.tuples(st.just(url), st.fixed_dictionaries(fields))
+
+
+def text_not_in_one_form() -> list[tuple[str, str, Any]]:
+    """Every stored text (history included) that core.text would change."""
+    from core import text
+    from core.models import CleanTextModel
+
+    found = []
+    for model in apps.get_models():
+        if not issubclass(model, CleanTextModel):
+            continue
+        history = getattr(model, "history", None)
+        for kept in (model, *([history.model] if history is not None else [])):
+            fields = [f for f in kept._meta.concrete_fields if f.name in _text_names(model)]
+            if not fields:
+                continue
+            for row in kept._base_manager.values_list(*(f.attname for f in fields)):
+                for f, value in zip(fields, row, strict=True):
+                    clean = text.normalised(f, value, is_markdown=f.name in model.markdown_fields)
+                    if clean != value:
+                        found.append((kept._meta.label, f.name, value))
+    return found
+
+
+@functools.cache
+def _text_names(model: Any) -> frozenset[str]:
+    from django.db import models
+
+    return frozenset(
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.primary_key
+    )
+
+
+def test_text_sent_through_any_form_is_stored_in_one_form(world, client_for):
+    """Every page's own form, sent back as a browser sends it with its text
+    fields holding CRLF, lone CRs, trailing spaces and blank lines: whatever
+    is saved is stored as core.text says, and its history too."""
+    from tests.html import browser_form
+
+    client = client_for("manager")
+    forms = []
+    for name in page_names("post"):
+        url = url_of(name, world)
+        found = browser_form(html_of(client.get(url)), url)
+        if found is not None and found[1]:
+            forms.append((url, *found))
+    assert len(forms) >= 10, [url for url, *_ in forms]
+    assert text_not_in_one_form() == []
+    saved: list[str] = []
+
+    @per_function_world
+    @given(sent=st.sampled_from(forms).flatmap(text_sent))
+    def post(sent: tuple[str, dict[str, list[str]]]) -> None:
+        url, data = sent
+        with transaction.atomic():
+            response = client.post(url, data)
+            assert response.status_code < 500, (url, data)
+            if success_redirect(response):
+                saved.append(url)
+                assert text_not_in_one_form() == [], (url, data)
+            transaction.set_rollback(True)
+
+    post()
+    assert len(set(saved)) >= 5, sorted(set(saved))

@@ -19,7 +19,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from board.models import Board, Group, ReportingYear, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 
 #: Counts a report may give, in the order a table shows them.
 COUNTS = (
@@ -85,7 +85,7 @@ def _percent(label: str, help_text: str = "") -> models.DecimalField:
     )
 
 
-class OwnedByBoardOrGroup(models.Model):
+class OwnedByBoardOrGroup(CleanTextModel):
     """A record that belongs to one board, or to one pan-area group serving
     several boards: exactly one of the two."""
 

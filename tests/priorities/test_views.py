@@ -500,7 +500,7 @@ def test_sorting_orders_actions_within_each_plan(world, manager_client):
 def test_each_page_of_the_list_names_its_plan_and_exports_keep_the_full_title_and_text(
     world, manager_client
 ):
-    long_text = "Partner agencies ensure staff attend the neglect training " * 5
+    long_text = " ".join(["Partner agencies ensure staff attend the neglect training"] * 5)
     for i in range(30):
         ActionFactory(plan=world.plan, ref=f"9{i}", position=AFTER_1A + i, description=long_text)
     page = url("priorities:actions", world)

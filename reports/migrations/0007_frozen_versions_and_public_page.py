@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("board", "0009_admins_maintain_board_records"),
-        ("reports", "0005_snapshot_review_ids"),
+        ("reports", "0006_normalise_stored_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
