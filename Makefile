@@ -32,6 +32,7 @@ static/dist/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard 
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_past_reports
+	DEBUG=1 $(BIN)/python manage.py fill_reporting_years
 	DEBUG=1 $(BIN)/python manage.py create_local_accounts
 	@# The background worker (annual report builds) runs beside the server and stops with it.
 	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \

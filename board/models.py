@@ -313,6 +313,54 @@ class Group(CleanTextModel):
         return cls.objects.get(slug=slug)
 
 
+class MainGroup(CleanTextModel):
+    """The group a board counts as its own strategic board: where its
+    meetings page opens and whose last meeting is "the last meeting" on the
+    chair's dashboard. A mark on the board-group pair, since a group may
+    serve several boards and be the main one of only some of them."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "main group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board"],
+                name="maingroup_one_per_board",
+                violation_error_message="This board already has a main group.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} is the main group of {self.board}"
+
+    def clean(self) -> None:
+        if (
+            self.board_id
+            and self.group_id
+            and not self.group.boards.filter(pk=self.board_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "group": f"{self.group} does not serve {self.board}, so it cannot be its "
+                    "main group."
+                }
+            )
+
+    def natural_key(self) -> tuple[str]:
+        return (self.board.slug,)
+
+    natural_key.dependencies = ["board.board", "board.group"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str) -> MainGroup:
+        return cls.objects.get(board__slug=board)
+
+
 class Member(CleanTextModel):
     """A seat at the table: a person (or an agency's seat when the report names
     no person) in a role, for a board, from one date to another."""
@@ -335,7 +383,43 @@ class Member(CleanTextModel):
     role = models.CharField(max_length=30, choices=Role.choices)
     groups = models.ManyToManyField(Group, related_name="members", blank=True)
     start = models.DateField(null=True, blank=True)
-    end = models.DateField(null=True, blank=True)
+    end = models.DateField(
+        null=True, blank=True, help_text="The last day the seat is held (it is held that day)."
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text="The seat that took this one over; naming it ends this seat.",
+    )
+    first_recorded = models.ForeignKey(
+        ReportingYear,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The first reporting year a source shows this seat held, when it gives no "
+        "start date.",
+    )
+    last_recorded = models.ForeignKey(
+        ReportingYear,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The last reporting year a source shows this seat held. A seat from a past "
+        "report with no end date is known to be held only until then.",
+    )
+    last_recorded_in = models.ForeignKey(
+        SourceDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The source that last records this seat.",
+    )
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
@@ -370,10 +454,59 @@ class Member(CleanTextModel):
         return f"{label} ({self.person})" if self.person and parts else label
 
     def clean(self) -> None:
+        """A seat's own dates and records agree with one another; the rules
+        live here so the fixtures, the admin and the services all keep them
+        (board.terms reads them)."""
         if not (self.agency_id or self.position or self.person):
             raise ValidationError("A member needs a person, a position or an agency.")
+        errors: dict[str, str] = {}
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "The end date is before the start date."})
+            errors["end"] = "The end date is before the start date."
+        first, last = self.first_recorded, self.last_recorded
+        if first is not None and last is not None and last.start < first.start:
+            errors["last_recorded"] = (
+                f"The last year recorded ({last}) is before the first ({first})."
+            )
+        if self.last_recorded_in_id and last is None:
+            errors["last_recorded"] = "Give the year the source last records this seat in."
+        if self.start and last is not None and self.start > last.end:
+            errors["last_recorded"] = (
+                f"The seat starts on {self.start:%-d %B %Y}, after {last} ends."
+            )
+        recorded = first or last
+        if self.end and recorded is not None and self.end < recorded.start:
+            errors["end"] = f"The seat ends on {self.end:%-d %B %Y}, before {recorded} starts."
+        errors.update(self._successor_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def _successor_problems(self) -> dict[str, str]:
+        successor = self.successor
+        if successor is None:
+            return {}
+        if successor is self or (self.pk is not None and successor.pk == self.pk):
+            return {"successor": "A seat cannot succeed itself."}
+        if successor.board_id != self.board_id:
+            return {"successor": f"{successor} is a seat of another board."}
+        if self.end is None and self.last_recorded_id is None:
+            return {
+                "successor": "A seat that was taken over needs the day it ended or the last "
+                "year a source records it."
+            }
+        # Along the chain as saved (an instance in hand may be out of date).
+        seen = {self.pk}
+        following: int | None = successor.pk
+        while following is not None:
+            if following in seen:
+                return {
+                    "successor": f"{self.successor} is succeeded by this seat, directly or "
+                    "through others, so it cannot succeed it."
+                }
+            seen.add(following)
+            following = (
+                Member.objects.filter(pk=following).values_list("successor_id", flat=True).first()
+            )
+        return {}
 
     def natural_key(self) -> tuple[str, str, str, str]:
         agency = self.agency.slug if self.agency is not None else ""

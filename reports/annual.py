@@ -4,13 +4,14 @@ snapshots, and its latest build."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from board.models import Board, ReportingYear
-from board.selectors import year_choices
+from board.selectors import last_ended_year, year_choices
 from reports.models import AnnualReport, ReportBuild, Section, Snapshot
 from reviews.models import CaseReview
 from reviews.selectors import record_of_decisions
@@ -110,6 +111,14 @@ def years_without_report(*, board: Board) -> list[ReportingYear]:
     """The years a new report may be for: every offered year without one."""
     taken = set(AnnualReport.objects.filter(board=board).values_list("year__label", flat=True))
     return [y for y in year_choices() if y.label not in taken]
+
+
+def default_report_year(*, years: list[ReportingYear], today: datetime.date) -> str | None:
+    """The year a new report's form proposes: the last year that has ended
+    (in December 2026, 2025-26: the report a board writes then), when it has
+    no report yet; otherwise none, and the form starts on its first year."""
+    label = last_ended_year(day=today).label
+    return label if any(y.label == label for y in years) else None
 
 
 def published_snapshots(*, board: Board) -> list[dict[str, Any]]:

@@ -383,7 +383,19 @@ MATRIX: dict[str, Rule] = {
     "board:member_edit": Rule(
         lambda w: {"board": w.board.slug, "member": w.member.pk}, get=EDIT, post=EDIT_POST_INVALID
     ),
+    "board:member_end": Rule(
+        lambda w: {"board": w.board.slug, "member": w.member.pk}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    "board:member_succeed": Rule(
+        lambda w: {"board": w.board.slug, "member": w.member.pk}, get=EDIT, post=EDIT_POST_INVALID
+    ),
     "board:group_list": Rule(board, get=READ, post=NOT_ALLOWED),
+    # Marking the main group is a button on the groups page: POST only.
+    "board:group_main": Rule(
+        lambda w: {"board": w.board.slug, "group": w.group.slug},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
     "board:group_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:group_edit": Rule(
         lambda w: {"board": w.board.slug, "group": w.group.slug}, get=EDIT, post=EDIT_POST_INVALID

@@ -196,14 +196,9 @@ def build_budget(ctx: Context, section: Section) -> BuiltSection:
 @register(SectionKind.MEMBERS)
 def build_members(ctx: Context, section: Section) -> BuiltSection:
     built = BuiltSection(section, section.get_kind_display())
-    members = [
-        m
-        for m in board_selectors.members_for_board(board=ctx.board)
-        if (m.start is None or m.start <= ctx.year.end)
-        and (m.end is None or m.end >= ctx.year.start)
-    ]
+    members = list(board_selectors.seats_held_during(board=ctx.board, year=ctx.year))
     if not members:
-        built.empty = "No members are recorded for this board."
+        built.empty = f"No seats are recorded as held during {ctx.year.label}."
         return built
     built.highlights.append(Highlight(str(len(members)), "members of the board during the year"))
     built.blocks.append(
@@ -220,7 +215,7 @@ def build_members(ctx: Context, section: Section) -> BuiltSection:
                 ]
                 for m in members
             ],
-            source=ctx.url("board:members"),
+            source=ctx.url("board:members") + "?seats=all",
         )
     )
     return built

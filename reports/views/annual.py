@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board.access import get_board_or_404, render_board
@@ -83,7 +84,10 @@ def annual_report_create(request: HttpRequest, board: str) -> HttpResponse:
     form = ReportCreateForm(
         request.POST if request.method == "POST" else None,
         years=years,
-        initial={"approver": AnnualReport.Approver.CHAIR},
+        initial={
+            "approver": AnnualReport.Approver.CHAIR,
+            "year": annual.default_report_year(years=years, today=timezone.localdate()),
+        },
     )
     if form.is_valid():
         label = form.cleaned_data["year"]
