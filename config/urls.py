@@ -21,6 +21,7 @@ urlpatterns = [
     path("boards/<slug:board>/", include("outbox.urls")),
     path("boards/<slug:board>/", include("people.urls")),
     path("boards/<slug:board>/", include("priorities.urls")),
+    path("boards/<slug:board>/", include("indicators.urls")),
     path("boards/<slug:board>/", include("training.urls")),
     path("boards/<slug:board>/", include("reviews.urls")),
     path("boards/<slug:board>/", include("audits.urls")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from board.access import get_lead_board_or_404, render_board
@@ -20,7 +21,8 @@ SECTION = "priorities:lead_home"
 @require_GET
 def lead_home(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_lead_board_or_404(request, board)
-    context = {"plans": selectors.lead_plans(user=request.user, board=obj)}
+    today = timezone.localdate()
+    context = {"plans": selectors.lead_plans(user=request.user, board=obj, today=today)}
     return render_board(request, "priorities/lead_home.html", obj, SECTION, context)
 
 

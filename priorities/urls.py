@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priorities import indicator_views, lead_views, views
+from priorities import lead_views, views
 
 app_name = "priorities"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     path("actions/", views.actions, name="actions"),
     path("plans/<slug:plan>/", views.plan, name="plan"),
     path("plans/<slug:plan>/export.<str:fmt>", views.plan_export, name="plan_export"),
+    path("plans/<slug:plan>/close/", views.plan_close, name="plan_close"),
+    path("plans/<slug:plan>/reopen/", views.plan_reopen, name="plan_reopen"),
+    path("plans/<slug:plan>/extend/", views.plan_extend, name="plan_extend"),
+    path("plans/<slug:plan>/period/", views.plan_period, name="plan_period"),
     path("plans/<slug:plan>/import/", views.plan_import, name="plan_import"),
     path(
         "plans/<slug:plan>/import/confirm/", views.plan_import_confirm, name="plan_import_confirm"
@@ -19,23 +23,4 @@ urlpatterns = [
     path("plans/<slug:plan>/actions/<str:ref>/assess/", views.assess, name="assess"),
     path("my-actions/", lead_views.lead_home, name="lead_home"),
     path("my-actions/<slug:plan>/<str:ref>/", lead_views.lead_action, name="lead_action"),
-    path("indicators/import/", indicator_views.statistics_import, name="statistics_import"),
-    path(
-        "indicators/import/confirm/",
-        indicator_views.statistics_import_confirm,
-        name="statistics_import_confirm",
-    ),
-    path("indicators/neighbours/", indicator_views.neighbours, name="neighbours"),
-    path("indicators/<slug:indicator>/", indicator_views.indicator, name="indicator"),
-    path(
-        "indicators/<slug:indicator>/export.<str:fmt>",
-        indicator_views.indicator_export,
-        name="indicator_export",
-    ),
-    path("indicators/<slug:indicator>/values/new/", indicator_views.value_add, name="value_add"),
-    path(
-        "indicators/<slug:indicator>/values/<int:value>/edit/",
-        indicator_views.value_edit,
-        name="value_edit",
-    ),
 ]

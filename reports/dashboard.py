@@ -23,10 +23,15 @@ from django.utils import timezone
 
 from board import selectors as board_selectors
 from board.models import Board, Group, Meeting
+from indicators.selectors import (
+    IndicatorLine,
+    ValueChanges,
+    indicator_values_changed_since,
+    indicators_needing_attention,
+)
 from priorities import dashboard_selectors
-from priorities.indicator_selectors import IndicatorLine, ValueChanges
 from priorities.models import Rating
-from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
+from priorities.periods import period_in_words
 from reviews.selectors import Deadline, ReviewChange, review_changes_since, review_deadlines
 
 #: Statutory review deadlines this many working days ahead are shown, with
@@ -103,6 +108,9 @@ class PlanRef:
     pk: int
     slug: str
     title: str
+    #: "Period: 1 April 2025 to 31 March 2027", "Period: from 29 March 2016
+    #: until its actions are complete": why a plan of another year is listed.
+    period: str = ""
 
 
 @dataclass
@@ -299,7 +307,7 @@ def group_by_plan(
         line = _line(row, urls, today, days)
         group = plans.get(line.plan_id)
         if group is None:
-            plan = PlanRef(line.plan_id, row["plan__slug"], line.plan_title)
+            plan = PlanRef(line.plan_id, row["plan__slug"], line.plan_title, _period(row))
             group = plans[plan.pk] = PlanGroup(plan, urls.plan(plan.slug))
         key = (line.plan_id, row["priority_id"])
         block = blocks.get(key)
@@ -318,6 +326,11 @@ def group_by_plan(
     for group in plans.values():
         group.priorities.sort(key=_priority_order)
     return list(plans.values()), totals
+
+
+def _period(row: dict[str, Any]) -> str:
+    words = period_in_words(row["plan__starts_on"], row["plan__ends_on"], row["plan__extended_to"])
+    return f"Period: {words[0].lower()}{words[1:]}"
 
 
 def _priority_order(block: PriorityGroup) -> tuple[bool, int]:

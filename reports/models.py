@@ -10,7 +10,7 @@ correction reopens the report as a draft of its next version, which is
 approved again and published as a new snapshot saying what changed; an
 earlier snapshot's files and sections are never written again.
 
-Published means frozen here too, below the services (docs/adr/0008): a
+Published means frozen here too, below the services (docs/adr/0011): a
 published report's sections refuse to be saved, updated or deleted, its
 title and who approves refuse to change, and a snapshot refuses any change
 at all, whichever code path asks. The services are where the rules are

@@ -1,12 +1,12 @@
 """The scorecard as a document: an accessible printable web page and a
 tagged PDF (PDF/UA-1, by WeasyPrint), from the same reads as the scorecard
-page (priorities.indicator_selectors.scorecard).
+page (indicators.selectors.scorecard).
 
 The PDF has a cover, contents with page numbers, running headers, page
 numbers and bookmarks (the annual report's print stylesheet,
 templates/pdf/annual_report.css), each indicator's figures with England and
 the statistical neighbours, its chart as a PNG exported by kaleido from the
-plotly figure (priorities.charts.figure; one kaleido session for the whole
+plotly figure (indicators.charts.figure; one kaleido session for the whole
 document and a cache keyed by the figure, reports.charts) with the chart in
 words as its alternative text, and its data table with a header row that
 repeats on every page the table spans. The web page gives each chart in
@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from board.models import Board
 from core.spreadsheets import write_csv
-from priorities import charts as indicator_charts
-from priorities import indicator_selectors
-from priorities.indicator_selectors import IndicatorStatus
+from indicators import charts as indicator_charts
+from indicators import selectors as indicator_selectors
+from indicators.selectors import IndicatorStatus
 from reports import charts, pdf, snapshots
 from reports.models import ScorecardDocument
 

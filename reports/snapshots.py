@@ -11,7 +11,7 @@ recorded when it was written; a file that no longer matches, or has gone, is
 never served.
 
 The JSON holds each narrative section as the sanitised HTML that was
-published and as plain words made from that HTML (docs/adr/0008), never the
+published and as plain words made from that HTML (docs/adr/0011), never the
 Markdown source: a reader of the data gets nothing a browser would run.
 
 The HTML carries its styling inside it: the site's stylesheet as it was at

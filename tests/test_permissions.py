@@ -90,6 +90,24 @@ def action(world: Any) -> dict[str, Any]:
     return {**plan(world), "ref": world.action.ref}
 
 
+def ended_plan(world: Any) -> dict[str, Any]:
+    """A plan of the first board whose period ended on 31 March 2017: one
+    that can be extended or reopened, so those pages show their forms."""
+    import datetime
+
+    from priorities.models import ActionPlan
+    from tests.factories import PlanFactory
+
+    found = ActionPlan.objects.filter(board=world.board, slug="ended-plan").first()
+    found = found or PlanFactory(
+        board=world.board,
+        slug="ended-plan",
+        starts_on=datetime.date(2015, 4, 1),
+        ends_on=datetime.date(2017, 3, 31),
+    )
+    return {"board": world.board.slug, "plan": found.slug}
+
+
 INTERNAL_READ = expect(LOGIN, 404, 200, 200, 200, 404)
 INTERNAL_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
@@ -98,8 +116,8 @@ INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
 def indicator(world: Any) -> dict[str, Any]:
     """The same indicator however many pages ask for one (the property tests
     open every page in one world)."""
-    from priorities.models import Indicator
-    from tests.priorities.indicator_factories import IndicatorFactory
+    from indicators.models import Indicator
+    from tests.indicators.factories import IndicatorFactory
 
     found = Indicator.objects.filter(board=world.board, code="referrals").first()
     found = found or IndicatorFactory(board=world.board, code="referrals")
@@ -107,8 +125,8 @@ def indicator(world: Any) -> dict[str, Any]:
 
 
 def indicator_value(world: Any) -> dict[str, Any]:
-    from priorities.models import IndicatorValue
-    from tests.priorities.indicator_factories import ValueFactory
+    from indicators.models import IndicatorValue
+    from tests.indicators.factories import ValueFactory
 
     kwargs = indicator(world)
     value = IndicatorValue.objects.filter(
@@ -456,6 +474,11 @@ MATRIX: dict[str, Rule] = {
         lambda w: {**plan(w), "fmt": "xlsx"}, get=READ, post=NOT_ALLOWED
     ),
     "priorities:plan_import": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_close": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_reopen": Rule(ended_plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_extend": Rule(ended_plan, get=EDIT, post=EDIT_POST_INVALID),
+    # Every field of the period may be left blank: a plan stated without one.
+    "priorities:plan_period": Rule(plan, get=EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)),
     "priorities:plan_import_confirm": Rule(
         plan,
         get=NOT_ALLOWED,
@@ -532,19 +555,19 @@ MATRIX: dict[str, Rule] = {
     "reports:snapshot_file": Rule(
         published_snapshot, get=expect(LOGIN, 200, 200, 200, 200, 404), post=NOT_ALLOWED
     ),
-    "priorities:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
-    "priorities:indicator_export": Rule(
+    "indicators:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "indicators:indicator_export": Rule(
         lambda w: {**indicator(w), "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
-    "priorities:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:statistics_import_confirm": Rule(
+    "indicators:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:statistics_import_confirm": Rule(
         board,
         get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
-    "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Partners see only what is published: the dashboard does not exist for them.
     "reports:dashboard": Rule(board, get=expect(LOGIN, 404, 200, 200, 200, 404), post=NOT_ALLOWED),
     # Case reviews: partners see the register of published reviews and a
@@ -699,8 +722,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "reviews:read_retention",
         "reports:dashboard",
         "reports:scorecard",
-        "priorities:statistics_import",
-        "priorities:neighbours",
+        "indicators:statistics_import",
+        "indicators:neighbours",
         "reports:annual_reports",
         "reports:annual_report_create",
     ],

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "outbox",
     "people",
     "priorities",
+    "indicators",
     "reviews",
     "audits",
     "training",

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board.access import get_board_or_404, render_board
-from priorities.indicator_views import board_for_indicators
+from indicators.views import board_for_indicators
 from reports import scorecard_documents as documents
 from reports.models import ScorecardDocument
 from reports.views import files

@@ -117,10 +117,11 @@ def test_two_assessments_on_one_day_stand_in_the_order_they_were_recorded(plan):
     assert "x2" not in found
 
 
-def test_it_leaves_out_closed_and_draft_plans_and_other_boards(world):
-    closed = PlanFactory(board=world.board, status=ActionPlan.Status.CLOSED)
-    draft = PlanFactory(board=world.board, status=ActionPlan.Status.DRAFT)
-    for i, p in enumerate((closed, draft, world.other_plan)):
+def test_it_leaves_out_closed_plans_plans_not_started_and_other_boards(world):
+    closed = PlanFactory(board=world.board, closed_on=day(5), closed_reason="Superseded")
+    ended = PlanFactory(board=world.board, starts_on=day(400), ends_on=day(1))
+    later = PlanFactory(board=world.board, starts_on=TODAY + datetime.timedelta(days=1))
+    for i, p in enumerate((closed, ended, later, world.other_plan)):
         assess(ActionFactory(plan=p, ref=f"c{i}"), day(1), process="RED")
     assert set(listed(world.board)) == {"1a"}  # the world's action, never assessed
 
@@ -338,6 +339,9 @@ def test_a_listed_action_comes_with_what_the_page_shows_of_it(world):
         "plan_id": world.plan.pk,
         "plan__slug": "business-plan",
         "plan__title": world.plan.title,
+        "plan__starts_on": None,
+        "plan__ends_on": None,
+        "plan__extended_to": None,
         "priority_id": world.action.priority.pk,
         "priority__number": 1,
         "priority__title": world.action.priority.title,

@@ -20,7 +20,7 @@ from reports import services, snapshots
 from reports.models import AnnualReport, SectionKind
 from reports.sections import build_report
 from tests.html import table_rows
-from tests.priorities.indicator_factories import (
+from tests.indicators.factories import (
     ComparatorFactory,
     IndicatorFactory,
     SourceFactory,

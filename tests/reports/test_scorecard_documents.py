@@ -25,7 +25,7 @@ from reports import scorecard_documents as documents
 from reports.models import ScorecardDocument
 from reports.scorecard_tasks import build_scorecard_document
 from tests.html import table_rows
-from tests.priorities.indicator_factories import (
+from tests.indicators.factories import (
     ComparatorFactory,
     IndicatorFactory,
     SourceFactory,

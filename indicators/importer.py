@@ -37,9 +37,8 @@ from django.utils.text import slugify
 
 from board.models import Board, SourceDocument, year_label
 from core import spreadsheets as sheets
-from priorities import indicator_services as services
-from priorities.indicator_selectors import format_number, marker_words
-from priorities.models import (
+from indicators import services
+from indicators.models import (
     Comparator,
     Indicator,
     IndicatorValue,
@@ -47,6 +46,7 @@ from priorities.models import (
     PeriodKind,
     StatisticalNeighbour,
 )
+from indicators.selectors import format_number, marker_words
 
 SpreadsheetError = sheets.SpreadsheetError
 

@@ -26,14 +26,14 @@ from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
 from board.models import Board
 from core.spreadsheets import describe_size, spreadsheet_response
-from priorities import charts, indicator_import, indicator_selectors, indicator_services
-from priorities.indicator_forms import (
+from indicators import charts, importer, selectors, services
+from indicators.forms import (
     IndicatorValueForm,
     NeighboursUploadForm,
     StatisticsMappingForm,
     StatisticsUploadForm,
 )
-from priorities.models import Indicator, IndicatorValue, StatisticalNeighbour
+from indicators.models import Indicator, IndicatorValue, StatisticalNeighbour
 
 READ = "board.read_records"
 EDIT = "board.edit_records"
@@ -60,8 +60,8 @@ def _indicator(board: Board, code: str) -> Indicator:
 def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
     obj = board_for_indicators(request, board)
     found = _indicator(obj, indicator)
-    status = indicator_selectors.indicator_status(indicator=found)
-    values = list(indicator_selectors.indicator_values(indicator=found))
+    status = selectors.indicator_status(indicator=found)
+    values = list(selectors.indicator_values(indicator=found))
     history = list(
         IndicatorValue.history.filter(indicator_id=found.pk)  # type: ignore[attr-defined]
         .select_related("history_user")
@@ -69,7 +69,7 @@ def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
     )
     return render_board(
         request,
-        "priorities/indicator.html",
+        "indicators/indicator.html",
         obj,
         SECTION,
         {
@@ -77,7 +77,7 @@ def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
             "status": status,
             "chart": charts.svg_chart(status),
             "values": values,
-            "comparators": list(indicator_selectors.indicator_comparators(indicator=found)),
+            "comparators": list(selectors.indicator_comparators(indicator=found)),
             "history": history,
         },
     )
@@ -95,7 +95,7 @@ def indicator_export(request: HttpRequest, board: str, indicator: str, fmt: str)
         raise Http404("Indicators download as CSV or XLSX.")
     rows: list[list[Any]] = [
         [
-            indicator_selectors.period_label(v.period_kind, v.period_start),
+            selectors.period_label(v.period_kind, v.period_start),
             v.edition,
             v.value,
             v.marker,
@@ -103,7 +103,7 @@ def indicator_export(request: HttpRequest, board: str, indicator: str, fmt: str)
             v.note,
             v.recorded_at,
         ]
-        for v in indicator_selectors.indicator_values(indicator=found)
+        for v in selectors.indicator_values(indicator=found)
     ]
     return spreadsheet_response(
         [EXPORT_HEADER, *rows],
@@ -139,11 +139,11 @@ def _value_form_page(
         target.note = data["note"]
         target._history_user = request.user  # type: ignore[attr-defined]
         try:
-            saved = indicator_services.indicator_value_save(value=target)
+            saved = services.indicator_value_save(value=target)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            label = indicator_selectors.period_label(saved.period_kind, saved.period_start)
+            label = selectors.period_label(saved.period_kind, saved.period_start)
             edition = (
                 f" (edition {saved.edition}, revising the earlier figure)"
                 if saved.edition > 1
@@ -153,7 +153,7 @@ def _value_form_page(
             return redirect(found.get_absolute_url())
     return render_board(
         request,
-        "priorities/indicator_value_form.html",
+        "indicators/value_form.html",
         obj,
         SECTION,
         {"form": form, "indicator": found, "record": record},
@@ -183,7 +183,7 @@ def value_edit(request: HttpRequest, board: str, indicator: str, value: int) -> 
 
 
 def _mapping_form(
-    request: HttpRequest, obj: Board, statistics: indicator_import.Statistics, data: Any = None
+    request: HttpRequest, obj: Board, statistics: importer.Statistics, data: Any = None
 ) -> StatisticsMappingForm:
     indicators = list(Indicator.objects.filter(board=obj).order_by("position", "name"))
     by_measure = {i.measure: i.code for i in indicators if i.measure}
@@ -203,7 +203,7 @@ def _mapping_form(
     )
 
 
-def _fingerprint(preview: indicator_import.Preview) -> str:
+def _fingerprint(preview: importer.Preview) -> str:
     items = [
         [i.indicator.code, i.what, i.start_year, str(i.value), i.marker, i.status]
         for i in preview.items
@@ -216,7 +216,7 @@ def _import_page(
 ) -> HttpResponse:
     return render_board(
         request,
-        "priorities/indicator_import.html",
+        "indicators/import.html",
         obj,
         SECTION,
         {
@@ -242,8 +242,8 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
             or pending.get("token") != request.POST["token"]
         ):
             messages.error(request, "That import has expired. Upload the file again.")
-            return redirect("priorities:statistics_import", board=obj.slug)
-        statistics = indicator_import.Statistics.from_json(pending["statistics"])
+            return redirect("indicators:statistics_import", board=obj.slug)
+        statistics = importer.Statistics.from_json(pending["statistics"])
         mapping_form = _mapping_form(request, obj, statistics, request.POST)
         if not mapping_form.is_valid():
             return _import_page(
@@ -252,7 +252,7 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
                 {"mapping_form": mapping_form, "pending": pending, "statistics": statistics},
                 400,
             )
-        preview = indicator_import.preview_statistics(
+        preview = importer.preview_statistics(
             board=obj,
             statistics=statistics,
             authority=mapping_form.cleaned_data["authority"],
@@ -282,12 +282,12 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
-                raise indicator_import.SpreadsheetError(
+                raise importer.SpreadsheetError(
                     f"The file is {describe_size(upload.size)}; the largest Assure accepts is "
                     f"{describe_size(settings.ASSURE_MAX_UPLOAD_BYTES)}."
                 )
-            statistics = indicator_import.read_statistics(upload.name, upload.read())
-        except indicator_import.SpreadsheetError as exc:
+            statistics = importer.read_statistics(upload.name, upload.read())
+        except importer.SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
             pending = {
@@ -323,9 +323,9 @@ def statistics_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
         messages.error(
             request, "That import has expired or was already saved. Upload the file again."
         )
-        return redirect("priorities:statistics_import", board=obj.slug)
-    statistics = indicator_import.Statistics.from_json(pending["statistics"])
-    preview = indicator_import.preview_statistics(
+        return redirect("indicators:statistics_import", board=obj.slug)
+    statistics = importer.Statistics.from_json(pending["statistics"])
+    preview = importer.preview_statistics(
         board=obj,
         statistics=statistics,
         authority=pending["authority"],
@@ -338,16 +338,14 @@ def statistics_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
             "The indicators changed since the preview, so nothing was saved. Look at the "
             "preview again before you confirm.",
         )
-        return redirect("priorities:statistics_import", board=obj.slug)
+        return redirect("indicators:statistics_import", board=obj.slug)
     try:
-        saved = indicator_import.save_statistics(
-            preview=preview, publication=pending["publication"]
-        )
+        saved = importer.save_statistics(preview=preview, publication=pending["publication"])
     except (ValueError, ValidationError):
         messages.error(
             request, "The import no longer checks out, so nothing was saved. Upload the file again."
         )
-        return redirect("priorities:statistics_import", board=obj.slug)
+        return redirect("indicators:statistics_import", board=obj.slug)
     del request.session[STATISTICS_SESSION_KEY]
     messages.success(
         request,
@@ -368,21 +366,19 @@ def neighbours(request: HttpRequest, board: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
-                raise indicator_import.SpreadsheetError(
-                    "The file is too large for a neighbour list."
-                )
-            pairs = indicator_import.read_neighbours(upload.read())
-            saved = indicator_services.neighbours_replace(board=obj, neighbours=pairs)
-        except indicator_import.SpreadsheetError as exc:
+                raise importer.SpreadsheetError("The file is too large for a neighbour list.")
+            pairs = importer.read_neighbours(upload.read())
+            saved = services.neighbours_replace(board=obj, neighbours=pairs)
+        except importer.SpreadsheetError as exc:
             form.add_error("file", str(exc))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, f"The board's {len(saved)} statistical neighbours are saved.")
-            return redirect("priorities:neighbours", board=obj.slug)
+            return redirect("indicators:neighbours", board=obj.slug)
     return render_board(
         request,
-        "priorities/indicator_neighbours.html",
+        "indicators/neighbours.html",
         obj,
         SECTION,
         {"form": form, "neighbours": list(StatisticalNeighbour.objects.filter(board=obj))},

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from priorities.indicator_selectors import IndicatorStatus
-from priorities.models import Comparator
+from indicators.models import Comparator
+from indicators.selectors import IndicatorStatus
 
 WIDTH = 640
 HEIGHT = 260

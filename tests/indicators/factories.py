@@ -7,7 +7,7 @@ from decimal import Decimal
 import factory
 
 from board.models import SourceDocument
-from priorities.models import Comparator, Indicator, IndicatorValue
+from indicators.models import Comparator, Indicator, IndicatorValue
 from tests.factories import BoardFactory
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from board.models import SourceDocument
-from priorities import indicator_import as imp
-from priorities.models import Comparator, IndicatorValue, StatisticalNeighbour
-from tests.priorities.indicator_factories import IndicatorFactory, SourceFactory, ValueFactory
+from indicators import importer as imp
+from indicators.models import Comparator, IndicatorValue, StatisticalNeighbour
+from tests.indicators.factories import IndicatorFactory, SourceFactory, ValueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +239,7 @@ def upload(client, board, content, publication="CIN 2021"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
-        reverse("priorities:statistics_import", kwargs={"board": board.slug}),
+        reverse("indicators:statistics_import", kwargs={"board": board.slug}),
         {"file": SimpleUploadedFile("cin.csv", content, "text/csv"), "publication": publication},
     )
 
@@ -249,7 +249,7 @@ def test_a_business_manager_imports_a_file_through_the_pages(world, users, clien
     response = upload(client, world.board, csv_bytes())
     assert response.status_code == 200
     token = client.session[imp_key()]["token"]
-    url = reverse("priorities:statistics_import", kwargs={"board": world.board.slug})
+    url = reverse("indicators:statistics_import", kwargs={"board": world.board.slug})
     response = client.post(
         url,
         {"token": token, "authority": "E06000032", "measure_0": "referrals", "measure_1": "rate"},
@@ -259,7 +259,7 @@ def test_a_business_manager_imports_a_file_through_the_pages(world, users, clien
     assert "Nothing has been saved yet" in body
     assert "202021 read as 2020-21" in body
     assert not IndicatorValue.objects.exists()
-    confirm = reverse("priorities:statistics_import_confirm", kwargs={"board": world.board.slug})
+    confirm = reverse("indicators:statistics_import_confirm", kwargs={"board": world.board.slug})
     response = client.post(confirm, {"token": token})
     assert response.status_code == 302
     assert IndicatorValue.objects.count() == 4
@@ -268,7 +268,7 @@ def test_a_business_manager_imports_a_file_through_the_pages(world, users, clien
 
 
 def imp_key():
-    from priorities.indicator_views import STATISTICS_SESSION_KEY
+    from indicators.views import STATISTICS_SESSION_KEY
 
     return STATISTICS_SESSION_KEY
 
@@ -283,7 +283,7 @@ def test_the_neighbour_list_is_replaced_by_an_upload(world, users, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for("manager")
-    url = reverse("priorities:neighbours", kwargs={"board": world.board.slug})
+    url = reverse("indicators:neighbours", kwargs={"board": world.board.slug})
     content = b"la_code,la_name\nE06000055,Bedford\nE06000034,Thurrock\n"
     response = client.post(url, {"file": SimpleUploadedFile("n.csv", content, "text/csv")})
     assert response.status_code == 302

@@ -9,9 +9,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from priorities import indicator_import as imp
-from priorities.models import IndicatorValue
-from tests.priorities.indicator_factories import IndicatorFactory, SourceFactory
+from indicators import importer as imp
+from indicators.models import IndicatorValue
+from tests.indicators.factories import IndicatorFactory, SourceFactory
 
 HEADER = "time_period,time_identifier,geographic_level,new_la_code,la_name,referrals\n"
 SETTINGS = settings(
@@ -81,7 +81,7 @@ def _post_value(kind, day, month, year, value, marker, world, client_for):
     indicator = IndicatorFactory(board=world.board, code="prop", unit="count")
     source = SourceFactory(key="prop-source")
     before = IndicatorValue.objects.count()
-    url = reverse("priorities:value_add", kwargs={"board": world.board.slug, "indicator": "prop"})
+    url = reverse("indicators:value_add", kwargs={"board": world.board.slug, "indicator": "prop"})
     response = client_for("manager").post(
         url,
         {

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from board.models import Board
-from priorities.models import (
+from indicators.models import (
     Comparator,
     Indicator,
     IndicatorValue,

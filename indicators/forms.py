@@ -9,8 +9,8 @@ from django import forms
 
 from board.models import SourceDocument
 from core.forms import DateInput, GovukFormMixin
-from priorities.indicator_services import as_decimal
-from priorities.models import Marker, PeriodKind
+from indicators.models import Marker, PeriodKind
+from indicators.services import as_decimal
 
 
 class IndicatorValueForm(GovukFormMixin, forms.Form):

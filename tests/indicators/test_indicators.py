@@ -8,13 +8,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from priorities import indicator_selectors as sel
-from priorities import indicator_services as services
-from priorities.indicator_selectors import Point, direction_of_travel, target_rating
-from priorities.models import Comparator, Indicator, IndicatorValue
-from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
+from indicators import selectors as sel
+from indicators import services
+from indicators.models import Comparator, Indicator, IndicatorValue
+from indicators.selectors import (
+    Point,
+    direction_of_travel,
+    indicator_values_changed_since,
+    indicators_needing_attention,
+    target_rating,
+)
 from tests.factories import PlanFactory, PriorityFactory
-from tests.priorities.indicator_factories import (
+from tests.indicators.factories import (
     ComparatorFactory,
     IndicatorFactory,
     SourceFactory,
@@ -578,7 +583,7 @@ def test_the_scorecard_groups_by_priority_and_charts_gaps_not_zeros(world):
     status = groups[0].statuses[0]
     assert status.england.shown == "43.5"
     assert status.direction.code == "cannot-judge"  # the previous period is suppressed
-    from priorities.charts import figure, svg_chart
+    from indicators.charts import figure, svg_chart
 
     fig = figure(status)
     assert fig["data"][0]["y"] == [50.0, None, 40.0]
@@ -661,7 +666,7 @@ def test_a_period_far_ahead_is_refused_without_working_out_its_end():
 def test_the_chart_is_a_figure_plotly_accepts(world):
     import plotly.graph_objects as go
 
-    from priorities.charts import figure
+    from indicators.charts import figure
 
     ind = IndicatorFactory(board=world.board, code="cp", unit="rate")
     ValueFactory(indicator=ind, period_start=Y2019, value=None, marker="x")

@@ -24,15 +24,15 @@ from django.urls import reverse
 
 from board.models import Board, year_label
 from core.history import without_loaded_records
-from priorities.models import (
+from indicators.models import (
     Comparator,
     Indicator,
     IndicatorValue,
     Marker,
     PeriodKind,
     Polarity,
-    Priority,
 )
+from priorities.models import Priority
 
 MONTHS = [
     "January",
@@ -424,7 +424,7 @@ def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
         slug = indicator.board.slug
         if slug not in urls:
             urls[slug] = reverse(
-                "priorities:indicator", kwargs={"board": slug, "indicator": "indicator-code"}
+                "indicators:indicator", kwargs={"board": slug, "indicator": "indicator-code"}
             )
         status = IndicatorStatus(
             indicator=indicator,
@@ -554,7 +554,7 @@ class LineGroup:
 
 def _indicator_urls(board_slug: str) -> str:
     return reverse(
-        "priorities:indicator", kwargs={"board": board_slug, "indicator": "indicator-code"}
+        "indicators:indicator", kwargs={"board": board_slug, "indicator": "indicator-code"}
     )
 
 
