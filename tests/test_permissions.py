@@ -361,6 +361,70 @@ def led_action(world: Any) -> dict[str, Any]:
     return {**plan(world), "ref": found.ref}
 
 
+def update_round(world: Any) -> dict[str, Any]:
+    """An open update round on the first board: the `lead` account asked
+    about two actions, one proposal submitted with a file (made through the
+    services, as a lead would)."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from priorities.rounds import services as rounds
+    from priorities.rounds.models import UpdateRequest, UpdateRound
+    from tests.factories import ActionFactory, MeetingFactory
+    from tests.priorities.round_helpers import pdf_bytes
+
+    found = UpdateRound.objects.filter(board=world.board).first()
+    if found is None:
+        users = get_user_model().objects
+        lead, manager = users.get(username="lead"), users.get(username="manager")
+        found = UpdateRound.objects.create(
+            board=world.board,
+            meeting=MeetingFactory(group=world.group, date=datetime.date(2031, 1, 20)),
+            deadline=datetime.date(2031, 1, 13),
+            opened_by=manager,
+            opened_at=datetime.datetime(2026, 12, 7, 9, tzinfo=datetime.UTC),
+        )
+        found.plans.set([world.plan])
+        answered = ActionFactory(plan=world.plan, ref="9y", lead_account=lead)
+        waiting = ActionFactory(plan=world.plan, ref="9x", lead_account=lead)
+        request = UpdateRequest.objects.create(round=found, lead=lead)
+        request.actions.set([answered, waiting])
+        rounds.proposal_save(
+            request=request,
+            action=answered,
+            by=lead,
+            process="GREY",
+            impact="GREY",
+            uploads=[rounds.Upload("minutes.pdf", pdf_bytes())],
+            submit=True,
+        )
+    return {"board": world.board.slug, "round": found.pk}
+
+
+def round_proposal(world: Any) -> dict[str, Any]:
+    from priorities.rounds.models import Proposal
+
+    kwargs = update_round(world)
+    return {**kwargs, "proposal": Proposal.objects.get(request__round_id=kwargs["round"]).pk}
+
+
+def evidence(world: Any) -> dict[str, Any]:
+    from priorities.rounds.models import EvidenceFile
+
+    update_round(world)
+    return {"board": world.board.slug, "file": EvidenceFile.objects.get().pk}
+
+
+def round_action(world: Any) -> dict[str, Any]:
+    """The action of the round the lead has not answered yet."""
+    return {**update_round(world), "plan": world.plan.slug, "ref": "9x"}
+
+
+#: A round's pages: the manager acts; the chair reads (403 on acting).
+ROUND_DONE = expect(LOGIN, 404, 403, 302, 403, 404)
+
+
 MATRIX: dict[str, Rule] = {
     "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
@@ -612,6 +676,24 @@ MATRIX: dict[str, Rule] = {
     # An action lead's own pages: nobody else's, and 404 for everyone else.
     "priorities:lead_home": Rule(board, get=LEAD_ONLY, post=NOT_ALLOWED),
     "priorities:lead_action": Rule(led_action, get=LEAD_ONLY, post=NOT_ALLOWED),
+    # Update rounds: the manager's and the chair's; a lead has their own pages.
+    "priorities:rounds": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:round_open": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "priorities:round": Rule(update_round, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:round_accept_all": Rule(update_round, get=NOT_ALLOWED, post=ROUND_DONE),
+    "priorities:round_close": Rule(update_round, get=NOT_ALLOWED, post=ROUND_DONE),
+    "priorities:proposal": Rule(round_proposal, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:proposal_accept": Rule(round_proposal, get=NOT_ALLOWED, post=ROUND_DONE),
+    "priorities:proposal_return": Rule(round_proposal, get=NOT_ALLOWED, post=INTERNAL_EDIT_INVALID),
+    # An evidence file: the manager, the chair (and the Admin), and its lead.
+    "priorities:evidence_file": Rule(
+        evidence, get=expect(LOGIN, 404, 200, 200, 200, 404, 200), post=NOT_ALLOWED
+    ),
+    "priorities:lead_request": Rule(update_round, get=LEAD_ONLY, post=NOT_ALLOWED),
+    # An empty post saves an empty draft: the lead's, and nobody else's.
+    "priorities:lead_proposal": Rule(
+        round_action, get=LEAD_ONLY, post=expect(LOGIN, 404, 404, 404, 404, 404, 302)
+    ),
     "people:people": Rule(board, get=PEOPLE, post=NOT_ALLOWED),
     "people:invite": Rule(board, get=PEOPLE, post=PEOPLE_INVALID),
     "people:invitation": Rule(invitation, get=PEOPLE, post=NOT_ALLOWED),

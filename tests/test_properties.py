@@ -575,6 +575,81 @@ def test_posting_anything_to_an_invitations_link_never_fails_and_a_refusal_chang
     forged_link()
 
 
+# --- an action lead's update and its evidence files -------------------------------
+
+
+def _evidence_uploads() -> st.SearchStrategy[Any]:
+    """Files a lead might send: any bytes, or bytes that start as a real kind
+    does (a PDF, a zip, a program, an old Office file), under any name."""
+    starts = st.sampled_from(
+        [
+            b"",
+            b"%PDF-1.7\n",
+            b"PK\x03\x04",
+            b"MZ",
+            b"\x89PNG\r\n\x1a\n",
+            b"\xff\xd8\xff",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        ]
+    )
+    names = st.sampled_from(
+        ["a.pdf", "a.docx", "a.xlsx", "a.png", "a.jpg", "a.docm", "a.doc", "a.exe", "a", ".pdf"]
+    )
+    one = st.builds(
+        lambda start, rest, name: SimpleUploadedFile(name, start + rest),
+        starts,
+        st.binary(max_size=600),
+        names,
+    )
+    return st.lists(one, max_size=3)
+
+
+def test_posting_anything_to_a_leads_update_never_fails_and_a_refusal_changes_nothing(
+    world, client_for
+):
+    """The lead's form for an action of an open round (tests/test_permissions.py
+    makes it), with any values and any files: a refusal changes nothing, and
+    nothing but the checks' reasons come back."""
+    from tests.test_permissions import round_action
+
+    client = client_for("lead")
+    url = reverse("priorities:lead_proposal", kwargs=round_action(world))
+    form = own_form(html_of(client.get(url)), url, "post")
+    assert form is not None
+    assert {"process", "impact", "commentary", "evidence", "evidence_files"} <= set(form.fields)
+    form.fields.pop("csrfmiddlewaretoken", None)
+    form.fields.pop("evidence_files")
+    # Its two buttons: send for review, or save as a draft.
+    form.fields["submit"] = Field("submit", choices=["yes", "no"])
+    before = fingerprint()
+
+    @per_function_world
+    @given(data=data_for(form), files=_evidence_uploads())
+    def post(data: dict[str, Any], files: list[Any]) -> None:
+        with transaction.atomic():
+            sent = {**data, "evidence_files": files} if files else data
+            check(client.post(url, sent), url, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
+@settings(deadline=None)
+@given(name=st.text(max_size=40), data=st.binary(max_size=2000))
+def test_the_evidence_check_judges_any_file_without_failing(name, data):
+    from priorities.rounds.evidence import EvidenceRefused, check_evidence
+
+    reason = ""
+    try:
+        found = check_evidence(name=name, data=data, limit=1500)
+    except EvidenceRefused as refused:
+        reason = str(refused)
+    if reason:
+        assert reason.endswith((".", "file.")), reason
+    else:
+        assert found.suffix in name.lower()
+
+
 # --- text as browsers send it -------------------------------------------------
 
 #: Text with what browsers, pastes and scripts add: line endings of every
