@@ -15,7 +15,7 @@ from django.core.management import call_command
 from core import roles
 from outbox.models import Message
 from outbox.services import messages_send_due
-from priorities.models import ActionPlan, Assessment, Rating
+from priorities.models import Assessment, Rating
 from priorities.rounds import selectors, services
 from priorities.rounds.models import EvidenceFile, Proposal, UpdateRequest, UpdateRound
 from priorities.rounds.services import Upload
