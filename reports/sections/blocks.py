@@ -127,6 +127,10 @@ class BuiltSection:
     def is_empty(self) -> bool:
         return not self.blocks and not self.html
 
+    @property
+    def unwritten(self) -> bool:
+        return self.section.is_unwritten
+
 
 @dataclass
 class Context:

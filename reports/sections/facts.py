@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from priorities import indicator_selectors
-from priorities.indicator_selectors import ComparatorPoint, IndicatorStatus, Point
-from priorities.models import Comparator, PeriodKind
+from indicators import selectors as indicator_selectors
+from indicators.models import Comparator, PeriodKind
+from indicators.selectors import ComparatorPoint, IndicatorStatus, Point
 from reports import charts
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (

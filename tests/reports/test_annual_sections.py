@@ -219,18 +219,24 @@ def test_an_excluded_section_is_neither_built_nor_counted_by_the_checklist(world
     }
     from reports import services
 
-    services.section_include(section=report.sections.get(kind="budget"), included=False)
-    services.section_include(section=report.sections.get(kind="voice"), included=False)
+    services.section_include(
+        section=report.sections.get(kind="budget"), included=False, reason="Left out for this test"
+    )
+    services.section_include(
+        section=report.sections.get(kind="voice"), included=False, reason="Left out for this test"
+    )
     assert SectionKind.BUDGET not in [s.kind for s in build_report(report).sections]
     present = {item.key: item.present for item in checklist(report)}
     assert present["funding"] is False
     assert present["voice"] is False
 
 
-def test_an_empty_narrative_section_says_it_has_not_been_written(world):
+def test_an_empty_narrative_section_is_unwritten_and_prints_no_placeholder(world):
+    """It stops approval and publication instead (tests/reports/test_versions.py)."""
     section = built_section(draft(world), SectionKind.SCRUTINY)
     assert section.html is None
-    assert section.empty == "This section has not been written yet."
+    assert section.unwritten
+    assert section.empty == ""
 
 
 def test_building_a_report_reads_a_bounded_number_of_queries(world, django_assert_max_num_queries):

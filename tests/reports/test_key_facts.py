@@ -20,7 +20,7 @@ from reports import services, snapshots
 from reports.models import AnnualReport, SectionKind
 from reports.sections import build_report
 from tests.html import table_rows
-from tests.priorities.indicator_factories import (
+from tests.indicators.factories import (
     ComparatorFactory,
     IndicatorFactory,
     SourceFactory,
@@ -295,7 +295,9 @@ def test_the_key_facts_can_be_left_out_and_moved_like_any_generated_section(worl
     services.section_move(section=key_facts_section, direction="up")
     kinds = [s.kind for s in build_report(report).sections]
     assert kinds[:3] == [SectionKind.INTRODUCTION, SectionKind.KEY_FACTS, SectionKind.CONTEXT]
-    services.section_include(section=key_facts_section, included=False)
+    services.section_include(
+        section=key_facts_section, included=False, reason="Left out for this test"
+    )
     built = build_report(report)
     assert SectionKind.KEY_FACTS not in [s.kind for s in built.sections]
     assert (

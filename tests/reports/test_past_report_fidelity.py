@@ -212,7 +212,7 @@ def the_year_board(slug: str) -> Board:
 
 
 def _in_year(review, year: ReportingYear) -> bool:
-    """The rule of docs/adr/0008: its reporting year, or a step dated in it."""
+    """The rule of docs/adr/0012: its reporting year, or a step dated in it."""
     return (
         review.year_id == year.pk
         or review.steps.filter(date__gte=year.start, date__lte=year.end).exists()
