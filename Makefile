@@ -60,7 +60,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 typecheck: setup
-	$(BIN)/mypy config core board outbox people priorities reviews audits training reports
+	$(BIN)/mypy config core board outbox people priorities indicators reviews audits training reports
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -214,7 +214,7 @@ def _indicators(board: Board, scale: int, rng: random.Random) -> None:
     """Synthetic indicators for the scorecard: polarities and targets mixed,
     one value in nine suppressed, England and neighbour comparators."""
     from board.models import SourceDocument
-    from priorities.models import Comparator, Indicator, IndicatorValue
+    from indicators.models import Comparator, Indicator, IndicatorValue
 
     source, _ = SourceDocument.objects.get_or_create(
         key="synthetic-statistics",

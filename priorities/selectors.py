@@ -283,15 +283,6 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     return Q(due_date__lt=today) & not_completed
 
 
-# The indicators' reads live in their own module; the chair's dashboard and
-# the scorecard reach them here too.
-from priorities.indicator_selectors import (  # noqa: E402
-    indicator_values_changed_since as indicator_values_changed_since,
-)
-from priorities.indicator_selectors import (  # noqa: E402
-    indicators_needing_attention as indicators_needing_attention,
-)
-
 # --- an action lead's own actions -----------------------------------------
 
 

@@ -23,11 +23,15 @@ from django.utils import timezone
 
 from board import selectors as board_selectors
 from board.models import Board, Group, Meeting
+from indicators.selectors import (
+    IndicatorLine,
+    ValueChanges,
+    indicator_values_changed_since,
+    indicators_needing_attention,
+)
 from priorities import dashboard_selectors
-from priorities.indicator_selectors import IndicatorLine, ValueChanges
 from priorities.models import Rating
 from priorities.periods import period_in_words
-from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
 from reviews.selectors import Deadline, ReviewChange, review_changes_since, review_deadlines
 
 #: Statutory review deadlines this many working days ahead are shown, with

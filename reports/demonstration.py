@@ -16,7 +16,7 @@ need a rule for every kind of record (which meetings to add, which
 assessments to shift) for data that is synthetic anyway, and would drift
 from what a fresh demonstration shows. The board itself (and so who may see
 it) is kept. Nothing outside it is touched: its agencies and groups are its
-own. Why: docs/adr/0009-the-demonstration-board-is-rebuilt.md.
+own. Why: docs/adr/0013-the-demonstration-board-is-rebuilt.md.
 
 Everything is written through the apps' services, as a business manager's
 edits would be, so the demonstration obeys every rule a real board does.
@@ -51,19 +51,10 @@ from board.models import (
     SourceDocument,
     start_year_of,
 )
-from priorities import indicator_services
+from indicators import services as indicator_services
+from indicators.models import Comparator, Indicator, PeriodKind, Polarity
 from priorities import services as plan_services
-from priorities.models import (
-    Action,
-    ActionPlan,
-    Comparator,
-    EvidenceType,
-    Indicator,
-    PeriodKind,
-    Polarity,
-    Priority,
-    Rating,
-)
+from priorities.models import Action, ActionPlan, EvidenceType, Priority, Rating
 from reports import services as report_services
 from reports.models import AnnualReport, Snapshot
 from reviews import clock

@@ -27,7 +27,8 @@ def counts() -> dict[str, int]:
     return {
         m._meta.label_lower: m._default_manager.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"board", "priorities", "training", "reviews", "audits", "reports"}
+        if m._meta.app_label
+        in {"board", "priorities", "indicators", "training", "reviews", "audits", "reports"}
         and not m.__name__.startswith("Historical")
     }
 

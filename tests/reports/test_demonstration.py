@@ -26,7 +26,8 @@ from board.models import (
     Member,
 )
 from core import roles
-from priorities.models import Action, ActionPlan, Assessment, Comparator, Indicator, IndicatorValue
+from indicators.models import Comparator, Indicator, IndicatorValue
+from priorities.models import Action, ActionPlan, Assessment
 from reports.dashboard import dashboard
 from reports.demonstration import (
     NAME,
