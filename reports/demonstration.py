@@ -56,7 +56,7 @@ from indicators.models import Comparator, Indicator, PeriodKind, Polarity
 from priorities import services as plan_services
 from priorities.models import Action, ActionPlan, EvidenceType, Priority, Rating
 from reports import services as report_services
-from reports.models import AnnualReport, Snapshot
+from reports.models import AnnualReport
 from reviews import clock
 from reviews import services as review_services
 from reviews.models import CaseReview, ReadRecord, StepKind
@@ -184,12 +184,10 @@ def _clear(board: Board) -> None:
     """Remove every record under the demonstration board, and its own groups
     and agencies, keeping the board itself, who may see it and who read its
     reviews (read records are never removed but by pruning). Actions go
-    first (a priority may not be removed while an action names it), and the
-    snapshots of a demonstration report someone published (a report may not
-    be removed while a snapshot of it exists): they are as synthetic as the
-    report, and the rebuilt demonstration has its report in draft again."""
+    first (a priority may not be removed while an action names it). A
+    demonstration report is never published (report_publish_problems
+    refuses it), so no frozen snapshot stands in the way."""
     Action.objects.filter(plan__board=board).delete()
-    Snapshot.objects.filter(report__board=board).delete()
     Group.objects.filter(slug__startswith=f"{SLUG}-", boards=board).delete()
     # Hidden relations too: many records point at their board without a
     # reverse name (related_name="+").

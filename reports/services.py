@@ -377,7 +377,16 @@ def _build_running(report: AnnualReport) -> bool:
 
 def report_publish_problems(*, report: AnnualReport) -> Problems:
     problems: Problems = {}
-    if report.status != AnnualReport.Status.APPROVED:
+    if report.board.synthetic_as_of is not None:
+        # A demonstration board's report is synthetic: publishing it would
+        # freeze made-up figures as a partnership's record, and the
+        # demonstration could no longer be rebuilt (docs/adr/0013).
+        add_problem(
+            problems,
+            "__all__",
+            "This is a demonstration board: its report is synthetic and is never published.",
+        )
+    elif report.status != AnnualReport.Status.APPROVED:
         add_problem(problems, "__all__", "Only an approved report can be published.")
     elif _build_running(report):
         add_problem(problems, "__all__", "This report is already being built.")

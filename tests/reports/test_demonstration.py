@@ -446,3 +446,17 @@ def test_any_day_of_a_year_has_a_rapid_review_due_within_the_week_and_one_overdu
             assert clock.is_working_day(notified)
         assert today < clock.add_working_days(soon, 15) <= week
         assert clock.add_working_days(late, 15) < today
+
+
+def test_its_report_is_never_published_so_it_can_be_made_again():
+    from reports import services as report_services
+
+    board = make().board
+    report = AnnualReport.objects.get(board=board)
+    report.status = AnnualReport.Status.APPROVED  # as if written and approved
+    problems = report_services.report_publish_problems(report=report)
+    assert problems == {
+        "__all__": [
+            "This is a demonstration board: its report is synthetic and is never published."
+        ]
+    }
