@@ -90,6 +90,14 @@ class Board(CleanTextModel):
         max_length=200,
         help_text="Drawn on the cover of the board's reports; set through board_logo_set.",
     )
+    synthetic_as_of = models.DateField(
+        "synthetic records as of",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="For a demonstration board, whose every record is synthetic: the day "
+        "make_demonstration_board generated them relative to. Empty for a real board.",
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="BoardAccess",
@@ -109,6 +117,12 @@ class Board(CleanTextModel):
 
     def get_absolute_url(self) -> str:
         return reverse("board:home", kwargs={"board": self.slug})
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether every record of the board is synthetic (a demonstration):
+        its pages say so on every page."""
+        return self.synthetic_as_of is not None
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

@@ -13,6 +13,7 @@ from board.access import get_lead_board_or_404, render_board
 from core.history import history_with_changes
 from priorities import selectors
 from priorities.models import Action
+from priorities.rounds.selectors import lead_requests
 
 SECTION = "priorities:lead_home"
 
@@ -22,7 +23,10 @@ SECTION = "priorities:lead_home"
 def lead_home(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_lead_board_or_404(request, board)
     today = timezone.localdate()
-    context = {"plans": selectors.lead_plans(user=request.user, board=obj, today=today)}
+    context = {
+        "plans": selectors.lead_plans(user=request.user, board=obj, today=today),
+        "requests": lead_requests(user=request.user, board=obj),
+    }
     return render_board(request, "priorities/lead_home.html", obj, SECTION, context)
 
 

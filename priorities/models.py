@@ -461,6 +461,14 @@ class Assessment(CleanTextModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who accepted it, when an action lead proposed it in an update round.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -469,3 +477,13 @@ class Assessment(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.action.ref} on {self.assessed_on}: {self.process}/{self.impact}"
+
+
+# The update rounds' models live beside their rules and pages (priorities/rounds)
+# and register with this app from here.
+from priorities.rounds.models import (  # noqa: E402, F401
+    EvidenceFile,
+    Proposal,
+    UpdateRequest,
+    UpdateRound,
+)

@@ -93,12 +93,14 @@ def assessment_record(
     impact: str,
     assessed_on: datetime.date,
     recorded_by: Any,
+    accepted_by: Any = None,
     commentary: str = "",
     evidence_types: Iterable[EvidenceType] = (),
     evidence: str = "",
 ) -> Assessment:
     """Record a dated rating of an action. Assessments are never changed
-    afterwards: a correction is a new assessment."""
+    afterwards: a correction is a new assessment. One an action lead proposed
+    in an update round is recorded as theirs, `accepted_by` the manager."""
     evidence_types = list(evidence_types)
     problems = assessment_problems(
         process=process,
@@ -118,8 +120,9 @@ def assessment_record(
         commentary=commentary.strip(),
         evidence=evidence.strip(),
         recorded_by=recorded_by,
+        accepted_by=accepted_by,
     )
-    assessment.full_clean(exclude=["recorded_by"])
+    assessment.full_clean(exclude=["recorded_by", "accepted_by"])
     assessment.save()
     assessment.evidence_types.set(evidence_types)
     return assessment

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from priorities import lead_views, views
+from priorities.rounds import views as round_views
 
 app_name = "priorities"
 
@@ -23,4 +24,32 @@ urlpatterns = [
     path("plans/<slug:plan>/actions/<str:ref>/assess/", views.assess, name="assess"),
     path("my-actions/", lead_views.lead_home, name="lead_home"),
     path("my-actions/<slug:plan>/<str:ref>/", lead_views.lead_action, name="lead_action"),
+    # Update rounds: the manager's and chair's pages, the lead's, the evidence files.
+    path("rounds/", round_views.rounds, name="rounds"),
+    path("rounds/new/", round_views.round_open, name="round_open"),
+    path("rounds/<int:round>/", round_views.round_detail, name="round"),
+    path("rounds/<int:round>/accept-all/", round_views.round_accept_all, name="round_accept_all"),
+    path("rounds/<int:round>/close/", round_views.round_close, name="round_close"),
+    path(
+        "rounds/<int:round>/proposals/<int:proposal>/",
+        round_views.proposal_review,
+        name="proposal",
+    ),
+    path(
+        "rounds/<int:round>/proposals/<int:proposal>/accept/",
+        round_views.proposal_accept,
+        name="proposal_accept",
+    ),
+    path(
+        "rounds/<int:round>/proposals/<int:proposal>/return/",
+        round_views.proposal_return,
+        name="proposal_return",
+    ),
+    path("evidence/<int:file>/", round_views.evidence_file, name="evidence_file"),
+    path("my-updates/<int:round>/", round_views.lead_request, name="lead_request"),
+    path(
+        "my-updates/<int:round>/<slug:plan>/<str:ref>/",
+        round_views.lead_proposal,
+        name="lead_proposal",
+    ),
 ]

@@ -22,6 +22,7 @@ from reports.sections.blocks import (
     plural,
 )
 from reports.sections.registry import register
+from reports.sections.stated import stated_meetings
 
 
 def _strategic_groups(board: Board) -> list[Group]:
@@ -121,7 +122,22 @@ def build_attendance(ctx: Context, section: Section) -> BuiltSection:
             )
         )
     if not built.blocks:
-        built.empty = f"No board meetings are recorded for {ctx.year.label}."
+        stated = stated_meetings(ctx)
+        if not stated:
+            built.empty = f"No board meetings are recorded for {ctx.year.label}."
+            return built
+        for figure in stated:
+            said = f"{figure.value} {figure.label}"
+            if figure.wording:
+                said += f" (the report: \u201c{figure.wording}\u201d)"
+            built.blocks.append(Paragraph(f"The report for {ctx.year.label} states {said}."))
+            built.highlights.append(Highlight(figure.value, figure.label))
+        built.blocks.append(
+            Paragraph(
+                "Assure holds no record of these meetings' dates or of who attended: the "
+                "report does not give them."
+            )
+        )
     else:
         built.blocks.append(Paragraph(_key_note(board_selectors.attendance_key(board=ctx.board))))
     return built

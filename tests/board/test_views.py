@@ -180,8 +180,8 @@ def make_data(world, n):
 
 
 PAGES = {
-    # The overview also lists the board's published annual reports.
-    "board:home": ({}, 13),
+    # The overview also lists the board's published annual reports and scorecards.
+    "board:home": ({}, 14),
     "board:members": ({}, 14),
     "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 16),
     "board:meetings:default": ({}, 19),

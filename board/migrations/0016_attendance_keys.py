@@ -37,7 +37,7 @@ def give_every_board_the_default_key(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("board", "0014_seat_terms_and_main_group"),
+        ("board", "0015_board_synthetic_as_of"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
