@@ -33,6 +33,7 @@ run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_past_reports
 	DEBUG=1 $(BIN)/python manage.py fill_reporting_years
+	DEBUG=1 $(BIN)/python manage.py make_demonstration_board
 	DEBUG=1 $(BIN)/python manage.py create_local_accounts
 	@# The background worker (annual report builds) runs beside the server and stops with it.
 	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \

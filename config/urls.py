@@ -26,5 +26,6 @@ urlpatterns = [
     path("boards/<slug:board>/", include("reviews.urls")),
     path("boards/<slug:board>/", include("audits.urls")),
     path("boards/<slug:board>/", include("reports.urls")),
+    path("public/", include("reports.public_urls")),
     path("admin/", admin.site.urls),
 ]

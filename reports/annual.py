@@ -19,10 +19,11 @@ from reviews.selectors import record_of_decisions
 
 def reports_for_board(*, board: Board, published_only: bool) -> QuerySet[AnnualReport]:
     """The board's reports, latest year first, each with its snapshots
-    (newest version first): two queries whatever the number."""
+    (newest version first): two queries whatever the number. Published only:
+    those with a version published, even while a correction is drafted."""
     reports = AnnualReport.objects.filter(board=board).select_related("board", "year")
     if published_only:
-        reports = reports.filter(status=AnnualReport.Status.PUBLISHED)
+        reports = reports.filter(published_at__isnull=False)
     return reports.prefetch_related(
         Prefetch(
             "snapshots",
@@ -38,7 +39,7 @@ def report_or_404(*, board: Board, year: str, published_only: bool = False) -> A
         "board", "year", "approved_by"
     )
     if published_only:
-        reports = reports.filter(status=AnnualReport.Status.PUBLISHED)
+        reports = reports.filter(published_at__isnull=False)
     report = reports.first()
     if report is None:
         raise Http404("No such annual report.")
@@ -65,6 +66,21 @@ def snapshot_or_404(*, report: AnnualReport, version: int) -> Snapshot:
     return snapshot
 
 
+def snapshots_of(*, report: AnnualReport) -> list[Snapshot]:
+    """The report's published versions, newest first, each knowing its report."""
+    found = list(Snapshot.objects.filter(report=report).order_by("-version"))
+    for snapshot in found:
+        snapshot.report = report
+    return found
+
+
+def latest_snapshot(*, report: AnnualReport) -> Snapshot | None:
+    found = Snapshot.objects.filter(report=report).order_by("-version").first()
+    if found is not None:
+        found.report = report
+    return found
+
+
 def snapshot_reviews(*, snapshot: Snapshot) -> list[CaseReview]:
     """The case reviews a snapshot holds, as frozen with it (one query). A
     snapshot published before Assure kept them is taken to hold its year's
@@ -86,6 +102,8 @@ def build_or_404(*, report: AnnualReport, build_id: int) -> ReportBuild:
     if build is None:
         raise Http404("No such build.")
     build.report = report
+    if build.snapshot is not None:
+        build.snapshot.report = report
     return build
 
 

@@ -199,10 +199,12 @@ ANNUAL_EDIT_DONE = expect(LOGIN, 404, 403, 302, 403, 404)
 
 
 def annual_report(world: Any) -> dict[str, Any]:
+    """The board's draft report for the world's year, the same one however
+    many pages ask (it stays a draft: the published report is another)."""
     from reports import services
     from reports.models import AnnualReport
 
-    report = AnnualReport.objects.filter(board=world.board).first()
+    report = AnnualReport.objects.filter(board=world.board, year=world.year).first()
     if report is None:
         report = services.report_create(board=world.board, year=world.year)
     return {"board": world.board.slug, "year": report.year.label}
@@ -212,29 +214,44 @@ def annual_build(world: Any) -> dict[str, Any]:
     from reports.models import AnnualReport, ReportBuild
 
     kwargs = annual_report(world)
-    report = AnnualReport.objects.get(board=world.board)
+    report = AnnualReport.objects.get(board=world.board, year=world.year)
     build = ReportBuild.objects.create(report=report, purpose=ReportBuild.Purpose.PUBLISH)
     return {**kwargs, "build": build.pk}
 
 
 def published_snapshot(world: Any) -> dict[str, Any]:
-    from reports.models import AnnualReport
+    """A published report of the year before, with its snapshot, the same
+    one however many pages ask."""
+    from board.models import ReportingYear
+    from reports import services
+    from reports.models import AnnualReport, Snapshot
     from tests.reports.annual_helpers import stored_snapshot
 
-    kwargs = annual_report(world)
-    snapshot = stored_snapshot(AnnualReport.objects.get(board=world.board))
-    return {**kwargs, "version": snapshot.version, "fmt": "pdf"}
+    year = ReportingYear.for_start_year(world.year.start.year - 1)
+    snapshot = Snapshot.objects.filter(report__board=world.board, report__year=year).first()
+    if snapshot is None:
+        report = AnnualReport.objects.filter(board=world.board, year=year).first()
+        report = report or services.report_create(board=world.board, year=year)
+        snapshot = stored_snapshot(report)
+    return {
+        "board": world.board.slug,
+        "year": year.label,
+        "version": snapshot.version,
+        "fmt": "pdf",
+    }
 
 
-def scorecard_document(world: Any) -> dict[str, Any]:
-    """A finished scorecard document with small files of its own, the same
-    one however many pages ask."""
+def _scorecard(world: Any, *, published: bool) -> Any:
+    """A finished scorecard document with small files of its own, published
+    or not: the same one however many pages ask."""
     from django.utils import timezone
 
     from reports import scorecard_documents, scorecard_print
     from reports.models import ScorecardDocument
 
-    found = ScorecardDocument.objects.filter(board=world.board).first()
+    found = ScorecardDocument.objects.filter(
+        board=world.board, published_at__isnull=not published
+    ).first()
     if found is None:
         found = ScorecardDocument.objects.create(
             board=world.board, status=ScorecardDocument.Status.RUNNING
@@ -242,10 +259,42 @@ def scorecard_document(world: Any) -> dict[str, Any]:
         stored = scorecard_print.store(
             found,
             timezone.now(),
-            {fmt: f"{fmt} of the scorecard".encode() for fmt in ("pdf", "html")},
+            {fmt: f"{fmt} of the scorecard".encode() for fmt in ScorecardDocument.FORMATS},
         )
         scorecard_documents.document_finish(document=found, files=stored, pages=1, indicators=0)
-    return {"board": world.board.slug, "document": found.pk}
+        if published:
+            ScorecardDocument.objects.filter(pk=found.pk).update(published_at=timezone.now())
+    return found
+
+
+def scorecard_document(world: Any) -> dict[str, Any]:
+    """A finished scorecard document, not published."""
+    return {"board": world.board.slug, "document": _scorecard(world, published=False).pk}
+
+
+def public_board(world: Any) -> dict[str, Any]:
+    """The first board with its public page turned on."""
+    from reports.models import PublicPage
+
+    PublicPage.objects.update_or_create(board=world.board, defaults={"enabled": True})
+    return {"board": world.board.slug}
+
+
+def public_snapshot(world: Any) -> dict[str, Any]:
+    kwargs = published_snapshot(world)
+    return {**public_board(world), **{k: kwargs[k] for k in ("year", "version", "fmt")}}
+
+
+def public_scorecard(world: Any) -> dict[str, Any]:
+    """A published scorecard of its own (the one above stays unpublished)."""
+    document = _scorecard(world, published=True)
+    return {**public_board(world), "document": document.pk, "fmt": "pdf"}
+
+
+#: The public pages answer anyone, signed in or not (an action lead too:
+#: signed out, they would read it anyway), and take no posts.
+PUBLIC = expect(200, 200, 200, 200, 200, 200, 200)
+PUBLIC_NO_POST = expect(405, 405, 405, 405, 405, 405, 405)
 
 
 def training_course(world: Any) -> dict[str, Any]:
@@ -431,6 +480,33 @@ MATRIX: dict[str, Rule] = {
     "board:attendance": Rule(
         lambda w: {"board": w.board.slug, "meeting": w.meeting.pk}, get=EDIT, post=EDIT_POST_INVALID
     ),
+    # The matrix as a spreadsheet, in the board's key (the default group and year).
+    "board:attendance_export": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
+    ),
+    # The board's attendance key: chairs read it, the business manager changes it.
+    "board:attendance_key": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:attendance_mark_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:attendance_mark_edit": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    # Retiring, deleting and moving are buttons: a refusal comes back as a
+    # message on the key's page, so the manager's POST is always a redirect.
+    "board:attendance_mark_retire": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
+    "board:attendance_mark_delete": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=EDIT,
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
+    "board:attendance_mark_move": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
     "board:budget": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:member_list": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:member_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
@@ -551,6 +627,17 @@ MATRIX: dict[str, Rule] = {
     "reports:scorecard_document_file": Rule(
         lambda w: {**scorecard_document(w), "fmt": "pdf"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
+    # The business manager publishes a finished scorecard to partners.
+    "reports:scorecard_document_publish": Rule(
+        scorecard_document, get=NOT_ALLOWED, post=expect(LOGIN, 404, 403, 302, 403, 404)
+    ),
+    # The business manager turns the board's public page on or off.
+    "reports:public_page": Rule(board, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
+    # The public page and its files: anyone, signed in or not, once it is on
+    # (tests/reports/test_public_page.py: off, unpublished and other boards 404).
+    "public:board": Rule(public_board, get=PUBLIC, post=PUBLIC_NO_POST),
+    "public:snapshot_file": Rule(public_snapshot, get=PUBLIC, post=PUBLIC_NO_POST),
+    "public:scorecard_file": Rule(public_scorecard, get=PUBLIC, post=PUBLIC_NO_POST),
     # Annual reports: partners see the list of published reports and download
     # published snapshots; every other annual report page is a 404 for them.
     "reports:annual_reports": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
@@ -563,8 +650,14 @@ MATRIX: dict[str, Rule] = {
     "reports:section_edit": Rule(
         lambda w: {**annual_report(w), "kind": "context"}, get=ANNUAL_EDIT, post=ANNUAL_EDIT_DONE
     ),
+    # Including a section posts nothing else; leaving it out needs a reason.
     "reports:section_include": Rule(
         lambda w: {**annual_report(w), "kind": "budget"}, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE
+    ),
+    "reports:section_leave_out": Rule(
+        lambda w: {**annual_report(w), "kind": "budget"},
+        get=ANNUAL_EDIT,
+        post=ANNUAL_EDIT_INVALID,
     ),
     "reports:section_move": Rule(
         lambda w: {**annual_report(w), "kind": "budget"},
@@ -580,6 +673,10 @@ MATRIX: dict[str, Rule] = {
     # A draft is not published: the manager is sent back with the reason.
     "reports:annual_report_publish": Rule(annual_report, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE),
     "reports:annual_report_correct": Rule(annual_report, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
+    # No correction to cancel: the manager is sent back with the reason.
+    "reports:annual_report_correction_cancel": Rule(
+        annual_report, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE
+    ),
     "reports:annual_report_sent": Rule(annual_report, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
     "reports:annual_report_build": Rule(annual_build, get=ANNUAL_READ, post=NOT_ALLOWED),
     "reports:snapshot_file": Rule(

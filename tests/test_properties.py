@@ -287,6 +287,33 @@ def test_posting_anything_to_any_form_never_fails_and_a_refusal_changes_nothing(
     post()
 
 
+ATTENDANCE_KEY_FORMS = ("board:attendance_mark_create", "board:attendance_mark_edit")
+
+
+def test_posting_anything_to_the_attendance_keys_forms_never_fails_and_a_refusal_changes_nothing(
+    world, client_for
+):
+    """The key's forms are among those every test above reaches; here they
+    are also sent anything on their own, so a new rule of the key cannot hide
+    among the other pages' examples."""
+    client = client_for("manager")
+    assert set(ATTENDANCE_KEY_FORMS) <= set(page_names("post"))
+    forms = [posted_form(client, name, url_of(name, world)) for name in ATTENDANCE_KEY_FORMS]
+    for form in forms:
+        assert {"code", "words", "present", "counted"} <= set(form.fields), form.action
+    before = fingerprint()
+
+    @per_function_world
+    @given(sent=pages_and_values(forms))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, data = sent
+        with transaction.atomic():
+            check(client.post(form.action, data), form.action, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
 def html_of(response: Any) -> str:
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return ""
@@ -523,6 +550,70 @@ def test_the_training_import_reads_any_file_asks_or_says_why_and_saves_nothing(n
             transaction.set_rollback(True)
 
     read()
+
+
+# --- a published report ----------------------------------------------------------
+
+#: The report's pages that post something other than a change to it: these
+#: start a correction, record the dates it was sent, publish or cancel.
+NOT_CHANGES = {
+    "reports:annual_report_correct",
+    "reports:annual_report_sent",
+    "reports:annual_report_publish",
+    "reports:annual_report_correction_cancel",
+    "reports:annual_report_create",
+}
+
+
+def published_report_state(report: Any) -> Any:
+    from reports.models import Section, Snapshot
+
+    report.refresh_from_db()
+    return (
+        [getattr(report, f.attname) for f in report._meta.concrete_fields if f.name != "updated"],
+        list(Section.objects.filter(report=report).order_by("pk").values()),
+        list(Snapshot.objects.filter(report=report).values()),
+    )
+
+
+def test_posting_anything_to_a_published_reports_forms_changes_nothing_of_it(
+    world, client_for, settings, tmp_path
+):
+    """Published means frozen: the report's forms, read while it was a
+    draft (as a page left open would be) and posted with anything once it
+    is published, are refused and leave it, its sections and its snapshot
+    as they were."""
+    from reports.models import AnnualReport
+    from tests.reports.annual_helpers import stored_snapshot
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for("manager")
+    names = [
+        n
+        for n in page_names("post")
+        if n.startswith(("reports:annual_report", "reports:section_")) and n not in NOT_CHANGES
+    ]
+    forms = [posted_form(client, name, url_of(name, world)) for name in names]
+    fields = {name: set(form.fields) for name, form in zip(names, forms, strict=True)}
+    assert "body" in fields["reports:section_edit"]
+    assert "reason" in fields["reports:section_leave_out"]
+    assert {"title", "approver"} <= fields["reports:annual_report_settings"]
+    report = AnnualReport.objects.get(board=world.board, year=world.year)
+    stored_snapshot(report)
+    before = published_report_state(report)
+
+    @per_function_world
+    @given(sent=pages_and_values(forms))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, data = sent
+        with transaction.atomic():
+            response = client.post(form.action, data)
+            assert response.status_code < 500, (form.action, data)
+            assert not success_redirect(response), (form.action, response.status_code)
+            assert published_report_state(report) == before, (form.action, data)
+            transaction.set_rollback(True)
+
+    post()
 
 
 # --- an invitation's link -------------------------------------------------------

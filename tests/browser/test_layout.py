@@ -52,6 +52,13 @@ NOT_WALKED = {
     "reports:annual_report_correct": _NO_ANNUAL_REPORT,
     "reports:annual_report_sent": _NO_ANNUAL_REPORT,
     "reports:annual_report_build": _NO_ANNUAL_REPORT,
+    "reports:section_leave_out": _NO_ANNUAL_REPORT,
+    "reports:annual_report_correction_cancel": "a button on the annual report's page posts to it",
+    "reports:scorecard_document_publish": "a button on the scorecard PDF's page posts to it",
+    "public:board": "the public page is off on the past reports' boards; the public page "
+    "journey opens it at 320px",
+    "public:snapshot_file": "a published snapshot's file on the public page: a download",
+    "public:scorecard_file": "a published scorecard's file on the public page: a download",
     "board:group_main": "a button on the groups page posts to it",
     "reports:section_include": "a button on the annual report's page posts to it",
     "reports:section_move": "a button on the annual report's page posts to it",
