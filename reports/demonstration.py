@@ -95,16 +95,17 @@ class Outcome:
 
 def synthetic_training_values(rng: random.Random, *, scale: int = 1) -> dict[str, Any]:
     """One period's training figures for one delivery mode, invented within
-    the model's rules (attended no more than places, passed no more than
+    the model's rules (attended no more than booked, nor booked than places, passed no more than
     completed, no more completed than registered)."""
     places = rng.randint(20, 200) * scale
     registered = rng.randint(50, 3000) * scale
     completed = rng.randint(0, registered)
+    booked = rng.randint(0, places)
     return {
         "courses_delivered": rng.randint(1, 40) * scale,
         "places_offered": places,
-        "delegates_booked": rng.randint(0, places),
-        "delegates_attended": rng.randint(0, places),
+        "delegates_booked": booked,
+        "delegates_attended": rng.randint(0, booked),
         "learners_registered": registered,
         "learners_completed": completed,
         "learners_passed": rng.randint(0, completed),
