@@ -592,6 +592,13 @@ class Inspection(CleanTextModel):
         'February 2017".',
     )
     published = models.DateField("report published", null=True, blank=True)
+    published_as_written = models.CharField(
+        "report published (as written)",
+        max_length=200,
+        blank=True,
+        help_text="Where the report gives no day of publication, its words, for example "
+        '"April 2017".',
+    )
     report_url = models.URLField("published report", max_length=500, blank=True)
     summary = models.TextField(blank=True)
     plans = models.ManyToManyField(
@@ -634,6 +641,14 @@ class Inspection(CleanTextModel):
         if self.end is None or self.end == self.start:
             return _day(self.start)
         return f"{_day(self.start)} to {_day(self.end)}"
+
+    @property
+    def published_when(self) -> str:
+        """The day the report was published, or the source's words when it
+        gives no day; never the dates of the inspection itself."""
+        if self.published is not None:
+            return _day(self.published)
+        return self.published_as_written
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

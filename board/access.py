@@ -70,6 +70,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Chair's dashboard", "reports:dashboard", "board.read_records"),
     ("Action plans", "priorities:plans", "board.read_records"),
     ("All actions", "priorities:actions", "board.read_records"),
+    ("Update rounds", "priorities:rounds", "board.read_records"),
     ("Scorecard", "reports:scorecard", "board.read_records"),
     ("Meetings", "board:meetings", "board.read_records"),
     ("Members", "board:members", "board.read_records"),

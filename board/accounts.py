@@ -109,3 +109,13 @@ def _set_boards(user: AbstractUser, boards: list[Board]) -> None:
     have = set(BoardAccess.objects.filter(user_id=user.pk).values_list("board_id", flat=True))
     for board_id in wanted - have:
         BoardAccess.objects.create(user_id=user.pk, board_id=board_id)
+
+
+@transaction.atomic
+def board_access_give(*, user: Any, board: Board) -> bool:
+    """Let `user` see `board` (one row, so the change is in history); False
+    when they already could."""
+    if BoardAccess.objects.filter(user_id=user.pk, board_id=board.pk).exists():
+        return False
+    BoardAccess.objects.create(user_id=user.pk, board_id=board.pk)
+    return True

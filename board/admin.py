@@ -16,6 +16,7 @@ from board.models import (
     BoardAccess,
     Contribution,
     Group,
+    MainGroup,
     Meeting,
     Member,
     PublishedTotal,
@@ -214,6 +215,10 @@ class MemberAdminForm(ServiceAdminForm):
             "groups",
             "start",
             "end",
+            "successor",
+            "first_recorded",
+            "last_recorded",
+            "last_recorded_in",
             "notes",
         ]
 
@@ -233,10 +238,42 @@ class MemberAdmin(ServiceAdmin):
     list_filter = ("board", "role", "agency__sector")
     list_select_related = ("agency", "board")
     filter_horizontal = ("groups",)
-    autocomplete_fields = ("agency",)
+    autocomplete_fields = ("agency", "successor")
 
     def save(self, obj, form):  # type: ignore[no-untyped-def]
         services.member_save(member=obj, groups=form.cleaned_data["groups"])
+
+
+class MainGroupAdminForm(ServiceAdminForm):
+    class Meta:
+        model = MainGroup
+        fields = ["board", "group"]
+
+    def problems(self) -> dict[str, list[str]]:
+        board, group = self.cleaned_data.get("board"), self.cleaned_data.get("group")
+        if board is None or group is None:
+            return {}  # the fields say what is missing
+        problems = services.main_group_problems(board=board, group=group)
+        clash = MainGroup.objects.filter(board=board).exclude(pk=self.instance.pk)
+        if clash.exists():
+            problems.setdefault("board", []).append(
+                f"{board} already has a main group; change that one instead."
+            )
+        return problems
+
+
+@admin.register(MainGroup)
+class MainGroupAdmin(ServiceAdmin):
+    form = MainGroupAdminForm
+    list_display = ("board", "group")
+    list_select_related = ("board", "group")
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """A board has one main group: change which group, not which board."""
+        return ("board",) if obj is not None else ()
+
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.main_group_set(board=obj.board, group=obj.group)
 
 
 class AttendanceInline(admin.TabularInline):

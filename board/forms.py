@@ -8,7 +8,7 @@ from django.forms.models import construct_instance
 
 from board.models import (
     Agency,
-    Attendance,
+    AttendanceMark,
     Board,
     Contribution,
     Group,
@@ -32,19 +32,32 @@ class MeetingForm(GovukFormMixin, forms.ModelForm):
 
 
 class AttendanceForm(GovukFormMixin, forms.Form):
-    """One status per seat for a whole meeting; every seat must be marked."""
+    """One mark per seat for a whole meeting, from the key of the seat's
+    board; every seat must be marked. A retired mark is offered only to a
+    seat that already holds it."""
 
     def __init__(
-        self, *args: Any, seats: list[Member], current: dict[int, str], **kwargs: Any
+        self,
+        *args: Any,
+        seats: list[Member],
+        current: dict[int, str],
+        keys: dict[int, list[AttendanceMark]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.seats = seats
         for member in seats:
+            held = current.get(member.pk, "")
+            offered = [
+                (mark.key, f"{mark.code}: {mark.words}")
+                for mark in keys[member.board_id]
+                if not mark.retired or mark.key == held
+            ]
             self.fields[f"seat_{member.pk}"] = forms.ChoiceField(
                 label=member.label,
-                choices=[("", "Choose a status"), *Attendance.Status.choices],
-                initial=current.get(member.pk, ""),
-                error_messages={"required": f"Choose an attendance status for {member.label}."},
+                choices=[("", "Choose a mark"), *offered],
+                initial=held,
+                error_messages={"required": f"Choose an attendance mark for {member.label}."},
             )
 
     def marks(self) -> dict[Member, str]:
@@ -52,6 +65,29 @@ class AttendanceForm(GovukFormMixin, forms.Form):
 
     def rows(self) -> list[tuple[Member, forms.BoundField]]:
         return [(member, self[f"seat_{member.pk}"]) for member in self.seats]
+
+
+class AttendanceMarkForm(GovukFormMixin, forms.ModelForm):
+    """A mark of the board's attendance key; the service holds the rules."""
+
+    class Meta:
+        model = AttendanceMark
+        fields = ["code", "words", "present", "counted"]
+        widgets = {"code": forms.TextInput(attrs={"class": "govuk-input--width-4"})}
+        labels = {
+            "code": "Code",
+            "words": "What it means",
+            "present": "Counts as present (the seat was represented)",
+            "counted": "Counts towards the percentage (a meeting the seat could attend)",
+        }
+        help_texts = {
+            "code": 'What each cell of the attendance matrix shows, such as "MA". Up to 8 '
+            "characters, no spaces.",
+            "words": 'Such as "Member attended" or "No cover sent".',
+            "present": "",
+            "counted": 'Leave this unticked for a mark such as "Not yet a member", which should '
+            "not lower a seat's percentage.",
+        }
 
 
 class RiskForm(GovukFormMixin, forms.ModelForm):
@@ -117,6 +153,8 @@ def year_field(years: list[ReportingYear], label: str = "Reporting year") -> for
         label=label,
         choices=[(y.label, y.label) for y in years],
         error_messages={"invalid_choice": "Choose a reporting year from the list."},
+        # A form adds it after GovukFormMixin has styled its own fields.
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
 
 
@@ -156,6 +194,67 @@ class MemberForm(ServiceModelForm):
         choice_field(self, "groups").queryset = board.groups.order_by("kind", "name")
         choice_field(self, "agency").queryset = Agency.objects.order_by("name")
         choice_field(self, "agency").empty_label = "No agency"
+
+
+class SeatChoiceField(forms.ModelChoiceField):
+    """Seats named as the pages name them (agency, position, person)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
+class MemberEndForm(GovukFormMixin, forms.Form):
+    """End a seat: its last day, and the seat that took it over if that is
+    already recorded. The rules are the service's (member_end_problems)."""
+
+    end = forms.DateField(
+        label="Last day in the seat",
+        widget=DateInput(),
+        help_text="The seat is held on this day and ends after it. For example, 31 3 2027.",
+        error_messages={"required": "Enter the last day the seat was held."},
+    )
+    successor = SeatChoiceField(
+        queryset=Member.objects.none(),
+        required=False,
+        label="Who took the seat over (optional)",
+        empty_label="Nobody recorded",
+        help_text="Only this board's other seats are listed. To add the person who takes the "
+        "seat over, record a successor instead.",
+    )
+
+    def __init__(self, *args: Any, seat: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = (
+            Member.objects.filter(board_id=seat.board_id)
+            .exclude(pk=seat.pk)
+            .select_related("agency")
+            .order_by("agency__name", "position", "person")
+        )
+        choice_field(self, "successor").queryset = others
+
+
+class MemberSucceedForm(GovukFormMixin, forms.Form):
+    """Who takes a seat over, and from when: the service makes their seat
+    like this one and ends this one the day before."""
+
+    person = forms.CharField(
+        label="Name of the new member",
+        max_length=120,
+        required=False,
+        help_text="Leave blank if the source names the post but not the person.",
+    )
+    start = forms.DateField(
+        label="First day in the seat",
+        widget=DateInput(),
+        help_text="The current seat ends the day before. For example, 1 4 2027.",
+        error_messages={"required": "Enter the day the new member takes the seat."},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where this is recorded, for example the meeting that appointed them.",
+    )
 
 
 class GroupForm(ServiceModelForm):

@@ -8,6 +8,7 @@ any order and load again without duplicating anything.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -89,6 +90,14 @@ class Board(CleanTextModel):
         max_length=200,
         help_text="Drawn on the cover of the board's reports; set through board_logo_set.",
     )
+    synthetic_as_of = models.DateField(
+        "synthetic records as of",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="For a demonstration board, whose every record is synthetic: the day "
+        "make_demonstration_board generated them relative to. Empty for a real board.",
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="BoardAccess",
@@ -108,6 +117,12 @@ class Board(CleanTextModel):
 
     def get_absolute_url(self) -> str:
         return reverse("board:home", kwargs={"board": self.slug})
+
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether every record of the board is synthetic (a demonstration):
+        its pages say so on every page."""
+        return self.synthetic_as_of is not None
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -313,6 +328,54 @@ class Group(CleanTextModel):
         return cls.objects.get(slug=slug)
 
 
+class MainGroup(CleanTextModel):
+    """The group a board counts as its own strategic board: where its
+    meetings page opens and whose last meeting is "the last meeting" on the
+    chair's dashboard. A mark on the board-group pair, since a group may
+    serve several boards and be the main one of only some of them."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "main group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board"],
+                name="maingroup_one_per_board",
+                violation_error_message="This board already has a main group.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} is the main group of {self.board}"
+
+    def clean(self) -> None:
+        if (
+            self.board_id
+            and self.group_id
+            and not self.group.boards.filter(pk=self.board_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "group": f"{self.group} does not serve {self.board}, so it cannot be its "
+                    "main group."
+                }
+            )
+
+    def natural_key(self) -> tuple[str]:
+        return (self.board.slug,)
+
+    natural_key.dependencies = ["board.board", "board.group"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str) -> MainGroup:
+        return cls.objects.get(board__slug=board)
+
+
 class Member(CleanTextModel):
     """A seat at the table: a person (or an agency's seat when the report names
     no person) in a role, for a board, from one date to another."""
@@ -335,7 +398,43 @@ class Member(CleanTextModel):
     role = models.CharField(max_length=30, choices=Role.choices)
     groups = models.ManyToManyField(Group, related_name="members", blank=True)
     start = models.DateField(null=True, blank=True)
-    end = models.DateField(null=True, blank=True)
+    end = models.DateField(
+        null=True, blank=True, help_text="The last day the seat is held (it is held that day)."
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text="The seat that took this one over; naming it ends this seat.",
+    )
+    first_recorded = models.ForeignKey(
+        ReportingYear,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The first reporting year a source shows this seat held, when it gives no "
+        "start date.",
+    )
+    last_recorded = models.ForeignKey(
+        ReportingYear,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The last reporting year a source shows this seat held. A seat from a past "
+        "report with no end date is known to be held only until then.",
+    )
+    last_recorded_in = models.ForeignKey(
+        SourceDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The source that last records this seat.",
+    )
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
@@ -370,10 +469,59 @@ class Member(CleanTextModel):
         return f"{label} ({self.person})" if self.person and parts else label
 
     def clean(self) -> None:
+        """A seat's own dates and records agree with one another; the rules
+        live here so the fixtures, the admin and the services all keep them
+        (board.terms reads them)."""
         if not (self.agency_id or self.position or self.person):
             raise ValidationError("A member needs a person, a position or an agency.")
+        errors: dict[str, str] = {}
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "The end date is before the start date."})
+            errors["end"] = "The end date is before the start date."
+        first, last = self.first_recorded, self.last_recorded
+        if first is not None and last is not None and last.start < first.start:
+            errors["last_recorded"] = (
+                f"The last year recorded ({last}) is before the first ({first})."
+            )
+        if self.last_recorded_in_id and last is None:
+            errors["last_recorded"] = "Give the year the source last records this seat in."
+        if self.start and last is not None and self.start > last.end:
+            errors["last_recorded"] = (
+                f"The seat starts on {self.start:%-d %B %Y}, after {last} ends."
+            )
+        recorded = first or last
+        if self.end and recorded is not None and self.end < recorded.start:
+            errors["end"] = f"The seat ends on {self.end:%-d %B %Y}, before {recorded} starts."
+        errors.update(self._successor_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def _successor_problems(self) -> dict[str, str]:
+        successor = self.successor
+        if successor is None:
+            return {}
+        if successor is self or (self.pk is not None and successor.pk == self.pk):
+            return {"successor": "A seat cannot succeed itself."}
+        if successor.board_id != self.board_id:
+            return {"successor": f"{successor} is a seat of another board."}
+        if self.end is None and self.last_recorded_id is None:
+            return {
+                "successor": "A seat that was taken over needs the day it ended or the last "
+                "year a source records it."
+            }
+        # Along the chain as saved (an instance in hand may be out of date).
+        seen = {self.pk}
+        following: int | None = successor.pk
+        while following is not None:
+            if following in seen:
+                return {
+                    "successor": f"{self.successor} is succeeded by this seat, directly or "
+                    "through others, so it cannot succeed it."
+                }
+            seen.add(following)
+            following = (
+                Member.objects.filter(pk=following).values_list("successor_id", flat=True).first()
+            )
+        return {}
 
     def natural_key(self) -> tuple[str, str, str, str]:
         agency = self.agency.slug if self.agency is not None else ""
@@ -415,20 +563,126 @@ class Meeting(CleanTextModel):
         return cls.objects.get(group__slug=group, date=date)
 
 
-class Attendance(CleanTextModel):
-    class Status(models.TextChoices):
-        ATTENDED = "attended", "Attended"
-        DEPUTY = "deputy", "Deputy attended"
-        APOLOGIES = "apologies", "Apologies"
-        ABSENT = "absent", "Absent"
-        NOT_APPLICABLE = "not-applicable", "Not yet a member"
+class DefaultMark(models.TextChoices):
+    """The keys of the default attendance key: the marks every board had
+    before it could define its own, and what a board uses until it does."""
 
-    #: Statuses that count as the seat being represented at the meeting.
-    PRESENT = frozenset({Status.ATTENDED, Status.DEPUTY})
+    ATTENDED = "attended", "Attended"
+    DEPUTY = "deputy", "Deputy attended"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+    NOT_APPLICABLE = "not-applicable", "Not yet a member"
+
+
+#: The default key, in order: (key, code, words, counts as present, counts
+#: towards the percentage). The codes are those of the published appendices.
+DEFAULT_KEY: tuple[tuple[str, str, str, bool, bool], ...] = (
+    (DefaultMark.ATTENDED, "1", "Attended", True, True),
+    (DefaultMark.DEPUTY, "D", "Deputy attended", True, True),
+    (DefaultMark.APOLOGIES, "A", "Apologies", False, True),
+    (DefaultMark.ABSENT, "0", "Absent", False, True),
+    (DefaultMark.NOT_APPLICABLE, "n/a", "Not yet a member", False, False),
+)
+
+
+class AttendanceMark(CleanTextModel):
+    """One mark of a board's attendance key: the code a cell of the matrix
+    shows, the words it stands for, whether the seat counts as present, and
+    whether the meeting counts towards the seat's percentage at all.
+
+    An attendance holds the mark's `key`, which never changes, so the code
+    and words can be reworded without touching a single attendance. A board
+    with no marks of its own uses the default key (`DEFAULT_KEY`); the
+    first change the business manager makes gives it its own copy. A mark
+    in use is retired rather than deleted, so past meetings keep their marks.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="attendance_marks")
+    key = models.SlugField(max_length=40, help_text="What attendances hold; never changes.")
+    code = models.CharField(max_length=8, help_text='What a cell of the matrix shows, e.g. "MA".')
+    words = models.CharField(max_length=60, help_text='What it means, e.g. "Member attended".')
+    present = models.BooleanField(
+        "counts as present", help_text="The seat was represented at the meeting."
+    )
+    counted = models.BooleanField(
+        "counts towards the percentage",
+        help_text="The meeting counts as one the seat could attend.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(
+        default=False, help_text="Kept for the meetings that used it; not offered any more."
+    )
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "key"], name="attendancemark_unique_key"),
+            models.UniqueConstraint(fields=["board", "code"], name="attendancemark_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.words}"
+
+    @property
+    def counts_as_attended(self) -> bool:
+        """Whether the mark adds to the seat's meetings attended: present at
+        a meeting that counts."""
+        return self.present and self.counted
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.board.slug, self.key)
+
+    natural_key.dependencies = ["board.board"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str, key: str) -> AttendanceMark:
+        return cls.objects.get(board__slug=board, key=key)
+
+    @classmethod
+    def default_key(cls, board: Board | None = None) -> list[AttendanceMark]:
+        """The default key as unsaved marks (of `board`, if given)."""
+        return [
+            cls(
+                board=board,
+                key=key,
+                code=code,
+                words=words,
+                present=present,
+                counted=counted,
+                position=i,
+            )
+            for i, (key, code, words, present, counted) in enumerate(DEFAULT_KEY, start=1)
+        ]
+
+    @classmethod
+    def keys_of(cls, board_ids: Iterable[int]) -> dict[int, list[AttendanceMark]]:
+        """Each board's key, in order, in one query: its own marks, or the
+        default key for a board that has none yet."""
+        ids = set(board_ids)
+        found: dict[int, list[AttendanceMark]] = {}
+        for mark in cls.objects.filter(board_id__in=ids).order_by("position", "pk"):
+            found.setdefault(mark.board_id, []).append(mark)
+        for board_id in ids - set(found):
+            found[board_id] = cls.default_key()
+            for default in found[board_id]:
+                default.board_id = board_id
+        return found
+
+
+class Attendance(CleanTextModel):
+    """A seat's mark at a meeting, in the key of the seat's board."""
+
+    #: The default key's marks, by key (what boards used before keys of their own).
+    Status = DefaultMark
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
-    status = models.CharField(max_length=20, choices=Status.choices)
+    status = models.CharField(
+        "mark", max_length=40, help_text="The key of a mark in the seat's board's attendance key."
+    )
 
     objects = NaturalKeyManager()
     history = HistoricalRecords()
@@ -442,7 +696,7 @@ class Attendance(CleanTextModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member}: {self.get_status_display()}"
+        return f"{self.member}: {self.status}"
 
     def clean(self) -> None:
         if self.meeting_id and self.member_id:
@@ -450,6 +704,13 @@ class Attendance(CleanTextModel):
             if self.member.board not in boards:
                 raise ValidationError(
                     {"member": f"{self.member} is not on a board that {self.meeting.group} serves."}
+                )
+        if self.member_id:
+            key = AttendanceMark.keys_of([self.member.board_id])[self.member.board_id]
+            if self.status not in {mark.key for mark in key}:
+                codes = ", ".join(f"{m.code} ({m.words})" for m in key if not m.retired)
+                raise ValidationError(
+                    {"status": f"{self.status!r} is not a mark of the board's key: {codes}."}
                 )
 
     def natural_key(self) -> tuple[str, ...]:

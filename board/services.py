@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from board.logo import LogoRefused, read_logo
 from board.models import (
@@ -21,14 +23,17 @@ from board.models import (
     READ_RECORDS_KEPT_MONTHS_MIN,
     Agency,
     Attendance,
+    AttendanceMark,
     Board,
     Contribution,
     Group,
+    MainGroup,
     Meeting,
     Member,
     PublishedTotal,
     ReportingYear,
     Risk,
+    start_year_of,
 )
 
 
@@ -48,27 +53,224 @@ def meeting_create(*, group: Group, date: Any, location: str = "", notes: str = 
 
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, marks: dict[Member, str]) -> list[Attendance]:
-    """Record a whole meeting's attendance at once: one status per seat.
+    """Record a whole meeting's attendance at once: one mark per seat, by
+    the key of a mark in the seat's board's attendance key.
 
     Every mark is validated before any is saved; unchanged marks are left
-    alone so the history shows only real changes.
+    alone so the history shows only real changes. A retired mark is refused
+    for a new value, but a seat already holding it may keep it.
     """
     existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     boards = set(meeting.group.boards.values_list("id", flat=True))
+    keys = AttendanceMark.keys_of({member.board_id for member in marks})
     to_save = []
     for member, status in marks.items():
         if member.board_id not in boards:
             raise ValidationError(f"{member} is not on a board that {meeting.group} serves.")
-        if status not in Attendance.Status.values:
-            raise ValidationError(f"{status!r} is not an attendance status.")
         mark = existing.get(member.pk) or Attendance(meeting=meeting, member=member)
         if mark.pk and mark.status == status:
             continue
+        offered = {m.key: m for m in keys[member.board_id]}
+        if status not in offered:
+            raise ValidationError(f"{status!r} is not a mark of {member.board}'s attendance key.")
+        if offered[status].retired:
+            raise ValidationError(
+                f"The mark {offered[status].code} ({offered[status].words}) is retired; "
+                "choose another."
+            )
         mark.status = status
         to_save.append(mark)
     for mark in to_save:
         mark.save()
     return to_save
+
+
+# A board's own attendance key.
+
+
+def _own_key(board: Board) -> list[AttendanceMark]:
+    """The board's marks, saved: the default key is copied in first when the
+    board has none of its own yet, so every change works on rows."""
+    Board.objects.select_for_update().filter(pk=board.pk).first()  # one change at a time
+    marks = list(AttendanceMark.objects.filter(board=board).order_by("position", "pk"))
+    if not marks:
+        bulk_create_with_history(AttendanceMark.default_key(board), AttendanceMark)
+        marks = list(AttendanceMark.objects.filter(board=board).order_by("position", "pk"))
+    return marks
+
+
+def attendance_key_own(*, board: Board) -> list[AttendanceMark]:
+    """Give the board its own copy of the default key, if it has none, and
+    return its marks in order. A write: pages read keys through
+    AttendanceMark.keys_of, which needs no rows."""
+    with transaction.atomic():
+        return _own_key(board)
+
+
+#: The most marks a key may hold: a matrix's legend has to be read at a glance.
+MAX_MARKS = 12
+
+
+def attendance_mark_problems(*, mark: AttendanceMark) -> Problems:
+    """What is wrong with a mark: a code and words each board member can
+    tell apart from the others' (a spreadsheet of marks is read by them too)."""
+    problems: Problems = {}
+    code, words = mark.code.strip(), " ".join(mark.words.split())
+    if not code:
+        _add(problems, "code", 'Enter the code a cell shows, such as "MA".')
+    elif len(code) > 8:
+        _add(problems, "code", "The code must be 8 characters or fewer.")
+    elif any(ch.isspace() for ch in code):
+        _add(problems, "code", "The code cannot contain spaces.")
+    if not words:
+        _add(problems, "words", 'Enter what the mark means, such as "Member attended".')
+    elif len(words) > 60:
+        _add(problems, "words", "The words must be 60 characters or fewer.")
+    others = AttendanceMark.keys_of([mark.board_id])[mark.board_id]
+    others = [m for m in others if m.key != mark.key]
+    if code and any(m.code.casefold() == code.casefold() for m in others):
+        _add(problems, "code", f"The key already has a mark {code}; each code is used once.")
+    if words and any(m.words.casefold() == words.casefold() for m in others):
+        _add(problems, "words", f"The key already has a mark for {words!r}.")
+    if mark.pk is None and len(others) >= MAX_MARKS:
+        _add(problems, "code", f"A key holds at most {MAX_MARKS} marks; retire one instead.")
+    offered = [m for m in others if not m.retired]
+    if not (mark.counts_as_attended and not mark.retired) and not any(
+        m.counts_as_attended for m in offered
+    ):
+        _add(
+            problems,
+            "present",
+            "The key needs at least one mark that counts as present and towards the "
+            "percentage; otherwise nobody could ever be recorded as attending.",
+        )
+    return problems
+
+
+def _free_mark_key(board: Board, words: str, taken: set[str]) -> str:
+    base = slugify(words)[:34] or "mark"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def attendance_mark_save(*, mark: AttendanceMark) -> AttendanceMark:
+    """Add a mark to the board's key (at its end) or change one. The board
+    gets its own copy of the default key first, so a change to one of its
+    marks is a change to the board's copy. Changing whether a mark counts
+    changes the percentages of every meeting that used it; published
+    reports keep theirs (their snapshots are frozen)."""
+    board = mark.board
+    marks = _own_key(board)
+    if mark.pk is None and mark.key:
+        # A mark of the default key, read before the board had its own copy.
+        saved = next((m for m in marks if m.key == mark.key), None)
+        if saved is not None:
+            mark.pk = saved.pk
+            mark.position = saved.position
+            mark.retired = saved.retired
+            mark._state.adding = False
+    mark.code = mark.code.strip()
+    mark.words = " ".join(mark.words.split())
+    _raise(attendance_mark_problems(mark=mark))
+    if mark.pk is None:
+        mark.key = _free_mark_key(board, mark.words, {m.key for m in marks})
+        mark.position = max((m.position for m in marks), default=0) + 1
+    mark.full_clean(validate_unique=False)
+    mark.save()
+    return mark
+
+
+def _saved_mark(mark: AttendanceMark) -> AttendanceMark:
+    """The board's saved row for `mark` (which may be a default-key mark
+    read before the board had its own copy)."""
+    marks = _own_key(mark.board)
+    found = next((m for m in marks if m.key == mark.key), None)
+    if found is None:
+        raise ValidationError(f"The mark {mark.code} is not in {mark.board}'s key.")
+    return found
+
+
+def attendance_mark_uses(*, mark: AttendanceMark) -> int:
+    """How many attendances hold the mark (on seats of its board)."""
+    return Attendance.objects.filter(member__board_id=mark.board_id, status=mark.key).count()
+
+
+@transaction.atomic
+def attendance_mark_retire(*, mark: AttendanceMark, retired: bool = True) -> AttendanceMark:
+    """Stop offering a mark (the meetings that used it keep it), or offer it
+    again. The key keeps at least one mark that counts as present."""
+    saved = _saved_mark(mark)
+    if saved.retired == retired:
+        return saved
+    if retired:
+        left = [
+            m
+            for m in AttendanceMark.objects.filter(board=saved.board, retired=False)
+            if m.pk != saved.pk
+        ]
+        if not any(m.counts_as_attended for m in left):
+            raise ValidationError(
+                {
+                    "__all__": [
+                        f"{saved.code} ({saved.words}) is the last mark that counts as present "
+                        "at a counted meeting; add another before retiring it."
+                    ]
+                }
+            )
+    saved.retired = retired
+    saved.save(update_fields=["retired"])
+    return saved
+
+
+@transaction.atomic
+def attendance_mark_delete(*, mark: AttendanceMark) -> None:
+    """Remove a mark nobody has been given; a mark in use can only be retired."""
+    saved = _saved_mark(mark)
+    uses = attendance_mark_uses(mark=saved)
+    if uses:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"{saved.code} ({saved.words}) is used {uses} time{'s' if uses != 1 else ''} "
+                    "in the attendance already recorded, so it cannot be deleted; retire it "
+                    "instead and it will no longer be offered."
+                ]
+            }
+        )
+    if saved.counts_as_attended and not saved.retired:
+        left = AttendanceMark.objects.filter(board=saved.board, retired=False).exclude(pk=saved.pk)
+        if not any(m.counts_as_attended for m in left):
+            raise ValidationError(
+                {
+                    "__all__": [
+                        f"{saved.code} ({saved.words}) is the last mark that counts as present "
+                        "at a counted meeting; add another before deleting it."
+                    ]
+                }
+            )
+    saved.delete()
+
+
+@transaction.atomic
+def attendance_mark_move(*, mark: AttendanceMark, up: bool) -> AttendanceMark:
+    """Move a mark one place up or down the key (the order of the legend and
+    of the choices)."""
+    marks = _own_key(mark.board)
+    index = next((i for i, m in enumerate(marks) if m.key == mark.key), None)
+    if index is None:
+        raise ValidationError(f"The mark {mark.code} is not in {mark.board}'s key.")
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(marks):
+        return marks[index]
+    marks[index], marks[other] = marks[other], marks[index]
+    for position, item in enumerate(marks, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    return marks[other]
 
 
 @transaction.atomic
@@ -151,6 +353,125 @@ def member_save(*, member: Member, groups: Iterable[Group]) -> Member:
     return member
 
 
+# A seat's term: its end, and who took it over.
+
+
+def _held_from(member: Member) -> datetime.date | None:
+    year = member.first_recorded or member.last_recorded
+    return member.start or (year.start if year is not None else None)
+
+
+def member_end_problems(
+    *, member: Member, end: datetime.date | None, successor: Member | None = None
+) -> Problems:
+    """What stops `member` ending on `end` (taken over by `successor`, if
+    given): the seat's own rules (Member.clean: not before it started, not
+    before the first year a source records it, a successor of the same
+    board that is not the seat itself or one it led to), and a successor
+    that was already in the seat before this one started."""
+    if end is None:
+        return {"end": ["Enter the last day the seat was held."]}
+    changed = Member.objects.select_related(
+        "board", "agency", "first_recorded", "last_recorded"
+    ).get(pk=member.pk)
+    changed.end, changed.successor = end, successor
+    problems = _model_problems(changed)
+    started = _held_from(changed)
+    if successor is not None and started is not None:
+        taken_over = _held_from(successor)
+        if taken_over is not None and taken_over <= started:
+            _add(
+                problems,
+                "successor",
+                f"{successor.label} was in their seat by {taken_over:%-d %B %Y}, before this "
+                "seat started, so they cannot have taken it over.",
+            )
+    return problems
+
+
+@transaction.atomic
+def member_end(
+    *, member: Member, end: datetime.date | None, successor: Member | None = None
+) -> Member:
+    """End a seat on `end` (the last day it is held), naming the seat that
+    took it over if there is one. The change is in the seat's history."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _raise(member_end_problems(member=member, end=end, successor=successor))
+    member.end, member.successor = end, successor
+    member.save(update_fields=["end", "successor"])
+    return member
+
+
+def member_succeed_problems(
+    *, member: Member, person: str, start: datetime.date | None
+) -> Problems:
+    """What stops recording `person` as taking `member`'s seat over from
+    `start`: a missing or too early start, a seat already taken over, or a
+    new seat the board already has."""
+    problems: Problems = {}
+    if start is None:
+        _add(problems, "start", "Enter the day the new member takes the seat.")
+        return problems
+    if start == datetime.date.min:
+        _add(problems, "start", "Enter a later date: the seat would end the day before.")
+        return problems
+    started = _held_from(member)
+    if started is not None and start <= started:
+        _add(
+            problems,
+            "start",
+            f"The new member must start after this seat started ({started:%-d %B %Y}).",
+        )
+    if member.successor_id is not None:
+        assert member.successor is not None
+        _add(problems, "__all__", f"{member.successor.label} already took this seat over.")
+    new = _successor_seat(member, person, start)
+    for name, messages in member_problems(member=new, groups=[]).items():
+        for message in messages:
+            _add(problems, name if name in ("person", "start") else "__all__", message)
+    if not problems and (member.end is None or member.end >= start):
+        ending = member_end_problems(member=member, end=start - datetime.timedelta(days=1))
+        for message in (m for messages in ending.values() for m in messages):
+            _add(problems, "start", message)
+    return problems
+
+
+def _successor_seat(member: Member, person: str, start: datetime.date) -> Member:
+    return Member(
+        board=member.board,
+        agency=member.agency,
+        position=member.position,
+        role=member.role,
+        person=person.strip(),
+        start=start,
+    )
+
+
+@transaction.atomic
+def member_succeed(
+    *, member: Member, person: str, start: datetime.date | None, notes: str = ""
+) -> Member:
+    """Record who took a seat over from `start`: a new seat in the same
+    position, agency, role and groups, and the old seat ending the day
+    before (unless it had already ended earlier, the seat standing empty
+    between), with the new seat as its successor. Returns the new seat."""
+    # Locks the seat's own row: PostgreSQL cannot lock the nullable side of the
+    # join to its successor.
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("successor").get(pk=member.pk)
+    )
+    _raise(member_succeed_problems(member=member, person=person, start=start))
+    assert start is not None
+    new = _successor_seat(member, person, start)
+    new.notes = notes.strip()
+    member_save(member=new, groups=list(member.groups.all()))
+    if member.end is None or member.end >= start:
+        member.end = start - datetime.timedelta(days=1)
+    member.successor = new
+    member.save(update_fields=["end", "successor"])
+    return new
+
+
 # Groups, what they report to, and which boards a pan-area group serves.
 
 
@@ -189,6 +510,16 @@ def group_problems(
         problems.setdefault(name, []).extend(messages)
     if not served:
         _add(problems, "boards", "Choose at least one board that this group serves.")
+    if group.pk is not None:
+        for mark in (
+            MainGroup.objects.filter(group=group).exclude(board__in=served).select_related("board")
+        ):
+            _add(
+                problems,
+                "boards",
+                f"This group is the main group of {mark.board}; mark another group as its "
+                "main one before taking this group off it.",
+            )
     if group.slug and Group.objects.filter(slug=group.slug).exclude(pk=group.pk).exists():
         _add(problems, "slug", f"Another group already has the short web name {group.slug}.")
     return problems
@@ -222,6 +553,35 @@ def group_save(
     return group
 
 
+# The board's main group.
+
+
+def main_group_problems(*, board: Board, group: Group | None) -> Problems:
+    if group is not None and not group.boards.filter(pk=board.pk).exists():
+        return {"group": [f"{group} does not serve {board}, so it cannot be its main group."]}
+    return {}
+
+
+@transaction.atomic
+def main_group_set(*, board: Board, group: Group | None) -> MainGroup | None:
+    """Mark `group` as the board's main group (its strategic board), or
+    clear the mark (None). Every change is in the mark's history."""
+    _raise(main_group_problems(board=board, group=group))
+    mark = MainGroup.objects.select_for_update().filter(board=board).first()
+    if group is None:
+        if mark is not None:
+            mark.delete()
+        return None
+    if mark is None:
+        mark = MainGroup(board=board, group=group)
+    elif mark.group_id == group.pk:
+        return mark
+    mark.group = group
+    mark.full_clean()
+    mark.save()
+    return mark
+
+
 # Reporting years.
 
 #: The years Assure accepts: from the first statutory boards to a decade ahead.
@@ -247,6 +607,28 @@ def reporting_year_create(*, start_year: int) -> ReportingYear:
     year.full_clean()
     year.save()
     return year
+
+
+@transaction.atomic
+def reporting_years_fill(*, today: datetime.date) -> list[ReportingYear]:
+    """Save every reporting year from the first one saved to the one holding
+    `today` that is not saved yet, and return those it saved
+    (docs/adr/0007). With no year saved there is nothing to fill: the pages
+    offer the current year, and it is saved when something is recorded."""
+    labels = set(ReportingYear.objects.values_list("label", flat=True))
+    if not labels:
+        return []
+    first = min(int(label[:4]) for label in labels)
+    made = []
+    for start_year in range(first, start_year_of(today) + 1):
+        span = ReportingYear.span(start_year)
+        if span.label not in labels:
+            year, created = ReportingYear.objects.get_or_create(
+                label=span.label, defaults={"start": span.start, "end": span.end}
+            )
+            if created:
+                made.append(year)
+    return made
 
 
 def _saved_year(year: ReportingYear) -> ReportingYear:

@@ -6,6 +6,7 @@ of each table: sorting, pages and the export use them as before."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -20,6 +21,8 @@ from django.utils.safestring import SafeString
 from django_tables2.utils import A, signature
 
 from board.models import Agency, Member, Risk
+from board.selectors import AttendanceMatrix
+from board.terms import seat_state
 
 #: What a seat on no group shows, on the members page and the seats page.
 NO_GROUPS = "None"
@@ -148,12 +151,24 @@ class MemberTable(RowsInPythonTable):
     )
     start = ShortDateColumn()
     end = ShortDateColumn()
+    status = tables.Column(verbose_name="Status", orderable=False, empty_values=())
 
     class Meta(RowsInPythonTable.Meta):
         model = Member
-        fields = ("person", "position", "agency", "role", "groups", "start", "end")
+        fields = ("person", "position", "agency", "role", "groups", "start", "end", "status")
         order_by = ("agency", "position")
         empty_text = "No members have been recorded for this board."
+
+    def __init__(self, *args: Any, day: datetime.date, **kwargs: Any) -> None:
+        """`day` is the day each seat's status is given for (board.terms)."""
+        self.day = day
+        super().__init__(*args, **kwargs)
+
+    def render_status(self, record: Member) -> str:
+        return seat_state(record, day=self.day).text
+
+    def value_status(self, record: Member) -> str:
+        return self.render_status(record)
 
     def render_person(self, value: str, record: Member) -> str:
         return value or "Seat (no person named)"
@@ -207,3 +222,32 @@ class RiskTable(tables.Table):
 
     def value_level(self, record: Risk) -> str:
         return record.level
+
+
+def attendance_sheet(matrix: AttendanceMatrix) -> list[list[Any]]:
+    """The matrix as spreadsheet rows: the seat, its agency, position and
+    person, each meeting's mark by its code (a date heads each meeting's
+    column), then the meetings counted, attended and the percentage."""
+    head: list[Any] = ["Seat", "Agency", "Position", "Person"]
+    head += [meeting.date for meeting in matrix.meetings]
+    head += ["Meetings counted", "Attended", "%"]
+    rows: list[list[Any]] = [head]
+    for row in matrix.rows:
+        member = row.member
+        cells = []
+        for key in row.cells:
+            mark = row.mark(key)
+            cells.append(mark.code if mark is not None else (key or ""))
+        rows.append(
+            [
+                member.label,
+                member.agency.name if member.agency else "",
+                member.position,
+                member.person,
+                *cells,
+                row.held,
+                row.attended,
+                row.percent if row.percent is not None else "",
+            ]
+        )
+    return rows

@@ -21,9 +21,11 @@ urlpatterns = [
     path("boards/<slug:board>/", include("outbox.urls")),
     path("boards/<slug:board>/", include("people.urls")),
     path("boards/<slug:board>/", include("priorities.urls")),
+    path("boards/<slug:board>/", include("indicators.urls")),
     path("boards/<slug:board>/", include("training.urls")),
     path("boards/<slug:board>/", include("reviews.urls")),
     path("boards/<slug:board>/", include("audits.urls")),
     path("boards/<slug:board>/", include("reports.urls")),
+    path("public/", include("reports.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -53,6 +53,7 @@ ADMIN_MAINTAINS = (
     ("board", "agency"),
     ("board", "member"),
     ("board", "group"),
+    ("board", "maingroup"),
     ("board", "reportingyear"),
     ("board", "contribution"),
     ("board", "publishedtotal"),

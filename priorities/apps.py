@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class PrioritiesConfig(AppConfig):
     name = "priorities"
-    verbose_name = "Action plans and scorecard"
+    verbose_name = "Action plans"

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from board.access import get_lead_board_or_404, render_board
 from core.history import history_with_changes
 from priorities import selectors
 from priorities.models import Action
+from priorities.rounds.selectors import lead_requests
 
 SECTION = "priorities:lead_home"
 
@@ -20,7 +22,11 @@ SECTION = "priorities:lead_home"
 @require_GET
 def lead_home(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_lead_board_or_404(request, board)
-    context = {"plans": selectors.lead_plans(user=request.user, board=obj)}
+    today = timezone.localdate()
+    context = {
+        "plans": selectors.lead_plans(user=request.user, board=obj, today=today),
+        "requests": lead_requests(user=request.user, board=obj),
+    }
     return render_board(request, "priorities/lead_home.html", obj, SECTION, context)
 
 

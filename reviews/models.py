@@ -158,6 +158,14 @@ class CaseReview(CleanTextModel):
     def is_published(self) -> bool:
         return self.publication_status == self.Publication.PUBLISHED
 
+    @property
+    def name_is_public(self) -> bool:
+        """Whether the report may name it: its own report is published, or a
+        document the board published already names it (the review's source,
+        such as a past annual report naming "Adam" while publication is on
+        hold). Any other review stays unnamed, whatever its name is."""
+        return self.is_published or self.source_id is not None
+
     def clean(self) -> None:
         """The service's rules, for every way in that cleans a model (the
         fixture loader, the admin's form) as well as the services."""

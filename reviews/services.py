@@ -507,7 +507,8 @@ def recommendation_save(
 
 def review_plan(*, review: CaseReview) -> ActionPlan:
     """The review's action plan (kind case review), made through the plans'
-    own service the first time a recommendation needs one."""
+    own service the first time a recommendation needs one; it runs from the
+    start of the review's year until its actions are complete."""
     if review.plan_id is not None:
         return review.plan  # type: ignore[return-value]
     plan = plan_services.plan_create(
@@ -516,6 +517,7 @@ def review_plan(*, review: CaseReview) -> ActionPlan:
         title=f"Case review: {review.name}"[:200],
         kind=ActionPlan.Kind.CASE_REVIEW,
         period=review.year.label,
+        starts_on=review.year.start,
     )
     review.plan = plan
     review.save(update_fields=["plan"])

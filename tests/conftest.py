@@ -78,7 +78,17 @@ def force_login_with_a_code(self, user, backend=None):
 
 
 #: Every app whose models the roles hold permissions on.
-ROLE_APPS = ["board", "outbox", "people", "priorities", "reviews", "audits", "training", "reports"]
+ROLE_APPS = [
+    "board",
+    "outbox",
+    "people",
+    "priorities",
+    "indicators",
+    "reviews",
+    "audits",
+    "training",
+    "reports",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "outbox",
     "people",
     "priorities",
+    "indicators",
     "reviews",
     "audits",
     "training",
@@ -236,6 +237,8 @@ ASSURE_MAX_UPLOAD_BYTES = env_int("ASSURE_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ASSURE_MAX_UPLOAD_BYTES + 1024 * 1024
 # A board's logo (drawn on its reports' covers) is refused above this size.
 ASSURE_MAX_LOGO_BYTES = env_int("ASSURE_MAX_LOGO_BYTES", 1024 * 1024)
+# An action lead's evidence file in an update round is refused above this size.
+ASSURE_EVIDENCE_MAX_BYTES = env_int("ASSURE_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # An imported spreadsheet is refused past this many rows (not counting the
 # header), and an XLSX file past this size once unpacked (XLSX is a zip, so a
 # small upload can unpack to gigabytes).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from board import selectors as board_selectors
-from board.models import Attendance, Board, Group
+from board.models import AttendanceMark, Board, Group
 from reports import charts
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
@@ -22,6 +22,7 @@ from reports.sections.blocks import (
     plural,
 )
 from reports.sections.registry import register
+from reports.sections.stated import stated_meetings
 
 
 def _strategic_groups(board: Board) -> list[Group]:
@@ -32,18 +33,26 @@ def _strategic_groups(board: Board) -> list[Group]:
     )
 
 
+def _mark_words(row: board_selectors.AttendanceRow, key: str | None) -> str:
+    """A cell of the report's attendance table: its mark's words in the
+    board's own key (the report is read without the legend beside it)."""
+    mark = row.mark(key)
+    if mark is not None:
+        return mark.words
+    return key or ""
+
+
 @register(SectionKind.ATTENDANCE)
 def build_attendance(ctx: Context, section: Section) -> BuiltSection:
     built = BuiltSection(section, section.get_kind_display())
     for group in _strategic_groups(ctx.board):
-        matrix = board_selectors.attendance_matrix(group=group, year=ctx.year)
+        matrix = board_selectors.attendance_matrix(group=group, year=ctx.year, board=ctx.board)
         if not matrix.meetings:
             continue
-        short = dict(Attendance.Status.choices)
         rows = [
             [
                 Cell(row.member.label),
-                *(Cell(short.get(c, "") if c else "") for c in row.cells),
+                *(Cell(_mark_words(row, c)) for c in row.cells),
                 Cell(f"{row.attended} of {row.held}", numeric=True),
                 Cell(pct(row.percent), numeric=True),
             ]
@@ -113,8 +122,45 @@ def build_attendance(ctx: Context, section: Section) -> BuiltSection:
             )
         )
     if not built.blocks:
-        built.empty = f"No board meetings are recorded for {ctx.year.label}."
+        stated = stated_meetings(ctx)
+        if not stated:
+            built.empty = f"No board meetings are recorded for {ctx.year.label}."
+            return built
+        for figure in stated:
+            said = f"{figure.value} {figure.label}"
+            if figure.wording:
+                said += f" (the report: \u201c{figure.wording}\u201d)"
+            built.blocks.append(Paragraph(f"The report for {ctx.year.label} states {said}."))
+            built.highlights.append(Highlight(figure.value, figure.label))
+        built.blocks.append(
+            Paragraph(
+                "Assure holds no record of these meetings' dates or of who attended: the "
+                "report does not give them."
+            )
+        )
+    else:
+        built.blocks.append(Paragraph(_key_note(board_selectors.attendance_key(board=ctx.board))))
     return built
+
+
+def _key_note(marks: list[AttendanceMark]) -> str:
+    """How the board's own key counts, in words, under its tables."""
+
+    def words(chosen: list[AttendanceMark]) -> str:
+        names = [f"{m.words} ({m.code})" for m in chosen]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    present = [m for m in marks if m.counted and m.present]
+    absent = [m for m in marks if m.counted and not m.present]
+    ignored = [m for m in marks if not m.counted]
+    note = "Attendance is counted in the board's own key"
+    if present:
+        note += f": {words(present)} count as attended"
+    if absent:
+        note += f"; {words(absent)} count as not attended"
+    if ignored:
+        note += f"; {words(ignored)} {'does' if len(ignored) == 1 else 'do'} not count"
+    return note + "."
 
 
 @register(SectionKind.BUDGET)
@@ -196,14 +242,9 @@ def build_budget(ctx: Context, section: Section) -> BuiltSection:
 @register(SectionKind.MEMBERS)
 def build_members(ctx: Context, section: Section) -> BuiltSection:
     built = BuiltSection(section, section.get_kind_display())
-    members = [
-        m
-        for m in board_selectors.members_for_board(board=ctx.board)
-        if (m.start is None or m.start <= ctx.year.end)
-        and (m.end is None or m.end >= ctx.year.start)
-    ]
+    members = list(board_selectors.seats_held_during(board=ctx.board, year=ctx.year))
     if not members:
-        built.empty = "No members are recorded for this board."
+        built.empty = f"No seats are recorded as held during {ctx.year.label}."
         return built
     built.highlights.append(Highlight(str(len(members)), "members of the board during the year"))
     built.blocks.append(
@@ -220,7 +261,7 @@ def build_members(ctx: Context, section: Section) -> BuiltSection:
                 ]
                 for m in members
             ],
-            source=ctx.url("board:members"),
+            source=ctx.url("board:members") + "?seats=all",
         )
     )
     return built

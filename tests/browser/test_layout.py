@@ -41,8 +41,8 @@ NOT_WALKED = {
     "training:import_layout": "a CSV or XLSX download",
     "training:import_confirm": "the import preview's button posts to it",
     "priorities:plan_import_confirm": "the import preview's button posts to it",
-    "priorities:indicator_export": "a CSV or XLSX download",
-    "priorities:statistics_import_confirm": "the statistics import preview's button posts to it",
+    "indicators:indicator_export": "a CSV or XLSX download",
+    "indicators:statistics_import_confirm": "the statistics import preview's button posts to it",
     "audits:return": "the past reports state no agency's Section 11 return; the audit "
     "journeys open one at 320px",
     "reports:annual_report": _NO_ANNUAL_REPORT,
@@ -53,6 +53,14 @@ NOT_WALKED = {
     "reports:annual_report_correct": _NO_ANNUAL_REPORT,
     "reports:annual_report_sent": _NO_ANNUAL_REPORT,
     "reports:annual_report_build": _NO_ANNUAL_REPORT,
+    "reports:section_leave_out": _NO_ANNUAL_REPORT,
+    "reports:annual_report_correction_cancel": "a button on the annual report's page posts to it",
+    "reports:scorecard_document_publish": "a button on the scorecard PDF's page posts to it",
+    "public:board": "the public page is off on the past reports' boards; the public page "
+    "journey opens it at 320px",
+    "public:snapshot_file": "a published snapshot's file on the public page: a download",
+    "public:scorecard_file": "a published scorecard's file on the public page: a download",
+    "board:group_main": "a button on the groups page posts to it",
     "reports:section_include": "a button on the annual report's page posts to it",
     "reports:section_move": "a button on the annual report's page posts to it",
     "reports:annual_report_publish": "a button on the annual report's page posts to it",
@@ -156,6 +164,9 @@ def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
         reverse("board:meetings", kwargs={"board": "bedford-borough"})
         + "?group=bedford-borough-board&year=2016-17"
     )
+    # every seat, where the links to a seat's pages are: no seat of the past
+    # reports is held today, so the seats page's default lists none
+    queue.append(reverse("board:member_list", kwargs={"board": "luton"}) + "?seats=all")
     seen = set(queue)
     opened: Counter[tuple[str, str]] = Counter()
     problems = []
@@ -245,7 +256,9 @@ def test_the_all_actions_list_fits_a_laptop_screen(
     luton, _ = past_reports
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in("manager")
-    page.goto(f"{live_server.url}/boards/{luton.slug}/actions/")
+    # The business plan 2015-17 is closed (its period ended): asked for, as a
+    # manager looking back would, it fills the first page.
+    page.goto(f"{live_server.url}/boards/{luton.slug}/actions/?closed=include")
     plan = "Luton Safeguarding Children Board Business Plan 2015-2017"
     table = page.get_by_role("region", name="Actions")
     expect(table.get_by_role("link", name="Record rating for 3a")).to_be_attached()

@@ -17,7 +17,16 @@ from core import text
 from core.models import CleanTextModel
 
 #: Assure's own apps; Django's and the libraries' models are theirs to keep.
-ASSURE_APPS = {"board", "people", "priorities", "reviews", "audits", "training", "reports"}
+ASSURE_APPS = {
+    "board",
+    "people",
+    "priorities",
+    "indicators",
+    "reviews",
+    "audits",
+    "training",
+    "reports",
+}
 #: Assure's apps whose text is a record of what Assure itself did, kept
 #: exactly: each email as it was sent (its line endings are SMTP's).
 KEPT_AS_WRITTEN = {"outbox"}

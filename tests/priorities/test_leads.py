@@ -5,6 +5,7 @@ history, and every other page answers 404."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 
@@ -16,6 +17,7 @@ from core import roles
 from priorities import services
 from priorities.models import Action
 from priorities.rules import leads_action
+from tests.clock import on_day
 from tests.factories import ActionFactory, PlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,35 @@ def test_a_lead_sees_their_actions_by_plan_and_nothing_else(world, users, led, c
     assert [group.plan.title for group in page.context["plans"]] == sorted(
         [world.plan.title, "Child X review"]
     )
+
+
+def test_a_lead_sees_a_closed_plans_actions_after_the_plans_in_force_marked_closed(
+    world, users, led, client_for
+):
+    """On the last day of its period the plan is in force; the day after, its
+    actions move below the plans in force, saying the period ended."""
+    ended = PlanFactory(
+        board=world.board,
+        slug="business-plan-2023-26",
+        title="A business plan 2023-26",
+        starts_on=datetime.date(2023, 4, 1),
+        ends_on=datetime.date(2026, 3, 31),
+    )
+    ActionFactory(plan=ended, ref="E1", lead_account=users["lead"])
+    with on_day(datetime.date(2026, 3, 31)):
+        page = client_for("lead").get(home(world))
+    assert page.context["plans"][0].plan.title == "A business plan 2023-26"
+    assert "In force until 31 March 2026." in page.content.decode()
+    with on_day(datetime.date(2026, 4, 1)):
+        page = client_for("lead").get(home(world))
+    assert [group.plan.title for group in page.context["plans"]] == [
+        world.plan.title,
+        "Child X review",
+        "A business plan 2023-26",
+    ]
+    html = page.content.decode()
+    assert "Closed: its period ended on 31 March 2026. Its actions stay here for the record" in html
+    assert html.count("no longer followed up") == 1
 
 
 def test_a_lead_with_no_actions_is_told_so(world, users, client_for):

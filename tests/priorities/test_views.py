@@ -57,7 +57,9 @@ def grow(world, n_actions, assessments_each=10):
 # Each count includes one query for the device that verified the sign-in code.
 PAGES = {
     "priorities:actions": (lambda w: {}, {}, 14),
-    "priorities:plan": (lambda w: {"plan": w.plan.slug}, {}, 12),
+    # The plan page also reads the plan's history and, for a dated business
+    # plan, the plan that superseded it.
+    "priorities:plan": (lambda w: {"plan": w.plan.slug}, {}, 14),
     "priorities:plans": (lambda w: {}, {}, 9),
 }
 

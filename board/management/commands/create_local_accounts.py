@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from board.accounts import user_save
+from board.accounts import board_access_give, user_save
 from board.models import Board
 from core import roles
 from core.two_factor import AUTHENTICATOR_NAME
@@ -46,6 +46,7 @@ class Command(BaseCommand):
             )
         )
         boards = list(Board.objects.all())
+        self._give_demonstrations(User.objects.filter(username__in=existing))
         lines = []
         for username, role, name in ACCOUNTS:
             if username in existing:
@@ -67,3 +68,12 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(f"  {line}")
         self.stdout.write(SIGN_IN_CODE_HINT)
+
+    def _give_demonstrations(self, users: Any) -> None:
+        """Accounts made before the demonstration board existed see it too;
+        they are given no other board they lack (a real board is the
+        Admin's to give)."""
+        for board in Board.objects.filter(synthetic_as_of__isnull=False):
+            given = [u.username for u in users if board_access_give(user=u, board=board)]
+            if given:
+                self.stdout.write(f"{board.name} given to: {', '.join(sorted(given))}.")
