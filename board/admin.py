@@ -238,7 +238,10 @@ class MemberAdmin(ServiceAdmin):
     list_filter = ("board", "role", "agency__sector")
     list_select_related = ("agency", "board")
     filter_horizontal = ("groups",)
-    autocomplete_fields = ("agency", "successor")
+    autocomplete_fields = ("agency",)
+    # A plain id box with its label: the autocomplete widget left the
+    # successor without an accessible name (axe: aria-input-field-name).
+    raw_id_fields = ("successor",)
 
     def save(self, obj, form):  # type: ignore[no-untyped-def]
         services.member_save(member=obj, groups=form.cleaned_data["groups"])

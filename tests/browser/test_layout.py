@@ -87,6 +87,7 @@ NOT_WALKED = {
     "the walk",
     "board:logo_image": "the board's logo: an image, shown on the logo page and the report's cover",
     "board:logo_remove": "a button on the logo page posts to it",
+    "board:attendance_export": "a CSV or XLSX download",
 }
 PER_KIND = 3  # pages opened of each kind (URL name) on each board
 
