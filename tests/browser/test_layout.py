@@ -88,6 +88,24 @@ NOT_WALKED = {
     "board:logo_image": "the board's logo: an image, shown on the logo page and the report's cover",
     "board:logo_remove": "a button on the logo page posts to it",
     "board:attendance_export": "a CSV or XLSX download",
+    "board:attendance_mark_move": "a button on the attendance key's page posts to it",
+    "board:attendance_mark_retire": "a button on the attendance key's page posts to it; "
+    "the attendance key journey opens the key",
+    "priorities:evidence_file": "an evidence file: a download (the round journey fetches one)",
+    "priorities:lead_proposal": "the past reports hold no update round: the round journey opens it",
+    "priorities:lead_request": "the past reports hold no update round: the round journey opens it",
+    "priorities:proposal": "the past reports hold no update round: the round journey opens it",
+    "priorities:proposal_accept": "a button on a proposal's page posts to it",
+    "priorities:proposal_return": "the past reports hold no update round: the round journey "
+    "opens it",
+    "priorities:round": "the past reports hold no update round: the round journey opens it",
+    "priorities:round_accept_all": "a button on a round's page posts to it",
+    "priorities:round_close": "a button on a round's page posts to it",
+    "training:course_edit": "the past reports record no course: the training journeys add one",
+    "training:course_remove": "the past reports record no course: the training journeys add one",
+    "training:courses_export": "a CSV or XLSX download",
+    "training:import_columns": "a step of an import whose file has columns Assure does not "
+    "know: the training journeys open it",
 }
 PER_KIND = 3  # pages opened of each kind (URL name) on each board
 
