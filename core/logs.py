@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import logging.config
 import re
 import uuid
 from datetime import UTC, datetime
@@ -101,6 +102,15 @@ class JsonFormatter(logging.Formatter):
             entry["stack"] = self.formatStack(record.stack_info)
         # default=str: a message argument Assure did not foresee still makes a line.
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure(config: dict) -> None:
+    """Django's LOGGING_CONFIG: the LOGGING dictionary, and Python's warnings
+    (a library's UserWarning, a deprecation) as log lines of the `py.warnings`
+    logger, so that with `json` every line on standard error is one object.
+    Django no longer routes warnings into logging itself."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)
 
 
 def logging_config(*, log_format: str, level: str) -> dict:

@@ -240,9 +240,6 @@ def test_gunicorn_as_the_unit_starts_it_writes_only_json_lines_with_the_request_
         "LOG_LEVEL": "DEBUG",
         "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers 1",
     }
-    # A deployment collects the static files before the unit starts; without
-    # the folder, WhiteNoise warns through Python's warnings on a fresh clone.
-    (ROOT / "staticfiles").mkdir(exist_ok=True)
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,

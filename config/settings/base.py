@@ -324,6 +324,7 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
 
 # Logs go to standard error: `text` for a person at a terminal (the default),
 # `json` (one object a line, with the request's id) for a log collector.
+LOGGING_CONFIG = "core.logs.configure"
 LOGGING = logging_config(
     log_format=env_choice("ASSURE_LOG_FORMAT", ("text", "json"), "text"),
     level=env_str("LOG_LEVEL", default="INFO"),

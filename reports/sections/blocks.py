@@ -106,6 +106,9 @@ class BuiltSection:
     # The case reviews it holds, named or not: whoever reads it has read them.
     reviews: list[Any] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)
+    # The priorities section's actions rated on recorded evidence: what the
+    # Working Together check reads, rather than the tables' words.
+    actions_with_evidence: int = 0
 
     @property
     def anchor(self) -> str:

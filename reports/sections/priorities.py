@@ -124,6 +124,7 @@ def build_priorities(ctx: Context, section: Section) -> BuiltSection:
     if not progress:
         built.empty = "No business plan priorities are recorded for this board."
         return built
+    built.actions_with_evidence = sum(item.with_evidence for item in progress)
     _rating_summary(ctx, built, progress)
     for item in progress:
         built.blocks.append(Heading(f"{item.plan.title}: {item.priority}"))
