@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.tasks import default_task_backend
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 
 from outbox import links, services
 from outbox.models import LINK_MARK, Attempt, Message
@@ -108,12 +109,17 @@ def test_a_server_that_is_down_leaves_the_message_queued_then_it_is_sent_on_retr
 
 
 def test_the_worker_sends_a_deferred_retry_when_its_time_comes(
-    world, users, smtp_server_down, settings, django_capture_on_commit_callbacks
+    world, users, smtp_server_down, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     """With the database backend and its worker (`db_worker --batch`), as
     production runs: the failed attempt queues the next one itself."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert default_task_backend.supports_defer
+    # The worker drops a connection whose autocommit is off, as a guard between
+    # tasks. This test runs inside the transaction that is rolled back after
+    # it, so on PostgreSQL the guard would close the test's own connection;
+    # a deployed worker runs in autocommit and never trips it.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     start = datetime.datetime(2026, 12, 7, 10, 0, tzinfo=datetime.UTC)
     with at(start):
         with django_capture_on_commit_callbacks(execute=True):
