@@ -28,7 +28,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -82,7 +81,7 @@ def percentile(values: list[float], pct: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 class FormReader(html.parser.HTMLParser):
@@ -94,7 +93,8 @@ class FormReader(html.parser.HTMLParser):
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
-        self.fields: dict[str, str] = {}
+        #: Each name's values: several for boxes ticked under one name.
+        self.fields: dict[str, Any] = {}
         self.action: str | None = None
         self._in_form = False
         self._select: str | None = None
@@ -115,29 +115,32 @@ class FormReader(html.parser.HTMLParser):
             return
         name = a.get("name")
         if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.fields[name] = a.get("value", "on")
-            elif kind not in ("submit", "button", "file"):
-                self.fields[name] = a.get("value", "")
+            self._input(name, a)
         elif tag == "select" and name:
             self._select = name
         elif tag == "option" and self._select:
             self._first_option.setdefault(self._select, a.get("value", ""))
             if "selected" in a:
-                self.fields[self._select] = a.get("value", "")
+                self.fields[self._select] = [a.get("value", "")]
         elif tag == "textarea" and name:
             self._textarea = name
-            self.fields[name] = ""
+            self.fields[name] = [""]
+
+    def _input(self, name: str, a: dict[str, str]) -> None:
+        kind = a.get("type", "text")
+        if kind in ("checkbox", "radio"):
+            if "checked" in a:
+                self.fields.setdefault(name, []).append(a.get("value", "on"))
+        elif kind not in ("submit", "button", "file"):
+            self.fields[name] = [a.get("value", "")]
 
     def handle_data(self, data: str) -> None:
         if self._textarea:
-            self.fields[self._textarea] += data
+            self.fields[self._textarea][-1] += data
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select" and self._select:
-            self.fields.setdefault(self._select, self._first_option.get(self._select, ""))
+            self.fields.setdefault(self._select, [self._first_option.get(self._select, "")])
             self._select = None
         elif tag == "textarea":
             self._textarea = None
@@ -350,7 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, path in pages.items():
             tally = Tally()
             clients = [Session(port, sessions[i]) for i in range(CLIENTS)]
-            took = run_for(args.seconds, clients, lambda c, i, r, p=path: c.timed(tally, "GET", p))
+            took = run_for(
+                args.seconds, clients, lambda c, i, r, p=path, t=tally: c.timed(t, "GET", p)
+            )
             rps = len(tally.ms) / took
             before_rps, before_p95 = BEFORE[name]
             lines.append(

@@ -64,9 +64,7 @@ def test_the_throughput_clients_fill_in_and_post_the_assessment_form_as_a_browse
     assert reader.fields["csrfmiddlewaretoken"]
     assert reader.fields["assessed_on_year"]  # today, as the form offers it
     fields = dict(reader.fields)
-    fields.update(
-        {"process": "AMBER", "impact": "AMBER", "commentary": "Synthetic commentary."}
-    )
+    fields.update({"process": "AMBER", "impact": "AMBER", "commentary": "Synthetic commentary."})
     before = Assessment.objects.filter(action=action).count()
     response = client.post(reader.action, fields)
     assert response.status_code == 302
