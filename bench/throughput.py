@@ -41,7 +41,13 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.national import _configure, _database_url, _recreate_database, conditions  # noqa: E402
+from bench.national import (  # noqa: E402
+    _configure,
+    _database_url,
+    _recreate_database,
+    _tune,
+    conditions,
+)
 
 CLIENTS = 4
 SECONDS = 15.0
@@ -307,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     url = urlunsplit(parts._replace(path=parts.path + "_throughput"))
     if not args.keep:
         _recreate_database(url)
+    _tune(url)
     _configure(url)
 
     from django.core.management import call_command
