@@ -239,7 +239,8 @@ def test_the_action_page_links_the_files_a_lead_sent_once_the_rating_is_accepted
     lead, manager = client_for("lead"), client_for("manager")
     mine = url("lead_proposal", world, round=round.pk, plan=world.plan.slug, ref="2a")
     action_page = reverse(
-        "priorities:action", kwargs={"board": world.board.slug, "plan": world.plan.slug, "ref": "2a"}
+        "priorities:action",
+        kwargs={"board": world.board.slug, "plan": world.plan.slug, "ref": "2a"},
     )
     lead.post(
         mine,
@@ -256,7 +257,9 @@ def test_the_action_page_links_the_files_a_lead_sent_once_the_rating_is_accepted
     assert "S11 audit.pdf" not in manager.get(action_page).content.decode()
     manager.post(url("proposal_accept", world, round=round.pk, proposal=proposal.pk))
     [stored] = proposal.files.all()
-    link = reverse("priorities:evidence_file", kwargs={"board": world.board.slug, "file": stored.pk})
+    link = reverse(
+        "priorities:evidence_file", kwargs={"board": world.board.slug, "file": stored.pk}
+    )
     with django_assert_max_num_queries(30) as one:
         page = manager.get(action_page).content.decode()
     queries = len(one.captured_queries)
@@ -277,3 +280,24 @@ def test_the_action_page_links_the_files_a_lead_sent_once_the_rating_is_accepted
     with django_assert_max_num_queries(queries):
         page = manager.get(action_page).content.decode()
     assert "Minutes 2.pdf</a>" in page
+
+
+def test_the_lead_is_told_when_the_actions_plan_closed_during_the_round(
+    world, users, setting, client_for, django_capture_on_commit_callbacks
+):
+    from priorities.services import plan_close
+
+    round = opened(world, setting, client_for, django_capture_on_commit_callbacks)
+    lead = client_for("lead")
+    mine = url("lead_proposal", world, round=round.pk, plan=world.plan.slug, ref="2a")
+    assert 'id="plan-closed"' not in lead.get(mine).content.decode()
+    plan_close(plan=world.plan, reason="Replaced by the 2027 plan", closed_on=TODAY, today=TODAY)
+    page = lead.get(mine).content.decode()
+    assert 'id="plan-closed"' in page
+    assert "was closed on 7 December 2026 (Replaced by the 2027 plan)" in page
+    # The last word is still taken for the record.
+    sent = lead.post(
+        mine, {"process": "AMBER", "impact": "GREY", "commentary": "Last word.", "submit": "yes"}
+    )
+    assert sent.status_code == 302
+    assert Proposal.objects.get().status == Proposal.Status.SUBMITTED
