@@ -66,3 +66,19 @@ def test_without_keys_or_an_endpoint_boto3_finds_its_own_way_to_aws(monkeypatch)
     assert "access_key" not in options
     assert "endpoint_url" not in options
     assert "addressing_style" not in options
+
+
+def test_what_servers_must_share_is_kept_in_the_database():
+    """Sessions, sign-in throttling and background work are in the database
+    every server shares; the local cache holds only what any server can draw
+    again (docs/adr/0015). A change here needs a shared store first."""
+    from config.settings import base
+
+    assert getattr(base, "SESSION_ENGINE", "django.contrib.sessions.backends.db") == (
+        "django.contrib.sessions.backends.db"
+    )
+    assert getattr(base, "AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler") == (
+        "axes.handlers.database.AxesDatabaseHandler"
+    )
+    assert base.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert not hasattr(base, "CACHES")
