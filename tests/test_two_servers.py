@@ -2,8 +2,9 @@
 (nothing shared on disk), on one PostgreSQL database and one S3-compatible
 bucket, serve the same Assure: a person signed in on one is signed in on
 the other with the same cookie, a report published beside them is
-downloaded through either, checked against its SHA-256, and wrong passwords
-typed at either count towards one lockout.
+downloaded through either, checked against its SHA-256, a logo uploaded
+through one is served by the other, and wrong passwords typed at either
+count towards one lockout.
 
 `.ci/run` runs this once, on PostgreSQL with moto's server (`-m s3`); on
 SQLite, or without ASSURE_TEST_S3_URL, it is skipped. The servers read the
@@ -26,11 +27,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import roles
 from tests.factories import UserFactory
-from tests.reports.annual_helpers import draft, stored_snapshot
+from tests.reports.annual_helpers import draft, png, stored_snapshot
 from tests.storage import make_bucket, s3_environment, s3_url
 from tests.test_deploy import free_port
 
@@ -142,17 +146,41 @@ class Browser:
         data = urllib.parse.urlencode(fields).encode()
         return self._open(urllib.request.Request(url, data=data, headers={"Referer": url}))
 
-    def sign_in(self, base: str, username: str, password: str) -> tuple[int, str]:
-        _, _, page = self.get(f"{base}/accounts/login/")
+    def upload(
+        self, url: str, fields: dict[str, str], name: str, filename: str, data: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        """A form with one file, as a browser posts it (multipart)."""
+        boundary = uuid.uuid4().hex
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            for key, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": url}
+        return self._open(urllib.request.Request(url, data=body, headers=headers))
+
+    def form(self, url: str, fields: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """Open the form's page for its CSRF token, then post it."""
+        _, _, page = self.get(url)
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert token is not None
-        status, _, answer = self.post(
-            f"{base}/accounts/login/",
-            {
-                "csrfmiddlewaretoken": token.group(1).decode(),
-                "username": username,
-                "password": password,
-            },
+        assert token is not None, page[:500]
+        return self.post(url, {"csrfmiddlewaretoken": token.group(1).decode(), **fields})
+
+    def token(self, url: str) -> str:
+        _, _, page = self.get(url)
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert found is not None, page[:500]
+        return found.group(1).decode()
+
+    def sign_in(self, base: str, username: str, password: str) -> tuple[int, str]:
+        status, _, answer = self.form(
+            f"{base}/accounts/login/", {"username": username, "password": password}
         )
         return status, answer.decode()
 
@@ -167,10 +195,14 @@ class Browser:
             return error.code, dict(error.headers), error.read()
 
 
-def test_two_servers_share_sessions_published_files_and_the_lockout(world, two_servers):
+def test_two_servers_share_sessions_stored_files_and_the_lockout(world, two_servers):
     a, b = two_servers
     UserFactory(username="reader", role=roles.PARTNER, boards=[world.board])
     UserFactory(username="guesser", role=roles.PARTNER, boards=[world.board])
+    keeper = UserFactory(username="keeper", role=roles.BUSINESS_MANAGER, boards=[world.board])
+    TOTPDevice.objects.create(user=keeper, name="Authenticator app", confirmed=True)
+    recovery = StaticDevice.objects.create(user=keeper, name="Recovery codes", confirmed=True)
+    recovery.token_set.create(token="abcd2345")
     snapshot = stored_snapshot(draft(world))
 
     person = Browser()
@@ -203,6 +235,32 @@ def test_two_servers_share_sessions_published_files_and_the_lockout(world, two_s
     status, page = guesser.sign_in(b.base, "guesser", PASSWORD)
     assert status == 429
     assert "Sign out" not in page
+
+    # A business manager signs in with a password on one server and a
+    # recovery code on the other, uploads a logo through the first and sees
+    # it through the second.
+    manager = Browser()
+    status, page = manager.sign_in(a.base, "keeper", PASSWORD)
+    assert status == 200
+    assert "Recovery code" in page
+    status, _, answer = manager.form(
+        f"{b.base}/accounts/two-factor/code/", {"code": "", "recovery_code": "abcd2345"}
+    )
+    assert status == 200
+    assert b"Sign out" in answer
+    logo_page = f"{a.base}/boards/{world.board.slug}/logo/"
+    status, _, answer = manager.upload(
+        logo_page, {"csrfmiddlewaretoken": manager.token(logo_page)}, "logo", "logo.png", png()
+    )
+    assert status == 200
+    assert b"Logo saved" in answer
+    world.board.refresh_from_db()
+    with default_storage.open(world.board.logo.name, "rb") as handle:
+        stored = handle.read()
+    status, _, served = manager.get(f"{b.base}/boards/{world.board.slug}/logo.png")
+    assert status == 200
+    assert served == stored
+    assert served.startswith(b"\x89PNG")
 
     # Neither server kept a file of its own.
     for server in (a, b):
