@@ -21,6 +21,8 @@ from board import services as board_services
 from priorities.rounds.models import Proposal
 from reports import charts, snapshots
 from tests.priorities.round_helpers import pdf_bytes
+
+# clock (autouse) fixes the day the round's pages expect; setting is the round's actions.
 from tests.priorities.test_round_pages import clock, opened, setting  # noqa: F401 - fixtures
 from tests.priorities.test_round_pages import url as round_url
 from tests.reports.annual_helpers import draft, png, stored_snapshot, tamper

@@ -35,7 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core import roles
 from tests.factories import UserFactory
 from tests.reports.annual_helpers import draft, png, stored_snapshot
-from tests.storage import make_bucket, s3_environment, s3_url
+from tests.storage import S3_URL, make_bucket, s3_environment, s3_url
 from tests.test_deploy import free_port
 
 ROOT = Path(settings.BASE_DIR)
@@ -44,6 +44,13 @@ PASSWORD = "correct horse battery staple"
 pytestmark = [
     pytest.mark.s3,
     pytest.mark.two_servers,
+    # Decided before any database is set up, so the ordinary runs skip it
+    # at no cost.
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="two servers share one PostgreSQL database (SQLite is one machine's)",
+    ),
+    pytest.mark.skipif(not os.environ.get(S3_URL), reason=f"{S3_URL} is not set"),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -103,8 +110,6 @@ class Server:
 
 @pytest.fixture
 def two_servers(tmp_path, settings, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("two servers share one PostgreSQL database (SQLite is one machine's)")
     from config.env import s3_storage
 
     url = s3_url()
