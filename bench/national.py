@@ -366,7 +366,11 @@ def main(argv: list[str] | None = None) -> int:
         existing = 1
     elif saved.exists():
         one = json.loads(saved.read_text())
-        lines.append(f"One board's figures from the run that filled the database ({saved.name})")
+        made = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(saved.stat().st_mtime))
+        lines.append(
+            f"One board's figures from the run that filled the database ({saved.name}, {made}): "
+            "after a change to the code, run without --keep to compare like with like"
+        )
     if existing < args.boards:
         seconds, rows = fill(existing + 1, args.boards)
         lines.append(
