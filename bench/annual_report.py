@@ -172,8 +172,8 @@ def measure(board: Any, client: Any) -> list[str]:
 def _scorecard(board: Any) -> list[str]:
     """The scorecard PDF of the synthetic board at the seeds' volume (30
     indicators, as the seeds' largest scorecard has), each with
-    its chart: cold (no chart cached: one kaleido session draws all 30, as a
-    worker's first build does), then warm, beside headless Chromium printing
+    its chart: cold (no chart cached: one kaleido session draws all 30
+    beside the layout, as a worker's first build does), then warm, beside headless Chromium printing
     the same HTML."""
     from django.conf import settings
 
@@ -184,8 +184,7 @@ def _scorecard(board: Any) -> list[str]:
     for _ in range(RUNS + 1):
         start, cpu = time.perf_counter(), time.process_time()
         printed = scorecard_print.printed_scorecard(board=board)
-        scorecard_print.attach_charts(printed)
-        data, pages = scorecard_print.render_pdf(printed)
+        data, pages = scorecard_print.render_pdf(printed)  # its charts beside the layout
         samples.append((_ms(start), _cpu_ms(cpu)))
     (cold, cold_cpu), warm = samples[0], statistics.median(s[0] for s in samples[1:])
     warm_cpu = statistics.median(s[1] for s in samples[1:])
