@@ -31,9 +31,7 @@ def build_scorecard_document(document_id: int) -> int | None:
         documents.document_progress(document=document, step="Writing the web page", progress=25)
         html = scorecard_print.render_html(printed)
         # The charts are drawn beside the PDF's layout, not before it.
-        documents.document_progress(
-            document=document, step="Making the PDF and its charts", progress=40
-        )
+        documents.document_progress(document=document, step="Making the PDF", progress=40)
         pdf, pages = scorecard_print.render_pdf(printed)
         documents.document_progress(document=document, step="Storing the files", progress=90)
         stored = scorecard_print.store(
