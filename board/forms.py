@@ -8,7 +8,7 @@ from django.forms.models import construct_instance
 
 from board.models import (
     Agency,
-    Attendance,
+    AttendanceMark,
     Board,
     Contribution,
     Group,
@@ -32,19 +32,32 @@ class MeetingForm(GovukFormMixin, forms.ModelForm):
 
 
 class AttendanceForm(GovukFormMixin, forms.Form):
-    """One status per seat for a whole meeting; every seat must be marked."""
+    """One mark per seat for a whole meeting, from the key of the seat's
+    board; every seat must be marked. A retired mark is offered only to a
+    seat that already holds it."""
 
     def __init__(
-        self, *args: Any, seats: list[Member], current: dict[int, str], **kwargs: Any
+        self,
+        *args: Any,
+        seats: list[Member],
+        current: dict[int, str],
+        keys: dict[int, list[AttendanceMark]],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.seats = seats
         for member in seats:
+            held = current.get(member.pk, "")
+            offered = [
+                (mark.key, f"{mark.code}: {mark.words}")
+                for mark in keys[member.board_id]
+                if not mark.retired or mark.key == held
+            ]
             self.fields[f"seat_{member.pk}"] = forms.ChoiceField(
                 label=member.label,
-                choices=[("", "Choose a status"), *Attendance.Status.choices],
-                initial=current.get(member.pk, ""),
-                error_messages={"required": f"Choose an attendance status for {member.label}."},
+                choices=[("", "Choose a mark"), *offered],
+                initial=held,
+                error_messages={"required": f"Choose an attendance mark for {member.label}."},
             )
 
     def marks(self) -> dict[Member, str]:
@@ -52,6 +65,29 @@ class AttendanceForm(GovukFormMixin, forms.Form):
 
     def rows(self) -> list[tuple[Member, forms.BoundField]]:
         return [(member, self[f"seat_{member.pk}"]) for member in self.seats]
+
+
+class AttendanceMarkForm(GovukFormMixin, forms.ModelForm):
+    """A mark of the board's attendance key; the service holds the rules."""
+
+    class Meta:
+        model = AttendanceMark
+        fields = ["code", "words", "present", "counted"]
+        widgets = {"code": forms.TextInput(attrs={"class": "govuk-input--width-4"})}
+        labels = {
+            "code": "Code",
+            "words": "What it means",
+            "present": "Counts as present (the seat was represented)",
+            "counted": "Counts towards the percentage (a meeting the seat could attend)",
+        }
+        help_texts = {
+            "code": 'What each cell of the attendance matrix shows, such as "MA". Up to 8 '
+            "characters, no spaces.",
+            "words": 'Such as "Member attended" or "No cover sent".',
+            "present": "",
+            "counted": 'Leave this unticked for a mark such as "Not yet a member", which should '
+            "not lower a seat's percentage.",
+        }
 
 
 class RiskForm(GovukFormMixin, forms.ModelForm):

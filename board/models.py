@@ -8,6 +8,7 @@ any order and load again without duplicating anything.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -415,20 +416,126 @@ class Meeting(models.Model):
         return cls.objects.get(group__slug=group, date=date)
 
 
-class Attendance(models.Model):
-    class Status(models.TextChoices):
-        ATTENDED = "attended", "Attended"
-        DEPUTY = "deputy", "Deputy attended"
-        APOLOGIES = "apologies", "Apologies"
-        ABSENT = "absent", "Absent"
-        NOT_APPLICABLE = "not-applicable", "Not yet a member"
+class DefaultMark(models.TextChoices):
+    """The keys of the default attendance key: the marks every board had
+    before it could define its own, and what a board uses until it does."""
 
-    #: Statuses that count as the seat being represented at the meeting.
-    PRESENT = frozenset({Status.ATTENDED, Status.DEPUTY})
+    ATTENDED = "attended", "Attended"
+    DEPUTY = "deputy", "Deputy attended"
+    APOLOGIES = "apologies", "Apologies"
+    ABSENT = "absent", "Absent"
+    NOT_APPLICABLE = "not-applicable", "Not yet a member"
+
+
+#: The default key, in order: (key, code, words, counts as present, counts
+#: towards the percentage). The codes are those of the published appendices.
+DEFAULT_KEY: tuple[tuple[str, str, str, bool, bool], ...] = (
+    (DefaultMark.ATTENDED, "1", "Attended", True, True),
+    (DefaultMark.DEPUTY, "D", "Deputy attended", True, True),
+    (DefaultMark.APOLOGIES, "A", "Apologies", False, True),
+    (DefaultMark.ABSENT, "0", "Absent", False, True),
+    (DefaultMark.NOT_APPLICABLE, "n/a", "Not yet a member", False, False),
+)
+
+
+class AttendanceMark(models.Model):
+    """One mark of a board's attendance key: the code a cell of the matrix
+    shows, the words it stands for, whether the seat counts as present, and
+    whether the meeting counts towards the seat's percentage at all.
+
+    An attendance holds the mark's `key`, which never changes, so the code
+    and words can be reworded without touching a single attendance. A board
+    with no marks of its own uses the default key (`DEFAULT_KEY`); the
+    first change the business manager makes gives it its own copy. A mark
+    in use is retired rather than deleted, so past meetings keep their marks.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="attendance_marks")
+    key = models.SlugField(max_length=40, help_text="What attendances hold; never changes.")
+    code = models.CharField(max_length=8, help_text='What a cell of the matrix shows, e.g. "MA".')
+    words = models.CharField(max_length=60, help_text='What it means, e.g. "Member attended".')
+    present = models.BooleanField(
+        "counts as present", help_text="The seat was represented at the meeting."
+    )
+    counted = models.BooleanField(
+        "counts towards the percentage",
+        help_text="The meeting counts as one the seat could attend.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(
+        default=False, help_text="Kept for the meetings that used it; not offered any more."
+    )
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["board", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "key"], name="attendancemark_unique_key"),
+            models.UniqueConstraint(fields=["board", "code"], name="attendancemark_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.words}"
+
+    @property
+    def counts_as_attended(self) -> bool:
+        """Whether the mark adds to the seat's meetings attended: present at
+        a meeting that counts."""
+        return self.present and self.counted
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.board.slug, self.key)
+
+    natural_key.dependencies = ["board.board"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str, key: str) -> AttendanceMark:
+        return cls.objects.get(board__slug=board, key=key)
+
+    @classmethod
+    def default_key(cls, board: Board | None = None) -> list[AttendanceMark]:
+        """The default key as unsaved marks (of `board`, if given)."""
+        return [
+            cls(
+                board=board,
+                key=key,
+                code=code,
+                words=words,
+                present=present,
+                counted=counted,
+                position=i,
+            )
+            for i, (key, code, words, present, counted) in enumerate(DEFAULT_KEY, start=1)
+        ]
+
+    @classmethod
+    def keys_of(cls, board_ids: Iterable[int]) -> dict[int, list[AttendanceMark]]:
+        """Each board's key, in order, in one query: its own marks, or the
+        default key for a board that has none yet."""
+        ids = set(board_ids)
+        found: dict[int, list[AttendanceMark]] = {}
+        for mark in cls.objects.filter(board_id__in=ids).order_by("position", "pk"):
+            found.setdefault(mark.board_id, []).append(mark)
+        for board_id in ids - set(found):
+            found[board_id] = cls.default_key()
+            for mark in found[board_id]:
+                mark.board_id = board_id
+        return found
+
+
+class Attendance(models.Model):
+    """A seat's mark at a meeting, in the key of the seat's board."""
+
+    #: The default key's marks, by key (what boards used before keys of their own).
+    Status = DefaultMark
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
-    status = models.CharField(max_length=20, choices=Status.choices)
+    status = models.CharField(
+        "mark", max_length=40, help_text="The key of a mark in the seat's board's attendance key."
+    )
 
     objects = NaturalKeyManager()
     history = HistoricalRecords()
@@ -442,7 +549,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member}: {self.get_status_display()}"
+        return f"{self.member}: {self.status}"
 
     def clean(self) -> None:
         if self.meeting_id and self.member_id:
@@ -450,6 +557,13 @@ class Attendance(models.Model):
             if self.member.board not in boards:
                 raise ValidationError(
                     {"member": f"{self.member} is not on a board that {self.meeting.group} serves."}
+                )
+        if self.member_id:
+            key = AttendanceMark.keys_of([self.member.board_id])[self.member.board_id]
+            if self.status not in {mark.key for mark in key}:
+                codes = ", ".join(f"{m.code} ({m.words})" for m in key if not m.retired)
+                raise ValidationError(
+                    {"status": f"{self.status!r} is not a mark of the board's key: {codes}."}
                 )
 
     def natural_key(self) -> tuple[str, ...]:

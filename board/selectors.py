@@ -13,6 +13,7 @@ from django.utils import timezone
 from board.models import (
     Agency,
     Attendance,
+    AttendanceMark,
     Board,
     Contribution,
     Group,
@@ -237,13 +238,18 @@ def percentage(part: int, whole: int) -> int | None:
 @dataclass
 class AttendanceRow:
     member: Member
-    cells: list[str | None]  # one status per meeting, None where nothing is recorded
+    cells: list[str | None]  # one mark's key per meeting, None where nothing is recorded
     held: int = 0
     attended: int = 0
+    #: The marks of the seat's board's key, by key.
+    marks: dict[str, AttendanceMark] = field(default_factory=dict)
 
     @property
     def percent(self) -> int | None:
         return percentage(self.attended, self.held)
+
+    def mark(self, key: str | None) -> AttendanceMark | None:
+        return self.marks.get(key) if key is not None else None
 
 
 @dataclass
@@ -252,15 +258,39 @@ class AttendanceMatrix:
     year: ReportingYear
     meetings: list[Meeting]
     rows: list[AttendanceRow] = field(default_factory=list)
+    #: The marks the legend explains: those of every seat's board, each
+    #: code once, in key order.
+    legend: list[AttendanceMark] = field(default_factory=list)
 
 
-def attendance_matrix(*, group: Group, year: ReportingYear) -> AttendanceMatrix:
+def attendance_key(*, board: Board) -> list[AttendanceMark]:
+    """The board's attendance key in order, retired marks included: its own
+    marks, or the default key while it has none of its own. One query."""
+    return AttendanceMark.keys_of([board.pk])[board.pk]
+
+
+def attendance_mark_uses(*, board: Board) -> dict[str, int]:
+    """How many attendances hold each mark of the board's key. One query."""
+    return dict(
+        Attendance.objects.filter(member__board=board)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+
+
+def attendance_matrix(
+    *, group: Group, year: ReportingYear, board: Board | None = None
+) -> AttendanceMatrix:
     """Seats (rows) by meetings (columns) for a group's meetings in a year.
 
-    A meeting counts as held for a seat unless the seat was marked "not yet a
-    member"; a cell with nothing recorded counts neither way. Three queries;
-    the marks are read as plain values, since there are seats times meetings
-    of them.
+    Each cell is a mark of the seat's own board's key. A meeting counts
+    towards a seat's percentage when its mark counts towards it (the
+    default key's "not yet a member" does not), and as attended when the
+    mark also counts as present; a cell with nothing recorded counts
+    neither way. Four queries; the marks are read as plain values, since
+    there are seats times meetings of them. The legend lists `board`'s
+    marks first (the board whose page shows the matrix).
     """
     meetings = list(
         Meeting.objects.filter(group=group, date__range=(year.start, year.end)).order_by("date")
@@ -272,25 +302,42 @@ def attendance_matrix(*, group: Group, year: ReportingYear) -> AttendanceMatrix:
     statuses: dict[int, list[str | None]] = {}
     for member_id, meeting_id, status in marks:
         statuses.setdefault(member_id, [None] * len(meetings))[column[meeting_id]] = status
-    seats = (
+    seats = list(
         Member.objects.filter(Q(groups=group) | Q(pk__in=list(statuses)))
         .select_related("agency")
         .distinct()
         .order_by("pk")
     )
-    present = Attendance.PRESENT
+    board_ids = {member.board_id for member in seats}
+    if board is not None:
+        board_ids.add(board.pk)
+    keys = AttendanceMark.keys_of(board_ids)
+    by_key = {board_id: {m.key: m for m in key} for board_id, key in keys.items()}
     matrix = AttendanceMatrix(group=group, year=year, meetings=meetings)
     for member in seats:
         cells = statuses.get(member.pk, [None] * len(meetings))
-        recorded = [c for c in cells if c is not None and c != Attendance.Status.NOT_APPLICABLE]
+        own = by_key[member.board_id]
+        counted = [own[c] for c in cells if c is not None and c in own and own[c].counted]
         matrix.rows.append(
             AttendanceRow(
                 member=member,
                 cells=cells,
-                held=len(recorded),
-                attended=sum(1 for c in recorded if c in present),
+                held=len(counted),
+                attended=sum(1 for m in counted if m.present),
+                marks=own,
             )
         )
+    used = {c for row in matrix.rows for c in row.cells if c is not None}
+    order = [board.pk] if board is not None else []
+    order += sorted(board_ids - set(order))
+    seen: set[tuple[str, str]] = set()
+    for board_id in order:
+        for mark in keys[board_id]:
+            shown = (mark.code, mark.words)
+            if shown in seen or (mark.retired and mark.key not in used):
+                continue
+            seen.add(shown)
+            matrix.legend.append(mark)
     return matrix
 
 

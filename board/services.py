@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from board.logo import LogoRefused, read_logo
 from board.models import (
@@ -21,6 +22,7 @@ from board.models import (
     READ_RECORDS_KEPT_MONTHS_MIN,
     Agency,
     Attendance,
+    AttendanceMark,
     Board,
     Contribution,
     Group,
@@ -48,27 +50,214 @@ def meeting_create(*, group: Group, date: Any, location: str = "", notes: str = 
 
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, marks: dict[Member, str]) -> list[Attendance]:
-    """Record a whole meeting's attendance at once: one status per seat.
+    """Record a whole meeting's attendance at once: one mark per seat, by
+    the key of a mark in the seat's board's attendance key.
 
     Every mark is validated before any is saved; unchanged marks are left
-    alone so the history shows only real changes.
+    alone so the history shows only real changes. A retired mark is refused
+    for a new value, but a seat already holding it may keep it.
     """
     existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     boards = set(meeting.group.boards.values_list("id", flat=True))
+    keys = AttendanceMark.keys_of({member.board_id for member in marks})
     to_save = []
     for member, status in marks.items():
         if member.board_id not in boards:
             raise ValidationError(f"{member} is not on a board that {meeting.group} serves.")
-        if status not in Attendance.Status.values:
-            raise ValidationError(f"{status!r} is not an attendance status.")
         mark = existing.get(member.pk) or Attendance(meeting=meeting, member=member)
         if mark.pk and mark.status == status:
             continue
+        offered = {m.key: m for m in keys[member.board_id]}
+        if status not in offered:
+            raise ValidationError(f"{status!r} is not a mark of {member.board}'s attendance key.")
+        if offered[status].retired:
+            raise ValidationError(
+                f"The mark {offered[status].code} ({offered[status].words}) is retired; "
+                "choose another."
+            )
         mark.status = status
         to_save.append(mark)
     for mark in to_save:
         mark.save()
     return to_save
+
+
+# A board's own attendance key.
+
+
+def _own_key(board: Board) -> list[AttendanceMark]:
+    """The board's marks, saved: the default key is copied in first when the
+    board has none of its own yet, so every change works on rows."""
+    Board.objects.select_for_update().filter(pk=board.pk).first()  # one change at a time
+    marks = list(AttendanceMark.objects.filter(board=board).order_by("position", "pk"))
+    if not marks:
+        bulk_create_with_history(AttendanceMark.default_key(board), AttendanceMark)
+        marks = list(AttendanceMark.objects.filter(board=board).order_by("position", "pk"))
+    return marks
+
+
+def attendance_key_own(*, board: Board) -> list[AttendanceMark]:
+    """Give the board its own copy of the default key, if it has none, and
+    return its marks in order. A write: pages read keys through
+    AttendanceMark.keys_of, which needs no rows."""
+    with transaction.atomic():
+        return _own_key(board)
+
+
+#: The most marks a key may hold: a matrix's legend has to be read at a glance.
+MAX_MARKS = 12
+
+
+def attendance_mark_problems(*, mark: AttendanceMark) -> Problems:
+    """What is wrong with a mark: a code and words each board member can
+    tell apart from the others' (a spreadsheet of marks is read by them too)."""
+    problems: Problems = {}
+    code, words = mark.code.strip(), " ".join(mark.words.split())
+    if not code:
+        _add(problems, "code", 'Enter the code a cell shows, such as "MA".')
+    elif len(code) > 8:
+        _add(problems, "code", "The code must be 8 characters or fewer.")
+    elif any(ch.isspace() for ch in code):
+        _add(problems, "code", "The code cannot contain spaces.")
+    if not words:
+        _add(problems, "words", 'Enter what the mark means, such as "Member attended".')
+    elif len(words) > 60:
+        _add(problems, "words", "The words must be 60 characters or fewer.")
+    others = AttendanceMark.keys_of([mark.board_id])[mark.board_id]
+    others = [m for m in others if m.key != mark.key]
+    if code and any(m.code.casefold() == code.casefold() for m in others):
+        _add(problems, "code", f"The key already has a mark {code}; each code is used once.")
+    if words and any(m.words.casefold() == words.casefold() for m in others):
+        _add(problems, "words", f"The key already has a mark for {words!r}.")
+    if mark.pk is None and len(others) >= MAX_MARKS:
+        _add(problems, "code", f"A key holds at most {MAX_MARKS} marks; retire one instead.")
+    return problems
+
+
+def _free_mark_key(board: Board, words: str, taken: set[str]) -> str:
+    base = slugify(words)[:34] or "mark"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def attendance_mark_save(*, mark: AttendanceMark) -> AttendanceMark:
+    """Add a mark to the board's key (at its end) or change one. The board
+    gets its own copy of the default key first, so a change to one of its
+    marks is a change to the board's copy. Changing whether a mark counts
+    changes the percentages of every meeting that used it; published
+    reports keep theirs (their snapshots are frozen)."""
+    board = mark.board
+    marks = _own_key(board)
+    if mark.pk is None and mark.key:
+        # A mark of the default key, read before the board had its own copy.
+        saved = next((m for m in marks if m.key == mark.key), None)
+        if saved is not None:
+            mark.pk = saved.pk
+            mark.position = saved.position
+            mark.retired = saved.retired
+            mark._state.adding = False
+    mark.code = mark.code.strip()
+    mark.words = " ".join(mark.words.split())
+    _raise(attendance_mark_problems(mark=mark))
+    if mark.pk is None:
+        mark.key = _free_mark_key(board, mark.words, {m.key for m in marks})
+        mark.position = max((m.position for m in marks), default=0) + 1
+    mark.full_clean(validate_unique=False)
+    mark.save()
+    return mark
+
+
+def _saved_mark(mark: AttendanceMark) -> AttendanceMark:
+    """The board's saved row for `mark` (which may be a default-key mark
+    read before the board had its own copy)."""
+    marks = _own_key(mark.board)
+    found = next((m for m in marks if m.key == mark.key), None)
+    if found is None:
+        raise ValidationError(f"The mark {mark.code} is not in {mark.board}'s key.")
+    return found
+
+
+def attendance_mark_uses(*, mark: AttendanceMark) -> int:
+    """How many attendances hold the mark (on seats of its board)."""
+    return Attendance.objects.filter(member__board_id=mark.board_id, status=mark.key).count()
+
+
+@transaction.atomic
+def attendance_mark_retire(*, mark: AttendanceMark, retired: bool = True) -> AttendanceMark:
+    """Stop offering a mark (the meetings that used it keep it), or offer it
+    again. The key keeps at least one mark that counts as present."""
+    saved = _saved_mark(mark)
+    if saved.retired == retired:
+        return saved
+    if retired:
+        left = [
+            m
+            for m in AttendanceMark.objects.filter(board=saved.board, retired=False)
+            if m.pk != saved.pk
+        ]
+        if not any(m.counts_as_attended for m in left):
+            raise ValidationError(
+                {
+                    "__all__": [
+                        f"{saved.code} ({saved.words}) is the last mark that counts as present "
+                        "at a counted meeting; add another before retiring it."
+                    ]
+                }
+            )
+    saved.retired = retired
+    saved.save(update_fields=["retired"])
+    return saved
+
+
+@transaction.atomic
+def attendance_mark_delete(*, mark: AttendanceMark) -> None:
+    """Remove a mark nobody has been given; a mark in use can only be retired."""
+    saved = _saved_mark(mark)
+    uses = attendance_mark_uses(mark=saved)
+    if uses:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"{saved.code} ({saved.words}) is used {uses} time{'s' if uses != 1 else ''} "
+                    "in the attendance already recorded, so it cannot be deleted; retire it "
+                    "instead and it will no longer be offered."
+                ]
+            }
+        )
+    if saved.counts_as_attended and not saved.retired:
+        left = AttendanceMark.objects.filter(board=saved.board, retired=False).exclude(pk=saved.pk)
+        if not any(m.counts_as_attended for m in left):
+            raise ValidationError(
+                {
+                    "__all__": [
+                        f"{saved.code} ({saved.words}) is the last mark that counts as present "
+                        "at a counted meeting; add another before deleting it."
+                    ]
+                }
+            )
+    saved.delete()
+
+
+@transaction.atomic
+def attendance_mark_move(*, mark: AttendanceMark, up: bool) -> AttendanceMark:
+    """Move a mark one place up or down the key (the order of the legend and
+    of the choices)."""
+    marks = _own_key(mark.board)
+    index = next((i for i, m in enumerate(marks) if m.key == mark.key), None)
+    if index is None:
+        raise ValidationError(f"The mark {mark.code} is not in {mark.board}'s key.")
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(marks):
+        return marks[index]
+    marks[index], marks[other] = marks[other], marks[index]
+    for position, item in enumerate(marks, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    return marks[other]
 
 
 @transaction.atomic

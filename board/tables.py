@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django_tables2.utils import A, signature
 
 from board.models import Agency, Member, Risk
+from board.selectors import AttendanceMatrix
 
 #: What a seat on no group shows, on the members page and the seats page.
 NO_GROUPS = "None"
@@ -207,3 +208,32 @@ class RiskTable(tables.Table):
 
     def value_level(self, record: Risk) -> str:
         return record.level
+
+
+def attendance_sheet(matrix: AttendanceMatrix) -> list[list[Any]]:
+    """The matrix as spreadsheet rows: the seat, its agency, position and
+    person, each meeting's mark by its code (a date heads each meeting's
+    column), then the meetings counted, attended and the percentage."""
+    head: list[Any] = ["Seat", "Agency", "Position", "Person"]
+    head += [meeting.date for meeting in matrix.meetings]
+    head += ["Meetings counted", "Attended", "%"]
+    rows: list[list[Any]] = [head]
+    for row in matrix.rows:
+        member = row.member
+        cells = []
+        for key in row.cells:
+            mark = row.mark(key)
+            cells.append(mark.code if mark is not None else (key or ""))
+        rows.append(
+            [
+                member.label,
+                member.agency.name if member.agency else "",
+                member.position,
+                member.person,
+                *cells,
+                row.held,
+                row.attended,
+                row.percent if row.percent is not None else "",
+            ]
+        )
+    return rows

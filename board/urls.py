@@ -1,6 +1,6 @@
 from django.urls import path
 
-from board import views
+from board import key_views, views
 
 app_name = "board"
 
@@ -18,6 +18,29 @@ urlpatterns = [
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:meeting>/attendance/", views.attendance, name="attendance"),
+    path("meetings/attendance.<str:fmt>", views.attendance_export, name="attendance_export"),
+    path("attendance-key/", key_views.attendance_key, name="attendance_key"),
+    path("attendance-key/new/", key_views.attendance_mark_edit, name="attendance_mark_create"),
+    path(
+        "attendance-key/<slug:key>/edit/",
+        key_views.attendance_mark_edit,
+        name="attendance_mark_edit",
+    ),
+    path(
+        "attendance-key/<slug:key>/retire/",
+        key_views.attendance_mark_retire,
+        name="attendance_mark_retire",
+    ),
+    path(
+        "attendance-key/<slug:key>/delete/",
+        key_views.attendance_mark_delete,
+        name="attendance_mark_delete",
+    ),
+    path(
+        "attendance-key/<slug:key>/move/",
+        key_views.attendance_mark_move,
+        name="attendance_mark_move",
+    ),
     path("budget/", views.budget, name="budget"),
     path("budget/contributions/", views.contribution_list, name="contribution_list"),
     path("budget/contributions/new/", views.contribution_edit, name="contribution_create"),

@@ -41,8 +41,9 @@ from board.models import (
     Risk,
 )
 from board.rules import is_chair
-from board.tables import AgencyTable, MemberTable, RiskTable
+from board.tables import AgencyTable, MemberTable, RiskTable, attendance_sheet
 from core.history import history_with_changes
+from core.spreadsheets import spreadsheet_response
 from core.tables import configure_table
 
 READ = "board.read_records"
@@ -130,7 +131,7 @@ def meetings(request: HttpRequest, board: str) -> HttpResponse:
     """A group's meetings in a reporting year, with the attendance matrix."""
     obj = get_board_or_404(request, board, READ)
     group, year, form = _group_and_year(request, obj)
-    matrix = selectors.attendance_matrix(group=group, year=year) if group else None
+    matrix = selectors.attendance_matrix(group=group, year=year, board=obj) if group else None
     return render_board(
         request, "board/meetings.html", obj, "board:meetings", {"form": form, "matrix": matrix}
     )
@@ -166,28 +167,54 @@ def attendance(request: HttpRequest, board: str, meeting: int) -> HttpResponse:
         Meeting.objects.select_related("group"), pk=meeting, group__boards=obj
     )
     year = selectors.year_holding(meeting_obj.date)
-    matrix = selectors.attendance_matrix(group=meeting_obj.group, year=year)
+    matrix = selectors.attendance_matrix(group=meeting_obj.group, year=year, board=obj)
     seats = [row.member for row in matrix.rows]
     index = matrix.meetings.index(meeting_obj)
     current = {row.member.pk: cell for row in matrix.rows if (cell := row.cells[index])}
+    keys = {row.member.board_id: list(row.marks.values()) for row in matrix.rows}
     form = AttendanceForm(
-        request.POST if request.method == "POST" else None, seats=seats, current=current
+        request.POST if request.method == "POST" else None, seats=seats, current=current, keys=keys
     )
     if form.is_valid():
-        changed = services.attendance_record(meeting=meeting_obj, marks=form.marks())
-        messages.success(
-            request, f"Attendance saved for {meeting_obj}: {len(changed)} marks changed."
-        )
-        url = reverse("board:meetings", kwargs={"board": obj.slug})
-        return redirect(f"{url}?group={meeting_obj.group.slug}&year={year.label}")
+        try:
+            changed = services.attendance_record(meeting=meeting_obj, marks=form.marks())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"Attendance saved for {meeting_obj}: {len(changed)} marks changed."
+            )
+            url = reverse("board:meetings", kwargs={"board": obj.slug})
+            return redirect(f"{url}?group={meeting_obj.group.slug}&year={year.label}")
     status = 400 if form.is_bound else 200
     return render_board(
         request,
         "board/attendance_form.html",
         obj,
         "board:meetings",
-        {"form": form, "meeting": meeting_obj, "year": year},
+        {"form": form, "meeting": meeting_obj, "year": year, "legend": matrix.legend},
         status,
+    )
+
+
+@login_required
+@require_GET
+def attendance_export(request: HttpRequest, board: str, fmt: str) -> HttpResponse:
+    """A group's attendance matrix for a year as CSV or XLSX, in the board's
+    key: a row per seat, a column per meeting headed by its date, the
+    mark's code in each cell. The attendance import reads this layout back."""
+    obj = get_board_or_404(request, board, READ)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Attendance downloads as CSV or XLSX.")
+    group, year, form = _group_and_year(request, obj)
+    if group is None or (form.is_bound and not form.is_valid()):
+        raise Http404("No such group or year.")
+    matrix = selectors.attendance_matrix(group=group, year=year, board=obj)
+    return spreadsheet_response(
+        attendance_sheet(matrix),
+        fmt=fmt,
+        filename=f"{obj.slug}-{group.slug}-attendance-{year.label}",
+        sheet_title="Attendance",
     )
 
 

@@ -6,38 +6,45 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from board.models import Attendance
 from board.selectors import AttendanceMatrix
 
 register = template.Library()
 
-#: What a cell shows (as in the published appendices) and what it says aloud.
-CELL: dict[str | None, tuple[str, str]] = {
-    Attendance.Status.ATTENDED: ("1", "Attended"),
-    Attendance.Status.DEPUTY: ("D", "Deputy attended"),
-    Attendance.Status.APOLOGIES: ("A", "Apologies"),
-    Attendance.Status.ABSENT: ("0", "Absent"),
-    Attendance.Status.NOT_APPLICABLE: ("n/a", "Not yet a member"),
-    None: ("–", "Not recorded"),
-}
+#: A cell with nothing recorded: what it shows and what it says aloud.
+NOT_RECORDED = ("–", "Not recorded")
 
 
-#: Each status's cell, rendered once: the matrix repeats them a thousand times.
-CELL_HTML: dict[str | None, SafeString] = {
-    status: format_html(
+def _cell(shown: str, spoken: str) -> SafeString:
+    return format_html(
         '<td class="govuk-table__cell"><span aria-hidden="true">{}</span>'
         '<span class="govuk-visually-hidden">{}</span></td>',
         shown,
         spoken,
     )
-    for status, (shown, spoken) in CELL.items()
-}
 
 
 @register.simple_tag
 def attendance_rows(matrix: AttendanceMatrix) -> SafeString:
+    """Each cell shows its mark's code (as in the published appendices) and
+    says its words aloud; each distinct cell is rendered once, since the
+    matrix repeats them a thousand times."""
+    rendered: dict[tuple[int, str | None], SafeString] = {}
     rows = []
     for row in matrix.rows:
+        cells = []
+        for key in row.cells:
+            cache_key = (row.member.board_id, key)
+            html = rendered.get(cache_key)
+            if html is None:
+                mark = row.mark(key)
+                if key is None:
+                    html = _cell(*NOT_RECORDED)
+                elif mark is None:  # a mark no longer in the key: shown as stored
+                    html = _cell(key, f"{key} (not in the attendance key)")
+                else:
+                    html = _cell(mark.code, mark.words)
+                rendered[cache_key] = html
+            cells.append(html)
         percent = f"{row.percent}%" if row.percent is not None else "–"
         rows.append(
             format_html(
@@ -46,10 +53,19 @@ def attendance_rows(matrix: AttendanceMatrix) -> SafeString:
                 '<td class="govuk-table__cell assure-numeric" data-column="attended">{}</td>'
                 '<td class="govuk-table__cell assure-numeric" data-column="percent">{}</td></tr>',
                 row.member.label,
-                SafeString("".join(CELL_HTML[status] for status in row.cells)),
+                SafeString("".join(cells)),
                 row.held,
                 row.attended,
                 percent,
             )
         )
     return SafeString("".join(rows))
+
+
+@register.simple_tag
+def attendance_legend(matrix: AttendanceMatrix) -> str:
+    """The key under the matrix: "MA Member attended, RA Representative
+    attended, ..., – Not recorded"."""
+    parts = [f"{mark.code} {mark.words}" for mark in matrix.legend]
+    parts.append(" ".join(NOT_RECORDED))
+    return ", ".join(parts) + "."

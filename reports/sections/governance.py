@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from board import selectors as board_selectors
-from board.models import Attendance, Board, Group
+from board.models import AttendanceMark, Board, Group
 from reports import charts
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
@@ -32,18 +32,26 @@ def _strategic_groups(board: Board) -> list[Group]:
     )
 
 
+def _mark_words(row: board_selectors.AttendanceRow, key: str | None) -> str:
+    """A cell of the report's attendance table: its mark's words in the
+    board's own key (the report is read without the legend beside it)."""
+    mark = row.mark(key)
+    if mark is not None:
+        return mark.words
+    return key or ""
+
+
 @register(SectionKind.ATTENDANCE)
 def build_attendance(ctx: Context, section: Section) -> BuiltSection:
     built = BuiltSection(section, section.get_kind_display())
     for group in _strategic_groups(ctx.board):
-        matrix = board_selectors.attendance_matrix(group=group, year=ctx.year)
+        matrix = board_selectors.attendance_matrix(group=group, year=ctx.year, board=ctx.board)
         if not matrix.meetings:
             continue
-        short = dict(Attendance.Status.choices)
         rows = [
             [
                 Cell(row.member.label),
-                *(Cell(short.get(c, "") if c else "") for c in row.cells),
+                *(Cell(_mark_words(row, c)) for c in row.cells),
                 Cell(f"{row.attended} of {row.held}", numeric=True),
                 Cell(pct(row.percent), numeric=True),
             ]
@@ -114,7 +122,29 @@ def build_attendance(ctx: Context, section: Section) -> BuiltSection:
         )
     if not built.blocks:
         built.empty = f"No board meetings are recorded for {ctx.year.label}."
+    else:
+        built.blocks.append(Paragraph(_key_note(board_selectors.attendance_key(board=ctx.board))))
     return built
+
+
+def _key_note(marks: list[AttendanceMark]) -> str:
+    """How the board's own key counts, in words, under its tables."""
+
+    def words(chosen: list[AttendanceMark]) -> str:
+        names = [f"{m.words} ({m.code})" for m in chosen]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    present = [m for m in marks if m.counted and m.present]
+    absent = [m for m in marks if m.counted and not m.present]
+    ignored = [m for m in marks if not m.counted]
+    note = "Attendance is counted in the board's own key"
+    if present:
+        note += f": {words(present)} count as attended"
+    if absent:
+        note += f"; {words(absent)} count as not attended"
+    if ignored:
+        note += f"; {words(ignored)} {'does' if len(ignored) == 1 else 'do'} not count"
+    return note + "."
 
 
 @register(SectionKind.BUDGET)

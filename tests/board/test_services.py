@@ -49,8 +49,8 @@ def test_it_refuses_a_seat_from_a_board_the_group_does_not_serve_and_saves_nothi
 
 
 @pytest.mark.django_db
-def test_it_refuses_an_unknown_status(world):
-    with pytest.raises(ValidationError, match="not an attendance status"):
+def test_it_refuses_a_mark_not_in_the_boards_key(world):
+    with pytest.raises(ValidationError, match="not a mark of .*attendance key"):
         services.attendance_record(meeting=world.meeting, marks={world.member: "late"})
 
 

@@ -48,7 +48,7 @@ def test_an_incomplete_attendance_form_names_the_seat_and_saves_nothing(world, m
         {f"seat_{world.member.pk}": "absent"},
     )
     assert response.status_code == 400
-    assert f"Choose an attendance status for {other.label}." in response.content.decode()
+    assert f"Choose an attendance mark for {other.label}." in response.content.decode()
     assert Attendance.objects.get(meeting=world.meeting, member=world.member).status == "attended"
 
 
@@ -183,8 +183,8 @@ PAGES = {
     # The overview also lists the board's published annual reports.
     "board:home": ({}, 13),
     "board:members": ({}, 14),
-    "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 15),
-    "board:meetings:default": ({}, 18),
+    "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 16),
+    "board:meetings:default": ({}, 19),
     "board:budget": ({"year": "2016-17"}, 10),
     "board:budget:default": ({}, 11),
     "board:risks": ({}, 10),
