@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from board.models import Board
 from core.problems import Problems, add_problem, raise_problems
-from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
+from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Priority, Rating
 
 #: Ratings that must say why.
 NEEDS_COMMENTARY = {Rating.RED, Rating.AMBER}
@@ -186,6 +186,32 @@ def plan_create(
         status=status,
         summary=summary.strip(),
     )
+
+
+def priority_problems(*, plan: ActionPlan, number: int, title: str) -> Problems:
+    """The rules for a new priority of a plan, as field errors."""
+    problems: Problems = {}
+    if not 1 <= number <= 99:
+        add_problem(problems, "number", "A priority's number is from 1 to 99.")
+    elif Priority.objects.filter(plan=plan, number=number).exists():
+        add_problem(problems, "number", f"{plan.title} already has a priority {number}.")
+    limit = cast(Field, Priority._meta.get_field("title")).max_length or 0
+    if not title.strip():
+        add_problem(problems, "title", "Enter the priority's title.")
+    elif len(title.strip()) > limit:
+        add_problem(problems, "title", f"The title must be {limit} characters or fewer.")
+    return problems
+
+
+@transaction.atomic
+def priority_create(*, plan: ActionPlan, number: int, title: str, summary: str = "") -> Priority:
+    """Add a numbered priority to a plan (a business plan's priorities are
+    what its actions and indicators serve)."""
+    raise_problems(priority_problems(plan=plan, number=number, title=title))
+    priority = Priority(plan=plan, number=number, title=title.strip(), summary=summary.strip())
+    priority.full_clean()
+    priority.save()
+    return priority
 
 
 @transaction.atomic
