@@ -516,12 +516,12 @@ class AttendanceMark(models.Model):
         default key for a board that has none yet."""
         ids = set(board_ids)
         found: dict[int, list[AttendanceMark]] = {}
-        for mark in cls.objects.filter(board_id__in=ids).order_by("position", "pk"):
-            found.setdefault(mark.board_id, []).append(mark)
+        for saved in AttendanceMark.objects.filter(board_id__in=ids).order_by("position", "pk"):
+            found.setdefault(saved.board_id, []).append(saved)
         for board_id in ids - set(found):
-            found[board_id] = cls.default_key()
-            for mark in found[board_id]:
-                mark.board_id = board_id
+            found[board_id] = AttendanceMark.default_key()
+            for default in found[board_id]:
+                default.board_id = board_id
         return found
 
 

@@ -465,12 +465,12 @@ def suggest_words(
     for value, label in choices:
         own.setdefault(word_key(label), value)
         own.setdefault(word_key(value), value)
-    suggested = {}
+    suggested: dict[str, str] = {}
     for word in words:
         for source in (remembered or {}, own, known or {}):
-            value = source.get(word.key)
-            if value is not None and (value in values or value == BLANK):
-                suggested[word.key] = value
+            found = source.get(word.key)
+            if found is not None and (found in values or found == BLANK):
+                suggested[word.key] = found
                 break
     return suggested
 

@@ -29,7 +29,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import CharField
+from django.db.models import CharField, Field
 from django.utils import timezone
 
 from board import importing
@@ -840,7 +840,7 @@ def _changes(existing: Action, values: dict[str, Any], context: _Context) -> lis
         else:
             same = old == new
         if not same:
-            label = str(Action._meta.get_field(name).verbose_name)
+            label = str(cast(Field, Action._meta.get_field(name)).verbose_name)
             if name == "due_date":
                 changes.append(f"{label} {_day(old)} → {_day(new)}")
             elif name in ("description", "impact_expected", "how_we_will_know", "notes"):
