@@ -32,6 +32,8 @@ static/dist/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard 
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py load_past_reports
+	DEBUG=1 $(BIN)/python manage.py fill_reporting_years
+	DEBUG=1 $(BIN)/python manage.py make_demonstration_board
 	DEBUG=1 $(BIN)/python manage.py create_local_accounts
 	@# The background worker (annual report builds) runs beside the server and stops with it.
 	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; \
@@ -58,7 +60,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 typecheck: setup
-	$(BIN)/mypy config core board priorities reviews audits training reports
+	$(BIN)/mypy config core board outbox people priorities indicators reviews audits training reports
 
 bench: setup
 	$(BIN)/python bench/run.py

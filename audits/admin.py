@@ -206,6 +206,7 @@ class InspectionAdminForm(ServiceAdminForm):
             "end",
             "dates_as_written",
             "published",
+            "published_as_written",
             "report_url",
             "summary",
             "plans",

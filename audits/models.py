@@ -21,14 +21,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, ReportingYear, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from priorities.models import Action, ActionPlan
 
 #: The largest number of cases an audit may say it looked at.
 MAX_CASES = 100_000
 
 
-class OwnedByBoardOrGroup(models.Model):
+class OwnedByBoardOrGroup(CleanTextModel):
     """A record of one board, or of one pan-area group serving several boards:
     exactly one of the two (a check constraint and the services say so)."""
 
@@ -244,7 +244,7 @@ FINDING_TAG_CLASSES: dict[str, str] = {
 }
 
 
-class Finding(models.Model):
+class Finding(CleanTextModel):
     """What an audit found, in short: a strength, an area for development or
     a concern. One that needs following up leads to an action in the audit's
     action plan."""
@@ -400,7 +400,7 @@ class Section11Round(OwnedByBoardOrGroup):
         return cls.objects.get(slug=slug)
 
 
-class Section11Focus(models.Model):
+class Section11Focus(CleanTextModel):
     """A standard in a round's scope, with what the round found on it."""
 
     round = models.ForeignKey(Section11Round, on_delete=models.CASCADE, related_name="focus")
@@ -444,7 +444,7 @@ class Section11Focus(models.Model):
         return cls.objects.get(round__slug=round_slug, standard__number=int(number))
 
 
-class Section11Return(models.Model):
+class Section11Return(CleanTextModel):
     """One agency's return to a round: whether it came in, and when."""
 
     round = models.ForeignKey(Section11Round, on_delete=models.CASCADE, related_name="returns")
@@ -504,7 +504,7 @@ LEVEL_TAG_CLASSES: dict[str, str] = {
 }
 
 
-class Section11Rating(models.Model):
+class Section11Rating(CleanTextModel):
     """An agency's rating of itself against one standard, its evidence, the
     outcome of the challenge session, and an area for development that may
     lead to an action."""
@@ -564,7 +564,7 @@ class Section11Rating(models.Model):
         )
 
 
-class Inspection(models.Model):
+class Inspection(CleanTextModel):
     """An external inspection touching the board: who inspected, what, when,
     the published report, the judgements in the inspectorate's own words, and
     the action plans of its recommendations."""
@@ -592,6 +592,13 @@ class Inspection(models.Model):
         'February 2017".',
     )
     published = models.DateField("report published", null=True, blank=True)
+    published_as_written = models.CharField(
+        "report published (as written)",
+        max_length=200,
+        blank=True,
+        help_text="Where the report gives no day of publication, its words, for example "
+        '"April 2017".',
+    )
     report_url = models.URLField("published report", max_length=500, blank=True)
     summary = models.TextField(blank=True)
     plans = models.ManyToManyField(
@@ -635,6 +642,14 @@ class Inspection(models.Model):
             return _day(self.start)
         return f"{_day(self.start)} to {_day(self.end)}"
 
+    @property
+    def published_when(self) -> str:
+        """The day the report was published, or the source's words when it
+        gives no day; never the dates of the inspection itself."""
+        if self.published is not None:
+            return _day(self.published)
+        return self.published_as_written
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -643,7 +658,7 @@ class Inspection(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Judgement(models.Model):
+class Judgement(CleanTextModel):
     """One line of an inspection's judgements table: the area and the grade,
     both in the inspectorate's own words."""
 

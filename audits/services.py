@@ -166,15 +166,19 @@ def finding_save(*, finding: Finding) -> Finding:
     return finding
 
 
-def _plan_for(*, kind: str, slug: str, title: str, period: str, board: Board) -> ActionPlan:
+def _plan_for(
+    *, kind: str, slug: str, title: str, period: str, starts_on: datetime.date, board: Board
+) -> ActionPlan:
     """A new action plan of the board for a piece of assurance, made through
-    the plans' own service at the first free address from `slug`."""
+    the plans' own service at the first free address from `slug`. It runs
+    from `starts_on` until its actions are complete."""
     return priorities_services.plan_create(
         board=board,
         slug=priorities_services.free_plan_slug(board=board, base=slug),
         title=title[:200],
         kind=kind,
         period=period[:40],
+        starts_on=starts_on,
     )
 
 
@@ -191,6 +195,7 @@ def audit_plan_ensure(*, audit: Audit, board: Board) -> ActionPlan:
         slug=f"audit-{audit.slug}",
         title=f"Audit: {audit.theme}",
         period=audit.year.label,
+        starts_on=audit.start or audit.year.start,
         board=board,
     )
     audit.save(update_fields=["plan"])
@@ -473,6 +478,7 @@ def round_plan_ensure(*, section11: Section11Round, board: Board) -> ActionPlan:
         slug=f"section-11-{section11.slug}",
         title=f"Section 11: {section11.title}",
         period=section11.year.label,
+        starts_on=section11.year.start,
         board=board,
     )
     section11.save(update_fields=["plan"])
@@ -550,10 +556,11 @@ def inspection_save(
 
 def judgement_problems(*, judgement: Judgement) -> Problems:
     problems = _model_problems(judgement)
+    # The service's own words for a blank area or grade stand alone.
     if not judgement.area.strip():
-        add_problem(problems, "area", "Name the area judged.")
+        problems["area"] = ["Name the area judged."]
     if not judgement.grade.strip():
-        add_problem(problems, "grade", "Give the grade in the inspectorate's words.")
+        problems["grade"] = ["Give the grade in the inspectorate's words."]
     clash = Judgement.objects.filter(
         inspection=judgement.inspection_id, position=judgement.position
     ).exclude(pk=judgement.pk)

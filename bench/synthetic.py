@@ -1,4 +1,8 @@
-"""Synthetic data for benchmarks and demos, at a multiple of the seeds' volume.
+"""Synthetic data for benchmarks, at a multiple of the seeds' volume.
+
+Written in bulk for speed, unlike the demonstration board
+(reports/demonstration.py), which goes through the services; the two share
+the synthetic narrative and training figures from there.
 
 Everything it makes says it is synthetic: board names, people, labels. None of
 it comes from, or may be mistaken for, a real board's records.
@@ -9,7 +13,6 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +29,11 @@ from board.models import (
     Risk,
 )
 from priorities.models import Action, ActionPlan, Assessment, Priority, Rating
+from reports.demonstration import (  # the pieces the demonstration board shares
+    NARRATIVE,
+    synthetic_training_values,
+    write_synthetic_narrative,
+)
 from training.models import Mode, TrainingFigures
 
 SEATS_PER_BOARD = 22  # the Bedford Borough appendix has 22 rows
@@ -141,24 +149,14 @@ def _training(board: Board, scale: int, rng: random.Random) -> None:
         year = ReportingYear.for_start_year(start)
         for quarter in range(1, 5):
             for mode in modes:
-                places = rng.randint(20, 200)
-                registered = rng.randint(50, 3000)
-                completed = rng.randint(0, registered)
                 rows.append(
                     TrainingFigures(
                         board=board,
                         year=year,
                         quarter=quarter,
                         mode=mode,
-                        courses_delivered=rng.randint(0, 40),
-                        places_offered=places,
-                        delegates_booked=rng.randint(0, places),
-                        delegates_attended=rng.randint(0, places),
-                        learners_registered=registered,
-                        learners_completed=completed,
-                        learners_passed=rng.randint(0, completed),
-                        satisfaction_pct=Decimal(rng.randint(60, 100)),
                         notes="Synthetic data for benchmarks.",
+                        **synthetic_training_values(rng),
                     )
                 )
         start -= 1
@@ -216,7 +214,7 @@ def _indicators(board: Board, scale: int, rng: random.Random) -> None:
     """Synthetic indicators for the scorecard: polarities and targets mixed,
     one value in nine suppressed, England and neighbour comparators."""
     from board.models import SourceDocument
-    from priorities.models import Comparator, Indicator, IndicatorValue
+    from indicators.models import Comparator, Indicator, IndicatorValue
 
     source, _ = SourceDocument.objects.get_or_create(
         key="synthetic-statistics",
@@ -271,29 +269,4 @@ def _indicators(board: Board, scale: int, rng: random.Random) -> None:
     Comparator.objects.bulk_create(comparators)
 
 
-#: A paragraph of synthetic narrative, about as long as a real report's.
-NARRATIVE = (
-    "Synthetic narrative for benchmarks only (synthetic): what the partnership did "
-    "this year, what changed for children and families because of it, and how the "
-    "board knows. "
-) * 5
-
-
-def write_synthetic_narrative(report: Any, *, paragraphs: int = 12) -> None:
-    """Every narrative section of `report` written with synthetic text of a
-    real report's length: `paragraphs` paragraphs each, a heading and a short
-    list every fourth one. Saved through the reports service, as a business
-    manager's would be."""
-    from reports import services
-
-    parts = []
-    for number in range(paragraphs):
-        if number % 4 == 0:
-            parts.append(f"### Synthetic heading {number // 4 + 1} (synthetic)")
-        parts.append(NARRATIVE)
-        if number % 4 == 3:
-            parts.append("- A synthetic point (synthetic)\n- Another synthetic point (synthetic)")
-    body = "\n\n".join(parts)
-    for section in report.sections.all():
-        if section.is_narrative:
-            services.section_save(section=section, body=body)
+__all__ = ["NARRATIVE", "generate", "write_synthetic_narrative"]

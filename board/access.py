@@ -15,6 +15,7 @@ from board.models import Board
 
 SEE_BOARD = "board.see_board"
 READ_RECORDS = "board.read_records"
+LEAD_ACTIONS = "board.lead_actions"
 
 
 def get_board_or_404(request: HttpRequest, slug: str, perm: str = SEE_BOARD) -> Board:
@@ -37,6 +38,24 @@ def get_board_or_404(request: HttpRequest, slug: str, perm: str = SEE_BOARD) -> 
     return board
 
 
+def get_lead_board_or_404(request: HttpRequest, slug: str) -> Board:
+    """The board, if the person is an action lead on it; else 404 (for
+    everyone else these pages do not exist, as the board's pages do not
+    exist for a lead)."""
+    board = Board.objects.filter(slug=slug).first()
+    if board is None or not request.user.has_perm(LEAD_ACTIONS, board):
+        raise Http404("No such page.")
+    return board
+
+
+def board_entry_url(user: Any, board: Board) -> str:
+    """Where a person's link to a board leads: an action lead's own actions
+    (the board's pages do not exist for them), else the board's home page."""
+    if user.has_perm(LEAD_ACTIONS, board):
+        return reverse("priorities:lead_home", kwargs={"board": board.slug})
+    return board.get_absolute_url()
+
+
 @dataclass
 class NavItem:
     label: str
@@ -46,10 +65,12 @@ class NavItem:
 
 #: (label, url name, permission) for the board navigation, in order.
 BOARD_NAV: list[tuple[str, str, str]] = [
+    ("Your actions", "priorities:lead_home", LEAD_ACTIONS),
     ("Overview", "board:home", "board.see_board"),
     ("Chair's dashboard", "reports:dashboard", "board.read_records"),
     ("Action plans", "priorities:plans", "board.read_records"),
     ("All actions", "priorities:actions", "board.read_records"),
+    ("Update rounds", "priorities:rounds", "board.read_records"),
     ("Scorecard", "reports:scorecard", "board.read_records"),
     ("Meetings", "board:meetings", "board.read_records"),
     ("Members", "board:members", "board.read_records"),
@@ -59,6 +80,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Case reviews", "reviews:register", "board.see_board"),
     ("Risk log", "board:risks", "board.read_records"),
     ("Annual reports", "reports:annual_reports", "board.see_board"),
+    ("People", "people:people", "board.invite_people"),
 ]
 
 

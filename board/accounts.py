@@ -25,10 +25,13 @@ def user_save(
     email: str = "",
     full_name: str = "",
     password: str | None = None,
+    invited: bool = False,
 ) -> tuple[AbstractUser, str | None]:
     """Create or update an account with one role and the given boards.
 
-    Returns the user and the new password when one was generated.
+    Returns the user and the new password when one was generated. A new
+    account made for an invitation (`invited`) gets no password and cannot
+    sign in until its person accepts the invitation (people.services).
     """
     if not isinstance(role, str):
         raise ValidationError(user_role_problems(role_names=role) or ["Give one role, by name."])
@@ -41,7 +44,10 @@ def user_save(
     user.email = email
     user.is_staff = role == roles.ADMIN
     generated = None
-    if created or password:
+    if created and invited:
+        user.set_unusable_password()
+        user.is_active = False
+    elif created or password:
         generated = None if password else secrets.token_urlsafe(16)
         user.set_password(password or generated)
     user.full_clean(exclude=["password"])
@@ -103,3 +109,13 @@ def _set_boards(user: AbstractUser, boards: list[Board]) -> None:
     have = set(BoardAccess.objects.filter(user_id=user.pk).values_list("board_id", flat=True))
     for board_id in wanted - have:
         BoardAccess.objects.create(user_id=user.pk, board_id=board_id)
+
+
+@transaction.atomic
+def board_access_give(*, user: Any, board: Board) -> bool:
+    """Let `user` see `board` (one row, so the change is in history); False
+    when they already could."""
+    if BoardAccess.objects.filter(user_id=user.pk, board_id=board.pk).exists():
+        return False
+    BoardAccess.objects.create(user_id=user.pk, board_id=board.pk)
+    return True

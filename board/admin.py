@@ -16,6 +16,7 @@ from board.models import (
     BoardAccess,
     Contribution,
     Group,
+    MainGroup,
     Meeting,
     Member,
     PublishedTotal,
@@ -113,7 +114,9 @@ class BoardAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "area")
     list_filter = ("kind",)
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("read_records_kept_months",)
+    # The logo is checked (its content, size and pixels) and re-encoded by
+    # board_logo_set on the board's logo page; the admin only shows it.
+    readonly_fields = ("read_records_kept_months", "logo")
     inlines = [PeopleOnBoardInline]
 
 
@@ -212,6 +215,10 @@ class MemberAdminForm(ServiceAdminForm):
             "groups",
             "start",
             "end",
+            "successor",
+            "first_recorded",
+            "last_recorded",
+            "last_recorded_in",
             "notes",
         ]
 
@@ -232,9 +239,44 @@ class MemberAdmin(ServiceAdmin):
     list_select_related = ("agency", "board")
     filter_horizontal = ("groups",)
     autocomplete_fields = ("agency",)
+    # A plain id box with its label: the autocomplete widget left the
+    # successor without an accessible name (axe: aria-input-field-name).
+    raw_id_fields = ("successor",)
 
     def save(self, obj, form):  # type: ignore[no-untyped-def]
         services.member_save(member=obj, groups=form.cleaned_data["groups"])
+
+
+class MainGroupAdminForm(ServiceAdminForm):
+    class Meta:
+        model = MainGroup
+        fields = ["board", "group"]
+
+    def problems(self) -> dict[str, list[str]]:
+        board, group = self.cleaned_data.get("board"), self.cleaned_data.get("group")
+        if board is None or group is None:
+            return {}  # the fields say what is missing
+        problems = services.main_group_problems(board=board, group=group)
+        clash = MainGroup.objects.filter(board=board).exclude(pk=self.instance.pk)
+        if clash.exists():
+            problems.setdefault("board", []).append(
+                f"{board} already has a main group; change that one instead."
+            )
+        return problems
+
+
+@admin.register(MainGroup)
+class MainGroupAdmin(ServiceAdmin):
+    form = MainGroupAdminForm
+    list_display = ("board", "group")
+    list_select_related = ("board", "group")
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """A board has one main group: change which group, not which board."""
+        return ("board",) if obj is not None else ()
+
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.main_group_set(board=obj.board, group=obj.group)
 
 
 class AttendanceInline(admin.TabularInline):
@@ -359,6 +401,11 @@ class AssureUserAdmin(UserAdmin):
                 kwargs["queryset"] = Role.objects.filter(name__in=roles.ALL)
                 kwargs["help_text"] = "Choose exactly one role."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        """People get accounts by invitation (a board's People page), never
+        with a password someone else typed; only a superuser adds one here."""
+        return request.user.is_superuser and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return super().has_change_permission(request, obj) and (

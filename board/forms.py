@@ -153,6 +153,8 @@ def year_field(years: list[ReportingYear], label: str = "Reporting year") -> for
         label=label,
         choices=[(y.label, y.label) for y in years],
         error_messages={"invalid_choice": "Choose a reporting year from the list."},
+        # A form adds it after GovukFormMixin has styled its own fields.
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
 
 
@@ -192,6 +194,67 @@ class MemberForm(ServiceModelForm):
         choice_field(self, "groups").queryset = board.groups.order_by("kind", "name")
         choice_field(self, "agency").queryset = Agency.objects.order_by("name")
         choice_field(self, "agency").empty_label = "No agency"
+
+
+class SeatChoiceField(forms.ModelChoiceField):
+    """Seats named as the pages name them (agency, position, person)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
+class MemberEndForm(GovukFormMixin, forms.Form):
+    """End a seat: its last day, and the seat that took it over if that is
+    already recorded. The rules are the service's (member_end_problems)."""
+
+    end = forms.DateField(
+        label="Last day in the seat",
+        widget=DateInput(),
+        help_text="The seat is held on this day and ends after it. For example, 31 3 2027.",
+        error_messages={"required": "Enter the last day the seat was held."},
+    )
+    successor = SeatChoiceField(
+        queryset=Member.objects.none(),
+        required=False,
+        label="Who took the seat over (optional)",
+        empty_label="Nobody recorded",
+        help_text="Only this board's other seats are listed. To add the person who takes the "
+        "seat over, record a successor instead.",
+    )
+
+    def __init__(self, *args: Any, seat: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = (
+            Member.objects.filter(board_id=seat.board_id)
+            .exclude(pk=seat.pk)
+            .select_related("agency")
+            .order_by("agency__name", "position", "person")
+        )
+        choice_field(self, "successor").queryset = others
+
+
+class MemberSucceedForm(GovukFormMixin, forms.Form):
+    """Who takes a seat over, and from when: the service makes their seat
+    like this one and ends this one the day before."""
+
+    person = forms.CharField(
+        label="Name of the new member",
+        max_length=120,
+        required=False,
+        help_text="Leave blank if the source names the post but not the person.",
+    )
+    start = forms.DateField(
+        label="First day in the seat",
+        widget=DateInput(),
+        help_text="The current seat ends the day before. For example, 1 4 2027.",
+        error_messages={"required": "Enter the day the new member takes the seat."},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Where this is recorded, for example the meeting that appointed them.",
+    )
 
 
 class GroupForm(ServiceModelForm):

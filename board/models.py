@@ -18,11 +18,11 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from core.validators import REF_CHARACTERS, validate_ref
 
 
-class SourceDocument(models.Model):
+class SourceDocument(CleanTextModel):
     """A published document that facts in Assure were transcribed from, with
     the gaps its text extraction left (lost charts, broken tables)."""
 
@@ -62,7 +62,7 @@ READ_RECORDS_KEPT_MONTHS_MIN = 12
 READ_RECORDS_KEPT_MONTHS_MAX = 120
 
 
-class Board(models.Model):
+class Board(CleanTextModel):
     class Kind(models.TextChoices):
         LSCB = "lscb", "Local Safeguarding Children Board"
         PARTNERSHIP = "partnership", "Safeguarding children partnership"
@@ -90,6 +90,14 @@ class Board(models.Model):
         max_length=200,
         help_text="Drawn on the cover of the board's reports; set through board_logo_set.",
     )
+    synthetic_as_of = models.DateField(
+        "synthetic records as of",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="For a demonstration board, whose every record is synthetic: the day "
+        "make_demonstration_board generated them relative to. Empty for a real board.",
+    )
     users = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="BoardAccess",
@@ -110,6 +118,12 @@ class Board(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("board:home", kwargs={"board": self.slug})
 
+    @property
+    def is_synthetic(self) -> bool:
+        """Whether every record of the board is synthetic (a demonstration):
+        its pages say so on every page."""
+        return self.synthetic_as_of is not None
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -118,7 +132,7 @@ class Board(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class BoardAccess(models.Model):
+class BoardAccess(CleanTextModel):
     """A person's access to a board. Its own model so that who was given or
     lost access, when and by whom, is in the change history."""
 
@@ -159,7 +173,7 @@ class ReportingYearQuerySet(models.QuerySet["ReportingYear"]):
         return ReportingYear.for_start_year(start_year_of(day))
 
 
-class ReportingYear(models.Model):
+class ReportingYear(CleanTextModel):
     """April to March, labelled "2016-17"."""
 
     label = models.CharField(max_length=7, unique=True)
@@ -223,7 +237,7 @@ class ReportingYear(models.Model):
         return cls.objects.get(label=label)
 
 
-class Agency(models.Model):
+class Agency(CleanTextModel):
     class Sector(models.TextChoices):
         LOCAL_AUTHORITY = "local-authority", "Local authority"
         POLICE = "police", "Police"
@@ -259,7 +273,7 @@ class Agency(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Group(models.Model):
+class Group(CleanTextModel):
     """A board, executive, sub-group or task-and-finish group. A pan-area group
     (the Pan-Bedfordshire CDOP, say) serves several boards at once."""
 
@@ -314,7 +328,55 @@ class Group(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Member(models.Model):
+class MainGroup(CleanTextModel):
+    """The group a board counts as its own strategic board: where its
+    meetings page opens and whose last meeting is "the last meeting" on the
+    chair's dashboard. A mark on the board-group pair, since a group may
+    serve several boards and be the main one of only some of them."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "main group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board"],
+                name="maingroup_one_per_board",
+                violation_error_message="This board already has a main group.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} is the main group of {self.board}"
+
+    def clean(self) -> None:
+        if (
+            self.board_id
+            and self.group_id
+            and not self.group.boards.filter(pk=self.board_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "group": f"{self.group} does not serve {self.board}, so it cannot be its "
+                    "main group."
+                }
+            )
+
+    def natural_key(self) -> tuple[str]:
+        return (self.board.slug,)
+
+    natural_key.dependencies = ["board.board", "board.group"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str) -> MainGroup:
+        return cls.objects.get(board__slug=board)
+
+
+class Member(CleanTextModel):
     """A seat at the table: a person (or an agency's seat when the report names
     no person) in a role, for a board, from one date to another."""
 
@@ -336,7 +398,43 @@ class Member(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     groups = models.ManyToManyField(Group, related_name="members", blank=True)
     start = models.DateField(null=True, blank=True)
-    end = models.DateField(null=True, blank=True)
+    end = models.DateField(
+        null=True, blank=True, help_text="The last day the seat is held (it is held that day)."
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text="The seat that took this one over; naming it ends this seat.",
+    )
+    first_recorded = models.ForeignKey(
+        ReportingYear,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The first reporting year a source shows this seat held, when it gives no "
+        "start date.",
+    )
+    last_recorded = models.ForeignKey(
+        ReportingYear,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The last reporting year a source shows this seat held. A seat from a past "
+        "report with no end date is known to be held only until then.",
+    )
+    last_recorded_in = models.ForeignKey(
+        SourceDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The source that last records this seat.",
+    )
     notes = models.TextField(blank=True)
 
     objects = NaturalKeyManager()
@@ -371,10 +469,59 @@ class Member(models.Model):
         return f"{label} ({self.person})" if self.person and parts else label
 
     def clean(self) -> None:
+        """A seat's own dates and records agree with one another; the rules
+        live here so the fixtures, the admin and the services all keep them
+        (board.terms reads them)."""
         if not (self.agency_id or self.position or self.person):
             raise ValidationError("A member needs a person, a position or an agency.")
+        errors: dict[str, str] = {}
         if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": "The end date is before the start date."})
+            errors["end"] = "The end date is before the start date."
+        first, last = self.first_recorded, self.last_recorded
+        if first is not None and last is not None and last.start < first.start:
+            errors["last_recorded"] = (
+                f"The last year recorded ({last}) is before the first ({first})."
+            )
+        if self.last_recorded_in_id and last is None:
+            errors["last_recorded"] = "Give the year the source last records this seat in."
+        if self.start and last is not None and self.start > last.end:
+            errors["last_recorded"] = (
+                f"The seat starts on {self.start:%-d %B %Y}, after {last} ends."
+            )
+        recorded = first or last
+        if self.end and recorded is not None and self.end < recorded.start:
+            errors["end"] = f"The seat ends on {self.end:%-d %B %Y}, before {recorded} starts."
+        errors.update(self._successor_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def _successor_problems(self) -> dict[str, str]:
+        successor = self.successor
+        if successor is None:
+            return {}
+        if successor is self or (self.pk is not None and successor.pk == self.pk):
+            return {"successor": "A seat cannot succeed itself."}
+        if successor.board_id != self.board_id:
+            return {"successor": f"{successor} is a seat of another board."}
+        if self.end is None and self.last_recorded_id is None:
+            return {
+                "successor": "A seat that was taken over needs the day it ended or the last "
+                "year a source records it."
+            }
+        # Along the chain as saved (an instance in hand may be out of date).
+        seen = {self.pk}
+        following: int | None = successor.pk
+        while following is not None:
+            if following in seen:
+                return {
+                    "successor": f"{self.successor} is succeeded by this seat, directly or "
+                    "through others, so it cannot succeed it."
+                }
+            seen.add(following)
+            following = (
+                Member.objects.filter(pk=following).values_list("successor_id", flat=True).first()
+            )
+        return {}
 
     def natural_key(self) -> tuple[str, str, str, str]:
         agency = self.agency.slug if self.agency is not None else ""
@@ -388,7 +535,7 @@ class Member(models.Model):
         return cls.objects.get(board__slug=board, position=position, person=person, **lookup)
 
 
-class Meeting(models.Model):
+class Meeting(CleanTextModel):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="meetings")
     date = models.DateField()
     location = models.CharField(max_length=200, blank=True)
@@ -438,7 +585,7 @@ DEFAULT_KEY: tuple[tuple[str, str, str, bool, bool], ...] = (
 )
 
 
-class AttendanceMark(models.Model):
+class AttendanceMark(CleanTextModel):
     """One mark of a board's attendance key: the code a cell of the matrix
     shows, the words it stands for, whether the seat counts as present, and
     whether the meeting counts towards the seat's percentage at all.
@@ -516,16 +663,16 @@ class AttendanceMark(models.Model):
         default key for a board that has none yet."""
         ids = set(board_ids)
         found: dict[int, list[AttendanceMark]] = {}
-        for saved in AttendanceMark.objects.filter(board_id__in=ids).order_by("position", "pk"):
-            found.setdefault(saved.board_id, []).append(saved)
+        for mark in cls.objects.filter(board_id__in=ids).order_by("position", "pk"):
+            found.setdefault(mark.board_id, []).append(mark)
         for board_id in ids - set(found):
-            found[board_id] = AttendanceMark.default_key()
+            found[board_id] = cls.default_key()
             for default in found[board_id]:
                 default.board_id = board_id
         return found
 
 
-class Attendance(models.Model):
+class Attendance(CleanTextModel):
     """A seat's mark at a meeting, in the key of the seat's board."""
 
     #: The default key's marks, by key (what boards used before keys of their own).
@@ -578,7 +725,7 @@ class Attendance(models.Model):
         return cls.objects.get(meeting=meeting, member=member)
 
 
-class Contribution(models.Model):
+class Contribution(CleanTextModel):
     """A partner's contribution to the board's budget for a reporting year,
     under the label the published report gives it."""
 
@@ -617,7 +764,7 @@ class Contribution(models.Model):
         return cls.objects.get(board__slug=board, year__label=year, label=label)
 
 
-class PublishedTotal(models.Model):
+class PublishedTotal(CleanTextModel):
     """The budget total a published report states, kept beside the lines so a
     report whose lines do not add up to its own total shows the difference
     instead of hiding it."""
@@ -651,7 +798,7 @@ class PublishedTotal(models.Model):
         return cls.objects.get(board__slug=board, year__label=year)
 
 
-class Risk(models.Model):
+class Risk(CleanTextModel):
     """An entry in the board's risk log, scored likelihood x impact (1-5 each)."""
 
     class Status(models.TextChoices):
@@ -718,7 +865,7 @@ class Risk(models.Model):
         return cls.objects.get(board__slug=board, ref=ref)
 
 
-class ImportMapping(models.Model):
+class ImportMapping(CleanTextModel):
     """How a board's own spreadsheets of one kind (its action tracker, its
     list of seats, its attendance record) were last mapped to Assure's
     fields: each heading's field, each word's value and the options chosen.

@@ -5,6 +5,11 @@
 - Chairs and business managers of the board read all of its records.
 - Business managers of the board change them.
 - Admins read every board and manage users and fixtures in the Django admin.
+- Action leads see none of the board's pages: only the actions they lead,
+  on pages of their own (priorities.lead_views), so every other board page
+  answers them 404.
+- Business managers invite action leads and partners to their boards;
+  Admins invite anyone to any board (people.rules says whom).
 """
 
 from __future__ import annotations
@@ -59,6 +64,11 @@ def is_partner(user: Any) -> bool:
 
 
 @rules.predicate
+def is_action_lead(user: Any) -> bool:
+    return roles.ACTION_LEAD in role_names(user)
+
+
+@rules.predicate
 def on_board(user: Any, board: Any) -> bool:
     return board is not None and board.pk in board_ids(user)
 
@@ -68,7 +78,11 @@ has_a_role = is_business_manager | is_chair | is_partner
 can_see_board = (on_board & has_a_role) | is_admin
 can_read_records = (on_board & (is_business_manager | is_chair)) | is_admin
 can_edit_records = on_board & is_business_manager
+can_lead_actions = on_board & is_action_lead
+can_invite_people = (on_board & is_business_manager) | is_admin
 
 rules.add_perm("board.see_board", can_see_board)
 rules.add_perm("board.read_records", can_read_records)
 rules.add_perm("board.edit_records", can_edit_records)
+rules.add_perm("board.lead_actions", can_lead_actions)
+rules.add_perm("board.invite_people", can_invite_people)

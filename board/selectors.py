@@ -7,9 +7,21 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
+from board import terms
 from board.models import (
     Agency,
     Attendance,
@@ -17,11 +29,13 @@ from board.models import (
     Board,
     Contribution,
     Group,
+    MainGroup,
     Meeting,
     Member,
     PublishedTotal,
     ReportingYear,
     Risk,
+    start_year_of,
 )
 from board.rules import board_ids, is_admin
 from core.history import history_with_changes
@@ -58,33 +72,50 @@ def groups_for_board(*, board: Board) -> QuerySet[Group]:
 
 
 def members_for_board(*, board: Board) -> QuerySet[Member]:
+    """Every seat of the board, with what board.terms needs to say what each
+    is on a day, in one query (and one for the groups)."""
     return (
         Member.objects.filter(board=board)
-        .select_related("agency")
+        .select_related("agency", *terms.TERM_RELATED)
         .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
     )
 
 
+def seats_held_during(*, board: Board, year: ReportingYear) -> QuerySet[Member]:
+    """The board's seats held on at least one day of `year` (board.terms):
+    what a year's annual report and attendance count as its members. A seat
+    from a past report counts only in the years its sources record it, and
+    one kept in Assure from its start to its end."""
+    return terms.held_between(members_for_board(board=board), year.start, year.end)
+
+
 @dataclass(frozen=True)
 class Seat:
-    """A seat as the seats page lists it: the member (with its agency) and
-    its groups as (short name, name) pairs in name order."""
+    """A seat as the seats page lists it: the member (with its agency), its
+    groups as (short name, name) pairs in name order, and what it is on the
+    page's day."""
 
     member: Member
     groups: list[tuple[str, str]]
+    state: terms.SeatState
 
 
-def seats_for_board(*, board: Board) -> list[Seat]:
-    """Every seat on the board by agency, position and person, with its groups.
-    Two queries; the groups come as names through the link table, where a
-    prefetch would build a Group and a queryset for every seat (most of the
-    page's time at ten times a real board's size)."""
+def seats_for_board(*, board: Board, day: datetime.date) -> list[Seat]:
+    """Every seat on the board by agency, position and person, with its
+    groups and what it is on `day`. Two queries; the groups come as names
+    through the link table, where a prefetch would build a Group and a
+    queryset for every seat (most of the page's time at ten times a real
+    board's size)."""
     members = (
         Member.objects.filter(board=board)
-        .select_related("agency")
-        # A seat with no agency first on every database (SQLite and
-        # PostgreSQL sort NULLs at opposite ends).
-        .order_by(F("agency__name").asc(nulls_first=True), "position", "person")
+        .select_related("agency", *terms.TERM_RELATED)
+        .order_by(
+            # A seat with no agency first on every database (SQLite and
+            # PostgreSQL sort NULLs at opposite ends).
+            F("agency__name").asc(nulls_first=True),
+            "position",
+            "person",
+        )
     )
     groups: dict[int, list[tuple[str, str]]] = {}
     links = (
@@ -94,7 +125,27 @@ def seats_for_board(*, board: Board) -> list[Seat]:
     )
     for member_id, short_name, name in links:
         groups.setdefault(member_id, []).append((short_name, name))
-    return [Seat(member, groups.get(member.pk, [])) for member in members]
+    return [
+        Seat(member, groups.get(member.pk, []), terms.seat_state(member, day=day))
+        for member in members
+    ]
+
+
+def seat_shown(seat: Seat, shown: str) -> bool:
+    """Whether the seats page lists `seat` under `shown` (board.terms.SHOWN),
+    by its state: the same seats board.terms.shown_on gives in SQL."""
+    if shown == "current":
+        return seat.state.current
+    if shown == "upcoming":
+        return seat.state.standing is terms.Standing.UPCOMING
+    if shown == "past":
+        return seat.state.past
+    return True
+
+
+def seat_counts_of(seats: list[Seat]) -> dict[str, int]:
+    """How many of `seats` each choice of board.terms.SHOWN lists."""
+    return {key: sum(1 for seat in seats if seat_shown(seat, key)) for key in terms.SHOWN}
 
 
 def agencies_for_board(*, board: Board) -> QuerySet[Agency]:
@@ -108,25 +159,55 @@ def agencies_for_board(*, board: Board) -> QuerySet[Agency]:
     )
 
 
-def membership_summary(*, board: Board) -> dict[str, int]:
-    """How many seats the board has and how many agencies fill them."""
-    return Member.objects.filter(board=board).aggregate(
-        seats=Count("id"), agencies=Count("agency", distinct=True)
+def membership_summary(*, board: Board, day: datetime.date) -> dict[str, int]:
+    """How many seats are held on `day` and how many agencies fill them, and
+    how many seats the board has recorded in all."""
+    held = terms.held_on_q(day)
+    return terms.with_term(Member.objects.filter(board=board)).aggregate(
+        seats=Count("id", filter=held),
+        agencies=Count("agency", filter=held, distinct=True),
+        recorded=Count("id"),
     )
 
 
-def office_holders(*, board: Board) -> list[Member]:
-    """The chair (or scrutineer) and business manager, current first."""
-    roles = [
-        Member.Role.INDEPENDENT_CHAIR,
-        Member.Role.INDEPENDENT_SCRUTINEER,
-        Member.Role.BUSINESS_MANAGER,
-    ]
-    return list(
-        Member.objects.filter(board=board, role__in=roles)
-        .select_related("agency")
-        .order_by("role", "-start")
+@dataclass(frozen=True)
+class OfficeHolder:
+    member: Member
+    state: terms.SeatState
+
+
+#: The offices the board's home page names, each a set of roles: the chair
+#: (an independent scrutineer chairs under the newer arrangements) and the
+#: business manager.
+OFFICES = (
+    (Member.Role.INDEPENDENT_CHAIR, Member.Role.INDEPENDENT_SCRUTINEER),
+    (Member.Role.BUSINESS_MANAGER,),
+)
+
+
+def office_holders(*, board: Board, day: datetime.date) -> list[OfficeHolder]:
+    """Who holds each office on `day`, with what each seat is that day; for
+    an office nobody is known to hold, the seat known to be held latest, so
+    the page says where it was last recorded instead of calling it current.
+    One query."""
+    members = terms.with_term(
+        Member.objects.filter(
+            board=board, role__in=[r for office in OFFICES for r in office]
+        ).select_related("agency", *terms.TERM_RELATED)
+    ).order_by(
+        F("known_until").desc(nulls_first=True),
+        # Of two seats known to the same day, the one not taken over first.
+        F("successor").asc(nulls_first=True),
+        "-person",  # and a named person before an unnamed seat
+        "-pk",
     )
+    holders = [OfficeHolder(m, terms.seat_state(m, day=day)) for m in members]
+    shown: list[OfficeHolder] = []
+    for office in OFFICES:
+        held = [h for h in holders if h.member.role in office]
+        current = [h for h in held if h.state.current]
+        shown.extend(current or held[:1])
+    return shown
 
 
 def meetings_for_board(*, board: Board) -> QuerySet[Meeting]:
@@ -142,7 +223,9 @@ def next_and_last_meeting(*, board: Board) -> tuple[Meeting | None, Meeting | No
 
 
 def reporting_years() -> list[ReportingYear]:
-    return list(ReportingYear.objects.order_by("-start"))
+    """Every reporting year from the first to the current one, and any
+    later one added ahead, latest first (docs/adr/0007)."""
+    return year_choices()
 
 
 def current_year() -> ReportingYear:
@@ -161,16 +244,31 @@ def year_holding(day: datetime.date) -> ReportingYear:
 def year_choices(
     *also: ReportingYear | None, saved: list[ReportingYear] | None = None
 ) -> list[ReportingYear]:
-    """The years a page offers, latest first: every saved year (read again
-    unless given), the current year whether or not anything is in it yet,
-    and any year in `also`."""
+    """The years a page offers, latest first: every year from the first
+    saved one to the one holding today, whether or not anything is saved in
+    it yet (the services save a year when something is recorded in it), any
+    later saved year, and any year in `also` (docs/adr/0007). A page that
+    offers only some years (those with audits, say) passes them as `saved`
+    and gets those and the current year."""
+    current = ReportingYear.span_of(timezone.localdate())
     if saved is None:
         saved = list(ReportingYear.objects.all())
+        first = min((year.start.year for year in saved), default=current.start.year)
+        calendar = [ReportingYear.span(y) for y in range(first, current.start.year + 1)]
+    else:
+        calendar = [current]
     years = {year.label: year for year in saved}
-    for year in (ReportingYear.span_of(timezone.localdate()), *also):
+    for year in (*calendar, *also):
         if year is not None:
             years.setdefault(year.label, year)
     return sorted(years.values(), key=lambda year: year.start, reverse=True)
+
+
+def last_ended_year(*, day: datetime.date) -> ReportingYear:
+    """The last reporting year that has ended by `day` (on 31 March 2027
+    that is 2025-26; on 1 April 2027, 2026-27): the year a board writes its
+    annual report for. Unsaved: pages compare it by label."""
+    return ReportingYear.span(start_year_of(day) - 1)
 
 
 def _latest_year_of(days: list[datetime.date]) -> ReportingYear | None:
@@ -187,12 +285,36 @@ def _saved(year: ReportingYear) -> ReportingYear:
     return ReportingYear.objects.filter(label=year.label).first() or year
 
 
+def main_group(*, board: Board) -> Group | None:
+    """The group marked as the board's main one (its strategic board), or
+    None when none is marked. One query."""
+    mark = MainGroup.objects.filter(board=board).select_related("group").first()
+    return mark.group if mark is not None else None
+
+
+def main_group_history(*, board: Board) -> list[Any]:
+    """The latest changes of the board's main group, newest first, each
+    with the group it named and who made it. One query."""
+    return list(
+        MainGroup.history.filter(board_id=board.pk)
+        .select_related("history_user", "group")
+        .order_by("-history_date", "-history_id")[:20]
+    )
+
+
 def default_group_and_year(*, board: Board) -> tuple[Group | None, ReportingYear]:
-    """Where the meetings page opens: the board's first group (by kind, then
-    name) that has meetings, on the latest year it met in; without any
-    meetings, the first group on the current year. Never an empty year when
-    there is a year with meetings."""
-    groups = list(board.groups.order_by("kind", "name").only("id", "slug", "name", "kind"))
+    """Where the meetings page opens: the board's main group when one is
+    marked; otherwise its first group (by kind, then name) that has
+    meetings. On the latest year up to the current one that the group met
+    in, or the current year when it has not met."""
+    groups = list(
+        board.groups.annotate(
+            is_main=Exists(MainGroup.objects.filter(board=board, group=OuterRef("pk")))
+        )
+        .order_by("kind", "name")
+        .only("id", "slug", "name", "kind")
+    )
+    groups = [g for g in groups if g.is_main] or groups  # type: ignore[attr-defined]
     if not groups:
         return None, current_year()
     with_meetings = set(
@@ -282,7 +404,9 @@ def attendance_mark_uses(*, board: Board) -> dict[str, int]:
 def attendance_matrix(
     *, group: Group, year: ReportingYear, board: Board | None = None
 ) -> AttendanceMatrix:
-    """Seats (rows) by meetings (columns) for a group's meetings in a year.
+    """Seats (rows) by meetings (columns) for a group's meetings in a year:
+    the group's seats held during the year (board.terms), and any seat
+    marked at one of its meetings.
 
     Each cell is a mark of the seat's own board's key. A meeting counts
     towards a seat's percentage when its mark counts towards it (the
@@ -302,10 +426,10 @@ def attendance_matrix(
     statuses: dict[int, list[str | None]] = {}
     for member_id, meeting_id, status in marks:
         statuses.setdefault(member_id, [None] * len(meetings))[column[meeting_id]] = status
+    on_group = terms.held_between(Member.objects.filter(groups=group), year.start, year.end)
     seats = list(
-        Member.objects.filter(Q(groups=group) | Q(pk__in=list(statuses)))
+        Member.objects.filter(Q(pk__in=on_group.values("pk")) | Q(pk__in=list(statuses)))
         .select_related("agency")
-        .distinct()
         .order_by("pk")
     )
     board_ids = {member.board_id for member in seats}
@@ -404,12 +528,16 @@ def risks_for_board(*, board: Board) -> QuerySet[Risk]:
 
 
 def groups_with_boards(*, board: Board) -> QuerySet[Group]:
-    """The board's groups with what they report to and every board they
-    serve, for the groups page: three queries whatever the number."""
+    """The board's groups with what they report to, every board they serve
+    and whether it is the board's main group, for the groups page: two
+    queries whatever the number."""
     return (
         board.groups.select_related("reports_to")
         .prefetch_related(Prefetch("boards", queryset=Board.objects.order_by("name")))
-        .annotate(member_count=Count("members", filter=Q(members__board=board), distinct=True))
+        .annotate(
+            member_count=Count("members", filter=Q(members__board=board), distinct=True),
+            is_main=Exists(MainGroup.objects.filter(board=board, group=OuterRef("pk"))),
+        )
         .order_by("kind", "name")
     )
 

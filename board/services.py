@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -26,12 +27,13 @@ from board.models import (
     Board,
     Contribution,
     Group,
-    ImportMapping,
+    MainGroup,
     Meeting,
     Member,
     PublishedTotal,
     ReportingYear,
     Risk,
+    start_year_of,
 )
 
 
@@ -132,6 +134,16 @@ def attendance_mark_problems(*, mark: AttendanceMark) -> Problems:
         _add(problems, "words", f"The key already has a mark for {words!r}.")
     if mark.pk is None and len(others) >= MAX_MARKS:
         _add(problems, "code", f"A key holds at most {MAX_MARKS} marks; retire one instead.")
+    offered = [m for m in others if not m.retired]
+    if not (mark.counts_as_attended and not mark.retired) and not any(
+        m.counts_as_attended for m in offered
+    ):
+        _add(
+            problems,
+            "present",
+            "The key needs at least one mark that counts as present and towards the "
+            "percentage; otherwise nobody could ever be recorded as attending.",
+        )
     return problems
 
 
@@ -341,6 +353,125 @@ def member_save(*, member: Member, groups: Iterable[Group]) -> Member:
     return member
 
 
+# A seat's term: its end, and who took it over.
+
+
+def _held_from(member: Member) -> datetime.date | None:
+    year = member.first_recorded or member.last_recorded
+    return member.start or (year.start if year is not None else None)
+
+
+def member_end_problems(
+    *, member: Member, end: datetime.date | None, successor: Member | None = None
+) -> Problems:
+    """What stops `member` ending on `end` (taken over by `successor`, if
+    given): the seat's own rules (Member.clean: not before it started, not
+    before the first year a source records it, a successor of the same
+    board that is not the seat itself or one it led to), and a successor
+    that was already in the seat before this one started."""
+    if end is None:
+        return {"end": ["Enter the last day the seat was held."]}
+    changed = Member.objects.select_related(
+        "board", "agency", "first_recorded", "last_recorded"
+    ).get(pk=member.pk)
+    changed.end, changed.successor = end, successor
+    problems = _model_problems(changed)
+    started = _held_from(changed)
+    if successor is not None and started is not None:
+        taken_over = _held_from(successor)
+        if taken_over is not None and taken_over <= started:
+            _add(
+                problems,
+                "successor",
+                f"{successor.label} was in their seat by {taken_over:%-d %B %Y}, before this "
+                "seat started, so they cannot have taken it over.",
+            )
+    return problems
+
+
+@transaction.atomic
+def member_end(
+    *, member: Member, end: datetime.date | None, successor: Member | None = None
+) -> Member:
+    """End a seat on `end` (the last day it is held), naming the seat that
+    took it over if there is one. The change is in the seat's history."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    _raise(member_end_problems(member=member, end=end, successor=successor))
+    member.end, member.successor = end, successor
+    member.save(update_fields=["end", "successor"])
+    return member
+
+
+def member_succeed_problems(
+    *, member: Member, person: str, start: datetime.date | None
+) -> Problems:
+    """What stops recording `person` as taking `member`'s seat over from
+    `start`: a missing or too early start, a seat already taken over, or a
+    new seat the board already has."""
+    problems: Problems = {}
+    if start is None:
+        _add(problems, "start", "Enter the day the new member takes the seat.")
+        return problems
+    if start == datetime.date.min:
+        _add(problems, "start", "Enter a later date: the seat would end the day before.")
+        return problems
+    started = _held_from(member)
+    if started is not None and start <= started:
+        _add(
+            problems,
+            "start",
+            f"The new member must start after this seat started ({started:%-d %B %Y}).",
+        )
+    if member.successor_id is not None:
+        assert member.successor is not None
+        _add(problems, "__all__", f"{member.successor.label} already took this seat over.")
+    new = _successor_seat(member, person, start)
+    for name, messages in member_problems(member=new, groups=[]).items():
+        for message in messages:
+            _add(problems, name if name in ("person", "start") else "__all__", message)
+    if not problems and (member.end is None or member.end >= start):
+        ending = member_end_problems(member=member, end=start - datetime.timedelta(days=1))
+        for message in (m for messages in ending.values() for m in messages):
+            _add(problems, "start", message)
+    return problems
+
+
+def _successor_seat(member: Member, person: str, start: datetime.date) -> Member:
+    return Member(
+        board=member.board,
+        agency=member.agency,
+        position=member.position,
+        role=member.role,
+        person=person.strip(),
+        start=start,
+    )
+
+
+@transaction.atomic
+def member_succeed(
+    *, member: Member, person: str, start: datetime.date | None, notes: str = ""
+) -> Member:
+    """Record who took a seat over from `start`: a new seat in the same
+    position, agency, role and groups, and the old seat ending the day
+    before (unless it had already ended earlier, the seat standing empty
+    between), with the new seat as its successor. Returns the new seat."""
+    # Locks the seat's own row: PostgreSQL cannot lock the nullable side of the
+    # join to its successor.
+    member = (
+        Member.objects.select_for_update(of=("self",)).select_related("successor").get(pk=member.pk)
+    )
+    _raise(member_succeed_problems(member=member, person=person, start=start))
+    assert start is not None
+    new = _successor_seat(member, person, start)
+    new.notes = notes.strip()
+    member_save(member=new, groups=list(member.groups.all()))
+    if member.end is None or member.end >= start:
+        member.end = start - datetime.timedelta(days=1)
+    member.successor = new
+    member.save(update_fields=["end", "successor"])
+    return new
+
+
 # Groups, what they report to, and which boards a pan-area group serves.
 
 
@@ -379,6 +510,16 @@ def group_problems(
         problems.setdefault(name, []).extend(messages)
     if not served:
         _add(problems, "boards", "Choose at least one board that this group serves.")
+    if group.pk is not None:
+        for mark in (
+            MainGroup.objects.filter(group=group).exclude(board__in=served).select_related("board")
+        ):
+            _add(
+                problems,
+                "boards",
+                f"This group is the main group of {mark.board}; mark another group as its "
+                "main one before taking this group off it.",
+            )
     if group.slug and Group.objects.filter(slug=group.slug).exclude(pk=group.pk).exists():
         _add(problems, "slug", f"Another group already has the short web name {group.slug}.")
     return problems
@@ -412,6 +553,35 @@ def group_save(
     return group
 
 
+# The board's main group.
+
+
+def main_group_problems(*, board: Board, group: Group | None) -> Problems:
+    if group is not None and not group.boards.filter(pk=board.pk).exists():
+        return {"group": [f"{group} does not serve {board}, so it cannot be its main group."]}
+    return {}
+
+
+@transaction.atomic
+def main_group_set(*, board: Board, group: Group | None) -> MainGroup | None:
+    """Mark `group` as the board's main group (its strategic board), or
+    clear the mark (None). Every change is in the mark's history."""
+    _raise(main_group_problems(board=board, group=group))
+    mark = MainGroup.objects.select_for_update().filter(board=board).first()
+    if group is None:
+        if mark is not None:
+            mark.delete()
+        return None
+    if mark is None:
+        mark = MainGroup(board=board, group=group)
+    elif mark.group_id == group.pk:
+        return mark
+    mark.group = group
+    mark.full_clean()
+    mark.save()
+    return mark
+
+
 # Reporting years.
 
 #: The years Assure accepts: from the first statutory boards to a decade ahead.
@@ -437,6 +607,28 @@ def reporting_year_create(*, start_year: int) -> ReportingYear:
     year.full_clean()
     year.save()
     return year
+
+
+@transaction.atomic
+def reporting_years_fill(*, today: datetime.date) -> list[ReportingYear]:
+    """Save every reporting year from the first one saved to the one holding
+    `today` that is not saved yet, and return those it saved
+    (docs/adr/0007). With no year saved there is nothing to fill: the pages
+    offer the current year, and it is saved when something is recorded."""
+    labels = set(ReportingYear.objects.values_list("label", flat=True))
+    if not labels:
+        return []
+    first = min(int(label[:4]) for label in labels)
+    made = []
+    for start_year in range(first, start_year_of(today) + 1):
+        span = ReportingYear.span(start_year)
+        if span.label not in labels:
+            year, created = ReportingYear.objects.get_or_create(
+                label=span.label, defaults={"start": span.start, "end": span.end}
+            )
+            if created:
+                made.append(year)
+    return made
 
 
 def _saved_year(year: ReportingYear) -> ReportingYear:

@@ -6,6 +6,7 @@ of each table: sorting, pages and the export use them as before."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,6 +22,7 @@ from django_tables2.utils import A, signature
 
 from board.models import Agency, Member, Risk
 from board.selectors import AttendanceMatrix
+from board.terms import seat_state
 
 #: What a seat on no group shows, on the members page and the seats page.
 NO_GROUPS = "None"
@@ -149,12 +151,24 @@ class MemberTable(RowsInPythonTable):
     )
     start = ShortDateColumn()
     end = ShortDateColumn()
+    status = tables.Column(verbose_name="Status", orderable=False, empty_values=())
 
     class Meta(RowsInPythonTable.Meta):
         model = Member
-        fields = ("person", "position", "agency", "role", "groups", "start", "end")
+        fields = ("person", "position", "agency", "role", "groups", "start", "end", "status")
         order_by = ("agency", "position")
         empty_text = "No members have been recorded for this board."
+
+    def __init__(self, *args: Any, day: datetime.date, **kwargs: Any) -> None:
+        """`day` is the day each seat's status is given for (board.terms)."""
+        self.day = day
+        super().__init__(*args, **kwargs)
+
+    def render_status(self, record: Member) -> str:
+        return seat_state(record, day=self.day).text
+
+    def value_status(self, record: Member) -> str:
+        return self.render_status(record)
 
     def render_person(self, value: str, record: Member) -> str:
         return value or "Seat (no person named)"

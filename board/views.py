@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from board import selectors, services
-from board.access import get_board_or_404, render_board
+from board import selectors, services, terms
+from board.access import board_entry_url, get_board_or_404, render_board
 from board.filters import MemberFilter, RiskFilter
 from board.forms import (
     AttendanceForm,
@@ -24,7 +25,9 @@ from board.forms import (
     GroupYearForm,
     LogoForm,
     MeetingForm,
+    MemberEndForm,
     MemberForm,
+    MemberSucceedForm,
     PublishedTotalForm,
     ReportingYearForm,
     RiskForm,
@@ -58,8 +61,9 @@ def site_home(request: HttpRequest) -> HttpResponse:
     if len(boards) == 1:
         if is_chair(request.user) and request.user.has_perm(READ, boards[0]):
             return redirect("reports:dashboard", board=boards[0].slug)
-        return redirect(boards[0])
-    return render(request, "board/site_home.html", {"boards": boards})
+        return redirect(board_entry_url(request.user, boards[0]))
+    entries = [(b, board_entry_url(request.user, b)) for b in boards]
+    return render(request, "board/site_home.html", {"boards": entries})
 
 
 @login_required
@@ -68,7 +72,7 @@ def switch_board(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("board", "")
     for board in selectors.boards_for_user(user=request.user):
         if board.slug == slug:
-            return redirect(board)
+            return redirect(board_entry_url(request.user, board))
     raise Http404("No such board.")
 
 
@@ -79,9 +83,10 @@ def home(request: HttpRequest, board: str) -> HttpResponse:
     context: dict[str, object] = {}
     if request.user.has_perm(READ, obj):
         upcoming, last = selectors.next_and_last_meeting(board=obj)
+        today = timezone.localdate()
         context = {
-            "office_holders": selectors.office_holders(board=obj),
-            "membership": selectors.membership_summary(board=obj),
+            "office_holders": selectors.office_holders(board=obj, day=today),
+            "membership": selectors.membership_summary(board=obj, day=today),
             "groups": selectors.groups_for_board(board=obj),
             "next_meeting": upcoming,
             "last_meeting": last,
@@ -93,10 +98,13 @@ def home(request: HttpRequest, board: str) -> HttpResponse:
 @require_GET
 def members(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
+    today = timezone.localdate()
     member_filter = MemberFilter(
-        request.GET, queryset=selectors.members_for_board(board=obj), board=obj
+        request.GET, queryset=selectors.members_for_board(board=obj), board=obj, day=today
     )
-    table = MemberTable(member_filter.qs)
+    table = MemberTable(member_filter.qs, day=today)
+    if member_filter.shown != "all":
+        table.empty_text = _no_seats_shown(member_filter.shown, today)
     if export := configure_table(request, table, filename=f"{obj.slug}-members"):
         return export
     agencies = AgencyTable(selectors.agencies_for_board(board=obj), prefix="agency-")
@@ -106,8 +114,25 @@ def members(request: HttpRequest, board: str) -> HttpResponse:
         "board/members.html",
         obj,
         "board:members",
-        {"filter": member_filter, "table": table, "agencies": agencies},
+        {
+            "filter": member_filter,
+            "table": table,
+            "agencies": agencies,
+            "shown": member_filter.shown,
+            "today": today,
+        },
     )
+
+
+def _no_seats_shown(shown: str, today: Any) -> str:
+    """What an empty list of seats says when the board has seats of another kind."""
+    day = f"{today:%-d %B %Y}"
+    return {
+        "current": f"No seat is known to be held on {day}. Seats from past reports are "
+        "listed under past seats, each with the year a report last records it.",
+        "upcoming": f"No seat starts after {day}.",
+        "past": f"No seat had ended by {day}.",
+    }.get(shown, "No members have been recorded for this board.")
 
 
 def _group_and_year(
@@ -292,13 +317,27 @@ def _boards_user_changes(request: HttpRequest) -> list[Board]:
 @login_required
 @require_GET
 def member_list(request: HttpRequest, board: str) -> HttpResponse:
+    """The board's seats that are current on today's date, or those starting
+    later, past or all (`?seats=`)."""
     obj = get_board_or_404(request, board, READ)
+    today = timezone.localdate()
+    shown = request.GET.get("seats", "current")
+    if shown not in terms.SHOWN:
+        shown = "current"
+    seats = selectors.seats_for_board(board=obj, day=today)
+    counts = selectors.seat_counts_of(seats)
     return render_board(
         request,
         "board/member_list.html",
         obj,
         "board:members",
-        {"seats": selectors.seats_for_board(board=obj)},
+        {
+            "seats": [seat for seat in seats if selectors.seat_shown(seat, shown)],
+            "shown": shown,
+            "choices": [(key, label, counts[key]) for key, label in terms.SHOWN.items()],
+            "empty": _no_seats_shown(shown, today) if seats else "",
+            "today": today,
+        },
     )
 
 
@@ -321,12 +360,76 @@ def member_edit(request: HttpRequest, board: str, member: int | None = None) -> 
         if seat.pk
         else []
     )
+    state = terms.seat_state(seat, day=timezone.localdate()) if seat.pk else None
     return render_board(
         request,
         "board/member_form.html",
         obj,
         "board:members",
-        {"form": form, "seat": seat, "history": history},
+        {"form": form, "seat": seat, "history": history, "state": state},
+        400 if form.is_bound else 200,
+    )
+
+
+def _seat_or_404(board: Board, member: int) -> Member:
+    return get_object_or_404(
+        Member.objects.select_related("agency", "board", *terms.TERM_RELATED),
+        pk=member,
+        board=board,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_end(request: HttpRequest, board: str, member: int) -> HttpResponse:
+    """End a seat on a day, naming the seat that took it over if recorded."""
+    obj = get_board_or_404(request, board, EDIT)
+    seat = _seat_or_404(obj, member)
+    initial = {"end": seat.end, "successor": seat.successor_id}
+    form = MemberEndForm(_posted(request), seat=seat, initial=initial)
+    if form.is_valid():
+        try:
+            saved = services.member_end(member=seat, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.label} ends on {saved.end:%-d %B %Y}.")
+            return redirect("board:member_edit", board=obj.slug, member=seat.pk)
+    return render_board(
+        request,
+        "board/member_end.html",
+        obj,
+        "board:members",
+        {"form": form, "seat": seat, "state": terms.seat_state(seat, day=timezone.localdate())},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_succeed(request: HttpRequest, board: str, member: int) -> HttpResponse:
+    """Record who takes a seat over: their seat, and this one ending."""
+    obj = get_board_or_404(request, board, EDIT)
+    seat = _seat_or_404(obj, member)
+    form = MemberSucceedForm(_posted(request))
+    if form.is_valid():
+        try:
+            new = services.member_succeed(member=seat, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{new.label} takes the seat from {new.start:%-d %B %Y}; "
+                f"{seat.label} ends the day before.",
+            )
+            return redirect("board:member_edit", board=obj.slug, member=new.pk)
+    return render_board(
+        request,
+        "board/member_succeed.html",
+        obj,
+        "board:members",
+        {"form": form, "seat": seat, "state": terms.seat_state(seat, day=timezone.localdate())},
         400 if form.is_bound else 200,
     )
 
@@ -340,8 +443,26 @@ def group_list(request: HttpRequest, board: str) -> HttpResponse:
         "board/group_list.html",
         obj,
         "board:members",
-        {"groups": selectors.groups_with_boards(board=obj)},
+        {
+            "groups": selectors.groups_with_boards(board=obj),
+            "main_history": selectors.main_group_history(board=obj),
+        },
     )
+
+
+@login_required
+@require_POST
+def group_main(request: HttpRequest, board: str, group: str) -> HttpResponse:
+    """Mark one of the board's groups as its main one (its strategic board)."""
+    obj = get_board_or_404(request, board, EDIT)
+    chosen = get_object_or_404(Group, slug=group, boards=obj)
+    services.main_group_set(board=obj, group=chosen)
+    messages.success(
+        request,
+        f"{chosen.name} is now the main group of {obj.name}: the meetings page opens on it "
+        "and the chair's dashboard counts changes from its last meeting.",
+    )
+    return redirect("board:group_list", board=obj.slug)
 
 
 @login_required

@@ -36,14 +36,72 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}.") from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        low = "" if minimum is None else f" from {minimum}"
+        high = "" if maximum is None else f" to {maximum}"
+        raise ImproperlyConfigured(f"{name} must be a whole number{low}{high}; got {value!r}.")
+    return number
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of a few words, in any case; anything else stops Assure."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    word = value.strip().lower()
+    if word not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {value!r}.")
+    return word
+
+
+def env_email(name: str, default: str) -> str:
+    """An email address, alone or with a name: `assure@example.org` or
+    `Assure <assure@example.org>`."""
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    _, address = parseaddr(value.strip())
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"{name} must be an email address, such as assure@example.org or "
+            f"Assure <assure@example.org>; got {value!r}."
+        ) from None
+    return value.strip()
+
+
+def env_site_url(name: str, default: str) -> str:
+    """The address people open Assure at, such as https://assure.example.org:
+    an http or https address with a host and no path, query or fragment."""
+    from urllib.parse import urlsplit
+
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    url = value.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ImproperlyConfigured(
+            f"{name} must be the address people open Assure at, such as "
+            f"https://assure.example.org (no path); got {value!r}."
+        )
+    return url
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

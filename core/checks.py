@@ -27,3 +27,19 @@ def check_content_security_policy(app_configs: Iterable[Any] | None, **kwargs: A
             )
         )
     return errors
+
+
+@register(deploy=True)
+def check_site_url(app_configs: Iterable[Any] | None, **kwargs: Any) -> list[Error]:
+    """The links in Assure's email (invitations above all) start with
+    ASSURE_SITE_URL; without it no invitation can be sent."""
+    if getattr(settings, "ASSURE_SITE_URL", ""):
+        return []
+    return [
+        Error(
+            "ASSURE_SITE_URL is not set: Assure cannot put links in its email, so it cannot "
+            "send invitations.",
+            hint="Set it to the address people open Assure at, such as https://assure.example.org.",
+            id="assure.E004",
+        )
+    ]

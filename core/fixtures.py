@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.db import models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
+from core import text
 from core.history import LOADED_FROM
 
 
@@ -288,7 +289,8 @@ class Loader:
     ) -> None:
         label = record.model._meta.label_lower
         changed = existing is None or any(
-            getattr(existing, f.attname) != getattr(instance, f.attname)
+            _stored(record.model, f, getattr(existing, f.attname))
+            != _stored(record.model, f, getattr(instance, f.attname))
             for f in record.model._meta.concrete_fields
             if not getattr(f, "auto_now", False) and f.name != "version"
         )
@@ -320,13 +322,43 @@ def edited_by_a_person(obj: models.Model) -> bool:
     Changes made by people carry their user in the history (the request
     middleware records it); loads and commands carry none. A person's edit
     always wins over a reloaded fixture, so running `make run` again never
-    undoes work done in the browser.
+    undoes work done in the browser. A person's save that changed nothing
+    (a form sent back as it was, its text differing only in line endings or
+    trailing spaces) is not an edit, so a corrected fixture still applies.
     """
     history = getattr(obj, "history", None)
     if history is None:
         return False
-    latest = history.order_by("-history_date", "-history_id").first()
-    return latest is not None and latest.history_user_id is not None
+    records = list(history.order_by("-history_date", "-history_id"))
+    for record, older in zip(records, [*records[1:], None], strict=True):
+        if record.history_user_id is None:
+            return False
+        if older is None or _really_changed(type(obj), record, older):
+            return True
+    return False
+
+
+def _really_changed(model: type[models.Model], record: Any, older: Any) -> bool:
+    """Whether a history record changed anything since the one before it:
+    every field the history keeps (those no form edits too, such as a
+    setting a service changes), text compared as it is stored (core.text),
+    and its many-to-many fields."""
+    for tracked in record.tracked_fields:
+        model_field = model._meta.get_field(tracked.name)
+        if tracked.name == "version" or getattr(model_field, "auto_now", False):
+            continue
+        before = _stored(model, model_field, getattr(older, tracked.attname))
+        if _stored(model, model_field, getattr(record, tracked.attname)) != before:
+            return True
+    m2m = {f.name for f in record._history_m2m_fields}
+    return bool(m2m and record.diff_against(older, included_fields=m2m).changes)
+
+
+def _stored(model: type[models.Model], model_field: Any, value: Any) -> Any:
+    """`value` in the form `model_field` stores it, so text differing only in
+    line endings or trailing spaces compares equal."""
+    markdown = getattr(model, "markdown_fields", ())
+    return text.normalised(model_field, value, is_markdown=model_field.name in markdown)
 
 
 # What JSON may hold for each kind of field. Integers are checked against

@@ -5,13 +5,21 @@ BUSINESS_MANAGER = "Business manager"
 INDEPENDENT_CHAIR = "Independent chair"
 PARTNER = "Partner"
 ADMIN = "Admin"
+#: A person in a partner agency who leads actions: they see only the actions
+#: they lead (priorities.lead_views), nothing else of the board.
+ACTION_LEAD = "Action lead"
 
-ALL = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, PARTNER, ADMIN)
+ALL = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, PARTNER, ADMIN, ACTION_LEAD)
 
-#: Roles that see case-review records or manage people, so sign in with a
-#: second factor as well as a password (core.two_factor). Superusers and staff
-#: always do; partners may choose to.
-SECOND_FACTOR_REQUIRED = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, ADMIN)
+#: Roles that see case-review records, manage people or answer for actions
+#: (a case review's plan among them), so sign in with a second factor as well
+#: as a password (core.two_factor). Superusers and staff always do; partners
+#: may choose to.
+SECOND_FACTOR_REQUIRED = (BUSINESS_MANAGER, INDEPENDENT_CHAIR, ADMIN, ACTION_LEAD)
+
+#: The roles a business manager may invite to their own boards; an Admin may
+#: invite any role (people.rules).
+INVITED_BY_BUSINESS_MANAGERS = (ACTION_LEAD, PARTNER)
 
 #: What each role may do with the models of every app, as Django model
 #: permission verbs. Object-level rules (which board) live in each app's rules.py.
@@ -20,6 +28,7 @@ MODEL_PERMISSIONS = {
     INDEPENDENT_CHAIR: ("view",),
     PARTNER: (),
     ADMIN: ("view",),
+    ACTION_LEAD: (),
 }
 
 #: The Admin role also manages accounts, and which boards they see, in the
@@ -44,6 +53,7 @@ ADMIN_MAINTAINS = (
     ("board", "agency"),
     ("board", "member"),
     ("board", "group"),
+    ("board", "maingroup"),
     ("board", "reportingyear"),
     ("board", "contribution"),
     ("board", "publishedtotal"),

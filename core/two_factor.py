@@ -48,6 +48,10 @@ WRONG_SET_UP_CODE = (
     "The code is not right. Check the app shows Assure and your username, "
     "then enter the 6-digit code it shows now"
 )
+NOT_SET_UP = (
+    "Your account is not set up yet. Open the invitation link Assure emailed you, or ask "
+    "your business manager or administrator to send you a new one"
+)
 WRONG_CODE = (
     "The code is not right. Enter the 6-digit code your authenticator app shows now, "
     "or a recovery code you have not used before"
@@ -60,11 +64,22 @@ class SecondFactor:
 
     required: bool
     has_authenticator: bool
+    required_by_role: bool = False
 
     @property
     def needed(self) -> bool:
         """A second factor is asked for: by role, or because they chose one."""
         return self.required or self.has_authenticator
+
+    @property
+    def set_up_by_invitation_only(self) -> bool:
+        """Someone whose role needs a code and who has no authenticator app
+        sets one up only through an invitation's link (people), never after
+        signing in with a password: whoever signed in first with a password
+        someone else knew would otherwise enrol their own app. Superusers and
+        staff without a role, made at the command line, still set up at
+        their first sign-in."""
+        return self.required_by_role and not self.has_authenticator
 
 
 def second_factor_for(user: AbstractBaseUser | AnonymousUser) -> SecondFactor:
@@ -92,6 +107,7 @@ def second_factor_for(user: AbstractBaseUser | AnonymousUser) -> SecondFactor:
     return SecondFactor(
         required=bool(row["is_superuser"] or row["is_staff"] or row["by_role"]),
         has_authenticator=bool(row["has_authenticator"]),
+        required_by_role=bool(row["by_role"]),
     )
 
 

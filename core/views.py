@@ -31,8 +31,12 @@ class SignInView(LoginView):
     authentication_form = SignInForm
 
     def form_valid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        factor = two_factor.second_factor_for(form.get_user())
+        if factor.set_up_by_invitation_only:
+            form.add_error(None, two_factor.NOT_SET_UP)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         response = super().form_valid(form)
-        if not two_factor.second_factor_for(form.get_user()).needed:
+        if not factor.needed:
             two_factor.sign_in_finished(form.get_user().get_username())
         return response
 
@@ -72,6 +76,14 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
         if two_factor.session_verified(request):
             return _go_on(request)
         return redirect(_with_next("core:two_factor_code", request))
+    if factor.set_up_by_invitation_only:
+        logout(request)
+        return render(
+            request,
+            "registration/two_factor_not_set_up.html",
+            {"problem": two_factor.NOT_SET_UP, "two_factor_page": True},
+            status=403,
+        )
     form = SetUpCodeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         result = two_factor.authenticator_confirm(user=request.user, code=form.cleaned_data["code"])

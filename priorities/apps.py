@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class PrioritiesConfig(AppConfig):
     name = "priorities"
-    verbose_name = "Action plans and scorecard"
+    verbose_name = "Action plans"
 
     def ready(self) -> None:
         # The action tracker importer registers itself with board.importing.

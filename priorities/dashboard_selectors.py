@@ -80,6 +80,9 @@ ACTION_FIELDS = (
     "plan_id",
     "plan__slug",
     "plan__title",
+    "plan__starts_on",
+    "plan__ends_on",
+    "plan__extended_to",
     "priority_id",
     "priority__number",
     "priority__title",
@@ -89,15 +92,15 @@ ACTION_FIELDS = (
 def actions_needing_attention(
     *, board: Board, today: datetime.date, stale_days: int
 ) -> QuerySet[Any, dict[str, Any]]:
-    """The board's actions in active plans that are rated RED or AMBER for
-    process or impact, overdue, or not assessed for more than `stale_days`
-    days, each with its current ratings, in plan, priority and action order.
-    One query."""
+    """The board's actions in plans in force on `today` that are rated RED or
+    AMBER for process or impact, overdue, or not assessed for more than
+    `stale_days` days, each with its current ratings, in plan, priority and
+    action order. A closed plan, or one not started yet, is left out
+    (ActionPlanQuerySet.in_force_on). One query."""
     attention = worrying_q() | overdue_q(today) | stale_q(today=today, stale_days=stale_days)
+    in_force = ActionPlan.objects.filter(board=board).in_force_on(today).values("pk")
     return (
-        with_current_ratings(
-            Action.objects.filter(plan__board=board, plan__status=ActionPlan.Status.ACTIVE)
-        )
+        with_current_ratings(Action.objects.filter(plan__board=board, plan__in=in_force))
         .filter(attention)
         .order_by("plan__kind", "plan__title", "plan_id", "priority__number", "position", "ref")
         .values(*ACTION_FIELDS)

@@ -32,8 +32,8 @@ class ActionFilter(django_filters.FilterSet):
     does not exist, say) lists nothing, rather than silently dropping that
     filter and listing, or exporting, every action."""
 
-    plan = django_filters.ModelChoiceFilter(
-        queryset=ActionPlan.objects.none(), empty_label="Any plan", field_name="plan"
+    plan = django_filters.ChoiceFilter(
+        field_name="plan", choices=[], empty_label="Any plan", label="Plan"
     )
     kind = django_filters.ChoiceFilter(
         field_name="plan__kind",
@@ -73,13 +73,24 @@ class ActionFilter(django_filters.FilterSet):
     not_assessed_since = django_filters.DateFilter(
         method="filter_not_assessed_since", label="Not assessed since", widget=DateInput()
     )
+    closed = django_filters.ChoiceFilter(
+        method="filter_closed",
+        label="Closed plans",
+        choices=[("include", "Include closed plans"), ("only", "Closed plans only")],
+        empty_label="Leave out closed plans",
+        help_text="A plan chosen above is listed whether it is closed or not.",
+    )
 
     class Meta:
         model = Action
         fields = ["plan", "kind", "priority", "process", "impact", "lead", "oversight_group"]
         form = ActionFilterForm
 
-    def __init__(self, data=None, *args, board, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, data=None, *args, board, today, plans, **kwargs):  # type: ignore[no-untyped-def]
+        """`plans` are the board's plans, each read with its `state` on
+        `today` (selectors.plans_on): the choice of plan says which are closed
+        without asking the database again."""
+        self.today = today
         if data is not None:
             # An empty rating is no rating chosen, as the single-choice filter
             # it replaced sent it ("?process=&impact=" in older links).
@@ -87,7 +98,9 @@ class ActionFilter(django_filters.FilterSet):
             for name in ("process", "impact"):
                 data.setlist(name, [value for value in data.getlist(name) if value])
         super().__init__(data, *args, **kwargs)
-        self.filters["plan"].queryset = ActionPlan.objects.filter(board=board).order_by("title")
+        self.filters["plan"].extra["choices"] = [
+            (str(p.pk), f"{p.title} (closed)" if p.state.closed else p.title) for p in plans
+        ]
         self.filters["priority"].queryset = (
             Priority.objects.filter(plan__board=board)
             .select_related("plan")
@@ -102,7 +115,22 @@ class ActionFilter(django_filters.FilterSet):
     def qs(self) -> QuerySet[Action]:
         if self.is_bound and not self.form.is_valid():
             return self.queryset.none()
+        if not self.is_bound:
+            return super().qs.filter(Q(plan_closed=False))
         return super().qs
+
+    def filter_queryset(self, queryset: QuerySet[Action]) -> QuerySet[Action]:
+        """Closed plans are left out unless asked for, or unless a plan is
+        chosen: the filter's method runs only for a value, and leaving out
+        is what no value means."""
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if not data.get("closed") and not data.get("plan"):
+            queryset = queryset.filter(Q(plan_closed=False))
+        return queryset
+
+    def filter_closed(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        return queryset.filter(Q(plan_closed=True)) if value == "only" else queryset
 
     def filter_rating(
         self, queryset: QuerySet[Action], name: str, value: list[str]
@@ -119,7 +147,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(wanted)
 
     def filter_overdue(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
-        return queryset.filter(overdue_q()) if value else queryset
+        return queryset.filter(overdue_q(self.today), Q(plan_closed=False)) if value else queryset
 
     def filter_not_assessed_since(
         self, queryset: QuerySet[Action], name: str, value

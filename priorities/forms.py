@@ -8,7 +8,12 @@ from django.utils import timezone
 from board.models import Group
 from core.forms import DateInput, GovukFormMixin, choice_field
 from priorities.models import Action, EvidenceType, Priority, Rating
-from priorities.services import EDITABLE_FIELDS, assessment_problems
+from priorities.services import EDITABLE_FIELDS, assessment_problems, lead_accounts
+
+
+def _lead_label(user: Any) -> str:
+    name = user.get_full_name() or user.get_username()
+    return f"{name} ({user.email})" if user.email else name
 
 
 class ActionForm(GovukFormMixin, forms.ModelForm):
@@ -35,6 +40,10 @@ class ActionForm(GovukFormMixin, forms.ModelForm):
         groups = Group.objects.filter(boards=plan.board).order_by("name")
         choice_field(self, "oversight_group").queryset = groups
         choice_field(self, "reporting_to").queryset = groups
+        leads = choice_field(self, "lead_account")
+        leads.queryset = lead_accounts(board=plan.board)
+        leads.label_from_instance = _lead_label  # type: ignore[method-assign, assignment]
+        leads.empty_label = "No one yet"
         self.fields["version"].initial = self.instance.version
 
     def changes(self) -> dict[str, Any]:
@@ -133,4 +142,65 @@ class ImportForm(GovukFormMixin, forms.Form):
         label="Spreadsheet",
         help_text="A CSV or Excel (XLSX) file with the columns of a plan Assure exported.",
         error_messages={"required": "Choose a CSV or XLSX file to import."},
+    )
+
+
+# A plan's period: the forms ask for what the services need and leave every
+# rule to them (priorities.services.plan_close and the rest), so a page
+# refuses exactly what the service refuses.
+
+
+class PlanCloseForm(GovukFormMixin, forms.Form):
+    closed_on = forms.DateField(
+        label="Closed from",
+        widget=DateInput(),
+        help_text="Today, or the day it closed if that was earlier. For example, 31 3 2027.",
+        error_messages={"required": "Enter the day the plan closed."},
+    )
+    reason = forms.CharField(
+        label="Why is the plan closed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: superseded by the next business plan, or its actions were "
+        "taken over by another plan. The plan's page and history show it.",
+        error_messages={"required": "Say why the plan is closed."},
+    )
+
+
+class PlanReopenForm(GovukFormMixin, forms.Form):
+    new_end = forms.DateField(
+        label="New end of the plan",
+        widget=DateInput(),
+        required=False,
+        help_text="Needed when the plan's period has ended or every action is complete: "
+        "today or later. For example, 31 3 2027.",
+    )
+
+
+class PlanExtendForm(GovukFormMixin, forms.Form):
+    new_end = forms.DateField(
+        label="New end of the plan",
+        widget=DateInput(),
+        help_text="After the current end. For example, 31 3 2027.",
+        error_messages={"required": "Enter the new end of the plan."},
+    )
+
+
+class PlanPeriodForm(GovukFormMixin, forms.Form):
+    period = forms.CharField(
+        label="Period as written",
+        required=False,
+        help_text='As the plan states it, for example "2015-2017".',
+    )
+    starts_on = forms.DateField(
+        label="Start of the period",
+        widget=DateInput(),
+        required=False,
+        help_text="For example, 1 4 2025.",
+    )
+    ends_on = forms.DateField(
+        label="End of the period",
+        widget=DateInput(),
+        required=False,
+        help_text="Leave blank for a plan that runs until its actions are complete, as an "
+        "inspection's does. For example, 31 3 2027.",
     )

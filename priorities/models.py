@@ -7,16 +7,29 @@ rating is its latest assessment; assessments are never edited or deleted.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, Group, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
+from core.problems import raise_problems
 from core.validators import REF_CHARACTERS, validate_ref
+from priorities.periods import PlanState, period_problems, state_on
 
 
 class Rating(models.TextChoices):
@@ -39,7 +52,102 @@ RATING_TAG_CLASSES: dict[str, str] = {
 }
 
 
-class ActionPlan(models.Model):
+class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
+    """Which plans are in force, closed or not yet started on a day, as query
+    conditions: the rule of priorities.periods.state_on, stated once more for
+    the database (docs/adr/0008-plans-have-a-period.md). Every method takes
+    the day; none reads the clock.
+
+    An action list keeps to plans in force with `plan__in=` one of these
+    querysets: the database reads the plans once, as a subquery of the same
+    query, rather than once per action."""
+
+    def in_force_on(self, day: datetime.date) -> ActionPlanQuerySet:
+        return self.filter(_started_q(day), _not_closed_q(day))
+
+    def not_closed_on(self, day: datetime.date) -> ActionPlanQuerySet:
+        """In force, or not started yet: what lists show unless asked for
+        closed plans too."""
+        return self.filter(_not_closed_q(day))
+
+    def closed_on(self, day: datetime.date) -> ActionPlanQuerySet:
+        return self.filter(_closed_q(day))
+
+    def in_force_during(self, first: datetime.date, last: datetime.date) -> ActionPlanQuerySet:
+        """Plans in force on at least one day from `first` to `last` (a
+        reporting year): in force on its first day, or starting within it
+        and not closed on the day it starts. An open-ended plan's actions are
+        read as they stood at the start of the span."""
+        in_force_at_first = _started_q(first) & _not_closed_q(first)
+        starts_within = (
+            Q(starts_on__gt=first, starts_on__lte=last)
+            & (Q(closed_on__isnull=True) | Q(closed_on__gt=F("starts_on")))
+            & (_end_on_or_after_q(first) | _open_ended_q())
+        )
+        return self.filter(in_force_at_first | starts_within)
+
+    def with_state(self, day: datetime.date) -> ActionPlanQuerySet:
+        """Each plan with what ActionPlan.state_on needs beyond its own
+        fields (whether its actions were complete before `day`), in the same
+        query."""
+        return self.annotate(
+            complete_before_day=ExpressionWrapper(_complete_before_q(day), BooleanField()),
+            state_day=Value(day, output_field=models.DateField()),
+        )
+
+
+def _started_q(day: datetime.date) -> Q:
+    return Q(starts_on__isnull=True) | Q(starts_on__lte=day)
+
+
+def _open_ended_q() -> Q:
+    return Q(extended_to__isnull=True, ends_on__isnull=True)
+
+
+def _end_on_or_after_q(day: datetime.date) -> Q:
+    return Q(extended_to__gte=day) | Q(extended_to__isnull=True, ends_on__gte=day)
+
+
+def _end_before_q(day: datetime.date) -> Q:
+    return Q(extended_to__lt=day) | Q(extended_to__isnull=True, ends_on__lt=day)
+
+
+def _incomplete_actions(day: datetime.date) -> models.QuerySet[Action]:
+    """The plan's actions not rated Blue for process in their latest
+    assessment dated before `day` (or never assessed before it). Its order
+    is the one that makes an action's current rating."""
+    latest = (
+        Assessment.objects.filter(action=OuterRef("pk"), assessed_on__lt=day)
+        .order_by("-assessed_on", "-recorded_at", "-id")
+        .values("process")[:1]
+    )
+    return (
+        Action.objects.filter(plan=OuterRef("pk"))
+        .annotate(process_then=Subquery(latest))
+        .filter(Q(process_then__isnull=True) | ~Q(process_then=Rating.BLUE))
+    )
+
+
+def _complete_before_q(day: datetime.date) -> Q:
+    """The plan has actions and every one was complete before `day`. The
+    search stops at the first action not complete, which for a plan in
+    progress is usually its first."""
+    has_actions = Exists(Action.objects.filter(plan=OuterRef("pk")))
+    incomplete = Exists(_incomplete_actions(day))
+    return Q(has_actions) & ~Q(incomplete)
+
+
+def _not_closed_q(day: datetime.date) -> Q:
+    not_closed_by_a_person = Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+    running = _end_on_or_after_q(day) | (_open_ended_q() & ~_complete_before_q(day))
+    return not_closed_by_a_person & running
+
+
+def _closed_q(day: datetime.date) -> Q:
+    return Q(closed_on__lte=day) | _end_before_q(day) | (_open_ended_q() & _complete_before_q(day))
+
+
+class ActionPlan(CleanTextModel):
     class Kind(models.TextChoices):
         BUSINESS_PLAN = "business-plan", "Business plan"
         CASE_REVIEW = "case-review", "Case review"
@@ -48,24 +156,38 @@ class ActionPlan(models.Model):
         SECTION_11 = "section-11", "Section 11"
         OTHER = "other", "Other"
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
-
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="action_plans")
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    period = models.CharField(max_length=40, blank=True, help_text='As written, e.g. "2015-2017".')
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    period = models.CharField(
+        "period as written", max_length=40, blank=True, help_text='As written, e.g. "2015-2017".'
+    )
+    starts_on = models.DateField("start of the period", null=True, blank=True)
+    ends_on = models.DateField(
+        "end of the period",
+        null=True,
+        blank=True,
+        help_text="Blank for a plan that runs until its actions are complete, as an "
+        "inspection's does.",
+    )
+    extended_to = models.DateField(
+        "extended to",
+        null=True,
+        blank=True,
+        help_text="A new end the business manager gave; the period as stated is kept.",
+    )
+    closed_on = models.DateField(
+        "closed on", null=True, blank=True, help_text="The day a person closed the plan."
+    )
+    closed_reason = models.TextField("why it was closed", blank=True)
     summary = models.TextField(blank=True)
     source = models.ForeignKey(
         SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(blank=True, help_text="Gaps in the source and how they were recorded.")
 
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(ActionPlanQuerySet)()
     history = HistoricalRecords()
 
     class Meta:
@@ -80,6 +202,39 @@ class ActionPlan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("priorities:plan", kwargs={"board": self.board.slug, "plan": self.slug})
 
+    def clean(self) -> None:
+        raise_problems(
+            period_problems(
+                starts_on=self.starts_on,
+                ends_on=self.ends_on,
+                extended_to=self.extended_to,
+                closed_on=self.closed_on,
+                closed_reason=self.closed_reason,
+            )
+        )
+
+    def complete_before(self, day: datetime.date) -> bool:
+        """Whether the plan has actions and every one was rated Blue for
+        process in its latest assessment dated before `day`. Read through
+        ActionPlan.objects.with_state(day), it asks nothing more of the
+        database; otherwise it asks once."""
+        if getattr(self, "state_day", None) == day:
+            return bool(self.complete_before_day)  # type: ignore[attr-defined]
+        if self.pk is None:
+            return False
+        return ActionPlan.objects.filter(Q(pk=self.pk) & _complete_before_q(day)).exists()
+
+    def state_on(self, day: datetime.date) -> PlanState:
+        """Where the plan stands on `day` (priorities.periods.state_on)."""
+        return state_on(
+            day=day,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            extended_to=self.extended_to,
+            closed_on=self.closed_on,
+            complete_before=self.complete_before(day),
+        )
+
     def natural_key(self) -> tuple[str, str]:
         return (self.board.slug, self.slug)
 
@@ -90,7 +245,7 @@ class ActionPlan(models.Model):
         return cls.objects.get(board__slug=board, slug=slug)
 
 
-class RagDefinition(models.Model):
+class RagDefinition(CleanTextModel):
     """What a rating means in this plan, for process and for impact, in the
     plan's own words; shown wherever someone chooses a rating."""
 
@@ -120,7 +275,7 @@ class RagDefinition(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, rating=rating)
 
 
-class EvidenceType(models.Model):
+class EvidenceType(CleanTextModel):
     """PI, assurance report, Ofsted, audit, voice: the kinds of evidence a
     rating can rest on."""
 
@@ -146,7 +301,7 @@ class EvidenceType(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class Theme(models.Model):
+class Theme(CleanTextModel):
     """A plan-wide theme: a cross-cutting theme, or an area for improving the
     board's own effectiveness."""
 
@@ -186,7 +341,7 @@ class Theme(models.Model):
         )
 
 
-class Priority(models.Model):
+class Priority(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="priorities")
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
@@ -218,7 +373,7 @@ class Priority(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, number=int(number))
 
 
-class Action(models.Model):
+class Action(CleanTextModel):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
     priority = models.ForeignKey(
         Priority, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
@@ -234,6 +389,16 @@ class Action(models.Model):
     timescale = models.CharField(max_length=120, blank=True, help_text="As written in the plan.")
     due_date = models.DateField(null=True, blank=True)
     lead = models.CharField(max_length=200, blank=True)
+    lead_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_actions",
+        verbose_name="action lead in Assure",
+        help_text="The person, invited to this board as an action lead, who keeps this "
+        "action up to date in Assure.",
+    )
     lead_agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -282,7 +447,7 @@ class Action(models.Model):
         return cls.objects.get(plan__board__slug=board, plan__slug=plan, ref=ref)
 
 
-class Assessment(models.Model):
+class Assessment(CleanTextModel):
     """One dated rating of an action, for process and impact. Append-only: a
     correction is a new assessment, so the record of who said what stands."""
 
@@ -296,6 +461,14 @@ class Assessment(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who accepted it, when an action lead proposed it in an update round.",
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -306,322 +479,11 @@ class Assessment(models.Model):
         return f"{self.action.ref} on {self.assessed_on}: {self.process}/{self.impact}"
 
 
-# --- indicators: the scorecard's measures and their values -------------------
-
-
-class Polarity(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
-    NEITHER = "neither", "Neither (watched, not judged)"
-
-
-class Marker(models.TextChoices):
-    """Why a published figure is not given, as official statistics mark it.
-    A marked value is never a zero: it is kept, shown and charted as a gap."""
-
-    CONFIDENTIAL = "c", "c: confidential (suppressed to protect individuals)"
-    NOT_AVAILABLE = "x", "x: not available"
-    NOT_APPLICABLE = "z", "z: not applicable"
-    LOW_RELIABILITY = "u", "u: low reliability"
-    ROUNDS_TO_ZERO = "k", "k: rounds to zero but is not zero"
-    LOW = "low", "low: a small number, not published"
-
-
-class PeriodKind(models.TextChoices):
-    YEAR = "year", "Reporting year (April to March)"
-    QUARTER = "quarter", "Quarter"
-    MONTH = "month", "Month"
-
-
-def _raise_problems(problems: dict[str, list[str]]) -> None:
-    if problems:
-        raise ValidationError(problems)  # type: ignore[arg-type]
-
-
-class Indicator(models.Model):
-    """One measure on the board's scorecard: what it counts, which way is
-    better, and the target (if a document states one) it is rated against."""
-
-    class Unit(models.TextChoices):
-        COUNT = "count", "Count"
-        PERCENTAGE = "percentage", "Percentage"
-        RATE = "rate", "Rate per 10,000 children"
-        MONEY = "money", "Money (GBP)"
-        DAYS = "days", "Days"
-
-    class Frequency(models.TextChoices):
-        YEAR = "year", "Yearly"
-        QUARTER = "quarter", "Quarterly"
-        MONTH = "month", "Monthly"
-
-    class SourceKind(models.TextChoices):
-        PUBLISHED = "published", "Published statistic"
-        LOCAL = "local", "Local data"
-
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="indicators")
-    code = models.SlugField(max_length=60, help_text='A short name, e.g. "referrals".')
-    name = models.CharField(max_length=200)
-    definition = models.TextField(blank=True)
-    unit = models.CharField(max_length=12, choices=Unit.choices)
-    polarity = models.CharField(max_length=8, choices=Polarity.choices, default=Polarity.NEITHER)
-    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.YEAR)
-    priority = models.ForeignKey(
-        Priority,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="indicators",
-        help_text="The priority this indicator evidences, if any.",
-    )
-    source_kind = models.CharField(
-        "source", max_length=10, choices=SourceKind.choices, default=SourceKind.LOCAL
-    )
-    measure = models.CharField(
-        "published measure",
-        max_length=100,
-        blank=True,
-        help_text="The column of the published statistics file that holds it, if any.",
-    )
-    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    tolerance = models.DecimalField(
-        max_digits=14,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        help_text="How far short of the target still rates as near target.",
-    )
-    target_source = models.ForeignKey(
-        SourceDocument,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The document that states the target.",
-    )
-    position = models.PositiveIntegerField(default=0)
-    notes = models.TextField(blank=True)
-
-    objects = NaturalKeyManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["board", "position", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["board", "code"], name="indicator_unique_code")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "priorities:indicator", kwargs={"board": self.board.slug, "indicator": self.code}
-        )
-
-    def clean(self) -> None:
-        """The service's rules, for the paths that validate a model rather
-        than call the service (the past reports' fixtures)."""
-        from priorities.indicator_services import indicator_problems
-
-        if self.board_id is not None:
-            _raise_problems(indicator_problems(indicator=self))
-
-    def natural_key(self) -> tuple[str, str]:
-        return (self.board.slug, self.code)
-
-    natural_key.dependencies = ["board.board", "priorities.priority"]  # type: ignore[attr-defined]
-
-    @classmethod
-    def get_by_natural_key(cls, board: str, code: str) -> Indicator:
-        return cls.objects.get(board__slug=board, code=code)
-
-
-class PeriodValue(models.Model):
-    """A figure for a period, or the marker that stands in its place."""
-
-    period_kind = models.CharField(
-        "period", max_length=8, choices=PeriodKind.choices, default=PeriodKind.YEAR
-    )
-    period_start = models.DateField()
-    period_end = models.DateField()
-    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    marker = models.CharField(
-        "suppression marker",
-        max_length=3,
-        choices=Marker.choices,
-        blank=True,
-        help_text="Instead of a value, where the publication suppresses it.",
-    )
-    source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True)
-    recorded_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def suppressed(self) -> bool:
-        return bool(self.marker)
-
-
-def _value_constraints(prefix: str) -> list[models.BaseConstraint]:
-    return [
-        models.CheckConstraint(
-            condition=(Q(value__isnull=True) & ~Q(marker=""))
-            | (Q(value__isnull=False) & Q(marker="")),
-            name=f"{prefix}_value_or_marker",
-        ),
-        models.CheckConstraint(
-            condition=Q(period_end__gte=F("period_start")), name=f"{prefix}_period_in_order"
-        ),
-    ]
-
-
-class IndicatorValue(PeriodValue):
-    """The area's own figure for a period. A later publication that revises
-    it is a second edition with its own source: both are kept, and the
-    scorecard uses the latest edition and says so."""
-
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    edition = models.PositiveSmallIntegerField(
-        default=1, help_text="1 for the figure first stated; 2 for its first revision, and so on."
-    )
-
-    objects = NaturalKeyManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["indicator", "period_start", "edition"]
-        constraints = [
-            *_value_constraints("indicatorvalue"),
-            models.UniqueConstraint(
-                fields=["indicator", "period_kind", "period_start", "edition"],
-                name="indicatorvalue_unique_edition",
-            ),
-            models.UniqueConstraint(
-                fields=["indicator", "period_kind", "period_start", "source"],
-                name="indicatorvalue_unique_source",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator}: {self.period_start} ({self.edition})"
-
-    def clean(self) -> None:
-        from priorities.indicator_services import period_end_problems, value_problems
-
-        if self.indicator_id is not None:
-            _raise_problems({**period_end_problems(self), **value_problems(value=self)})
-
-    def natural_key(self) -> tuple[str, ...]:
-        return (
-            *self.indicator.natural_key(),
-            self.period_kind,
-            self.period_start.isoformat(),
-            str(self.edition),
-        )
-
-    natural_key.dependencies = ["priorities.indicator", "board.sourcedocument"]  # type: ignore[attr-defined]
-
-    @classmethod
-    def get_by_natural_key(
-        cls, board: str, code: str, period_kind: str, period_start: str, edition: str
-    ) -> IndicatorValue:
-        return cls.objects.get(
-            indicator__board__slug=board,
-            indicator__code=code,
-            period_kind=period_kind,
-            period_start=period_start,
-            edition=int(edition),
-        )
-
-
-class Comparator(PeriodValue):
-    """The same measure for a wider area and period: England, the region, or
-    the average of the statistical neighbours (saying how many were used)."""
-
-    class Kind(models.TextChoices):
-        ENGLAND = "england", "England"
-        REGION = "region", "Region"
-        NEIGHBOURS = "neighbours", "Statistical neighbours"
-
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    area_name = models.CharField(max_length=100, blank=True, help_text="The region's name.")
-    neighbours_used = models.PositiveSmallIntegerField(null=True, blank=True)
-    neighbours_listed = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    objects = NaturalKeyManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["indicator", "kind", "period_start"]
-        constraints = [
-            *_value_constraints("comparator"),
-            models.UniqueConstraint(
-                fields=["indicator", "kind", "period_kind", "period_start"],
-                name="comparator_unique_period",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.indicator}: {self.get_kind_display()} {self.period_start}"
-
-    def clean(self) -> None:
-        from priorities.indicator_services import comparator_problems, period_end_problems
-
-        if self.indicator_id is not None:
-            _raise_problems({**period_end_problems(self), **comparator_problems(comparator=self)})
-
-    def natural_key(self) -> tuple[str, ...]:
-        return (
-            *self.indicator.natural_key(),
-            self.kind,
-            self.period_kind,
-            self.period_start.isoformat(),
-        )
-
-    natural_key.dependencies = ["priorities.indicator", "board.sourcedocument"]  # type: ignore[attr-defined]
-
-    @classmethod
-    def get_by_natural_key(
-        cls, board: str, code: str, kind: str, period_kind: str, period_start: str
-    ) -> Comparator:
-        return cls.objects.get(
-            indicator__board__slug=board,
-            indicator__code=code,
-            kind=kind,
-            period_kind=period_kind,
-            period_start=period_start,
-        )
-
-
-class StatisticalNeighbour(models.Model):
-    """One of the authorities the published model lists as like the board's
-    own, by local authority code, from the list the business manager uploads."""
-
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="neighbours")
-    la_code = models.CharField("local authority code", max_length=12)
-    la_name = models.CharField("local authority", max_length=100, blank=True)
-    rank = models.PositiveSmallIntegerField(default=0)
-
-    objects = NaturalKeyManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["board", "rank", "la_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["board", "la_code"], name="neighbour_unique_code")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.la_name or self.la_code} (neighbour of {self.board})"
-
-    def natural_key(self) -> tuple[str, str]:
-        return (self.board.slug, self.la_code)
-
-    natural_key.dependencies = ["board.board"]  # type: ignore[attr-defined]
-
-    @classmethod
-    def get_by_natural_key(cls, board: str, la_code: str) -> StatisticalNeighbour:
-        return cls.objects.get(board__slug=board, la_code=la_code)
+# The update rounds' models live beside their rules and pages (priorities/rounds)
+# and register with this app from here.
+from priorities.rounds.models import (  # noqa: E402, F401
+    EvidenceFile,
+    Proposal,
+    UpdateRequest,
+    UpdateRound,
+)

@@ -331,12 +331,10 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _same(old: Any, new: Any) -> bool:
-    """Equal as a person would see it: line endings do not count (a
-    spreadsheet's are not a browser's)."""
-    if isinstance(old, str) and isinstance(new, str):
-        return old.replace("\r\n", "\n").strip() == new.replace("\r\n", "\n").strip()
-    return bool(old == new)
+def _same(name: str, old: Any, new: Any) -> bool:
+    """Equal as Assure stores them (core.text): line endings and trailing
+    spaces do not count (a spreadsheet's are not a browser's)."""
+    return bool(Action.normalised(name, old) == Action.normalised(name, new))
 
 
 def _shown(value: Any) -> str:
@@ -432,7 +430,7 @@ def _check_row(
         return result
     for name, value in result.values.items():
         old = getattr(existing, name)
-        if not _same(old, value):
+        if not _same(name, old, value):
             label = str(cast(Field, Action._meta.get_field(name)).verbose_name).capitalize()
             result.changes.append(Change(label, _shown(old), _shown(value)))
     if result.changes or result.assessment:

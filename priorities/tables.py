@@ -285,7 +285,7 @@ class ActionTable(tables.Table):  # type: ignore[misc]
                 f'<tr class="govuk-table__row"><th scope="rowgroup" colspan="{span}" '
                 f'class="govuk-table__header assure-actions__plan">'
                 f'<a class="govuk-link" href="{escape(page.links.for_plan(first))}">'
-                f"{escape(first.plan.title)}</a></th></tr>"
+                f"{escape(first.plan.title)}</a>{_closed_tag(first)}</th></tr>"
                 + "".join(self._rows(group, page, oob=False))
                 + "</tbody>"
             )
@@ -302,6 +302,13 @@ class ActionTable(tables.Table):  # type: ignore[misc]
 
     def value_current_impact(self, value: str | None) -> str:
         return value or "Not assessed"
+
+
+def _closed_tag(a: Action) -> str:
+    """A closed plan's heading says so, when closed plans are listed."""
+    if getattr(a, "plan_closed", False):
+        return ' <strong class="govuk-tag govuk-tag--grey">Closed plan</strong>'
+    return ""
 
 
 def _width(column: ActionColumn) -> str:

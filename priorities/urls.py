@@ -1,6 +1,7 @@
 from django.urls import path
 
-from priorities import indicator_views, views
+from priorities import lead_views, views
+from priorities.rounds import views as round_views
 
 app_name = "priorities"
 
@@ -9,6 +10,10 @@ urlpatterns = [
     path("actions/", views.actions, name="actions"),
     path("plans/<slug:plan>/", views.plan, name="plan"),
     path("plans/<slug:plan>/export.<str:fmt>", views.plan_export, name="plan_export"),
+    path("plans/<slug:plan>/close/", views.plan_close, name="plan_close"),
+    path("plans/<slug:plan>/reopen/", views.plan_reopen, name="plan_reopen"),
+    path("plans/<slug:plan>/extend/", views.plan_extend, name="plan_extend"),
+    path("plans/<slug:plan>/period/", views.plan_period, name="plan_period"),
     path("plans/<slug:plan>/import/", views.plan_import, name="plan_import"),
     path(
         "plans/<slug:plan>/import/confirm/", views.plan_import_confirm, name="plan_import_confirm"
@@ -17,23 +22,34 @@ urlpatterns = [
     path("plans/<slug:plan>/actions/<str:ref>/", views.action, name="action"),
     path("plans/<slug:plan>/actions/<str:ref>/edit/", views.action_edit, name="action_edit"),
     path("plans/<slug:plan>/actions/<str:ref>/assess/", views.assess, name="assess"),
-    path("indicators/import/", indicator_views.statistics_import, name="statistics_import"),
+    path("my-actions/", lead_views.lead_home, name="lead_home"),
+    path("my-actions/<slug:plan>/<str:ref>/", lead_views.lead_action, name="lead_action"),
+    # Update rounds: the manager's and chair's pages, the lead's, the evidence files.
+    path("rounds/", round_views.rounds, name="rounds"),
+    path("rounds/new/", round_views.round_open, name="round_open"),
+    path("rounds/<int:round>/", round_views.round_detail, name="round"),
+    path("rounds/<int:round>/accept-all/", round_views.round_accept_all, name="round_accept_all"),
+    path("rounds/<int:round>/close/", round_views.round_close, name="round_close"),
     path(
-        "indicators/import/confirm/",
-        indicator_views.statistics_import_confirm,
-        name="statistics_import_confirm",
+        "rounds/<int:round>/proposals/<int:proposal>/",
+        round_views.proposal_review,
+        name="proposal",
     ),
-    path("indicators/neighbours/", indicator_views.neighbours, name="neighbours"),
-    path("indicators/<slug:indicator>/", indicator_views.indicator, name="indicator"),
     path(
-        "indicators/<slug:indicator>/export.<str:fmt>",
-        indicator_views.indicator_export,
-        name="indicator_export",
+        "rounds/<int:round>/proposals/<int:proposal>/accept/",
+        round_views.proposal_accept,
+        name="proposal_accept",
     ),
-    path("indicators/<slug:indicator>/values/new/", indicator_views.value_add, name="value_add"),
     path(
-        "indicators/<slug:indicator>/values/<int:value>/edit/",
-        indicator_views.value_edit,
-        name="value_edit",
+        "rounds/<int:round>/proposals/<int:proposal>/return/",
+        round_views.proposal_return,
+        name="proposal_return",
+    ),
+    path("evidence/<int:file>/", round_views.evidence_file, name="evidence_file"),
+    path("my-updates/<int:round>/", round_views.lead_request, name="lead_request"),
+    path(
+        "my-updates/<int:round>/<slug:plan>/<str:ref>/",
+        round_views.lead_proposal,
+        name="lead_proposal",
     ),
 ]

@@ -3,26 +3,41 @@ plan and action up inside that board."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board.access import get_board_or_404, render_board
+from board.forms import add_service_errors
 from board.models import Board
 from core.history import history_with_changes
 from core.spreadsheets import describe_size, spreadsheet_response
 from core.tables import configure_table
 from priorities import selectors, services, spreadsheets
 from priorities.filters import ActionFilter
-from priorities.forms import ActionForm, AssessmentForm, ImportForm, NewActionForm
+from priorities.forms import (
+    ActionForm,
+    AssessmentForm,
+    ImportForm,
+    NewActionForm,
+    PlanCloseForm,
+    PlanExtendForm,
+    PlanPeriodForm,
+    PlanReopenForm,
+)
 from priorities.models import Action, ActionPlan
+from priorities.periods import long_date
 from priorities.tables import ActionTable
 
 READ = "board.read_records"
@@ -31,16 +46,19 @@ SECTION_PLANS = "priorities:plans"
 SECTION_ACTIONS = "priorities:actions"
 
 
-def _plan(board: Board, slug: str) -> ActionPlan:
-    return get_object_or_404(
-        ActionPlan.objects.select_related("board", "source"), board=board, slug=slug
-    )
+def _plan(board: Board, slug: str, today: datetime.date | None = None) -> ActionPlan:
+    """The board's plan at `slug`; with `today`, read with what its state on
+    that day needs (ActionPlan.state_on asks nothing more)."""
+    plans = ActionPlan.objects.select_related("board", "source")
+    if today is not None:
+        plans = plans.with_state(today)
+    return get_object_or_404(plans, board=board, slug=slug)
 
 
 def _action(plan: ActionPlan, ref: str) -> Action:
     return get_object_or_404(
         Action.objects.select_related(
-            "plan", "plan__board", "priority", "oversight_group", "reporting_to"
+            "plan", "plan__board", "priority", "oversight_group", "reporting_to", "lead_account"
         ),
         plan=plan,
         ref=ref,
@@ -51,12 +69,13 @@ def _action(plan: ActionPlan, ref: str) -> Action:
 @require_GET
 def plans(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
+    today = timezone.localdate()
     return render_board(
         request,
         "priorities/plans.html",
         obj,
         SECTION_PLANS,
-        {"plans": selectors.plans_for_board(board=obj)},
+        {"plans": selectors.plans_for_board(board=obj, today=today), "today": today},
     )
 
 
@@ -64,14 +83,144 @@ def plans(request: HttpRequest, board: str) -> HttpResponse:
 @require_GET
 def plan(request: HttpRequest, board: str, plan: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
-    plan_obj = _plan(obj, plan)
+    today = timezone.localdate()
+    plan_obj = _plan(obj, plan, today)
+    state = plan_obj.state_on(today)
     context = {
         "plan": plan_obj,
-        "blocks": selectors.plan_detail(plan=plan_obj),
+        "state": state,
+        "superseded_by": selectors.superseded_by(plan=plan_obj),
+        "blocks": selectors.plan_detail(plan=plan_obj, plan_closed=state.closed),
         "definitions": selectors.rag_definitions(plan=plan_obj),
         "themes": list(plan_obj.themes.order_by("kind", "position")),
+        "history": history_with_changes(plan_obj.history.all()),
+        "today": today,
     }
     return render_board(request, "priorities/plan.html", obj, SECTION_PLANS, context)
+
+
+def _plan_change(
+    request: HttpRequest,
+    board: str,
+    plan: str,
+    form_class: type[forms.Form],
+    save: Callable[[ActionPlan, dict[str, Any], datetime.date], str],
+    template: str,
+    initial: Callable[[ActionPlan, datetime.date], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """A page that changes a plan's period or standing through one service:
+    the form on GET, the service on POST. The service's refusal is shown on
+    the form with nothing saved; its success goes back to the plan's page
+    with what `save` says was done."""
+    obj = get_board_or_404(request, board, EDIT)
+    today = timezone.localdate()
+    plan_obj = _plan(obj, plan, today)
+    posted = request.method == "POST"
+    form = form_class(
+        request.POST if posted else None,
+        initial=initial(plan_obj, today) if initial and not posted else None,
+    )
+    state = plan_obj.state_on(today)
+    _require_where_needed(form, plan_obj, today)
+    if form.is_valid():
+        try:
+            done = save(plan_obj, form.cleaned_data, today)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(plan_obj)
+    return render_board(
+        request,
+        template,
+        obj,
+        SECTION_PLANS,
+        {"form": form, "plan": plan_obj, "state": state, "today": today},
+        400 if posted else 200,
+    )
+
+
+def _require_where_needed(form: forms.Form, plan: ActionPlan, today: datetime.date) -> None:
+    """On the reopening form, a new end is asked for (not "optional") when
+    the service would refuse to reopen without one, with its words."""
+    if not isinstance(form, PlanReopenForm):
+        return
+    needed = services.plan_reopen_problems(plan=plan, new_end=None, today=today).get("new_end")
+    if needed:
+        field = form.fields["new_end"]
+        field.required = True
+        field.error_messages["required"] = needed[0]
+
+
+def _closed(plan: ActionPlan, data: dict[str, Any], today: datetime.date) -> str:
+    services.plan_close(plan=plan, closed_on=data["closed_on"], reason=data["reason"], today=today)
+    return f"{plan.title} closed."
+
+
+def _reopened(plan: ActionPlan, data: dict[str, Any], today: datetime.date) -> str:
+    saved = services.plan_reopen(plan=plan, new_end=data["new_end"], today=today)
+    return f"{plan.title} reopened. {saved.state_on(today).words}."
+
+
+def _extended(plan: ActionPlan, data: dict[str, Any], today: datetime.date) -> str:
+    saved = services.plan_extend(plan=plan, new_end=data["new_end"], today=today)
+    state = saved.state_on(today)
+    return f"{plan.title} extended to {long_date(data['new_end'])}. {state.words}."
+
+
+def _period_set(plan: ActionPlan, data: dict[str, Any], today: datetime.date) -> str:
+    saved = services.plan_period_set(
+        plan=plan, period=data["period"], starts_on=data["starts_on"], ends_on=data["ends_on"]
+    )
+    return f"Period of {plan.title} saved. {saved.state_on(today).words}."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_close(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    return _plan_change(
+        request,
+        board,
+        plan,
+        PlanCloseForm,
+        _closed,
+        "priorities/plan_close.html",
+        initial=lambda plan, today: {"closed_on": today},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_reopen(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    return _plan_change(
+        request, board, plan, PlanReopenForm, _reopened, "priorities/plan_reopen.html"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_extend(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    return _plan_change(
+        request, board, plan, PlanExtendForm, _extended, "priorities/plan_extend.html"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_period(request: HttpRequest, board: str, plan: str) -> HttpResponse:
+    return _plan_change(
+        request,
+        board,
+        plan,
+        PlanPeriodForm,
+        _period_set,
+        "priorities/plan_period.html",
+        initial=lambda plan, today: {
+            "period": plan.period,
+            "starts_on": plan.starts_on,
+            "ends_on": plan.ends_on,
+        },
+    )
 
 
 @login_required
@@ -93,8 +242,15 @@ def plan_export(request: HttpRequest, board: str, plan: str, fmt: str) -> HttpRe
 @require_GET
 def actions(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
+    today = timezone.localdate()
+    plans = selectors.plans_on(board=obj, today=today)
+    closed = [p.pk for p in plans if p.state.closed]  # type: ignore[attr-defined]
     action_filter = ActionFilter(
-        request.GET, queryset=selectors.actions_for_board(board=obj), board=obj
+        request.GET,
+        queryset=selectors.actions_for_board(board=obj, today=today, closed_plans=closed),
+        board=obj,
+        today=today,
+        plans=plans,
     )
     can_edit = request.user.has_perm(EDIT, obj)
     table = ActionTable(action_filter.qs, can_edit=can_edit)
@@ -218,7 +374,9 @@ def assess(request: HttpRequest, board: str, plan: str, ref: str) -> HttpRespons
             evidence=data["evidence"],
         )
         if in_place:
-            row = selectors.actions_for_board(board=obj).get(pk=action_obj.pk)
+            row = selectors.actions_for_board(board=obj, today=timezone.localdate()).get(
+                pk=action_obj.pk
+            )
             table = ActionTable([row], can_edit=True)
             return render_board(
                 request,

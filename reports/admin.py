@@ -4,7 +4,9 @@ what they refuse and says why on its form.
 
 What publishing froze stays frozen here too: a published report, its
 sections, its snapshots and its builds are read only, and nothing of a
-report is deleted in the admin. A report's status changes only through the
+report is deleted in the admin. While a correction is drafted the report's
+sections are the next version's and can change, as on its pages; the
+published version is its snapshot, which never can. A report's status changes only through the
 services' approval and publication (the actions on the list), never by
 editing a field.
 
@@ -25,12 +27,20 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from board.admin import ServiceAdmin, ServiceAdminForm
 from reports import services
-from reports.models import AnnualReport, ReportBuild, ScorecardDocument, Section, Snapshot
+from reports.models import (
+    AnnualReport,
+    PublicPage,
+    ReportBuild,
+    ScorecardDocument,
+    Section,
+    Snapshot,
+)
 
 
 def _published(report_id: int | None) -> bool:
-    """Whether the report is published now, as the database says: the object
-    an admin page holds may be an older version of it."""
+    """Whether the report is frozen now (published as it stands, with no
+    correction drafted), as the database says: the object an admin page
+    holds may be an older version of it."""
     return (
         report_id is not None
         and AnnualReport.objects.filter(pk=report_id, status=AnnualReport.Status.PUBLISHED).exists()
@@ -211,13 +221,26 @@ class AnnualReportAdmin(ServiceAdmin):
 class SectionForm(ServiceAdminForm):
     class Meta:
         model = Section
-        fields = ["included", "body"]
+        fields = ["included", "left_out_reason", "body"]
 
     def problems(self) -> dict[str, list[str]]:
-        if "body" not in self.changed_data:
-            return {}
         saved = Section.objects.select_related("report").get(pk=self.instance.pk)
-        return services.section_save_problems(section=saved, body=self.instance.body)
+        problems: dict[str, list[str]] = {}
+        if {"included", "left_out_reason"} & set(self.changed_data):
+            found = services.section_include_problems(
+                section=saved,
+                included=self.instance.included,
+                reason=self.instance.left_out_reason,
+            )
+            problems.update(
+                {"left_out_reason" if k == "reason" else k: v for k, v in found.items()}
+            )
+        if "body" in self.changed_data:
+            for key, messages_ in services.section_save_problems(
+                section=saved, body=self.instance.body
+            ).items():
+                problems.setdefault(key, []).extend(messages_)
+        return problems
 
 
 @admin.register(Section)
@@ -230,7 +253,7 @@ class SectionAdmin(ServiceAdmin):
     list_display = ("__str__", "report", "position", "included")
     list_filter = ("report__board", "report__year", "kind", "included")
     list_select_related = ("report",)
-    fields = ("report", "kind", "position", "included", "body")
+    fields = ("report", "kind", "position", "included", "left_out_reason", "body")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None or _published(obj.report_id):
@@ -254,8 +277,10 @@ class SectionAdmin(ServiceAdmin):
         saved = Section.objects.select_related("report").get(pk=obj.pk)
         if _published(saved.report_id):
             raise PermissionDenied
-        if "included" in form.changed_data:
-            services.section_include(section=saved, included=obj.included)
+        if {"included", "left_out_reason"} & set(form.changed_data):
+            services.section_include(
+                section=saved, included=obj.included, reason=obj.left_out_reason
+            )
         if "body" in form.changed_data:
             services.section_save(section=saved, body=obj.body)
         obj.refresh_from_db()
@@ -280,6 +305,15 @@ class ReportBuildAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(ScorecardDocument)
 class ScorecardDocumentAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ("__str__", "board", "status", "pages", "created", "finished")
+    list_display = ("__str__", "board", "status", "pages", "created", "finished", "published_at")
     list_filter = ("status", "board")
     list_select_related = ("board",)
+
+
+@admin.register(PublicPage)
+class PublicPageAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Shown with its history; the business manager turns a board's public
+    page on or off on the board's own page (reports:public_page)."""
+
+    list_display = ("__str__", "board", "enabled", "changed", "changed_by")
+    list_select_related = ("board", "changed_by")

@@ -48,7 +48,8 @@ class SectionForm(GovukFormMixin, forms.Form):
         max_length=narrative.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text="Write in Markdown: a blank line between paragraphs, **bold**, *italic*, "
-        "lines starting with - for a list, # for a heading, [words](https://...) for a link.",
+        "lines starting with - for a list, # for a heading, [words](https://...) for a link, "
+        "a backslash (\\) at the end of a line to start a new line without a new paragraph.",
     )
 
 
@@ -68,7 +69,8 @@ class CorrectForm(GovukFormMixin, forms.Form):
         label="What this correction changes",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Partners see this beside the new version.",
+        help_text="Whoever approves the report reads this, and partners see it beside the new "
+        "version, with the list of sections that changed.",
         error_messages={"required": "Say what this correction changes."},
     )
 
@@ -83,4 +85,30 @@ class SentForm(GovukFormMixin, forms.Form):
         label="Sent to the What Works Centre for Children's Social Care",
         required=False,
         widget=DateInput(),
+    )
+
+
+class LeaveOutForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is this section left out?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, “The board held no inspections this year.” Whoever approves "
+        "the report reads it, and it is kept with the published version.",
+        error_messages={"required": "Say why this section is left out."},
+    )
+
+
+class PublicPageForm(GovukFormMixin, forms.Form):
+    enabled = forms.ChoiceField(
+        label="The board's public page",
+        choices=[
+            ("on", "On: anyone can read and download what the board publishes"),
+            ("off", "Off: only people signed in to Assure see what is published"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether the public page is on or off.",
+            "invalid_choice": "Choose whether the public page is on or off.",
+        },
     )

@@ -44,13 +44,10 @@ def _report_url(report: AnnualReport, anchor: str = "sections") -> str:
 
 
 def _rated_with_evidence(built: BuiltReport) -> bool:
-    """Whether an action of the priorities is rated on recorded evidence. The
-    evidence is the last column; every assessment rates impact, so an action
-    with evidence is rated."""
+    """Whether an action of the priorities is rated on recorded evidence
+    (every assessment rates impact, so an action with evidence is rated)."""
     section = _section(built, SectionKind.PRIORITIES)
-    if section is None:
-        return False
-    return any(row[-1].text != "None recorded" for table in section.tables for row in table.rows)
+    return section is not None and section.actions_with_evidence > 0
 
 
 def checklist(report: AnnualReport, built: BuiltReport | None = None) -> list[Item]:

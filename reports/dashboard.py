@@ -23,19 +23,21 @@ from django.utils import timezone
 
 from board import selectors as board_selectors
 from board.models import Board, Group, Meeting
+from indicators.selectors import (
+    IndicatorLine,
+    ValueChanges,
+    indicator_values_changed_since,
+    indicators_needing_attention,
+)
 from priorities import dashboard_selectors
-from priorities.indicator_selectors import IndicatorLine, ValueChanges
 from priorities.models import Rating
-from priorities.selectors import indicator_values_changed_since, indicators_needing_attention
+from priorities.periods import period_in_words
 from reviews.selectors import Deadline, ReviewChange, review_changes_since, review_deadlines
 
 #: Statutory review deadlines this many working days ahead are shown, with
 #: every overdue one.
 DEADLINE_WORKING_DAYS = 10
 
-#: When no strategic board meeting has been recorded, changes are shown for
-#: this many days back from today.
-NO_MEETING_DAYS = 90
 
 #: Each list of changes, and the indicators off target or getting worse, shows
 #: at most this many entries and says how many more there are and where they
@@ -106,6 +108,9 @@ class PlanRef:
     pk: int
     slug: str
     title: str
+    #: "Period: 1 April 2025 to 31 March 2027", "Period: from 29 March 2016
+    #: until its actions are complete": why a plan of another year is listed.
+    period: str = ""
 
 
 @dataclass
@@ -160,14 +165,27 @@ class RatingChange:
         return self.impact != self.before_impact
 
 
+def a_year_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 @dataclass
 class Since:
     """Where "what changed" starts: the day after the strategic board last
-    met, a day the chair chose (included), or NO_MEETING_DAYS ago."""
+    met, a day the chair chose (included), or, when the board has not met
+    for a year or never has, a year ago, saying so."""
 
     date: datetime.date
     meeting: Meeting | None = None
     chosen: bool = False
+    #: A year ago, because the strategic board (`group`, when known) has not
+    #: met since `meeting` more than a year ago, or has never met.
+    a_year: bool = False
+    group: Group | None = None
 
     @property
     def start(self) -> datetime.datetime:
@@ -176,22 +194,34 @@ class Since:
         return timezone.make_aware(datetime.datetime.combine(self.date, datetime.time.min))
 
     @property
+    def since_meeting(self) -> bool:
+        """Whether changes start the day after the last meeting."""
+        return not self.chosen and not self.a_year and self.meeting is not None
+
+    @property
     def heading(self) -> str:
         if self.chosen:
             return f"What changed from {self.date:%-d %B %Y}"
-        if self.meeting is not None:
+        if self.since_meeting:
+            assert self.meeting is not None
             return f"What changed since the strategic board met on {self.meeting.date:%-d %B %Y}"
-        return f"What changed in the last {NO_MEETING_DAYS} days"
+        return "What changed in the last year"
 
     @property
     def explained(self) -> str:
-        if self.meeting is not None and not self.chosen:
-            return f"Changes dated after the meeting: from {self.date:%-d %B %Y} to today."
         if self.chosen:
             return f"Changes dated on or after {self.date:%-d %B %Y}, to today."
+        if self.since_meeting:
+            return f"Changes dated after the meeting: from {self.date:%-d %B %Y} to today."
+        board = "The strategic board" + (f" ({self.group.name})" if self.group else "")
+        if self.meeting is not None:
+            return (
+                f"{board} has not met since {self.meeting.date:%-d %B %Y}; showing changes "
+                f"since {self.date:%-d %B %Y}."
+            )
         return (
-            "No meeting of the strategic board has been recorded before today, so this shows "
-            f"changes dated on or after {self.date:%-d %B %Y}."
+            f"{board} has no meeting recorded before today; showing changes since "
+            f"{self.date:%-d %B %Y}."
         )
 
 
@@ -277,7 +307,7 @@ def group_by_plan(
         line = _line(row, urls, today, days)
         group = plans.get(line.plan_id)
         if group is None:
-            plan = PlanRef(line.plan_id, row["plan__slug"], line.plan_title)
+            plan = PlanRef(line.plan_id, row["plan__slug"], line.plan_title, _period(row))
             group = plans[plan.pk] = PlanGroup(plan, urls.plan(plan.slug))
         key = (line.plan_id, row["priority_id"])
         block = blocks.get(key)
@@ -298,34 +328,58 @@ def group_by_plan(
     return list(plans.values()), totals
 
 
+def _period(row: dict[str, Any]) -> str:
+    words = period_in_words(row["plan__starts_on"], row["plan__ends_on"], row["plan__extended_to"])
+    return f"Period: {words[0].lower()}{words[1:]}"
+
+
 def _priority_order(block: PriorityGroup) -> tuple[bool, int]:
     return (block.priority is None, block.priority.number if block.priority else 0)
 
 
-def last_strategic_meeting(*, board: Board, today: datetime.date) -> Meeting | None:
-    """The last meeting before today of the board's own strategic board: a
-    strategic board group serving this board alone, or, when it has none,
-    a pan-area one (the Pan-Bedfordshire leaders' group, say). Two queries."""
+def strategic_groups(*, board: Board) -> list[Group]:
+    """The groups whose meetings are "the last meeting": the board's main
+    group when one is marked (board.selectors.main_group); otherwise its own
+    strategic boards (serving it alone), or, when it has none, the pan-area
+    ones (the Pan-Bedfordshire leaders' group, say). One or two queries."""
+    main = board_selectors.main_group(board=board)
+    if main is not None:
+        return [main]
     strategic = [
         g
         for g in board_selectors.groups_for_board(board=board)
         if g.kind == Group.Kind.STRATEGIC_BOARD
     ]
-    own = [g for g in strategic if getattr(g, "board_count", 1) == 1] or strategic
-    if not own:
+    return [g for g in strategic if getattr(g, "board_count", 1) == 1] or strategic
+
+
+def last_strategic_meeting(
+    *, board: Board, today: datetime.date, groups: list[Group] | None = None
+) -> Meeting | None:
+    """The last meeting before today of the board's strategic board
+    (strategic_groups, unless given)."""
+    if groups is None:
+        groups = strategic_groups(board=board)
+    if not groups:
         return None
     return (
         board_selectors.meetings_for_board(board=board)
-        .filter(group__in=own, date__lt=today)
+        .filter(group__in=groups, date__lt=today)
         .order_by("-date", "-pk")
         .first()
     )
 
 
-def default_since(meeting: Meeting | None, today: datetime.date) -> Since:
-    if meeting is None:
-        return Since(today - datetime.timedelta(days=NO_MEETING_DAYS))
-    return Since(meeting.date + datetime.timedelta(days=1), meeting=meeting)
+def default_since(
+    meeting: Meeting | None, today: datetime.date, group: Group | None = None
+) -> Since:
+    """The day after the last meeting, when it was no more than a year ago
+    (on or after the same day last year); otherwise a year ago, with the
+    strategic board named so the page can say it has not met."""
+    year_ago = a_year_before(today)
+    if meeting is not None and meeting.date >= year_ago:
+        return Since(meeting.date + datetime.timedelta(days=1), meeting=meeting)
+    return Since(year_ago, meeting=meeting, a_year=True, group=meeting.group if meeting else group)
 
 
 def changes_since(*, board: Board, since: Since, today: datetime.date, urls: _Urls) -> Changes:
@@ -376,10 +430,12 @@ def dashboard(
         today,
         days,
     )
-    meeting = last_strategic_meeting(board=board, today=today)
+    groups = strategic_groups(board=board)
+    meeting = last_strategic_meeting(board=board, today=today, groups=groups)
     changes = None
     if not refused:
-        since = Since(chosen, chosen=True) if chosen else default_since(meeting, today)
+        main = groups[0] if len(groups) == 1 else None
+        since = Since(chosen, chosen=True) if chosen else default_since(meeting, today, main)
         changes = changes_since(board=board, since=since, today=today, urls=urls)
     return Dashboard(
         board=board,

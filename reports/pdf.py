@@ -86,6 +86,7 @@ CHAPTERS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset(
             {
                 SectionKind.REVIEWS,
+                SectionKind.CHILD_DEATHS,
                 SectionKind.AUDITS,
                 SectionKind.SECTION_11,
                 SectionKind.INSPECTIONS,

@@ -8,15 +8,18 @@ records them here. Asking again while a build of the board's scorecard is
 under way gives that build rather than starting a second; a build left
 unfinished for longer than STALE_AFTER (a worker that died) is marked failed
 so it never blocks the board.
+
+The business manager may publish a finished document: partners then see it
+with the board's published annual reports, and so does anyone reading the
+board's public page when it is on. A published document is never unpublished
+or changed; a newer scorecard is a newer document.
 """
 
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -31,6 +34,7 @@ STALE_AFTER = datetime.timedelta(minutes=30)
 LISTED = 10
 
 READ = "board.read_records"
+EDIT = "board.edit_records"
 IN_FLIGHT = (ScorecardDocument.Status.QUEUED, ScorecardDocument.Status.RUNNING)
 
 
@@ -96,14 +100,11 @@ def document_progress(*, document: ScorecardDocument, step: str, progress: int) 
 
 
 def document_fail(*, document: ScorecardDocument, error: str) -> None:
-    ScorecardDocument.objects.filter(pk=document.pk).update(
+    ScorecardDocument.objects.filter(pk=document.pk, published_at__isnull=True).update(
         status=ScorecardDocument.Status.FAILED,
         error=error[:2000],
         finished=timezone.now(),
-        pdf_path="",
-        pdf_sha256="",
-        html_path="",
-        html_sha256="",
+        **{f"{fmt}_{part}": "" for fmt in ScorecardDocument.FORMATS for part in ("path", "sha256")},
     )
 
 
@@ -112,7 +113,9 @@ def document_finish_problems(
 ) -> Problems:
     problems: Problems = {}
     if set(files) != set(ScorecardDocument.FORMATS):
-        problems["__all__"] = ["A scorecard document holds the PDF and the web page."]
+        problems["__all__"] = [
+            "A scorecard document holds the PDF, the web page, the CSV and the JSON."
+        ]
     elif not ScorecardDocument.objects.filter(
         pk=document.pk, status=ScorecardDocument.Status.RUNNING
     ).exists():
@@ -147,6 +150,34 @@ def document_finish(
     return document
 
 
+def document_publish_problems(*, document: ScorecardDocument, user: Any) -> Problems:
+    problems: Problems = {}
+    if not user.has_perm(EDIT, document.board):
+        problems["__all__"] = ["Only the board's business manager publishes its scorecard."]
+    elif document.status != ScorecardDocument.Status.SUCCEEDED:
+        problems["__all__"] = ["Only a scorecard that has been made can be published."]
+    elif document.published_at is not None:
+        problems["__all__"] = [
+            f"This scorecard was published on {timezone.localtime(document.published_at):%-d %B %Y}."
+        ]
+    return problems
+
+
+@transaction.atomic
+def document_publish(*, document: ScorecardDocument, user: Any) -> ScorecardDocument:
+    """Publish a finished scorecard document to the board's partners (and
+    its public page, when that is on), recording who and when."""
+    locked = ScorecardDocument.objects.select_for_update().get(pk=document.pk)
+    locked.board = document.board
+    raise_problems(document_publish_problems(document=locked, user=user))
+    now = timezone.now()
+    ScorecardDocument.objects.filter(pk=document.pk, published_at__isnull=True).update(
+        published_at=now, published_by=user
+    )
+    document.refresh_from_db()
+    return document
+
+
 # Reads -------------------------------------------------------------------------------------
 
 
@@ -171,10 +202,13 @@ def document_or_404(*, board: Board, document_id: int) -> ScorecardDocument:
     return found
 
 
-def absolute(document: ScorecardDocument, fmt: str) -> Path:
-    """The stored file of a finished document, which must lie under MEDIA_ROOT."""
-    media = Path(settings.MEDIA_ROOT).resolve()
-    path = (media / document.path(fmt)).resolve()
-    if media not in path.parents:
-        raise Http404("No such file.")
-    return path
+def published_documents(*, board: Board) -> list[ScorecardDocument]:
+    """The board's published scorecards, newest first: one query."""
+    found = list(
+        ScorecardDocument.objects.filter(
+            board=board, published_at__isnull=False, status=ScorecardDocument.Status.SUCCEEDED
+        ).order_by("-published_at", "-id")
+    )
+    for document in found:
+        document.board = board
+    return found

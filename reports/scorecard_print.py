@@ -1,12 +1,12 @@
 """The scorecard as a document: an accessible printable web page and a
 tagged PDF (PDF/UA-1, by WeasyPrint), from the same reads as the scorecard
-page (priorities.indicator_selectors.scorecard).
+page (indicators.selectors.scorecard).
 
 The PDF has a cover, contents with page numbers, running headers, page
 numbers and bookmarks (the annual report's print stylesheet,
 templates/pdf/annual_report.css), each indicator's figures with England and
 the statistical neighbours, its chart as a PNG exported by kaleido from the
-plotly figure (priorities.charts.figure; one kaleido session for the whole
+plotly figure (indicators.charts.figure; one kaleido session for the whole
 document and a cache keyed by the figure, reports.charts) with the chart in
 words as its alternative text, and its data table with a header row that
 repeats on every page the table spans. The web page gives each chart in
@@ -17,18 +17,18 @@ Policy refuses). A suppressed figure is shown by its marker, never as zero.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from board.models import Board
-from priorities import charts as indicator_charts
-from priorities import indicator_selectors
-from priorities.indicator_selectors import IndicatorStatus
+from core.spreadsheets import write_csv
+from indicators import charts as indicator_charts
+from indicators import selectors as indicator_selectors
+from indicators.selectors import IndicatorStatus
 from reports import charts, pdf, snapshots
 from reports.models import ScorecardDocument
 
@@ -137,11 +137,83 @@ def render_pdf(printed: PrintedScorecard) -> tuple[bytes, int]:
     return pdf.write(document), len(document.pages)
 
 
+# The figures as data ------------------------------------------------------------------------
+
+
+def _shown(point: Any) -> str:
+    """A figure as the document shows it: its marker in words when it is
+    suppressed, never zero."""
+    return point.shown if point is not None else ""
+
+
+def render_csv(printed: PrintedScorecard) -> bytes:
+    """Every indicator's figures, a row a period, newest first, beside
+    England and the statistical neighbours, through the safe spreadsheet
+    writer."""
+    rows: list[list[Any]] = [
+        ["Priority", "Code", "Indicator", "Period", "Value", "England", "Statistical neighbours"]
+    ]
+    for group in printed.groups:
+        for item in group.items:
+            indicator = item.status.indicator
+            for row in item.status.table:
+                rows.append(
+                    [
+                        group.title,
+                        indicator.code,
+                        indicator.name,
+                        row.label,
+                        _shown(row.point),
+                        _shown(row.england),
+                        _shown(row.neighbours),
+                    ]
+                )
+    return write_csv(rows)
+
+
+def render_json(printed: PrintedScorecard) -> bytes:
+    """The scorecard as data: each indicator with its latest figure, its
+    direction of travel and rating in words, and its figures by period."""
+    data = {
+        "board": printed.board.name,
+        "title": printed.title,
+        "made": timezone.localtime(printed.made).isoformat(),
+        "priorities": [
+            {
+                "title": group.title,
+                "indicators": [
+                    {
+                        "code": item.status.indicator.code,
+                        "name": item.status.indicator.name,
+                        "latest": _shown(item.status.latest),
+                        "previous": _shown(item.status.previous),
+                        "direction": item.status.direction.words,
+                        "against_target": item.status.rating.words,
+                        "source": item.source,
+                        "periods": [
+                            {
+                                "period": row.label,
+                                "value": _shown(row.point),
+                                "england": _shown(row.england),
+                                "neighbours": _shown(row.neighbours),
+                            }
+                            for row in item.status.table
+                        ],
+                    }
+                    for item in group.items
+                ],
+            }
+            for group in printed.groups
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
 # Storing -----------------------------------------------------------------------------------
 
 
 def document_dir(document: ScorecardDocument) -> str:
-    """Relative to MEDIA_ROOT; one folder per document, named by its id and
+    """Relative to the storage's root; one folder per document, named by its id and
     the moment it was asked for, so no two documents share a folder even
     after a database restored from a backup hands out an id again."""
     return f"scorecards/{document.board.slug}/{document.pk}-{document.created:%Y%m%dT%H%M%S%f}"
@@ -162,11 +234,11 @@ def store(
 
 
 def remove(document: ScorecardDocument) -> None:
-    """Remove the document's folder and anything in it: a failed build
-    leaves no file behind."""
-    directory = Path(settings.MEDIA_ROOT) / document_dir(document)
-    if not directory.is_dir():
+    """Remove the files in the document's folder: a failed build leaves no
+    file behind."""
+    folder = document_dir(document)
+    try:
+        _, names = snapshots.storage().listdir(folder)
+    except FileNotFoundError:
         return
-    for path in directory.iterdir():
-        path.unlink(missing_ok=True)
-    directory.rmdir()
+    snapshots.remove([f"{folder}/{name}" for name in names])

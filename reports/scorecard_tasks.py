@@ -35,7 +35,16 @@ def build_scorecard_document(document_id: int) -> int | None:
         documents.document_progress(document=document, step="Making the PDF", progress=65)
         pdf, pages = scorecard_print.render_pdf(printed)
         documents.document_progress(document=document, step="Storing the files", progress=90)
-        stored = scorecard_print.store(document, printed.made, {"pdf": pdf, "html": html})
+        stored = scorecard_print.store(
+            document,
+            printed.made,
+            {
+                "pdf": pdf,
+                "html": html,
+                "csv": scorecard_print.render_csv(printed),
+                "json": scorecard_print.render_json(printed),
+            },
+        )
         documents.document_finish(
             document=document, files=stored, pages=pages, indicators=printed.count
         )

@@ -4,9 +4,21 @@ the admin and any later import refuse the same things.
 
 The life of a report: draft -> approved -> published. Editing an approved
 report's content sends it back to draft (what was approved is no longer what
-would be published). Publishing and correcting enqueue a background build
-(reports.tasks); the build, not the request, freezes the snapshot and marks
-the report published, so a failed build leaves the report as it was.
+would be published). Publishing enqueues a background build (reports.tasks);
+the build, not the request, freezes the snapshot and marks the report
+published, so a failed build leaves the report as it was.
+
+A published report is frozen: every write here refuses it, reading the
+report's status under a row lock (and the models refuse below that, see
+reports.models). A correction starts the next version: the report becomes a
+draft again, saying what the correction changes, and goes through approval
+and publication as the first version did; partners keep the published
+version until the new one is published. Cancelling a correction puts the
+sections back as they were published.
+
+Nothing unwritten is published: approval and publication are refused while
+an included narrative section is empty, naming each, until it is written or
+left out with a reason.
 """
 
 from __future__ import annotations
@@ -22,12 +34,26 @@ from django.utils import timezone
 from board.models import Board, ReportingYear
 from board.rules import is_business_manager, is_chair, on_board
 from core.problems import Problems, add_problem, raise_problems
-from reports import narrative
+from reports import narrative, versions
 from reports.checklist import checklist, missing
-from reports.models import AnnualReport, ReportBuild, Section, SectionKind, Snapshot
+from reports.models import (
+    NARRATIVE_KINDS,
+    AnnualReport,
+    Frozen,
+    ReportBuild,
+    Section,
+    SectionKind,
+    Snapshot,
+)
+from reports.sections import BuiltReport, available_kinds, build_report
 
 #: Sent to the national Panel and the What Works centre within this many days.
 SEND_WITHIN_DAYS = 7
+#: The longest reason for leaving a section out, and description of a correction.
+MAX_REASON = 1000
+MAX_CHANGES = 2000
+
+FROZEN = str(Frozen().message)
 
 
 def _locked(report: AnnualReport) -> AnnualReport:
@@ -79,9 +105,19 @@ def report_update_problems(*, report: AnnualReport, title: str, approver: str) -
         add_problem(problems, "title", "Enter the report's title.")
     elif len(title.strip()) > 200:
         add_problem(problems, "title", "The title must be 200 characters or fewer.")
+    if report.is_frozen:
+        add_problem(problems, "__all__", FROZEN)
+        return problems
     if approver not in AnnualReport.Approver.values:
         add_problem(problems, "approver", "Choose who approves the report from the list.")
-    if report.status != AnnualReport.Status.DRAFT and approver != report.approver:
+    if report.is_published and approver != report.approver:
+        add_problem(
+            problems,
+            "approver",
+            "Who approves cannot change once a version is published: a correction is "
+            "approved as the first version was.",
+        )
+    elif report.status != AnnualReport.Status.DRAFT and approver != report.approver:
         add_problem(
             problems, "approver", "Who approves can change only while the report is a draft."
         )
@@ -92,9 +128,11 @@ def report_update_problems(*, report: AnnualReport, title: str, approver: str) -
 def report_update(*, report: AnnualReport, title: str, approver: str) -> AnnualReport:
     report = _locked(report)
     raise_problems(report_update_problems(report=report, title=title, approver=approver))
-    report.title = title.strip()
-    report.approver = approver
-    report.save(update_fields=["title", "approver", "updated"])
+    if (title.strip(), approver) != (report.title, report.approver):
+        report.title = title.strip()
+        report.approver = approver
+        report.save(update_fields=["title", "approver", "updated"])
+        _back_to_draft(report)
     return report
 
 
@@ -118,13 +156,42 @@ def _back_to_draft(report: AnnualReport) -> None:
 # Sections ----------------------------------------------------------------------------------
 
 
-def section_save_problems(*, section: Section, body: str) -> Problems:
+def _section_problems(section: Section) -> Problems:
+    """What every change to a section needs: a report not published as it
+    stands. `section.report` must be the report as just read under lock."""
     problems: Problems = {}
+    if section.report.is_frozen:
+        add_problem(problems, "__all__", FROZEN)
+    return problems
+
+
+def _locked_section(section: Section) -> Section:
+    """The section afresh, with its report locked and read afresh: what the
+    rules are checked against, whatever copy the caller held."""
+    report = _locked(section.report)
+    fresh = Section.objects.get(pk=section.pk)
+    fresh.report = report
+    return fresh
+
+
+def section_save_problems(*, section: Section, body: str) -> Problems:
+    problems = _section_problems(section)
+    if problems:
+        return problems
     if not section.is_narrative:
         add_problem(problems, "body", "Assure builds this section from the year's data.")
     if len(body) > narrative.MAX_LENGTH:
         add_problem(
             problems, "body", f"A section must be {narrative.MAX_LENGTH:,} characters or fewer."
+        )
+    unsafe = narrative.unsafe_links(body)
+    if unsafe:
+        add_problem(
+            problems,
+            "body",
+            "A link must start with https://, http:// or mailto:. Change or remove: "
+            + "; ".join(unsafe)
+            + ".",
         )
     return problems
 
@@ -132,26 +199,54 @@ def section_save_problems(*, section: Section, body: str) -> Problems:
 @transaction.atomic
 def section_save(*, section: Section, body: str) -> Section:
     """Keep a narrative section's Markdown, cleaned of any HTML."""
-    raise_problems(section_save_problems(section=section, body=body))
+    fresh = _locked_section(section)
+    raise_problems(section_save_problems(section=fresh, body=body))
     cleaned = narrative.clean_source(body)
-    if cleaned != section.body:
-        section.body = cleaned
-        section.save(update_fields=["body"])
-        _back_to_draft(section.report)
+    if cleaned != fresh.body:
+        fresh.body = cleaned
+        fresh.save(update_fields=["body"])
+        _back_to_draft(fresh.report)
+    section.body, section.report = fresh.body, fresh.report
     return section
 
 
+def section_include_problems(*, section: Section, included: bool, reason: str) -> Problems:
+    problems = _section_problems(section)
+    if problems or included:
+        return problems
+    if not reason.strip():
+        add_problem(
+            problems,
+            "reason",
+            "Say why this section is left out. The approver sees it, and it is kept with "
+            "the published version.",
+        )
+    elif len(reason.strip()) > MAX_REASON:
+        add_problem(problems, "reason", f"Give the reason in {MAX_REASON:,} characters or fewer.")
+    return problems
+
+
 @transaction.atomic
-def section_include(*, section: Section, included: bool) -> Section:
-    if section.included != included:
-        section.included = included
-        section.save(update_fields=["included"])
-        _back_to_draft(section.report)
+def section_include(*, section: Section, included: bool, reason: str = "") -> Section:
+    """Include a section, or leave it out on purpose, saying why. A narrative
+    section left out is no longer waiting to be written."""
+    fresh = _locked_section(section)
+    raise_problems(section_include_problems(section=fresh, included=included, reason=reason))
+    wanted = "" if included else narrative.clean_source(reason)
+    if (fresh.included, fresh.left_out_reason) != (included, wanted):
+        fresh.included = included
+        fresh.left_out_reason = wanted
+        fresh.save(update_fields=["included", "left_out_reason"])
+        _back_to_draft(fresh.report)
+    section.included, section.left_out_reason = fresh.included, fresh.left_out_reason
+    section.report = fresh.report
     return section
 
 
 def section_move_problems(*, section: Section, direction: str) -> Problems:
-    problems: Problems = {}
+    problems = _section_problems(section)
+    if problems:
+        return problems
     if direction not in ("up", "down"):
         add_problem(problems, "direction", "A section moves up or down.")
     return problems
@@ -160,23 +255,47 @@ def section_move_problems(*, section: Section, direction: str) -> Problems:
 @transaction.atomic
 def section_move(*, section: Section, direction: str) -> Section:
     """Swap the section with its neighbour; at either end, nothing moves."""
-    raise_problems(section_move_problems(section=section, direction=direction))
-    siblings = Section.objects.filter(report=section.report).select_for_update()
+    fresh = _locked_section(section)
+    raise_problems(section_move_problems(section=fresh, direction=direction))
+    siblings = Section.objects.filter(report=fresh.report).select_for_update()
     if direction == "up":
-        neighbour = siblings.filter(position__lt=section.position).order_by("-position").first()
+        neighbour = siblings.filter(position__lt=fresh.position).order_by("-position").first()
     else:
-        neighbour = siblings.filter(position__gt=section.position).order_by("position").first()
+        neighbour = siblings.filter(position__gt=fresh.position).order_by("position").first()
     if neighbour is None:
         return section
-    mine, theirs = section.position, neighbour.position
+    mine, theirs = fresh.position, neighbour.position
     # Through a free position, so the swap never holds two rows in one place.
     free = (siblings.aggregate(top=Max("position"))["top"] or 0) + 1
-    Section.objects.filter(pk=section.pk).update(position=free)
+    Section.objects.filter(pk=fresh.pk).update(position=free)
     Section.objects.filter(pk=neighbour.pk).update(position=mine)
-    Section.objects.filter(pk=section.pk).update(position=theirs)
+    Section.objects.filter(pk=fresh.pk).update(position=theirs)
     section.position = theirs
-    _back_to_draft(section.report)
+    _back_to_draft(fresh.report)
     return section
+
+
+def unwritten(report: AnnualReport) -> list[Section]:
+    """The included narrative sections with nothing written, in order: each
+    stops approval and publication until it is written or left out."""
+    offered = set(available_kinds())
+    return [
+        s
+        for s in Section.objects.filter(report=report, kind__in=NARRATIVE_KINDS).order_by(
+            "position"
+        )
+        if s.kind in offered and s.is_unwritten
+    ]
+
+
+def _unwritten_problems(report: AnnualReport, problems: Problems, doing: str) -> None:
+    for section in unwritten(report):
+        add_problem(
+            problems,
+            "__all__",
+            f"“{section.get_kind_display()}” has not been written. Write it, or leave it out "
+            f"and say why, before {doing}.",
+        )
 
 
 # Approval ----------------------------------------------------------------------------------
@@ -192,18 +311,34 @@ def may_approve(report: AnnualReport, user: Any) -> bool:
     return bool(is_business_manager(user))
 
 
-def report_approve_problems(*, report: AnnualReport, user: Any, reason: str) -> Problems:
+def report_approve_problems(
+    *, report: AnnualReport, user: Any, reason: str, built: BuiltReport | None = None
+) -> Problems:
     problems: Problems = {}
     if report.status != AnnualReport.Status.DRAFT:
         add_problem(
-            problems, "__all__", f"Only a draft can be approved; this report is {report.status}."
+            problems,
+            "__all__",
+            f"Only a draft can be approved; this report is {report.state_label.lower()}.",
         )
         return problems
     if not may_approve(report, user):
         who = report.get_approver_display().lower()
         add_problem(problems, "__all__", f"On this board {who} approves the annual report.")
         return problems
-    gaps = missing(checklist(report))
+    _unwritten_problems(report, problems, "it is approved")
+    if problems:
+        return problems
+    built = built or build_report(report)
+    if report.is_correction and pending_changes(report, built) == []:
+        add_problem(
+            problems,
+            "__all__",
+            "Nothing differs from the published version yet: change what needs correcting, "
+            "or cancel the correction.",
+        )
+        return problems
+    gaps = missing(checklist(report, built))
     if gaps and not reason.strip():
         names = "; ".join(item.label for item in gaps)
         add_problem(
@@ -219,8 +354,9 @@ def report_approve(*, report: AnnualReport, user: Any, reason: str = "") -> Annu
     """Approve a draft, recording who, when, and (when the Working Together
     check finds items missing) which items and why."""
     report = _locked(report)
-    raise_problems(report_approve_problems(report=report, user=user, reason=reason))
-    gaps = missing(checklist(report))
+    built = build_report(report)
+    raise_problems(report_approve_problems(report=report, user=user, reason=reason, built=built))
+    gaps = missing(checklist(report, built))
     report.status = AnnualReport.Status.APPROVED
     report.approved_by = user
     report.approved_at = timezone.now()
@@ -241,10 +377,21 @@ def _build_running(report: AnnualReport) -> bool:
 
 def report_publish_problems(*, report: AnnualReport) -> Problems:
     problems: Problems = {}
-    if report.status != AnnualReport.Status.APPROVED:
+    if report.board.synthetic_as_of is not None:
+        # A demonstration board's report is synthetic: publishing it would
+        # freeze made-up figures as a partnership's record, and the
+        # demonstration could no longer be rebuilt (docs/adr/0013).
+        add_problem(
+            problems,
+            "__all__",
+            "This is a demonstration board: its report is synthetic and is never published.",
+        )
+    elif report.status != AnnualReport.Status.APPROVED:
         add_problem(problems, "__all__", "Only an approved report can be published.")
     elif _build_running(report):
         add_problem(problems, "__all__", "This report is already being built.")
+    else:
+        _unwritten_problems(report, problems, "it is published")
     return problems
 
 
@@ -260,44 +407,144 @@ def _enqueue(build: ReportBuild) -> None:
 
 @transaction.atomic
 def report_publish(*, report: AnnualReport, user: Any) -> ReportBuild:
-    """Start building the report's first snapshot. The report becomes
-    published when the build has stored every file."""
+    """Start building the report's next snapshot: its first version, or the
+    correction the approver approved. The report becomes published when the
+    build has stored every file."""
     report = _locked(report)
     raise_problems(report_publish_problems(report=report))
     build = ReportBuild.objects.create(
-        report=report, purpose=ReportBuild.Purpose.PUBLISH, requested_by=user
-    )
-    _enqueue(build)
-    return build
-
-
-def report_correct_problems(*, report: AnnualReport, changes: str) -> Problems:
-    problems: Problems = {}
-    if report.status != AnnualReport.Status.PUBLISHED:
-        add_problem(problems, "__all__", "Only a published report can be corrected.")
-    elif _build_running(report):
-        add_problem(problems, "__all__", "This report is already being built.")
-    if not changes.strip():
-        add_problem(problems, "changes", "Say what this correction changes.")
-    elif len(changes) > 2000:
-        add_problem(problems, "changes", "Describe the changes in 2,000 characters or fewer.")
-    return problems
-
-
-@transaction.atomic
-def report_correct(*, report: AnnualReport, user: Any, changes: str) -> ReportBuild:
-    """Start building a new snapshot version of a published report, saying
-    what changed. Earlier versions stay as they are."""
-    report = _locked(report)
-    raise_problems(report_correct_problems(report=report, changes=changes))
-    build = ReportBuild.objects.create(
         report=report,
-        purpose=ReportBuild.Purpose.CORRECTION,
-        changes=changes.strip(),
+        purpose=ReportBuild.Purpose.CORRECTION
+        if report.is_correction
+        else ReportBuild.Purpose.PUBLISH,
+        changes=report.correction_changes,
         requested_by=user,
     )
     _enqueue(build)
     return build
+
+
+def _changes_problems(problems: Problems, changes: str) -> None:
+    if not changes.strip():
+        add_problem(problems, "changes", "Say what this correction changes.")
+    elif len(changes.strip()) > MAX_CHANGES:
+        add_problem(
+            problems, "changes", f"Describe the changes in {MAX_CHANGES:,} characters or fewer."
+        )
+
+
+def correction_start_problems(*, report: AnnualReport, changes: str) -> Problems:
+    problems: Problems = {}
+    if not report.is_frozen:
+        add_problem(
+            problems,
+            "__all__",
+            "A correction is started from a published report."
+            if not report.is_published
+            else "A correction of this report is already being drafted.",
+        )
+    elif _build_running(report):
+        add_problem(problems, "__all__", "This report is already being built.")
+    _changes_problems(problems, changes)
+    return problems
+
+
+@transaction.atomic
+def correction_start(*, report: AnnualReport, user: Any, changes: str) -> AnnualReport:
+    """Open the next version of a published report as a draft, saying what
+    it will correct. The published version stays as it is (its snapshot
+    keeps its files and sections) and partners keep reading it; the new
+    version is approved again and published as the first was."""
+    report = _locked(report)
+    raise_problems(correction_start_problems(report=report, changes=changes))
+    report._history_user = user  # type: ignore[attr-defined]  # who started it, in history
+    report.status = AnnualReport.Status.DRAFT
+    report.correction_changes = narrative.clean_source(changes)
+    report.approved_by = None
+    report.approved_at = None
+    report.approval_reason = ""
+    report.missing_at_approval = []
+    report.save()
+    return report
+
+
+def correction_describe_problems(*, report: AnnualReport, changes: str) -> Problems:
+    problems: Problems = {}
+    if not report.is_correction:
+        add_problem(problems, "__all__", "Only a correction being drafted says what it changes.")
+    _changes_problems(problems, changes)
+    return problems
+
+
+@transaction.atomic
+def correction_describe(*, report: AnnualReport, changes: str) -> AnnualReport:
+    """Change what the correction says it changes; an approved correction
+    goes back to draft, since its approver read the words before."""
+    report = _locked(report)
+    raise_problems(correction_describe_problems(report=report, changes=changes))
+    cleaned = narrative.clean_source(changes)
+    if cleaned != report.correction_changes:
+        report.correction_changes = cleaned
+        report.save(update_fields=["correction_changes", "updated"])
+        _back_to_draft(report)
+    return report
+
+
+def correction_cancel_problems(*, report: AnnualReport) -> Problems:
+    problems: Problems = {}
+    if not report.is_correction:
+        add_problem(problems, "__all__", "There is no correction of this report to cancel.")
+    elif _build_running(report):
+        add_problem(problems, "__all__", "The correction is being published.")
+    else:
+        latest = versions.latest_snapshot(report)
+        if latest is None or not latest.sections:
+            add_problem(
+                problems,
+                "__all__",
+                "The published version was published before Assure kept each version's "
+                "sections, so they cannot be put back: change them back by hand and publish "
+                "the correction.",
+            )
+    return problems
+
+
+@transaction.atomic
+def correction_cancel(*, report: AnnualReport, user: Any) -> AnnualReport:
+    """Drop the correction: the sections, the title and the approval go back
+    to the published version's, and the report is published as it was."""
+    report = _locked(report)
+    raise_problems(correction_cancel_problems(report=report))
+    latest = versions.latest_snapshot(report)
+    assert latest is not None  # checked above
+    published = {s["kind"]: s for s in latest.sections}
+    for section in Section.objects.filter(report=report, kind__in=published):
+        kept = published[section.kind]
+        wanted = (kept["position"], kept["included"], kept["left_out_reason"], kept["body"])
+        if (section.position, section.included, section.left_out_reason, section.body) != wanted:
+            section.position, section.included, section.left_out_reason, section.body = wanted
+            section.save(update_fields=["position", "included", "left_out_reason", "body"])
+    report.title = latest.title or report.title
+    report.approved_by = latest.approved_by
+    report.approved_at = latest.approved_at
+    report.approval_reason = latest.approval_reason
+    report.missing_at_approval = latest.missing_at_approval
+    report.correction_changes = ""
+    report.status = AnnualReport.Status.PUBLISHED
+    report._history_user = user  # type: ignore[attr-defined]
+    report.save()
+    return report
+
+
+def pending_changes(
+    report: AnnualReport, built: BuiltReport | None = None
+) -> list[versions.SectionChange] | None:
+    """How the correction being drafted differs from the published version,
+    section by section; None when there is no correction, or the published
+    version predates Assure keeping its sections."""
+    if not report.is_correction:
+        return None
+    return versions.changes_since_published(report, built or build_report(report))
 
 
 def build_start(*, build: ReportBuild) -> bool:
@@ -327,40 +574,56 @@ def snapshot_record(
     build: ReportBuild,
     files: dict[str, tuple[str, str]],
     pages: int | None,
+    sections: list[dict[str, Any]],
+    changed_sections: list[dict[str, str]],
     reviews: Iterable[Any] = (),
 ) -> Snapshot:
     """Record the files a build stored as the report's next snapshot version,
-    and publish the report if this was its publication. `files` maps each
-    format to (path under MEDIA_ROOT, SHA-256); `reviews` are the case reviews
-    its files hold, kept with it so every read of it is recorded for them."""
+    with the sections as they were built and what changed since the version
+    before, and publish the report. `files` maps each format to (name in the
+    storage, SHA-256); `reviews` are the case reviews its files hold, kept
+    with it so every read of it is recorded for them."""
     report = AnnualReport.objects.select_for_update().get(pk=build.report_id)
     problems: Problems = {}
     if set(files) != set(Snapshot.FORMATS):
         add_problem(
             problems, "__all__", "A snapshot holds the HTML, the PDF, the CSV and the JSON."
         )
-    if build.purpose == ReportBuild.Purpose.PUBLISH and report.status != report.Status.APPROVED:
+    if report.status != report.Status.APPROVED:
         add_problem(
             problems, "__all__", "The report is no longer approved, so it was not published."
         )
-    if build.purpose == ReportBuild.Purpose.CORRECTION and report.status != report.Status.PUBLISHED:
-        add_problem(problems, "__all__", "Only a published report can be corrected.")
+    for kept in sections:
+        if kept["kind"] in NARRATIVE_KINDS and kept["included"] and not kept["body"].strip():
+            add_problem(
+                problems,
+                "__all__",
+                f"“{kept['title']}” has not been written, so the report was not published.",
+            )
     raise_problems(problems)
     version = (report.snapshots.aggregate(top=Max("version"))["top"] or 0) + 1
     snapshot = Snapshot.objects.create(
         report=report,
         version=version,
+        title=report.title,
         changes=build.changes,
+        changed_sections=changed_sections,
+        sections=sections,
         created_by=build.requested_by,
+        approved_by=report.approved_by,
+        approved_at=report.approved_at,
+        approval_reason=report.approval_reason,
+        missing_at_approval=report.missing_at_approval,
         pages=pages,
         review_ids=sorted({review.pk for review in reviews}),
         **{f"{fmt}_path": path for fmt, (path, _) in files.items()},
         **{f"{fmt}_sha256": sha for fmt, (_, sha) in files.items()},
     )
-    if report.status != AnnualReport.Status.PUBLISHED:
-        report.status = AnnualReport.Status.PUBLISHED
+    report.status = AnnualReport.Status.PUBLISHED
+    report.correction_changes = ""
+    if report.published_at is None:
         report.published_at = timezone.now()
-        report.save()
+    report.save()
     ReportBuild.objects.filter(pk=build.pk).update(
         status=ReportBuild.Status.SUCCEEDED,
         step="Finished",
@@ -382,7 +645,7 @@ def report_sent_problems(
     sent_to_what_works: datetime.date | None,
 ) -> Problems:
     problems: Problems = {}
-    if report.status != AnnualReport.Status.PUBLISHED or report.published_at is None:
+    if report.published_at is None:
         add_problem(problems, "__all__", "A report is sent once it is published.")
         return problems
     published = timezone.localdate(report.published_at)
@@ -406,6 +669,7 @@ def report_sent_record(
     sent_to_panel: datetime.date | None,
     sent_to_what_works: datetime.date | None,
 ) -> AnnualReport:
+    report = _locked(report)
     raise_problems(
         report_sent_problems(
             report=report, sent_to_panel=sent_to_panel, sent_to_what_works=sent_to_what_works

@@ -1,9 +1,18 @@
 """Freezing a report: render the HTML, the PDF and the data behind them
-(CSV and JSON), and store each as a file under MEDIA_ROOT with its SHA-256.
+(CSV and JSON), and store each as a file with its SHA-256, through Django's
+storage API (the media folder by default; any storage Django is configured
+with, S3 included, works the same).
 
 Files are created, never overwritten: a snapshot's path is new for each
-version and opened with exclusive creation, so no later build can change the
-bytes of one already published.
+version, and a name already taken stops the build rather than being written
+over, so no later build can change the bytes of one already published. Every
+read of a stored file (`read_verified`) checks its SHA-256 against the one
+recorded when it was written; a file that no longer matches, or has gone, is
+never served.
+
+The JSON holds each narrative section as the sanitised HTML that was
+published and as plain words made from that HTML (docs/adr/0011), never the
+Markdown source: a reader of the data gets nothing a browser would run.
 
 The HTML carries its styling inside it: the site's stylesheet as it was at
 publication, in a <style> element of the page's head. A snapshot so reads
@@ -19,23 +28,32 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.spreadsheets import write_csv
-from reports.models import AnnualReport, Snapshot
+from reports import narrative
+from reports.models import AnnualReport
 from reports.sections import BuiltReport, Table
 
 
+def storage() -> Storage:
+    """Where snapshots and scorecard documents are kept: Django's default
+    storage, looked up when used so a test's MEDIA_ROOT applies."""
+    return default_storage
+
+
 def snapshot_dir(report: AnnualReport, version: int, build_id: int) -> str:
-    """Relative to MEDIA_ROOT; named by the build too, so no two builds
+    """Relative to the storage's root; named by the build too, so no two builds
     ever share a folder, even after a database is restored from a backup."""
     return f"reports/{report.board.slug}/{report.year.label}/v{version}-build{build_id}"
 
@@ -63,13 +81,20 @@ def logo_uri(board: Any) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def document_context(built: BuiltReport, *, version: int | None, changes: str) -> dict[str, Any]:
+def document_context(
+    built: BuiltReport,
+    *,
+    version: int | None,
+    changes: str,
+    changed_sections: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
     return {
         "built": built,
         "logo_uri": logo_uri(built.report.board),
         "snapshot_version": version,
         "snapshot_changes": changes,
-        "published": built.report.published_at or timezone.now(),
+        "changed_sections": changed_sections or [],
+        "published": timezone.now() if version else built.report.published_at or timezone.now(),
     }
 
 
@@ -166,7 +191,17 @@ def render_csv(built: BuiltReport) -> bytes:
     return write_csv(rows)
 
 
-def render_json(built: BuiltReport, *, version: int, changes: str) -> bytes:
+def render_json(
+    built: BuiltReport,
+    *,
+    version: int,
+    changes: str,
+    changed_sections: list[dict[str, str]] | None = None,
+) -> bytes:
+    """The report as data. A narrative section's `html` is the sanitised HTML
+    published in the web page and the PDF; its `text` is the words of that
+    HTML, plain text that must be escaped like any text before it is put in
+    a page."""
     report = built.report
     data = {
         "board": report.board.name,
@@ -174,11 +209,13 @@ def render_json(built: BuiltReport, *, version: int, changes: str) -> bytes:
         "title": report.title,
         "version": version,
         "changes": changes,
+        "changed_sections": changed_sections or [],
         "sections": [
             {
                 "kind": s.kind,
                 "title": s.title,
-                "text": s.section.body if s.section.is_narrative else "",
+                "html": str(s.html or ""),
+                "text": narrative.plain_text(s.section.body) if s.html else "",
                 "tables": [
                     {
                         "caption": t.caption,
@@ -206,39 +243,81 @@ def store(
     )
 
 
+class NameTaken(Exception):
+    pass
+
+
 def write_once(
     relative_dir: str, files: dict[str, tuple[str, bytes]]
 ) -> dict[str, tuple[str, str]]:
-    """Write each format's (name, bytes) once (exclusive creation) in a new
-    folder under MEDIA_ROOT and give (path, SHA-256) for each. A folder or
-    file already there is an error, never written into; on any failure what
-    was written, and the folder, are removed."""
-    directory = Path(settings.MEDIA_ROOT) / relative_dir
-    directory.mkdir(parents=True, exist_ok=False)
+    """Write each format's (name, bytes) once in a folder of its own in the
+    storage and give (name in the storage, SHA-256) for each. A name already
+    taken is an error, never written over (the storage would otherwise save
+    under another name, or, configured to, overwrite); on any failure what
+    was written is removed."""
+    store = storage()
     stored: dict[str, tuple[str, str]] = {}
-    written: list[Path] = []
+    written: list[str] = []
     try:
         for fmt, (name, data) in files.items():
-            path = directory / name
-            with path.open("xb") as handle:
-                written.append(path)
-                handle.write(data)
-            stored[fmt] = (f"{relative_dir}/{name}", sha256(data))
+            wanted = f"{relative_dir}/{name}"
+            if store.exists(wanted):
+                raise NameTaken(f"{wanted} is already stored and is never written over")
+            saved = store.save(wanted, ContentFile(data))
+            written.append(saved)
+            if saved != wanted:
+                raise NameTaken(f"{wanted} is already stored and is never written over")
+            stored[fmt] = (saved, sha256(data))
     except BaseException:
         remove(written)
-        directory.rmdir()
         raise
     return stored
 
 
-def remove(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+def remove(names: list[str]) -> None:
+    """Delete stored files a failed build wrote (never a published one's:
+    a build removes only what it wrote itself)."""
+    store = storage()
+    for name in names:
+        store.delete(name)
 
 
-def absolute(snapshot: Snapshot, fmt: str) -> Path:
-    media = Path(settings.MEDIA_ROOT).resolve()
-    path = (media / snapshot.path(fmt)).resolve()
-    if media not in path.parents:
-        raise ValueError("A snapshot's file lies under MEDIA_ROOT.")
-    return path
+class FileUnavailable(Exception):
+    """A stored file that must not be served: gone, or its bytes no longer
+    match the SHA-256 recorded when it was written."""
+
+    def __init__(self, name: str, problem: str, found: str = "") -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+        self.found = found
+
+
+#: Files up to this size are checked in memory; larger ones spill to disk.
+_SPOOL_BYTES = 4 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+def read_verified(name: str, expected: str) -> IO[bytes]:
+    """The stored file `name`, copied while its SHA-256 is computed and
+    given back (rewound) only if it matches `expected`. The copy, not the
+    stored file, is what is served: the bytes checked are the bytes sent,
+    even if the stored file changes in between."""
+    if not name or ".." in Path(name).parts or Path(name).is_absolute():
+        raise FileUnavailable(name, "is not a stored file's name")
+    store = storage()
+    digest = hashlib.sha256()
+    copy = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115 - served, then closed by the response
+    try:
+        with store.open(name, "rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                digest.update(chunk)
+                copy.write(chunk)
+    except Exception as exc:  # any storage's "not there" or "cannot read"
+        copy.close()
+        raise FileUnavailable(name, "is missing or unreadable") from exc
+    if digest.hexdigest() != expected.lower():
+        copy.close()
+        raise FileUnavailable(name, "no longer matches its SHA-256", found=digest.hexdigest())
+    copy.seek(0)
+    return copy

@@ -6,17 +6,15 @@ build page; a failure is recorded in words and changes nothing else."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.tasks import task
 
-from reports import services, snapshots
+from reports import services, snapshots, versions
 from reports.models import ReportBuild
 from reports.pdf import render_pdf
-from reports.sections import build_report
+from reports.sections import BuiltReport, build_report
 
 logger = logging.getLogger(__name__)
 
@@ -28,13 +26,19 @@ def build_snapshot(build_id: int) -> int | None:
     build = ReportBuild.objects.select_related("report__board", "report__year").get(pk=build_id)
     if not services.build_start(build=build):
         return None
-    written: list[Path] = []
+    written: list[str] = []
     try:
         report = build.report
+        if report.status != report.Status.APPROVED:
+            raise ValidationError("The report is no longer approved, so it was not published.")
         version = (report.snapshots.aggregate(top=Max("version"))["top"] or 0) + 1
         services.build_progress(build=build, step="Reading the year's data", progress=10)
         built = build_report(report)
-        context = snapshots.document_context(built, version=version, changes=build.changes)
+        _refuse_unwritten(built)
+        changed = _changed_sections(built)
+        context = snapshots.document_context(
+            built, version=version, changes=build.changes, changed_sections=changed
+        )
         services.build_progress(build=build, step="Writing the web page", progress=30)
         html = snapshots.render_html(context)
         services.build_progress(build=build, step="Making the PDF", progress=45)
@@ -44,13 +48,20 @@ def build_snapshot(build_id: int) -> int | None:
             "html": html,
             "pdf": pdf,
             "csv": snapshots.render_csv(built),
-            "json": snapshots.render_json(built, version=version, changes=build.changes),
+            "json": snapshots.render_json(
+                built, version=version, changes=build.changes, changed_sections=changed
+            ),
         }
         stored = snapshots.store(report, version, build.pk, contents)
-        written = [Path(settings.MEDIA_ROOT) / path for path, _ in stored.values()]
+        written = [name for name, _ in stored.values()]
         services.build_progress(build=build, step="Recording the snapshot", progress=95)
         snapshot = services.snapshot_record(
-            build=build, files=stored, pages=pages, reviews=built.reviews
+            build=build,
+            files=stored,
+            pages=pages,
+            sections=versions.frozen_sections(report, built),
+            changed_sections=changed,
+            reviews=built.reviews,
         )
     except ValidationError as exc:
         snapshots.remove(written)
@@ -69,6 +80,25 @@ def build_snapshot(build_id: int) -> int | None:
         )
         return None
     return snapshot.pk
+
+
+def _refuse_unwritten(built: BuiltReport) -> None:
+    """No placeholder reaches a partner: a section left unwritten since the
+    report was approved stops the build (the services refuse it first)."""
+    names = [b.title for b in built.sections if b.section.is_unwritten]
+    if names:
+        raise ValidationError(
+            "Not published: "
+            + "; ".join(f"“{name}”" for name in names)
+            + (" has" if len(names) == 1 else " have")
+            + " not been written."
+        )
+
+
+def _changed_sections(built: BuiltReport) -> list[dict[str, str]]:
+    """What differs from the version published before, for a correction."""
+    found = versions.changes_since_published(built.report, built)
+    return [change.as_dict() for change in found or []]
 
 
 def _step(build_id: int) -> str:

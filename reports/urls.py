@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from reports.views import annual, dashboard, scorecard, scorecard_pdf
+from reports.views import annual, dashboard, public, scorecard, scorecard_pdf
 
 app_name = "reports"
 
@@ -30,6 +30,11 @@ urlpatterns: list[URLPattern] = [
         name="section_include",
     ),
     path(
+        "annual-reports/<str:year>/sections/<slug:kind>/leave-out/",
+        annual.section_leave_out,
+        name="section_leave_out",
+    ),
+    path(
         "annual-reports/<str:year>/sections/<slug:kind>/move/",
         annual.section_move,
         name="section_move",
@@ -49,6 +54,11 @@ urlpatterns: list[URLPattern] = [
         annual.annual_report_correct,
         name="annual_report_correct",
     ),
+    path(
+        "annual-reports/<str:year>/correct/cancel/",
+        annual.annual_report_correction_cancel,
+        name="annual_report_correction_cancel",
+    ),
     path("annual-reports/<str:year>/sent/", annual.annual_report_sent, name="annual_report_sent"),
     path(
         "annual-reports/<str:year>/builds/<int:build>/",
@@ -60,12 +70,18 @@ urlpatterns: list[URLPattern] = [
         annual.snapshot_file,
         name="snapshot_file",
     ),
+    path("public-page/", public.public_page, name="public_page"),
     path("scorecard/", scorecard.scorecard, name="scorecard"),
     path("scorecard/pdf/", scorecard_pdf.scorecard_documents, name="scorecard_documents"),
     path(
         "scorecard/pdf/<int:document>/",
         scorecard_pdf.scorecard_document,
         name="scorecard_document",
+    ),
+    path(
+        "scorecard/pdf/<int:document>/publish/",
+        scorecard_pdf.scorecard_document_publish,
+        name="scorecard_document_publish",
     ),
     path(
         "scorecard/pdf/<int:document>/<str:fmt>",

@@ -24,7 +24,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from board.models import Agency, Board, ReportingYear, SourceDocument
-from core.models import NaturalKeyManager
+from core.models import CleanTextModel, NaturalKeyManager
 from priorities.models import Action, ActionPlan
 
 #: The largest count a report may state: far above any board's reviews.
@@ -36,7 +36,7 @@ def _refuse(problems: dict[str, list[str]]) -> None:
         raise ValidationError(problems)  # type: ignore[arg-type]
 
 
-class LearningTheme(models.Model):
+class LearningTheme(CleanTextModel):
     """A theme of learning shared by every board (neglect, domestic abuse,
     exploitation, ...), so reviews and years can be compared."""
 
@@ -65,7 +65,7 @@ class LearningTheme(models.Model):
         return cls.objects.get(slug=slug)
 
 
-class CaseReview(models.Model):
+class CaseReview(CleanTextModel):
     class Kind(models.TextChoices):
         RAPID = "rapid", "Rapid review"
         CSPR = "cspr", "Child safeguarding practice review"
@@ -158,6 +158,14 @@ class CaseReview(models.Model):
     def is_published(self) -> bool:
         return self.publication_status == self.Publication.PUBLISHED
 
+    @property
+    def name_is_public(self) -> bool:
+        """Whether the report may name it: its own report is published, or a
+        document the board published already names it (the review's source,
+        such as a past annual report naming "Adam" while publication is on
+        hold). Any other review stays unnamed, whatever its name is."""
+        return self.is_published or self.source_id is not None
+
     def clean(self) -> None:
         """The service's rules, for every way in that cleans a model (the
         fixture loader, the admin's form) as well as the services."""
@@ -233,7 +241,7 @@ class Precision(models.TextChoices):
     MONTH = "month", "The month only"
 
 
-class ReviewStep(models.Model):
+class ReviewStep(CleanTextModel):
     """One dated step of a review. `due` is the clock's, kept by the service;
     `date` is when it happened, to the day or, where a report gives only the
     month, to the month (kept as its first day)."""
@@ -300,7 +308,7 @@ class ReviewStep(models.Model):
         return cls.objects.get(review__board__slug=board, review__slug=review, kind=kind)
 
 
-class Recommendation(models.Model):
+class Recommendation(CleanTextModel):
     review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     text = models.TextField("recommendation")
@@ -353,7 +361,7 @@ class Recommendation(models.Model):
         return cls.objects.get(review__board__slug=board, review__slug=review, number=int(number))
 
 
-class StatedCount(models.Model):
+class StatedCount(CleanTextModel):
     """A count a published report states ("five rapid reviews"), kept beside
     what Assure counts from its own records, the way the budget keeps a
     published total."""
@@ -440,7 +448,7 @@ class ReadRecordQuerySet(models.QuerySet["ReadRecord"]):
         return super().delete()[0]
 
 
-class ReadRecord(models.Model):
+class ReadRecord(CleanTextModel):
     """One person reading one case review, once: who, when, what they read
     and whether it was a page or a download. Kept apart from the change
     history (it records reads, not changes), never edited, and pruned after

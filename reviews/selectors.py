@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -346,7 +346,8 @@ def record_of_decisions(*, board: Board, year: ReportingYear) -> list[ReviewReco
     )
     records = []
     for r in reviews:
-        key = {s.kind: s for s in r.key_steps}  # type: ignore[attr-defined]
+        steps = cast(list[ReviewStep], r.key_steps)  # type: ignore[attr-defined]
+        key = {s.kind: s for s in steps}
         records.append(
             ReviewRecord(
                 review=r,

@@ -165,11 +165,13 @@ def review_problems(*, review: CaseReview, with_publication_date: bool = True) -
     is not published, a link only to a published review, and a publication
     date before a review counts as published."""
     problems: Problems = {}
-    for name, messages in _model_problems(review, exclude=["board", "year", "slug"]).items():
-        for message in messages:
-            add_problem(problems, name, message)
     if not review.name.strip():
         add_problem(problems, "name", "Enter the name the board publishes, such as Child J.")
+    for name, messages in _model_problems(review, exclude=["board", "year", "slug"]).items():
+        if name in problems:  # the service's own words say it better
+            continue
+        for message in messages:
+            add_problem(problems, name, message)
     dated = publication_date_problems(review=review) if with_publication_date else {}
     for name, message in [
         *_publication_problems(review),
@@ -445,11 +447,13 @@ def recommendation_problems(
     and someone it is addressed to (the partnership, agencies, or whom in
     the review's own words). `agencies` None keeps those already saved."""
     problems: Problems = {}
-    for name, messages in _model_problems(recommendation, exclude=["review"]).items():
-        for message in messages:
-            add_problem(problems, name, message)
     if not recommendation.text.strip():
         add_problem(problems, "text", "Enter the recommendation as the review words it.")
+    for name, messages in _model_problems(recommendation, exclude=["review"]).items():
+        if name in problems:  # the service's own words say it better
+            continue
+        for message in messages:
+            add_problem(problems, name, message)
     taken = Recommendation.objects.filter(
         review_id=recommendation.review_id, number=recommendation.number
     ).exclude(pk=recommendation.pk)
@@ -503,7 +507,8 @@ def recommendation_save(
 
 def review_plan(*, review: CaseReview) -> ActionPlan:
     """The review's action plan (kind case review), made through the plans'
-    own service the first time a recommendation needs one."""
+    own service the first time a recommendation needs one; it runs from the
+    start of the review's year until its actions are complete."""
     if review.plan_id is not None:
         return review.plan  # type: ignore[return-value]
     plan = plan_services.plan_create(
@@ -512,6 +517,7 @@ def review_plan(*, review: CaseReview) -> ActionPlan:
         title=f"Case review: {review.name}"[:200],
         kind=ActionPlan.Kind.CASE_REVIEW,
         period=review.year.label,
+        starts_on=review.year.start,
     )
     review.plan = plan
     review.save(update_fields=["plan"])

@@ -77,23 +77,30 @@ TARGETS: dict[str, list[str]] = {
     "priorities/services.py": [
         "tests/priorities/test_rules.py",
         "tests/priorities/test_services.py",
+        "tests/priorities/test_plan_services.py",
         "tests/priorities/test_views.py",
         "tests/priorities/test_import.py",
+        "tests/priorities/test_plan_pages.py",
+    ],
+    "priorities/periods.py": [
+        "tests/priorities/test_plan_services.py",
+        "tests/priorities/test_periods.py",
     ],
     "priorities/selectors.py": [
         "tests/priorities/test_selectors.py",
         "tests/priorities/test_rules.py",
         "tests/priorities/test_services.py",
         "tests/priorities/test_views.py",
+        "tests/priorities/test_plan_pages.py",
         "tests/priorities/test_seed_plans.py",
     ],
-    "priorities/indicator_services.py": [
-        "tests/priorities/test_indicators.py",
-        "tests/priorities/test_indicator_import.py",
+    "indicators/services.py": [
+        "tests/indicators/test_indicators.py",
+        "tests/indicators/test_importer.py",
         "tests/reports/test_scorecard.py",
     ],
-    "priorities/indicator_selectors.py": [
-        "tests/priorities/test_indicators.py",
+    "indicators/selectors.py": [
+        "tests/indicators/test_indicators.py",
         "tests/reports/test_scorecard.py",
         "tests/reports/test_dashboard_loaded.py",
         "tests/reports/test_scorecard_seeds.py",

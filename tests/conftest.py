@@ -78,7 +78,17 @@ def force_login_with_a_code(self, user, backend=None):
 
 
 #: Every app whose models the roles hold permissions on.
-ROLE_APPS = ["board", "priorities", "reviews", "audits", "training", "reports"]
+ROLE_APPS = [
+    "board",
+    "outbox",
+    "people",
+    "priorities",
+    "indicators",
+    "reviews",
+    "audits",
+    "training",
+    "reports",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -158,6 +168,7 @@ ROLE_USERS = {
     "chair": roles.INDEPENDENT_CHAIR,
     "manager": roles.BUSINESS_MANAGER,
     "admin": roles.ADMIN,
+    "lead": roles.ACTION_LEAD,
 }
 
 
@@ -188,3 +199,69 @@ def client_for(users):
 @pytest.fixture
 def manager_client(client_for):
     return client_for("manager")
+
+
+# --- a real SMTP server on the loopback address (aiosmtpd) --------------------
+
+
+class SmtpServer:
+    """An SMTP server on 127.0.0.1 that keeps every message it accepts, and
+    can be stopped and started again on the same port (a mail server that
+    goes down and comes back)."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.host = "127.0.0.1"
+        self.received: list = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes
+        from email.policy import default
+
+        message = message_from_bytes(envelope.content, policy=default)
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname=self.host, port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def mailer(self) -> dict:
+        """MAILERS["default"] sending to this server, as production's does."""
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": self.host, "port": self.port, "use_tls": False, "timeout": 5},
+        }
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A running loopback SMTP server that Assure's mail goes to."""
+    server = SmtpServer()
+    server.start()
+    settings.MAILERS = {"default": server.mailer}
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server_down(settings):
+    """Assure's mail goes to a loopback port where no server listens yet;
+    `.start()` brings it up."""
+    server = SmtpServer()
+    settings.MAILERS = {"default": server.mailer}
+    yield server
+    server.stop()

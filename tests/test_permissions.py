@@ -12,15 +12,24 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-ROLES = ("anonymous", "partner", "chair", "manager", "admin", "other_manager")
+ROLES = ("anonymous", "partner", "chair", "manager", "admin", "other_manager", "lead")
 
 LOGIN = "login"  # a redirect to the sign-in page
 
 
 def expect(
-    anonymous: Any, partner: Any, chair: Any, manager: Any, admin: Any, other: Any
+    anonymous: Any,
+    partner: Any,
+    chair: Any,
+    manager: Any,
+    admin: Any,
+    other: Any,
+    lead: Any = 404,
 ) -> dict[str, Any]:
-    return dict(zip(ROLES, (anonymous, partner, chair, manager, admin, other), strict=True))
+    """What each role gets. An action lead (of an action on the first board)
+    sees only their own pages: every other page of a board is a 404 to them,
+    so that is what they get unless a rule says otherwise."""
+    return dict(zip(ROLES, (anonymous, partner, chair, manager, admin, other, lead), strict=True))
 
 
 # Shapes of expectation used by many pages.
@@ -28,7 +37,7 @@ SEE_BOARD = expect(LOGIN, 200, 200, 200, 200, 404)
 READ = expect(LOGIN, 404, 200, 200, 200, 404)
 EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 EDIT_POST_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
-NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405)
+NOT_ALLOWED = expect(LOGIN, 405, 405, 405, 405, 405, 405)
 
 
 @dataclass
@@ -81,6 +90,24 @@ def action(world: Any) -> dict[str, Any]:
     return {**plan(world), "ref": world.action.ref}
 
 
+def ended_plan(world: Any) -> dict[str, Any]:
+    """A plan of the first board whose period ended on 31 March 2017: one
+    that can be extended or reopened, so those pages show their forms."""
+    import datetime
+
+    from priorities.models import ActionPlan
+    from tests.factories import PlanFactory
+
+    found = ActionPlan.objects.filter(board=world.board, slug="ended-plan").first()
+    found = found or PlanFactory(
+        board=world.board,
+        slug="ended-plan",
+        starts_on=datetime.date(2015, 4, 1),
+        ends_on=datetime.date(2017, 3, 31),
+    )
+    return {"board": world.board.slug, "plan": found.slug}
+
+
 INTERNAL_READ = expect(LOGIN, 404, 200, 200, 200, 404)
 INTERNAL_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
@@ -89,8 +116,8 @@ INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
 def indicator(world: Any) -> dict[str, Any]:
     """The same indicator however many pages ask for one (the property tests
     open every page in one world)."""
-    from priorities.models import Indicator
-    from tests.priorities.indicator_factories import IndicatorFactory
+    from indicators.models import Indicator
+    from tests.indicators.factories import IndicatorFactory
 
     found = Indicator.objects.filter(board=world.board, code="referrals").first()
     found = found or IndicatorFactory(board=world.board, code="referrals")
@@ -98,8 +125,8 @@ def indicator(world: Any) -> dict[str, Any]:
 
 
 def indicator_value(world: Any) -> dict[str, Any]:
-    from priorities.models import IndicatorValue
-    from tests.priorities.indicator_factories import ValueFactory
+    from indicators.models import IndicatorValue
+    from tests.indicators.factories import ValueFactory
 
     kwargs = indicator(world)
     value = IndicatorValue.objects.filter(
@@ -172,10 +199,12 @@ ANNUAL_EDIT_DONE = expect(LOGIN, 404, 403, 302, 403, 404)
 
 
 def annual_report(world: Any) -> dict[str, Any]:
+    """The board's draft report for the world's year, the same one however
+    many pages ask (it stays a draft: the published report is another)."""
     from reports import services
     from reports.models import AnnualReport
 
-    report = AnnualReport.objects.filter(board=world.board).first()
+    report = AnnualReport.objects.filter(board=world.board, year=world.year).first()
     if report is None:
         report = services.report_create(board=world.board, year=world.year)
     return {"board": world.board.slug, "year": report.year.label}
@@ -185,29 +214,44 @@ def annual_build(world: Any) -> dict[str, Any]:
     from reports.models import AnnualReport, ReportBuild
 
     kwargs = annual_report(world)
-    report = AnnualReport.objects.get(board=world.board)
+    report = AnnualReport.objects.get(board=world.board, year=world.year)
     build = ReportBuild.objects.create(report=report, purpose=ReportBuild.Purpose.PUBLISH)
     return {**kwargs, "build": build.pk}
 
 
 def published_snapshot(world: Any) -> dict[str, Any]:
-    from reports.models import AnnualReport
+    """A published report of the year before, with its snapshot, the same
+    one however many pages ask."""
+    from board.models import ReportingYear
+    from reports import services
+    from reports.models import AnnualReport, Snapshot
     from tests.reports.annual_helpers import stored_snapshot
 
-    kwargs = annual_report(world)
-    snapshot = stored_snapshot(AnnualReport.objects.get(board=world.board))
-    return {**kwargs, "version": snapshot.version, "fmt": "pdf"}
+    year = ReportingYear.for_start_year(world.year.start.year - 1)
+    snapshot = Snapshot.objects.filter(report__board=world.board, report__year=year).first()
+    if snapshot is None:
+        report = AnnualReport.objects.filter(board=world.board, year=year).first()
+        report = report or services.report_create(board=world.board, year=year)
+        snapshot = stored_snapshot(report)
+    return {
+        "board": world.board.slug,
+        "year": year.label,
+        "version": snapshot.version,
+        "fmt": "pdf",
+    }
 
 
-def scorecard_document(world: Any) -> dict[str, Any]:
-    """A finished scorecard document with small files of its own, the same
-    one however many pages ask."""
+def _scorecard(world: Any, *, published: bool) -> Any:
+    """A finished scorecard document with small files of its own, published
+    or not: the same one however many pages ask."""
     from django.utils import timezone
 
     from reports import scorecard_documents, scorecard_print
     from reports.models import ScorecardDocument
 
-    found = ScorecardDocument.objects.filter(board=world.board).first()
+    found = ScorecardDocument.objects.filter(
+        board=world.board, published_at__isnull=not published
+    ).first()
     if found is None:
         found = ScorecardDocument.objects.create(
             board=world.board, status=ScorecardDocument.Status.RUNNING
@@ -215,33 +259,224 @@ def scorecard_document(world: Any) -> dict[str, Any]:
         stored = scorecard_print.store(
             found,
             timezone.now(),
-            {fmt: f"{fmt} of the scorecard".encode() for fmt in ("pdf", "html")},
+            {fmt: f"{fmt} of the scorecard".encode() for fmt in ScorecardDocument.FORMATS},
         )
         scorecard_documents.document_finish(document=found, files=stored, pages=1, indicators=0)
-    return {"board": world.board.slug, "document": found.pk}
+        if published:
+            ScorecardDocument.objects.filter(pk=found.pk).update(published_at=timezone.now())
+    return found
+
+
+def scorecard_document(world: Any) -> dict[str, Any]:
+    """A finished scorecard document, not published."""
+    return {"board": world.board.slug, "document": _scorecard(world, published=False).pk}
+
+
+def public_board(world: Any) -> dict[str, Any]:
+    """The first board with its public page turned on."""
+    from reports.models import PublicPage
+
+    PublicPage.objects.update_or_create(board=world.board, defaults={"enabled": True})
+    return {"board": world.board.slug}
+
+
+def public_snapshot(world: Any) -> dict[str, Any]:
+    kwargs = published_snapshot(world)
+    return {**public_board(world), **{k: kwargs[k] for k in ("year", "version", "fmt")}}
+
+
+def public_scorecard(world: Any) -> dict[str, Any]:
+    """A published scorecard of its own (the one above stays unpublished)."""
+    document = _scorecard(world, published=True)
+    return {**public_board(world), "document": document.pk, "fmt": "pdf"}
+
+
+#: The public pages answer anyone, signed in or not (an action lead too:
+#: signed out, they would read it anyway), and take no posts.
+PUBLIC = expect(200, 200, 200, 200, 200, 200, 200)
+PUBLIC_NO_POST = expect(405, 405, 405, 405, 405, 405, 405)
+
+
+def training_course(world: Any) -> dict[str, Any]:
+    """A course of the first board, the same one however many pages ask."""
+    import datetime
+
+    from training.models import Mode, TrainingCourse
+
+    found = TrainingCourse.objects.filter(board=world.board).first()
+    if found is None:
+        found = TrainingCourse.objects.create(
+            board=world.board,
+            year=world.year,
+            quarter=1,
+            mode=Mode.FACE_TO_FACE,
+            title="Neglect",
+            date=datetime.date(world.year.start.year, 5, 12),
+            places_offered=20,
+            delegates_attended=18,
+        )
+    return {"board": world.board.slug, "course": found.pk}
+
+
+LEAD_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)
+#: People, invitations and messages: the business manager and the Admin; a
+#: chair reads the board's records but does not manage its people (403).
+PEOPLE = expect(LOGIN, 404, 403, 200, 200, 404)
+PEOPLE_INVALID = expect(LOGIN, 404, 403, 400, 400, 404)
+PEOPLE_DONE = expect(LOGIN, 404, 403, 302, 302, 404)
+
+
+def invitation(world: Any) -> dict[str, Any]:
+    """An action lead's invitation to the first board, sent by its manager."""
+    from django.contrib.auth import get_user_model
+
+    from people import services
+    from people.models import Invitation
+
+    found = Invitation.objects.filter(board=world.board).first()
+    if found is None:
+        manager = get_user_model().objects.get(username="manager")
+        found = services.invitation_create(
+            actor=manager,
+            board=world.board,
+            role="Action lead",
+            email="invited.lead@example.org",
+            full_name="Invited Lead",
+        )
+    return {"board": world.board.slug, "invitation": found.pk}
+
+
+def invitation_link(world: Any) -> dict[str, Any]:
+    from people.models import Invitation
+    from people.tokens import token_for
+
+    invitation(world)
+    return {"token": token_for(Invitation.objects.get(board=world.board))}
+
+
+def message(world: Any) -> dict[str, Any]:
+    from outbox.models import Message
+    from outbox.services import message_queue
+
+    found = Message.objects.filter(board=world.board).first() or message_queue(
+        board=world.board,
+        reason=Message.Reason.REMINDER,
+        about="A reminder",
+        to_address="someone@example.org",
+        subject="A reminder",
+        body="Please update your actions.",
+    )
+    return {"board": world.board.slug, "message": found.pk}
+
+
+def led_action(world: Any) -> dict[str, Any]:
+    """An action of the first board led by the `lead` account (tests/conftest.py)."""
+    from django.contrib.auth import get_user_model
+
+    from priorities.models import Action
+    from tests.factories import ActionFactory
+
+    lead = get_user_model().objects.get(username="lead")
+    found = Action.objects.filter(plan=world.plan, ref="9z").first()
+    found = found or ActionFactory(plan=world.plan, ref="9z", lead_account=lead)
+    return {**plan(world), "ref": found.ref}
+
+
+def update_round(world: Any) -> dict[str, Any]:
+    """An open update round on the first board: the `lead` account asked
+    about two actions, one proposal submitted with a file (made through the
+    services, as a lead would)."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from priorities.rounds import services as rounds
+    from priorities.rounds.models import UpdateRequest, UpdateRound
+    from tests.factories import ActionFactory, MeetingFactory
+    from tests.priorities.round_helpers import pdf_bytes
+
+    found = UpdateRound.objects.filter(board=world.board).first()
+    if found is None:
+        users = get_user_model().objects
+        lead, manager = users.get(username="lead"), users.get(username="manager")
+        found = UpdateRound.objects.create(
+            board=world.board,
+            meeting=MeetingFactory(group=world.group, date=datetime.date(2031, 1, 20)),
+            deadline=datetime.date(2031, 1, 13),
+            opened_by=manager,
+            opened_at=datetime.datetime(2026, 12, 7, 9, tzinfo=datetime.UTC),
+        )
+        found.plans.set([world.plan])
+        answered = ActionFactory(plan=world.plan, ref="9y", lead_account=lead)
+        waiting = ActionFactory(plan=world.plan, ref="9x", lead_account=lead)
+        request = UpdateRequest.objects.create(round=found, lead=lead)
+        request.actions.set([answered, waiting])
+        rounds.proposal_save(
+            request=request,
+            action=answered,
+            by=lead,
+            process="GREY",
+            impact="GREY",
+            uploads=[rounds.Upload("minutes.pdf", pdf_bytes())],
+            submit=True,
+        )
+    return {"board": world.board.slug, "round": found.pk}
+
+
+def round_proposal(world: Any) -> dict[str, Any]:
+    from priorities.rounds.models import Proposal
+
+    kwargs = update_round(world)
+    return {**kwargs, "proposal": Proposal.objects.get(request__round_id=kwargs["round"]).pk}
+
+
+def evidence(world: Any) -> dict[str, Any]:
+    from priorities.rounds.models import EvidenceFile
+
+    update_round(world)
+    return {"board": world.board.slug, "file": EvidenceFile.objects.get().pk}
+
+
+def round_action(world: Any) -> dict[str, Any]:
+    """The action of the round the lead has not answered yet."""
+    return {**update_round(world), "plan": world.plan.slug, "ref": "9x"}
+
+
+#: A round's pages: the manager acts; the chair reads (403 on acting).
+ROUND_DONE = expect(LOGIN, 404, 403, 302, 403, 404)
 
 
 MATRIX: dict[str, Rule] = {
-    "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302)),
+    "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
-    "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200)),
+    "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200, 200)),
+    # The load balancers' health page: anyone, and only to read.
+    "core:health": Rule(
+        get=expect(200, 200, 200, 200, 200, 200, 200),
+        post=expect(405, 405, 405, 405, 405, 405, 405),
+    ),
     "login": Rule(
-        get=expect(200, 302, 302, 302, 302, 302), post=expect(200, 302, 302, 302, 302, 302)
+        get=expect(200, 302, 302, 302, 302, 302, 302),
+        post=expect(200, 302, 302, 302, 302, 302, 302),
     ),
     "logout": Rule(
-        get=expect(405, 405, 405, 405, 405, 405), post=expect(302, 302, 302, 302, 302, 302)
+        get=expect(405, 405, 405, 405, 405, 405, 405),
+        post=expect(302, 302, 302, 302, 302, 302, 302),
     ),
     # Everyone signed in here has finished signing in (the partner has no
     # authenticator and needs none), so the code step and the recovery codes
     # send them on; only the partner may still set an authenticator up.
     "core:two_factor_code": Rule(
-        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+        get=expect(LOGIN, 302, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
     "core:two_factor_set_up": Rule(
-        get=expect(LOGIN, 200, 302, 302, 302, 302), post=expect(LOGIN, 400, 302, 302, 302, 302)
+        get=expect(LOGIN, 200, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 400, 302, 302, 302, 302, 302),
     ),
     "core:two_factor_recovery_codes": Rule(
-        get=expect(LOGIN, 302, 302, 302, 302, 302), post=expect(LOGIN, 302, 302, 302, 302, 302)
+        get=expect(LOGIN, 302, 302, 302, 302, 302, 302),
+        post=expect(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
     "board:home": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
     "board:members": Rule(board, get=READ, post=NOT_ALLOWED),
@@ -250,13 +485,52 @@ MATRIX: dict[str, Rule] = {
     "board:attendance": Rule(
         lambda w: {"board": w.board.slug, "meeting": w.meeting.pk}, get=EDIT, post=EDIT_POST_INVALID
     ),
+    # The matrix as a spreadsheet, in the board's key (the default group and year).
+    "board:attendance_export": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=READ, post=NOT_ALLOWED
+    ),
+    # The board's attendance key: chairs read it, the business manager changes it.
+    "board:attendance_key": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:attendance_mark_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:attendance_mark_edit": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    # Retiring, deleting and moving are buttons: a refusal comes back as a
+    # message on the key's page, so the manager's POST is always a redirect.
+    "board:attendance_mark_retire": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
+    "board:attendance_mark_delete": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=EDIT,
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
+    "board:attendance_mark_move": Rule(
+        lambda w: {"board": w.board.slug, "key": "absent"},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404, 404),
+    ),
     "board:budget": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:member_list": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:member_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:member_edit": Rule(
         lambda w: {"board": w.board.slug, "member": w.member.pk}, get=EDIT, post=EDIT_POST_INVALID
     ),
+    "board:member_end": Rule(
+        lambda w: {"board": w.board.slug, "member": w.member.pk}, get=EDIT, post=EDIT_POST_INVALID
+    ),
+    "board:member_succeed": Rule(
+        lambda w: {"board": w.board.slug, "member": w.member.pk}, get=EDIT, post=EDIT_POST_INVALID
+    ),
     "board:group_list": Rule(board, get=READ, post=NOT_ALLOWED),
+    # Marking the main group is a button on the groups page: POST only.
+    "board:group_main": Rule(
+        lambda w: {"board": w.board.slug, "group": w.group.slug},
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
     "board:group_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:group_edit": Rule(
         lambda w: {"board": w.board.slug, "group": w.group.slug}, get=EDIT, post=EDIT_POST_INVALID
@@ -279,7 +553,7 @@ MATRIX: dict[str, Rule] = {
     # Removing a logo when there is none changes nothing, so a valid post.
     "board:logo_remove": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=expect(LOGIN, 405, 405, 405, 405, 405, 405),
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     # Anyone who sees the board may see its logo (its published reports show
@@ -305,11 +579,26 @@ MATRIX: dict[str, Rule] = {
     "training:impact_record": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "training:import_confirm": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "training:import_layout": Rule(
         lambda w: {"board": w.board.slug, "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
+    ),
+    # With no file uploaded, the columns step sends the manager to upload one.
+    "training:import_columns": Rule(
+        board,
+        get=expect(LOGIN, 404, 403, 302, 403, 404),
+        post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
+    "training:courses": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "training:courses_export": Rule(
+        lambda w: {"board": w.board.slug, "fmt": "csv"}, get=INTERNAL_READ, post=NOT_ALLOWED
+    ),
+    "training:course_create": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "training:course_edit": Rule(training_course, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "training:course_remove": Rule(
+        training_course, get=INTERNAL_EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)
     ),
     "priorities:actions": Rule(board, get=READ, post=NOT_ALLOWED),
     "priorities:plan": Rule(plan, get=READ, post=NOT_ALLOWED),
@@ -317,9 +606,14 @@ MATRIX: dict[str, Rule] = {
         lambda w: {**plan(w), "fmt": "xlsx"}, get=READ, post=NOT_ALLOWED
     ),
     "priorities:plan_import": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_close": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_reopen": Rule(ended_plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_extend": Rule(ended_plan, get=EDIT, post=EDIT_POST_INVALID),
+    # Every field of the period may be left blank: a plan stated without one.
+    "priorities:plan_period": Rule(plan, get=EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)),
     "priorities:plan_import_confirm": Rule(
         plan,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
     "priorities:action_create": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
@@ -338,6 +632,17 @@ MATRIX: dict[str, Rule] = {
     "reports:scorecard_document_file": Rule(
         lambda w: {**scorecard_document(w), "fmt": "pdf"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
+    # The business manager publishes a finished scorecard to partners.
+    "reports:scorecard_document_publish": Rule(
+        scorecard_document, get=NOT_ALLOWED, post=expect(LOGIN, 404, 403, 302, 403, 404)
+    ),
+    # The business manager turns the board's public page on or off.
+    "reports:public_page": Rule(board, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
+    # The public page and its files: anyone, signed in or not, once it is on
+    # (tests/reports/test_public_page.py: off, unpublished and other boards 404).
+    "public:board": Rule(public_board, get=PUBLIC, post=PUBLIC_NO_POST),
+    "public:snapshot_file": Rule(public_snapshot, get=PUBLIC, post=PUBLIC_NO_POST),
+    "public:scorecard_file": Rule(public_scorecard, get=PUBLIC, post=PUBLIC_NO_POST),
     # Annual reports: partners see the list of published reports and download
     # published snapshots; every other annual report page is a 404 for them.
     "reports:annual_reports": Rule(board, get=SEE_BOARD, post=NOT_ALLOWED),
@@ -350,8 +655,14 @@ MATRIX: dict[str, Rule] = {
     "reports:section_edit": Rule(
         lambda w: {**annual_report(w), "kind": "context"}, get=ANNUAL_EDIT, post=ANNUAL_EDIT_DONE
     ),
+    # Including a section posts nothing else; leaving it out needs a reason.
     "reports:section_include": Rule(
         lambda w: {**annual_report(w), "kind": "budget"}, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE
+    ),
+    "reports:section_leave_out": Rule(
+        lambda w: {**annual_report(w), "kind": "budget"},
+        get=ANNUAL_EDIT,
+        post=ANNUAL_EDIT_INVALID,
     ),
     "reports:section_move": Rule(
         lambda w: {**annual_report(w), "kind": "budget"},
@@ -367,24 +678,28 @@ MATRIX: dict[str, Rule] = {
     # A draft is not published: the manager is sent back with the reason.
     "reports:annual_report_publish": Rule(annual_report, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE),
     "reports:annual_report_correct": Rule(annual_report, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
+    # No correction to cancel: the manager is sent back with the reason.
+    "reports:annual_report_correction_cancel": Rule(
+        annual_report, get=NOT_ALLOWED, post=ANNUAL_EDIT_DONE
+    ),
     "reports:annual_report_sent": Rule(annual_report, get=ANNUAL_EDIT, post=ANNUAL_EDIT_INVALID),
     "reports:annual_report_build": Rule(annual_build, get=ANNUAL_READ, post=NOT_ALLOWED),
     "reports:snapshot_file": Rule(
         published_snapshot, get=expect(LOGIN, 200, 200, 200, 200, 404), post=NOT_ALLOWED
     ),
-    "priorities:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
-    "priorities:indicator_export": Rule(
+    "indicators:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "indicators:indicator_export": Rule(
         lambda w: {**indicator(w), "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
-    "priorities:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
-    "priorities:statistics_import_confirm": Rule(
+    "indicators:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:statistics_import_confirm": Rule(
         board,
-        get=expect(LOGIN, 405, 405, 405, 405, 405),
+        get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
-    "priorities:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Partners see only what is published: the dashboard does not exist for them.
     "reports:dashboard": Rule(board, get=expect(LOGIN, 404, 200, 200, 200, 404), post=NOT_ALLOWED),
     # Case reviews: partners see the register of published reviews and a
@@ -426,7 +741,49 @@ MATRIX: dict[str, Rule] = {
     "audits:return": Rule(section11_return, get=INTERNAL_READ, post=NOT_ALLOWED),
     "audits:inspections": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
     "audits:inspection": Rule(inspection, get=INTERNAL_READ, post=NOT_ALLOWED),
-    "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)),
+    # An action lead's own pages: nobody else's, and 404 for everyone else.
+    "priorities:lead_home": Rule(board, get=LEAD_ONLY, post=NOT_ALLOWED),
+    "priorities:lead_action": Rule(led_action, get=LEAD_ONLY, post=NOT_ALLOWED),
+    # Update rounds: the manager's and the chair's; a lead has their own pages.
+    "priorities:rounds": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:round_open": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "priorities:round": Rule(update_round, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:round_accept_all": Rule(update_round, get=NOT_ALLOWED, post=ROUND_DONE),
+    "priorities:round_close": Rule(update_round, get=NOT_ALLOWED, post=ROUND_DONE),
+    "priorities:proposal": Rule(round_proposal, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "priorities:proposal_accept": Rule(round_proposal, get=NOT_ALLOWED, post=ROUND_DONE),
+    "priorities:proposal_return": Rule(round_proposal, get=NOT_ALLOWED, post=INTERNAL_EDIT_INVALID),
+    # An evidence file: the manager, the chair (and the Admin), and its lead.
+    "priorities:evidence_file": Rule(
+        evidence, get=expect(LOGIN, 404, 200, 200, 200, 404, 200), post=NOT_ALLOWED
+    ),
+    "priorities:lead_request": Rule(update_round, get=LEAD_ONLY, post=NOT_ALLOWED),
+    # An empty post saves an empty draft: the lead's, and nobody else's.
+    "priorities:lead_proposal": Rule(
+        round_action, get=LEAD_ONLY, post=expect(LOGIN, 404, 404, 404, 404, 404, 302)
+    ),
+    "people:people": Rule(board, get=PEOPLE, post=NOT_ALLOWED),
+    "people:invite": Rule(board, get=PEOPLE, post=PEOPLE_INVALID),
+    "people:invitation": Rule(invitation, get=PEOPLE, post=NOT_ALLOWED),
+    "people:invitation_resend": Rule(invitation, get=NOT_ALLOWED, post=PEOPLE_DONE),
+    "people:invitation_cancel": Rule(invitation, get=PEOPLE, post=PEOPLE_DONE),
+    "outbox:messages": Rule(board, get=PEOPLE, post=NOT_ALLOWED),
+    "outbox:message": Rule(message, get=PEOPLE, post=NOT_ALLOWED),
+    "outbox:message_retry": Rule(message, get=NOT_ALLOWED, post=PEOPLE_DONE),
+    # An invitation's link: for the person, before they have an account. Anyone
+    # signed in is asked to sign out first; a post with nothing in it is refused.
+    "invitations:accept": Rule(
+        invitation_link,
+        get=expect(200, 403, 403, 403, 403, 403, 403),
+        post=expect(400, 403, 403, 403, 403, 403, 403),
+    ),
+    # Before the password step, the app step sends the person back to it.
+    "invitations:authenticator": Rule(
+        invitation_link,
+        get=expect(302, 403, 403, 403, 403, 403, 403),
+        post=expect(302, 403, 403, 403, 403, 403, 403),
+    ),
+    "admin:index": Rule(get=expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)),
 }
 
 # Django's own admin checks staff status and model permissions on every one of
@@ -508,6 +865,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "priorities:actions",
         "training:training",
         "training:figures_record",
+        "training:courses",
+        "training:course_create",
         "reviews:register",
         "reviews:record",
         "reviews:review_create",
@@ -515,8 +874,8 @@ def test_permission_matrix(name, method, role, world, client_for):
         "reviews:read_retention",
         "reports:dashboard",
         "reports:scorecard",
-        "priorities:statistics_import",
-        "priorities:neighbours",
+        "indicators:statistics_import",
+        "indicators:neighbours",
         "reports:annual_reports",
         "reports:annual_report_create",
     ],
@@ -547,10 +906,10 @@ def test_a_manager_cannot_reach_another_boards_meeting_through_their_own_board(w
 # can set nothing of it; nobody but a superuser deletes accounts. After every
 # request both accounts are as they were.
 
-ADMIN_ONLY = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)
-ADMIN_REFUSED = expect(LOGIN, LOGIN, LOGIN, LOGIN, 403, LOGIN)
-ADMIN_PROBLEM = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN)  # the form, with its errors
-ADMIN_DONE = expect(LOGIN, LOGIN, LOGIN, LOGIN, 302, LOGIN)
+ADMIN_ONLY = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)
+ADMIN_REFUSED = expect(LOGIN, LOGIN, LOGIN, LOGIN, 403, LOGIN, LOGIN)
+ADMIN_PROBLEM = expect(LOGIN, LOGIN, LOGIN, LOGIN, 200, LOGIN, LOGIN)  # the form, with its errors
+ADMIN_DONE = expect(LOGIN, LOGIN, LOGIN, LOGIN, 302, LOGIN, LOGIN)
 
 BULK_DELETE = "bulk delete"
 

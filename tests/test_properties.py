@@ -287,6 +287,33 @@ def test_posting_anything_to_any_form_never_fails_and_a_refusal_changes_nothing(
     post()
 
 
+ATTENDANCE_KEY_FORMS = ("board:attendance_mark_create", "board:attendance_mark_edit")
+
+
+def test_posting_anything_to_the_attendance_keys_forms_never_fails_and_a_refusal_changes_nothing(
+    world, client_for
+):
+    """The key's forms are among those every test above reaches; here they
+    are also sent anything on their own, so a new rule of the key cannot hide
+    among the other pages' examples."""
+    client = client_for("manager")
+    assert set(ATTENDANCE_KEY_FORMS) <= set(page_names("post"))
+    forms = [posted_form(client, name, url_of(name, world)) for name in ATTENDANCE_KEY_FORMS]
+    for form in forms:
+        assert {"code", "words", "present", "counted"} <= set(form.fields), form.action
+    before = fingerprint()
+
+    @per_function_world
+    @given(sent=pages_and_values(forms))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, data = sent
+        with transaction.atomic():
+            check(client.post(form.action, data), form.action, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
 def html_of(response: Any) -> str:
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return ""
@@ -451,3 +478,371 @@ def test_the_import_reads_any_file_or_says_why_not_and_saves_nothing(kind, files
             transaction.set_rollback(True)
 
     read()
+
+
+# --- the training import: a unit's own columns ----------------------------------
+
+training_header = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "Course",
+                "Date",
+                "Mode",
+                "Sessions",
+                "Capacity",
+                "Booked",
+                "Delegates attended",
+                "DNA",
+                "Cancelled",
+                "Late cancellations",
+                "Attendance rate",
+                "Year",
+                "Quarter",
+                "Health",
+            ]
+        ),
+        st.text(max_size=12),
+    ),
+    min_size=1,
+    max_size=14,
+)
+training_table = training_header.flatmap(
+    lambda h: st.tuples(
+        st.just(h), st.lists(st.lists(cell, max_size=len(h) + 1), min_size=0, max_size=6)
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "files"),
+    [
+        ("courses.csv", st.one_of(training_table.map(as_csv), st.binary(max_size=2000))),
+        ("courses.xlsx", st.one_of(training_table.map(as_xlsx), st.binary(max_size=600))),
+    ],
+)
+def test_the_training_import_reads_any_file_asks_or_says_why_and_saves_nothing(name, files, world):
+    """Whatever a training unit's file holds, reading it, offering its
+    columns (each one Assure does not know ignored) and previewing it either
+    names a problem or shows what would change, and saves nothing."""
+    from training import columns
+    from training import spreadsheets as training_sheets
+
+    before = fingerprint()
+
+    @per_function_world
+    @given(content=files)
+    def read(content: bytes) -> None:
+        with transaction.atomic():
+            try:
+                upload = training_sheets.read_upload(name, content)
+            except training_sheets.SpreadsheetError:
+                pass
+            else:
+                choices = training_sheets.choices_for(world.board, upload)
+                for choice in choices:
+                    choice.target = choice.target or columns.IGNORE
+                per_column, general = columns.mapping_problems(upload.kind, choices)
+                if not per_column and not general:
+                    rows, headings = columns.apply(upload, choices)
+                    training_sheets.preview_import(world.board, upload.kind, rows, headings)
+            assert fingerprint() == before
+            transaction.set_rollback(True)
+
+    read()
+
+
+# --- a published report ----------------------------------------------------------
+
+#: The report's pages that post something other than a change to it: these
+#: start a correction, record the dates it was sent, publish or cancel.
+NOT_CHANGES = {
+    "reports:annual_report_correct",
+    "reports:annual_report_sent",
+    "reports:annual_report_publish",
+    "reports:annual_report_correction_cancel",
+    "reports:annual_report_create",
+}
+
+
+def published_report_state(report: Any) -> Any:
+    from reports.models import Section, Snapshot
+
+    report.refresh_from_db()
+    return (
+        [getattr(report, f.attname) for f in report._meta.concrete_fields if f.name != "updated"],
+        list(Section.objects.filter(report=report).order_by("pk").values()),
+        list(Snapshot.objects.filter(report=report).values()),
+    )
+
+
+def test_posting_anything_to_a_published_reports_forms_changes_nothing_of_it(
+    world, client_for, settings, tmp_path
+):
+    """Published means frozen: the report's forms, read while it was a
+    draft (as a page left open would be) and posted with anything once it
+    is published, are refused and leave it, its sections and its snapshot
+    as they were."""
+    from reports.models import AnnualReport
+    from tests.reports.annual_helpers import stored_snapshot
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for("manager")
+    names = [
+        n
+        for n in page_names("post")
+        if n.startswith(("reports:annual_report", "reports:section_")) and n not in NOT_CHANGES
+    ]
+    forms = [posted_form(client, name, url_of(name, world)) for name in names]
+    fields = {name: set(form.fields) for name, form in zip(names, forms, strict=True)}
+    assert "body" in fields["reports:section_edit"]
+    assert "reason" in fields["reports:section_leave_out"]
+    assert {"title", "approver"} <= fields["reports:annual_report_settings"]
+    report = AnnualReport.objects.get(board=world.board, year=world.year)
+    stored_snapshot(report)
+    before = published_report_state(report)
+
+    @per_function_world
+    @given(sent=pages_and_values(forms))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, data = sent
+        with transaction.atomic():
+            response = client.post(form.action, data)
+            assert response.status_code < 500, (form.action, data)
+            assert not success_redirect(response), (form.action, response.status_code)
+            assert published_report_state(report) == before, (form.action, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
+# --- an invitation's link -------------------------------------------------------
+
+
+def test_posting_anything_to_an_invitations_link_never_fails_and_a_refusal_changes_nothing(
+    world, users
+):
+    """The two steps of an invitation's link, for someone not signed in: any
+    password and confirmation, any code; and any token at all is a 404."""
+    from django.test import Client
+
+    from people import services as people
+    from people.tokens import token_for
+
+    invitation = people.invitation_create(
+        actor=users["manager"],
+        board=world.board,
+        role="Action lead",
+        email="invited@example.org",
+        full_name="Invited Person",
+    )
+    token = token_for(invitation)
+    password_url = reverse("invitations:accept", kwargs={"token": token})
+    app_url = reverse("invitations:authenticator", kwargs={"token": token})
+    client = Client()
+    forms = [own_form(html_of(client.get(password_url)), password_url, "post")]
+    chosen = "plum orchard lantern 42"
+    assert client.post(password_url, {"password": chosen, "again": chosen}).status_code == 302
+    forms.append(own_form(html_of(client.get(app_url)), app_url, "post"))
+    for form in forms:
+        assert form is not None
+        form.fields.pop("csrfmiddlewaretoken", None)
+        form.fields.setdefault("unexpected", Field("unexpected"))
+    assert {name for form in forms for name in form.fields} >= {"password", "again", "code"}
+    before = fingerprint()
+
+    @per_function_world
+    @given(sent=pages_and_values(forms))
+    def post(sent: tuple[Form, dict[str, Any]]) -> None:
+        form, data = sent
+        with transaction.atomic():
+            check(client.post(form.action, data), form.action, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+    @per_function_world
+    @given(forged=st.text(min_size=1, max_size=120).filter(lambda t: "/" not in t and t != token))
+    def forged_link(forged: str) -> None:
+        with transaction.atomic():
+            for step in ("invitations:accept", "invitations:authenticator"):
+                url = reverse(step, kwargs={"token": forged})
+                assert Client().post(url, {"password": chosen, "again": chosen}).status_code == 404
+            assert fingerprint() == before
+            transaction.set_rollback(True)
+
+    forged_link()
+
+
+# --- an action lead's update and its evidence files -------------------------------
+
+
+def _evidence_uploads() -> st.SearchStrategy[Any]:
+    """Files a lead might send: any bytes, or bytes that start as a real kind
+    does (a PDF, a zip, a program, an old Office file), under any name."""
+    starts = st.sampled_from(
+        [
+            b"",
+            b"%PDF-1.7\n",
+            b"PK\x03\x04",
+            b"MZ",
+            b"\x89PNG\r\n\x1a\n",
+            b"\xff\xd8\xff",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        ]
+    )
+    names = st.sampled_from(
+        ["a.pdf", "a.docx", "a.xlsx", "a.png", "a.jpg", "a.docm", "a.doc", "a.exe", "a", ".pdf"]
+    )
+    one = st.builds(
+        lambda start, rest, name: SimpleUploadedFile(name, start + rest),
+        starts,
+        st.binary(max_size=600),
+        names,
+    )
+    return st.lists(one, max_size=3)
+
+
+def test_posting_anything_to_a_leads_update_never_fails_and_a_refusal_changes_nothing(
+    world, client_for
+):
+    """The lead's form for an action of an open round (tests/test_permissions.py
+    makes it), with any values and any files: a refusal changes nothing, and
+    nothing but the checks' reasons come back."""
+    from tests.test_permissions import round_action
+
+    client = client_for("lead")
+    url = reverse("priorities:lead_proposal", kwargs=round_action(world))
+    form = own_form(html_of(client.get(url)), url, "post")
+    assert form is not None
+    assert {"process", "impact", "commentary", "evidence", "evidence_files"} <= set(form.fields)
+    form.fields.pop("csrfmiddlewaretoken", None)
+    form.fields.pop("evidence_files")
+    # Its two buttons: send for review, or save as a draft.
+    form.fields["submit"] = Field("submit", choices=["yes", "no"])
+    before = fingerprint()
+
+    @per_function_world
+    @given(data=data_for(form), files=_evidence_uploads())
+    def post(data: dict[str, Any], files: list[Any]) -> None:
+        with transaction.atomic():
+            sent = {**data, "evidence_files": files} if files else data
+            check(client.post(url, sent), url, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
+@settings(deadline=None)
+@given(name=st.text(max_size=40), data=st.binary(max_size=2000))
+def test_the_evidence_check_judges_any_file_without_failing(name, data):
+    from priorities.rounds.evidence import EvidenceRefused, check_evidence
+
+    reason = ""
+    try:
+        found = check_evidence(name=name, data=data, limit=1500)
+    except EvidenceRefused as refused:
+        reason = str(refused)
+    if reason:
+        assert reason.endswith((".", "file.")), reason
+    else:
+        assert found.suffix in name.lower()
+
+
+# --- text as browsers send it -------------------------------------------------
+
+#: Text with what browsers, pastes and scripts add: line endings of every
+#: kind, spaces and tabs at the ends of lines, blank lines around it.
+noisy_text = st.lists(
+    st.one_of(
+        st.sampled_from(["\r\n", "\r", "\n", " ", "  ", "\t", "\r\n\r\n", "  \r\n"]),
+        st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=12),
+    ),
+    max_size=16,
+).map("".join)
+
+
+def typed(value: str) -> st.SearchStrategy[str]:
+    """What a person might send back in a text field holding `value`: it as
+    it was, with noise around and inside it, or other noisy text."""
+    return st.one_of(
+        st.just(value),
+        st.tuples(noisy_text, noisy_text).map(lambda ends: f"{ends[0]}{value}{ends[1]}"),
+        st.just(value.replace("\r\n", "  \r\n\t")),
+        noisy_text,
+    )
+
+
+def text_sent(form: tuple[str, dict[str, list[str]], set[str]]) -> st.SearchStrategy[Any]:
+    url, data, texts = form
+    fields = {
+        name: st.tuples(*(typed(v) for v in values)).map(list) if name in texts else st.just(values)
+        for name, values in data.items()
+    }
+    return st.tuples(st.just(url), st.fixed_dictionaries(fields))
+
+
+def text_not_in_one_form() -> list[tuple[str, str, Any]]:
+    """Every stored text (history included) that core.text would change."""
+    from core import text
+    from core.models import CleanTextModel
+
+    found = []
+    for model in apps.get_models():
+        if not issubclass(model, CleanTextModel):
+            continue
+        history = getattr(model, "history", None)
+        for kept in (model, *([history.model] if history is not None else [])):
+            fields = [f for f in kept._meta.concrete_fields if f.name in _text_names(model)]
+            if not fields:
+                continue
+            for row in kept._base_manager.values_list(*(f.attname for f in fields)):
+                for f, value in zip(fields, row, strict=True):
+                    clean = text.normalised(f, value, is_markdown=f.name in model.markdown_fields)
+                    if clean != value:
+                        found.append((kept._meta.label, f.name, value))
+    return found
+
+
+@functools.cache
+def _text_names(model: Any) -> frozenset[str]:
+    from django.db import models
+
+    return frozenset(
+        f.name
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.primary_key
+    )
+
+
+def test_text_sent_through_any_form_is_stored_in_one_form(world, client_for):
+    """Every page's own form, sent back as a browser sends it with its text
+    fields holding CRLF, lone CRs, trailing spaces and blank lines: whatever
+    is saved is stored as core.text says, and its history too."""
+    from tests.html import browser_form
+
+    client = client_for("manager")
+    forms = []
+    for name in page_names("post"):
+        url = url_of(name, world)
+        found = browser_form(html_of(client.get(url)), url)
+        if found is not None and found[1]:
+            forms.append((url, *found))
+    assert len(forms) >= 10, [url for url, *_ in forms]
+    assert text_not_in_one_form() == []
+    saved: list[str] = []
+
+    @per_function_world
+    @given(sent=st.sampled_from(forms).flatmap(text_sent))
+    def post(sent: tuple[str, dict[str, list[str]]]) -> None:
+        url, data = sent
+        with transaction.atomic():
+            response = client.post(url, data)
+            assert response.status_code < 500, (url, data)
+            if success_redirect(response):
+                saved.append(url)
+                assert text_not_in_one_form() == [], (url, data)
+            transaction.set_rollback(True)
+
+    post()
+    assert len(set(saved)) >= 5, sorted(set(saved))

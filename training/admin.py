@@ -7,7 +7,13 @@ from django.contrib import admin
 
 from board.admin import ServiceAdmin, ServiceAdminForm
 from training import services
-from training.models import ImpactEvaluation, StatedFigure, TrainingCourse, TrainingFigures
+from training.models import (
+    CourseAgency,
+    ImpactEvaluation,
+    StatedFigure,
+    TrainingCourse,
+    TrainingFigures,
+)
 
 _OWNER = ["board", "group", "year", "quarter", "mode"]
 
@@ -21,11 +27,15 @@ class TrainingFiguresAdminForm(ServiceAdminForm):
             "places_offered",
             "delegates_booked",
             "delegates_attended",
+            "delegates_no_show",
+            "cancellations",
+            "late_cancellations",
             "learners_registered",
             "learners_completed",
             "learners_passed",
             "satisfaction_pct",
             "places_filled_pct",
+            "attendance_pct",
             "completion_pct",
             "pass_rate_pct",
             "source",
@@ -84,25 +94,64 @@ class TrainingCourseAdminForm(ServiceAdminForm):
             "mode",
             "title",
             "date",
+            "sessions",
             "places_offered",
             "delegates_booked",
             "delegates_attended",
+            "delegates_no_show",
+            "cancellations",
+            "late_cancellations",
+            "places_filled_pct",
+            "attendance_pct",
             "source",
             "notes",
         ]
 
     def problems(self) -> dict[str, list[str]]:
-        return services.course_problems(course=self.instance)
+        """The course's rules, and its delegates by agency as they stand
+        (lowering the attendance below them is refused here as on the page)."""
+        problems = services.course_problems(course=self.instance)
+        if self.instance.pk:
+            counts = services.course_agency_counts([self.instance.pk]).get(self.instance.pk, {})
+            for name, messages in services.course_agency_problems(
+                course=self.instance, counts=counts
+            ).items():
+                problems.setdefault(name, []).extend(messages)
+        return problems
+
+
+class CourseAgencyInline(admin.TabularInline):  # type: ignore[type-arg]
+    """A course's delegates by agency, read only here: they are changed on
+    the course's page or by an import, which check them against its
+    attendance."""
+
+    model = CourseAgency
+    fields = ("agency", "delegates")
+    readonly_fields = ("agency", "delegates")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(TrainingCourse)
 class TrainingCourseAdmin(ServiceAdmin):
     form = TrainingCourseAdminForm
-    list_display = ("title", "date", "mode", "places_offered", "delegates_attended")
+    inlines = [CourseAgencyInline]
+    list_display = ("title", "date", "mode", "sessions", "places_offered", "delegates_attended")
     list_filter = ("board", "group", "year", "mode")
     list_select_related = ("board", "group", "year")
     search_fields = ("title",)
     date_hierarchy = "date"
+
+    def get_inlines(self, request, obj):  # type: ignore[no-untyped-def]
+        """A course being added has no delegates by agency yet, so its page
+        shows (and its form expects) none."""
+        return self.inlines if obj is not None else []
 
     def save(self, obj, form):  # type: ignore[no-untyped-def]
         services.courses_save(courses=[obj])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,8 +19,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from board.models import Board, Group, ReportingYear, SourceDocument
-from core.models import NaturalKeyManager
+from board.models import Agency, Board, Group, ReportingYear, SourceDocument
+from core.models import CleanTextModel, NaturalKeyManager
 
 #: Counts a report may give, in the order a table shows them.
 COUNTS = (
@@ -27,13 +28,30 @@ COUNTS = (
     "places_offered",
     "delegates_booked",
     "delegates_attended",
+    "delegates_no_show",
+    "cancellations",
+    "late_cancellations",
     "learners_registered",
     "learners_completed",
     "learners_passed",
 )
 
 #: Rates a report may give without the counts behind them.
-STATED_RATES = ("places_filled_pct", "completion_pct", "pass_rate_pct")
+STATED_RATES = ("places_filled_pct", "attendance_pct", "completion_pct", "pass_rate_pct")
+
+#: A course's own counts beside its places: what the attendance rules read.
+ATTENDANCE_COUNTS = (
+    "places_offered",
+    "delegates_booked",
+    "delegates_attended",
+    "delegates_no_show",
+    "cancellations",
+    "late_cancellations",
+)
+
+#: The most sessions one course row may hold: a course run weekly for
+#: twenty years, far past any training unit's spreadsheet.
+MAX_SESSIONS = 1000
 
 #: The largest count a form or fixture may hold: far above any training
 #: unit's year, well inside every database's integer.
@@ -85,7 +103,56 @@ def _percent(label: str, help_text: str = "") -> models.DecimalField:
     )
 
 
-class OwnedByBoardOrGroup(models.Model):
+def attendance_problems(record: Any) -> dict[str, list[str]]:
+    """The rules a period's figures and a course share, each on the field it
+    names (an empty mapping when they hold):
+
+    - the delegates attended are at most the places offered;
+    - the delegates attended and the no-shows together are at most the
+      delegates booked: "booked" counts the bookings standing when the course
+      ran, each of which either came or did not (a cancelled booking is not
+      one of them, so cancellations are counted apart and not bounded by it);
+    - the late cancellations are at most the cancellations, being some of them.
+
+    A count left blank is not known, so no rule reads it. Delegates booked
+    may be more than the places: a training unit may book beyond its places
+    to allow for no-shows."""
+    errors: dict[str, list[str]] = {}
+    places = record.places_offered
+    booked = record.delegates_booked
+    attended = record.delegates_attended
+    no_show = record.delegates_no_show
+    if attended is not None and places is not None and attended > places:
+        errors.setdefault("delegates_attended", []).append(
+            f"The delegates attended ({attended:,}) cannot be more than the places offered "
+            f"({places:,})."
+        )
+    if booked is not None and attended is not None and no_show is not None:
+        if attended + no_show > booked:
+            errors.setdefault("delegates_no_show", []).append(
+                f"The delegates attended ({attended:,}) and the no-shows ({no_show:,}) come to "
+                f"{attended + no_show:,}, more than the delegates booked ({booked:,}): each of "
+                "them had a booking."
+            )
+    elif booked is not None and attended is not None and attended > booked:
+        errors.setdefault("delegates_attended", []).append(
+            f"The delegates attended ({attended:,}) cannot be more than the delegates booked "
+            f"({booked:,})."
+        )
+    elif booked is not None and no_show is not None and no_show > booked:
+        errors.setdefault("delegates_no_show", []).append(
+            f"The no-shows ({no_show:,}) cannot be more than the delegates booked ({booked:,})."
+        )
+    late, cancelled = record.late_cancellations, record.cancellations
+    if late is not None and cancelled is not None and late > cancelled:
+        errors.setdefault("late_cancellations", []).append(
+            f"The late cancellations ({late:,}) cannot be more than the cancellations "
+            f"({cancelled:,}): they are counted among them."
+        )
+    return errors
+
+
+class OwnedByBoardOrGroup(CleanTextModel):
     """A record that belongs to one board, or to one pan-area group serving
     several boards: exactly one of the two."""
 
@@ -167,12 +234,18 @@ class TrainingFigures(OwnedByBoardOrGroup):
     places_offered = _count("places offered")
     delegates_booked = _count("delegates booked")
     delegates_attended = _count("delegates attended")
+    delegates_no_show = _count("no-shows")
+    cancellations = _count("cancellations")
+    late_cancellations = _count("late cancellations")
     learners_registered = _count("learners registered")
     learners_completed = _count("learners completed")
     learners_passed = _count("learners passed")
     satisfaction_pct = _percent("satisfaction %")
     places_filled_pct = _percent(
         "places filled % (as stated)", "Only where the report gives the rate, not the places."
+    )
+    attendance_pct = _percent(
+        "attended of booked % (as stated)", "As the report states it, if it does."
     )
     completion_pct = _percent("completion % (as stated)", "As the report states it, if it does.")
     pass_rate_pct = _percent("pass rate % (as stated)", "As the report states it, if it does.")
@@ -223,7 +296,6 @@ class TrainingFigures(OwnedByBoardOrGroup):
         pairs = (
             ("learners_completed", "learners_registered", "learners completed", "registered"),
             ("learners_passed", "learners_completed", "learners passed", "completed"),
-            ("delegates_attended", "places_offered", "delegates attended", "places offered"),
         )
         for part, whole, part_label, whole_label in pairs:
             part_value, whole_value = getattr(self, part), getattr(self, whole)
@@ -232,6 +304,8 @@ class TrainingFigures(OwnedByBoardOrGroup):
                     f"The {part_label} ({part_value:,}) cannot be more than the "
                     f"{whole_label} ({whole_value:,})."
                 )
+        for name, messages in attendance_problems(self).items():
+            errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
 
@@ -263,10 +337,14 @@ class StatedFigure(OwnedByBoardOrGroup):
         PLACES_OFFERED = "places_offered", "Places offered"
         DELEGATES_BOOKED = "delegates_booked", "Delegates booked"
         DELEGATES_ATTENDED = "delegates_attended", "Delegates attended"
+        DELEGATES_NO_SHOW = "delegates_no_show", "No-shows"
+        CANCELLATIONS = "cancellations", "Cancellations"
+        LATE_CANCELLATIONS = "late_cancellations", "Late cancellations"
         LEARNERS_REGISTERED = "learners_registered", "Learners registered"
         LEARNERS_COMPLETED = "learners_completed", "Learners completed"
         LEARNERS_PASSED = "learners_passed", "Learners passed"
         PLACES_FILLED = "places_filled_pct", "Places filled %"
+        ATTENDANCE = "attendance_pct", "Attended of booked %"
         COMPLETION = "completion_pct", "Completion %"
         PASS_RATE = "pass_rate_pct", "Pass rate %"
         SATISFACTION = "satisfaction_pct", "Satisfaction %"
@@ -381,9 +459,19 @@ class StatedFigure(OwnedByBoardOrGroup):
         )
 
 
-#: The period figures a course-level import adds up: a period with courses
+#: The period figures a period's courses add up to: a period with courses
 #: takes these from its courses, never from a hand-kept count beside them.
-COURSE_SUMS = ("courses_delivered", "places_offered", "delegates_booked", "delegates_attended")
+#: Its courses delivered are its courses' sessions (a course run three times
+#: is three deliveries, as reports count "training sessions delivered").
+COURSE_SUMS = (
+    "courses_delivered",
+    "places_offered",
+    "delegates_booked",
+    "delegates_attended",
+    "delegates_no_show",
+    "cancellations",
+    "late_cancellations",
+)
 
 
 def quarter_of(day: datetime.date) -> int:
@@ -392,16 +480,40 @@ def quarter_of(day: datetime.date) -> int:
 
 
 class TrainingCourse(OwnedByBoardOrGroup):
-    """One course as a training unit's spreadsheet lists it: its date, places
-    and attendance. Its period (year and quarter) follows from its date, and
-    the period's courses, places, bookings and attendance are added up from
-    its courses (training.services.course_period_sums)."""
+    """One course as a training unit's spreadsheet lists it: its date, how
+    many sessions it ran, its places across them, the bookings standing when
+    it ran, who came, who did not (no-shows) and the bookings cancelled
+    before it (of them, those cancelled late). Its period (year and quarter)
+    follows from its date, and the period's courses, places, bookings and
+    attendance are added up from its courses (training.services.course_sums).
+
+    A rate the unit's own spreadsheet gives (places filled, attended of
+    booked) is kept as stated, beside the one Assure computes."""
 
     title = models.CharField("course", max_length=200)
-    date = models.DateField()
+    date = models.DateField(help_text="The day it ran, or its first session's.")
+    sessions = models.PositiveIntegerField(
+        default=1,
+        validators=[
+            MinValueValidator(1, "A course runs at least once: give 1 session or more."),
+            MaxValueValidator(
+                MAX_SESSIONS, f"A course cannot have more than {MAX_SESSIONS:,} sessions."
+            ),
+        ],
+        help_text="How many times it ran in its quarter (each counts as a course delivered).",
+    )
     places_offered = _count("places offered")
     delegates_booked = _count("delegates booked")
     delegates_attended = _count("delegates attended")
+    delegates_no_show = _count("no-shows")
+    cancellations = _count("cancellations")
+    late_cancellations = _count("late cancellations")
+    places_filled_pct = _percent(
+        "places filled % (as stated)", "As the unit states it, if it does."
+    )
+    attendance_pct = _percent(
+        "attended of booked % (as stated)", "As the unit states it, if it does."
+    )
     source = models.ForeignKey(
         SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -416,6 +528,9 @@ class TrainingCourse(OwnedByBoardOrGroup):
             *_owner_constraints("trainingcourse"),
             models.CheckConstraint(
                 condition=Q(quarter__isnull=False), name="trainingcourse_has_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(sessions__gte=1), name="trainingcourse_at_least_one_session"
             ),
             models.UniqueConstraint(
                 fields=["board", "date", "mode", "title"],
@@ -435,19 +550,9 @@ class TrainingCourse(OwnedByBoardOrGroup):
 
     def clean(self) -> None:
         super().clean()
-        if (
-            self.delegates_attended is not None
-            and self.places_offered is not None
-            and self.delegates_attended > self.places_offered
-        ):
-            raise ValidationError(
-                {
-                    "delegates_attended": (
-                        f"The delegates attended ({self.delegates_attended:,}) cannot be more "
-                        f"than the places offered ({self.places_offered:,})."
-                    )
-                }
-            )
+        errors = attendance_problems(self)
+        if errors:
+            raise ValidationError(errors)
 
     def natural_key(self) -> tuple[str, str, str, str, str]:
         return (*self.owner_key(), self.date.isoformat(), self.mode, self.title)
@@ -463,6 +568,38 @@ class TrainingCourse(OwnedByBoardOrGroup):
         cls, board: str, group: str, date: str, mode: str, title: str
     ) -> TrainingCourse:
         return cls.objects.get(date=date, mode=mode, title=title, **_owner_lookup(board, group))
+
+
+class CourseAgency(models.Model):
+    """How many of a course's delegates came from one agency, where the
+    training unit records it. Kept per course, the finest level a unit's
+    booking register holds, so a period's or a year's delegates by agency
+    are added up from its courses and never counted twice; delegates whose
+    agency is not recorded are the course's attendance less these."""
+
+    course = models.ForeignKey(TrainingCourse, on_delete=models.CASCADE, related_name="agencies")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    delegates = models.PositiveIntegerField(
+        "delegates attended",
+        validators=[
+            MinValueValidator(1, "Give 1 delegate or more, or leave the agency out."),
+            MaxValueValidator(MAX_COUNT, f"A count cannot be more than {MAX_COUNT:,}."),
+        ],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["course", "agency__name"]
+        verbose_name = "course delegates by agency"
+        verbose_name_plural = "course delegates by agency"
+        constraints = [
+            models.UniqueConstraint(fields=["course", "agency"], name="courseagency_unique"),
+            models.CheckConstraint(condition=Q(delegates__gte=1), name="courseagency_at_least_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.delegates:,} from {self.agency}"
 
 
 class ImpactEvaluation(OwnedByBoardOrGroup):

@@ -5,17 +5,19 @@ queries for the figures whatever their number."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
-from board.models import Board, Group, ReportingYear
-from board.selectors import year_choices
+from board.models import Agency, Board, Group, ReportingYear
+from board.selectors import agencies_for_board, year_choices
 from priorities.models import Action
 from training.models import (
+    CourseAgency,
     ImpactEvaluation,
     Mode,
     StatedFigure,
@@ -25,13 +27,24 @@ from training.models import (
 
 COUNT, RATE, STATED = "count", "rate", "stated"
 
+#: How the two attendance rates are named wherever Assure shows them: the
+#: definition is in the name, since reports use both words loosely.
+PLACES_FILLED = "Places filled % (booked ÷ places)"
+ATTENDED_OF_BOOKED = "Attended of booked % (attended ÷ booked)"
+#: What a places filled cell says when it had no bookings to count.
+BY_ATTENDANCE = "attended ÷ places: no bookings recorded"
+
 #: (field, label, kind) in the order each table lists them.
 MEASURES: list[tuple[str, str, str]] = [
     ("courses_delivered", "Courses delivered", COUNT),
     ("places_offered", "Places offered", COUNT),
     ("delegates_booked", "Delegates booked", COUNT),
     ("delegates_attended", "Delegates attended", COUNT),
-    ("places_filled_pct", "Places filled %", RATE),
+    ("delegates_no_show", "No-shows", COUNT),
+    ("cancellations", "Cancellations", COUNT),
+    ("late_cancellations", "Late cancellations", COUNT),
+    ("places_filled_pct", PLACES_FILLED, RATE),
+    ("attendance_pct", ATTENDED_OF_BOOKED, RATE),
     ("learners_registered", "Learners registered", COUNT),
     ("learners_completed", "Learners completed", COUNT),
     ("completion_pct", "Completion %", RATE),
@@ -41,16 +54,21 @@ MEASURES: list[tuple[str, str, str]] = [
 ]
 LABELS = {name: label for name, label, _ in MEASURES}
 
-#: Each rate's part and whole; places filled counts bookings, or attendance
-#: where a report gives no bookings.
+#: Each rate's part and whole. Places filled counts the bookings standing
+#: when the courses ran against their places; where no bookings are
+#: recorded it counts attendance instead, and the cell says so
+#: (BY_ATTENDANCE). Attended of booked is the share of those bookings that
+#: came: the rest are no-shows.
 RATE_PARTS: dict[str, tuple[tuple[str, ...], str]] = {
     "places_filled_pct": (("delegates_booked", "delegates_attended"), "places_offered"),
+    "attendance_pct": (("delegates_attended",), "delegates_booked"),
     "completion_pct": (("learners_completed",), "learners_registered"),
     "pass_rate_pct": (("learners_passed",), "learners_completed"),
 }
 
 ONE = Decimal("1")
 TENTH = Decimal("0.1")
+HUNDREDTH = Decimal("0.01")
 
 
 def exact_percentage(part: int, whole: int) -> Decimal | None:
@@ -60,8 +78,11 @@ def exact_percentage(part: int, whole: int) -> Decimal | None:
 
 
 def _places(stated: Decimal) -> Decimal:
-    """The precision a report gave: whole numbers unless it gave decimals."""
-    return ONE if stated == stated.to_integral_value() else TENTH
+    """The precision a report gave: whole numbers unless it gave decimals,
+    one place or two (a spreadsheet's 0.9167 is kept as 91.67)."""
+    if stated == stated.to_integral_value():
+        return ONE
+    return TENTH if stated == stated.quantize(TENTH) else HUNDREDTH
 
 
 def _pct(value: Decimal, places: Decimal = ONE) -> str:
@@ -299,8 +320,13 @@ def _rate_cell(column: Column, name: str, differences: list[Difference]) -> Cell
     stated = column.stated.get(name)
     label = LABELS[name]
     parts, whole_name = RATE_PARTS[name]
-    whole = column.counts.get(whole_name)
-    part = next((column.counts[p] for p in parts if column.counts.get(p) is not None), None)
+    # A total some quarters leave out would set a part of the year against
+    # the whole of it: a rate is computed only from counts every quarter gives.
+    whole = column.counts.get(whole_name) if whole_name not in column.partial else None
+    used = next(
+        (p for p in parts if column.counts.get(p) is not None and p not in column.partial), None
+    )
+    part = column.counts[used] if used else None
     exact = exact_percentage(part, whole) if part is not None and whole else None
     if exact is None:
         if stated is None:
@@ -308,6 +334,8 @@ def _rate_cell(column: Column, name: str, differences: list[Difference]) -> Cell
         value = _stated_value(stated)
         return Cell(_pct(value, _places(value)), as_stated=True, value=value)
     cell = Cell(_pct(exact), value=exact.quantize(ONE, ROUND_HALF_UP))
+    if used == "delegates_attended" and name == "places_filled_pct":
+        cell.note = BY_ATTENDANCE
     if stated is not None and part is not None and whole:
         diff = compare_rate(
             stated=_stated_value(stated),
@@ -320,7 +348,8 @@ def _rate_cell(column: Column, name: str, differences: list[Difference]) -> Cell
         if diff:
             differences.append(diff)
             value = _stated_value(stated)
-            cell.note = f"the report states {_pct(value, _places(value))}"
+            said = f"the report states {_pct(value, _places(value))}"
+            cell.note = f"{cell.note}; {said}" if cell.note else said
     return cell
 
 
@@ -430,6 +459,12 @@ def training_for_year(*, board: Board, year: ReportingYear) -> TrainingYear:
         or any(s.year.label == year.label for s in stated_rows)
     ]
     return TrainingYear(year, tables)
+
+
+def export_text(cell: Cell) -> str:
+    """A cell as an export writes it: the figure, "as stated" where it is the
+    report's own, and its note in brackets."""
+    return _export_text(cell)
 
 
 def _export_text(cell: Cell) -> str:
@@ -702,3 +737,190 @@ def quarter_chart(training: TrainingYear) -> QuarterChart:
                 series.append(ChartSeries(f"{table.mode_label}{owner}, {words}", name, values))
                 break
     return QuarterChart(training.year, series)
+
+
+# Courses ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CourseRow:
+    """One course as the course list and its export read it: its counts,
+    the two rates Assure computes from them, and a rate the unit states
+    beside each, with where they differ."""
+
+    course: TrainingCourse
+    owner: Board | Group
+    places_filled: Cell
+    attended_of_booked: Cell
+    differences: list[Difference]
+    agencies: list[tuple[str, int]]  # (agency, delegates), by agency name
+    agency_not_recorded: int | None  # attended less those counted by agency
+
+    @property
+    def owner_is_group(self) -> bool:
+        return isinstance(self.owner, Group)
+
+    @property
+    def agencies_text(self) -> str:
+        parts = [f"{name} {count:,}" for name, count in self.agencies]
+        if parts and self.agency_not_recorded:
+            parts.append(f"not recorded {self.agency_not_recorded:,}")
+        return "; ".join(parts)
+
+
+def course_row(course: TrainingCourse) -> CourseRow:
+    where = f"{course.title}, {course.date:%-d %B %Y}"
+    column = Column(where, where)
+    for name in ("places_offered", "delegates_booked", "delegates_attended"):
+        column.counts[name] = getattr(course, name)
+    for name in ("places_filled_pct", "attendance_pct"):
+        if getattr(course, name) is not None:
+            column.stated[name] = getattr(course, name)
+    differences: list[Difference] = []
+    filled = _rate_cell(column, "places_filled_pct", differences)
+    attended = _rate_cell(column, "attendance_pct", differences)
+    rows = sorted(course.agencies.all(), key=lambda row: row.agency.name.casefold())
+    agencies = [(row.agency.short_name or row.agency.name, row.delegates) for row in rows]
+    counted = sum(count for _, count in agencies)
+    owner = course.board if course.board_id else course.group
+    return CourseRow(
+        course=course,
+        owner=owner,  # type: ignore[arg-type]
+        places_filled=filled,
+        attended_of_booked=attended,
+        differences=differences,
+        agencies=agencies,
+        agency_not_recorded=(
+            course.delegates_attended - counted
+            if course.delegates_attended is not None and agencies
+            else None
+        ),
+    )
+
+
+def known_agencies(*, board: Board) -> list[Agency]:
+    """The agencies a course may count delegates from: those with a seat or
+    a contribution on the board, and any the board's courses already count.
+    Two queries."""
+    used = Agency.objects.filter(
+        pk__in=CourseAgency.objects.filter(
+            Q(course__board=board)
+            | Q(course__group__in=Group.objects.filter(boards=board).values("pk"))
+        ).values("agency_id")
+    )
+    found = {a.pk: a for a in agencies_for_board(board=board)}
+    for agency in used:
+        found.setdefault(agency.pk, agency)
+    return sorted(found.values(), key=lambda a: a.name.casefold())
+
+
+def courses_for_year(
+    *, board: Board, year: ReportingYear, mode: str | None = None
+) -> QuerySet[TrainingCourse]:
+    """The year's courses of the board and of every pan-area group serving
+    it, by date, each with its delegates by agency (one more query for a
+    page of them, whatever its size); `mode` narrows them to one mode."""
+    courses = TrainingCourse.objects.filter(_owner_filter(board), year__label=year.label)
+    if mode:
+        courses = courses.filter(mode=mode)
+    return (
+        courses.select_related("board", "group", "year")
+        .prefetch_related(Prefetch("agencies", CourseAgency.objects.select_related("agency")))
+        .order_by("date", "mode", "title", "pk")
+    )
+
+
+def course_of(*, board: Board, pk: int) -> TrainingCourse | None:
+    """A course of the board or of a pan-area group serving it, if it is one."""
+    return (
+        TrainingCourse.objects.filter(_owner_filter(board), pk=pk)
+        .select_related("board", "group", "year")
+        .first()
+    )
+
+
+def course_rows(courses: Iterable[TrainingCourse]) -> list[CourseRow]:
+    """Rows for these courses (a page of them, or a year's for an export),
+    with their delegates by agency read in one more query."""
+    listed = list(courses)
+    prefetch_related_objects(
+        listed, Prefetch("agencies", CourseAgency.objects.select_related("agency"))
+    )
+    return [course_row(course) for course in listed]
+
+
+def course_count(*, board: Board, year: ReportingYear) -> int:
+    return courses_for_year(board=board, year=year).count()
+
+
+@dataclass
+class AgencyTable:
+    """Delegates by agency of one owner's courses in a year, by quarter."""
+
+    owner: Board | Group
+    rows: list[tuple[str, list[int]]]  # agency, Q1..Q4 and the year
+    not_recorded: list[int]
+    attended: list[int]
+
+    @property
+    def owner_is_group(self) -> bool:
+        return isinstance(self.owner, Group)
+
+    @property
+    def key(self) -> str:
+        return f"agencies-{self.owner.slug}"
+
+
+def agencies_for_year(*, board: Board, year: ReportingYear) -> list[AgencyTable]:
+    """Who came to the year's courses, agency by agency and quarter by
+    quarter, for the board and each pan-area group serving it that records
+    delegates' agencies; beside them, the delegates whose agency is not
+    recorded (the courses' attendance less those counted). Courses' counts
+    add up here, so nothing is counted twice. Three queries."""
+    counts = (
+        CourseAgency.objects.filter(
+            Q(course__board=board)
+            | Q(course__group__in=Group.objects.filter(boards=board).values("pk")),
+            course__year__label=year.label,
+        )
+        .values("course__board_id", "course__group_id", "agency__name", "agency__short_name")
+        .annotate(q=F("course__quarter"), n=Sum("delegates"))
+        .order_by()
+    )
+    by_owner: dict[tuple[Any, Any], dict[str, list[int]]] = {}
+    for row in counts:
+        key = (row["course__board_id"], row["course__group_id"])
+        name = row["agency__short_name"] or row["agency__name"]
+        cells = by_owner.setdefault(key, {}).setdefault(name, [0] * 5)
+        cells[row["q"] - 1] += row["n"]
+        cells[4] += row["n"]
+    if not by_owner:
+        return []
+    attended_rows = (
+        courses_for_year(board=board, year=year)
+        .values("board_id", "group_id", "quarter")
+        .annotate(n=Sum("delegates_attended"))
+        .order_by()
+    )
+    attended: dict[tuple[Any, Any], list[int]] = {}
+    for came in attended_rows:
+        cells = attended.setdefault((came["board_id"], came["group_id"]), [0] * 5)
+        cells[(came["quarter"] or 1) - 1] += came["n"] or 0
+        cells[4] += came["n"] or 0
+    groups = {g.pk: g for g in Group.objects.filter(pk__in=[k[1] for k in by_owner if k[1]])}
+    tables = []
+    for key in sorted(by_owner, key=lambda k: (k[1] is not None, k[1] or 0)):
+        owner: Board | Group = board if key[0] else groups[key[1]]
+        rows = sorted(by_owner[key].items(), key=lambda item: item[0].casefold())
+        totals = attended.get(key, [0] * 5)
+        counted = [sum(cells[i] for _, cells in rows) for i in range(5)]
+        tables.append(
+            AgencyTable(
+                owner=owner,
+                rows=rows,
+                not_recorded=[max(totals[i] - counted[i], 0) for i in range(5)],
+                attended=totals,
+            )
+        )
+    tables.sort(key=lambda t: (t.owner_is_group, t.owner.name))
+    return tables

@@ -5,19 +5,21 @@ so the form, the fixtures and any later import refuse the same things."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from board.models import Board, Group, ReportingYear
+from board.models import Agency, Board, Group, ReportingYear
 from core.problems import Problems, add_problem, raise_problems
 from training.models import (
     COURSE_SUMS,
+    MAX_COUNT,
+    CourseAgency,
     ImpactEvaluation,
     Mode,
     StatedFigure,
@@ -59,13 +61,17 @@ SUM_LABELS = {
     "places_offered": "places offered",
     "delegates_booked": "delegates booked",
     "delegates_attended": "delegates attended",
+    "delegates_no_show": "no-shows",
+    "cancellations": "cancellations",
+    "late_cancellations": "late cancellations",
 }
 
 
 def course_sums(courses: list[TrainingCourse]) -> dict[str, int | None]:
-    """A period's courses added up: how many ran, their places, bookings and
-    attendance. A count some course leaves blank has no total (None)."""
-    sums: dict[str, int | None] = {"courses_delivered": len(courses)}
+    """A period's courses added up: how many times they ran (their sessions),
+    their places, bookings, attendance, no-shows and cancellations. A count
+    some course leaves blank has no total (None)."""
+    sums: dict[str, int | None] = {"courses_delivered": sum(c.sessions for c in courses)}
     for name in COURSE_SUMS[1:]:
         values = [getattr(course, name) for course in courses]
         sums[name] = sum(v for v in values if v is not None) if None not in values else None
@@ -298,31 +304,27 @@ def stated_figure_record(
 
 # Courses, and the period figures they add up to.
 
+#: What a course's delegates by agency become: for each agency named, its
+#: count (None to clear it). An agency not named keeps what it had.
+AgencyCounts = Mapping[Agency, int | None]
+
 
 def course_problems(*, course: TrainingCourse) -> Problems:
-    """What is wrong with a course: the model's rules (counts not negative,
-    attendance not above places), a missing title, date, places or
-    attendance, and a date before the first reporting year or after today
-    (a course is recorded once it has run)."""
+    """What is wrong with a course: the model's rules (counts not negative;
+    attended not above places; attended and no-shows together not above
+    booked; late cancellations not above cancellations: see
+    training.models.attendance_problems), a missing title, date, places or
+    attendance, fewer than one session, and a date before the first
+    reporting year or after today (a course is recorded once it has run)."""
     problems = _owner_problems(course)
     if not course.title.strip():
         add_problem(problems, "title", "Enter the course's title.")
-    if course.date is None:
-        add_problem(problems, "date", "Enter the date the course ran.")
-    else:
-        today = timezone.localdate()
-        if course.date > today:
-            add_problem(
-                problems,
-                "date",
-                f"The course date {course.date:%-d %B %Y} is after today "
-                f"({today:%-d %B %Y}): record a course once it has run.",
-            )
-        elif course.date < datetime.date(2000, 4, 1):
-            add_problem(problems, "date", "A course date is on or after 1 April 2000.")
+    _course_date_problems(course.date, problems)
     for name, label in (("places_offered", "places"), ("delegates_attended", "attendance")):
         if getattr(course, name) is None:
             add_problem(problems, name, f"Give the course's {label}: 0 if none.")
+    if course.sessions is None:
+        add_problem(problems, "sessions", "Give how many sessions the course ran: 1 or more.")
     # The board, group and source are set by Assure's own choices, not typed
     # ids: checking each exists would cost a query per course of an import.
     # A field this service has already said something about keeps its words
@@ -336,6 +338,74 @@ def course_problems(*, course: TrainingCourse) -> Problems:
     return problems
 
 
+def _course_date_problems(day: datetime.date | None, problems: Problems) -> None:
+    if day is None:
+        add_problem(problems, "date", "Enter the date the course ran.")
+        return
+    today = timezone.localdate()
+    if day > today:
+        add_problem(
+            problems,
+            "date",
+            f"The course date {day:%-d %B %Y} is after today "
+            f"({today:%-d %B %Y}): record a course once it has run.",
+        )
+    elif day < datetime.date(2000, 4, 1):
+        add_problem(problems, "date", "A course date is on or after 1 April 2000.")
+
+
+def course_agency_problems(*, course: TrainingCourse, counts: Mapping[Agency, int]) -> Problems:
+    """What is wrong with a course's delegates by agency (`counts`, as they
+    would be after the change): a count below 1 (an agency with nobody is
+    left out) or above the largest count, and counts that add up to more
+    than the delegates who attended, since each was one of them. Fewer is
+    right where the unit did not record every delegate's agency."""
+    problems: Problems = {}
+    for agency, count in counts.items():
+        if count < 1:
+            add_problem(
+                problems,
+                "agencies",
+                f"{agency}: give 1 delegate or more, or leave the agency out.",
+            )
+        elif count > MAX_COUNT:
+            add_problem(
+                problems, "agencies", f"{agency}: a count cannot be more than {MAX_COUNT:,}."
+            )
+    total = sum(counts.values())
+    attended = course.delegates_attended
+    if attended is not None and total > attended:
+        add_problem(
+            problems,
+            "agencies",
+            f"The delegates by agency add up to {total:,}, more than the delegates attended "
+            f"({attended:,}): each of them attended.",
+        )
+    return problems
+
+
+def agency_counts_after(
+    existing: Mapping[Agency, int], changes: AgencyCounts | None
+) -> dict[Agency, int]:
+    """A course's delegates by agency once `changes` apply to `existing`."""
+    after = dict(existing)
+    for agency, count in (changes or {}).items():
+        if count is None:
+            after.pop(agency, None)
+        else:
+            after[agency] = count
+    return after
+
+
+def course_agency_counts(course_ids: Iterable[int]) -> dict[int, dict[Agency, int]]:
+    """The delegates by agency of each course, one query for them all."""
+    found: dict[int, dict[Agency, int]] = {}
+    rows = CourseAgency.objects.filter(course_id__in=list(course_ids)).select_related("agency")
+    for row in rows:
+        found.setdefault(row.course_id, {})[row.agency] = row.delegates
+    return found
+
+
 def course_place(course: TrainingCourse) -> TrainingCourse:
     """Set the course's year and quarter from its date, and find the course
     it is (the same owner, date, mode and title), so saving it again changes
@@ -346,28 +416,32 @@ def course_place(course: TrainingCourse) -> TrainingCourse:
         course.year = ReportingYear.span_of(course.date)
         course.quarter = quarter_of(course.date)
     if course.pk is None and (course.board_id or course.group_id) and course.date is not None:
-        owner = {"board_id": course.board_id} if course.board_id else {"group_id": course.group_id}
-        existing = (
-            TrainingCourse.objects.filter(
-                date=course.date, mode=course.mode, title=course.title, **owner
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
+        existing = _same_course(course).values_list("pk", flat=True).first()
         if existing is not None:
             course.pk = existing
             course._state.adding = False
     return course
 
 
+def _same_course(course: TrainingCourse) -> QuerySet[TrainingCourse]:
+    owner = {"board_id": course.board_id} if course.board_id else {"group_id": course.group_id}
+    return TrainingCourse.objects.filter(
+        date=course.date, mode=course.mode, title=course.title, **owner
+    )
+
+
 def _period_key(record: TrainingCourse | TrainingFigures) -> tuple[Any, ...]:
     return (record.board_id, record.group_id, record.year.label, record.quarter, record.mode)
 
 
-def _period_update(course: TrainingCourse) -> TrainingFigures:
+def _period_update(course: TrainingCourse) -> TrainingFigures | None:
     """The period figures of the course's period, with its courses' sums in
-    place of whatever was kept there before (the import's preview says so)."""
+    place of whatever was kept there before (the import's preview says so).
+    A period left with no course keeps its last figures, to change by hand."""
     year = course.year
+    courses = list(period_courses(record=course, year=year))
+    if not courses:
+        return None
     existing = period_figures(record=course, year=year)
     figures = existing or TrainingFigures(
         board_id=course.board_id,
@@ -376,30 +450,84 @@ def _period_update(course: TrainingCourse) -> TrainingFigures:
         quarter=course.quarter,
         mode=course.mode,
     )
-    for name, total in course_sums(list(period_courses(record=course, year=year))).items():
+    for name, total in course_sums(courses).items():
         setattr(figures, name, total)
     return figures_save(figures=figures, year=year)
 
 
+def _was(course: TrainingCourse) -> TrainingCourse | None:
+    """The course as saved before this change, whose period may lose it."""
+    if course.pk is None:
+        return None
+    return TrainingCourse.objects.filter(pk=course.pk).select_related("year").first()
+
+
+def _agencies_write(courses: list[TrainingCourse], changes: list[AgencyCounts | None]) -> None:
+    """Write each course's delegates by agency as `changes` leave them:
+    one read for every course, then the rows added, changed and removed,
+    each with its history."""
+    touched = [(c, ch) for c, ch in zip(courses, changes, strict=True) if ch]
+    if not touched:
+        return
+    rows = {
+        (row.course_id, row.agency_id): row
+        for row in CourseAgency.objects.filter(course_id__in=[c.pk for c, _ in touched])
+    }
+    new: list[CourseAgency] = []
+    changed: list[CourseAgency] = []
+    for course, change in touched:
+        for agency, count in change.items():  # type: ignore[union-attr]
+            row = rows.get((course.pk, agency.pk))
+            if count is None:
+                if row is not None:
+                    row.delete()
+            elif row is None:
+                new.append(CourseAgency(course=course, agency=agency, delegates=count))
+            elif row.delegates != count:
+                row.delegates = count
+                changed.append(row)
+    if new:
+        bulk_create_with_history(new, CourseAgency, batch_size=500)
+    if changed:
+        bulk_update_with_history(changed, CourseAgency, ["delegates"], batch_size=500)
+
+
 @transaction.atomic
 def courses_save(
-    *, courses: Iterable[TrainingCourse], resolved: bool = False
+    *,
+    courses: Iterable[TrainingCourse],
+    resolved: bool = False,
+    agencies: Sequence[AgencyCounts | None] | None = None,
 ) -> list[TrainingFigures]:
-    """Record courses (a course already recorded is changed), then add up
-    each period they fall in: its courses, places, bookings and attendance
-    become the sums of its courses. All or nothing. `resolved`: the caller
-    (an import, in this transaction) has already found which courses exist."""
+    """Record courses (a course already recorded is changed), with their
+    delegates by agency where `agencies` (one entry per course, None to
+    leave a course's as they are) says, then add up each period they fall
+    in, and each period a changed course left: its courses delivered,
+    places, bookings, attendance, no-shows and cancellations become the sums
+    of its courses. All or nothing. `resolved`: the caller (an import, in
+    this transaction) has already found which courses exist, and checked
+    their delegates by agency."""
+    courses = list(courses)
+    changes: list[AgencyCounts | None] = (
+        list(agencies) if agencies is not None else [None] * len(courses)
+    )
+    if len(changes) != len(courses):
+        raise ValueError("Give one entry of delegates by agency per course.")
     periods: dict[tuple[Any, ...], TrainingCourse] = {}
     years: dict[str, ReportingYear] = {}
     new: list[TrainingCourse] = []
-    for course in courses:
+    existing_counts = course_agency_counts(c.pk for c in courses if c.pk)
+    for course, change in zip(courses, changes, strict=True):
+        was = None
         if resolved:
             course.title = course.title.strip()
             course.year = ReportingYear.span_of(course.date)
             course.quarter = quarter_of(course.date)
         else:
+            was = _was(course)
             course_place(course)
-        raise_problems(course_problems(course=course))
+        counts = agency_counts_after(existing_counts.get(course.pk, {}), change)
+        raise_problems(_course_change_problems(course, counts, resolved=resolved))
         label = course.year.label
         if label not in years:
             years[label] = _saved_year(course.year)
@@ -409,18 +537,57 @@ def courses_save(
         else:
             course.save()
         periods.setdefault(_period_key(course), course)
+        if was is not None and _period_key(was) != _period_key(course):
+            periods.setdefault(_period_key(was), was)
     if new:
         bulk_create_with_history(new, TrainingCourse, batch_size=500)
-    return [_period_update(course) for course in periods.values()]
+    _agencies_write(courses, changes)
+    saved = [_period_update(course) for course in periods.values()]
+    return [figures for figures in saved if figures is not None]
+
+
+def _course_change_problems(
+    course: TrainingCourse, counts: Mapping[Agency, int], *, resolved: bool
+) -> Problems:
+    """A course as it would be saved: its own rules, its delegates by agency
+    as the change leaves them (the attendance may have changed under counts
+    that stay), and, changed by hand, another course already recorded with
+    its owner, date, mode and title (an import has matched them already)."""
+    problems = course_problems(course=course)
+    if not resolved and not problems and _same_course(course).exclude(pk=course.pk).exists():
+        add_problem(problems, "title", f"{course} is already recorded: change that course instead.")
+    for name, messages in course_agency_problems(course=course, counts=counts).items():
+        for message in messages:
+            add_problem(problems, name, message)
+    return problems
+
+
+def course_record(
+    *, course: TrainingCourse, agencies: AgencyCounts | None = None
+) -> TrainingCourse:
+    """The form's way in: a course added or changed, with its delegates by
+    agency, and its period (and the period it left) added up again. A new
+    course the board already has (its owner, date, mode and title) is
+    refused rather than written over the one recorded."""
+    course.title = course.title.strip()
+    if (
+        course.pk is None
+        and course.date is not None
+        and (course.board_id or course.group_id)
+        and _same_course(course).exists()
+    ):
+        raise_problems({"title": [f"{course} is already recorded: change that course instead."]})
+    courses_save(courses=[course], agencies=[agencies])
+    return course
 
 
 @transaction.atomic
 def course_remove(*, course: TrainingCourse) -> None:
-    """Remove a course; its period's sums are those of the courses left (a
-    period left with none keeps its last figures, to change by hand)."""
+    """Remove a course and its delegates by agency; its period's sums are
+    those of the courses left (a period left with none keeps its last
+    figures, to change by hand)."""
     course.delete()
-    if period_courses(record=course, year=course.year).exists():
-        _period_update(course)
+    _period_update(course)
 
 
 # Impact evaluation.

@@ -3,18 +3,17 @@ the page lists over two hundred seats, and a template loop over them (a
 queryset per seat for its groups, a URL reversed per seat) cost more than the
 budget for the whole page."""
 
-import datetime
 from collections.abc import Callable
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from board.models import Board
 from board.selectors import Seat
 from board.tables import groups_text
+from board.terms import start_text
 
 register = template.Library()
 
@@ -41,10 +40,6 @@ def member_edit_url(board: Board) -> Callable[[int], str]:
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def _date(value: datetime.date | None, missing: str) -> str:
-    return date_format(value, "j M Y") if value else missing
-
-
 @register.simple_tag
 def seat_rows(seats: list[Seat], board: Board, can_edit: bool) -> SafeString:
     edit_url = member_edit_url(board)
@@ -56,8 +51,8 @@ def seat_rows(seats: list[Seat], board: Board, can_edit: bool) -> SafeString:
                 seat.member.label,
                 seat.member.get_role_display(),
                 groups_text(seat.groups),
-                _date(seat.member.start, "Not known"),
-                _date(seat.member.end, "Current"),
+                start_text(seat.member),
+                seat.state.text,
                 format_html(CHANGE, edit_url(seat.member.pk), seat.member.label)
                 if can_edit
                 else "",

@@ -7,7 +7,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import (
+    env_bool,
+    env_choice,
+    env_email,
+    env_int,
+    env_list,
+    env_site_url,
+    env_str,
+)
+from core.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,7 +53,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "board",
+    "outbox",
+    "people",
     "priorities",
+    "indicators",
     "reviews",
     "audits",
     "training",
@@ -55,6 +67,9 @@ INSTALLED_APPS = [
 # response carries them, including the static files WhiteNoise answers and the
 # HTTPS redirect SecurityMiddleware answers before any later middleware runs.
 MIDDLEWARE = [
+    # First of all: every later middleware's log lines and answers carry the
+    # request's id.
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -206,6 +221,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes the health page over plain HTTP on the private
+# network; redirecting it to HTTPS would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -219,6 +237,8 @@ ASSURE_MAX_UPLOAD_BYTES = env_int("ASSURE_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ASSURE_MAX_UPLOAD_BYTES + 1024 * 1024
 # A board's logo (drawn on its reports' covers) is refused above this size.
 ASSURE_MAX_LOGO_BYTES = env_int("ASSURE_MAX_LOGO_BYTES", 1024 * 1024)
+# An action lead's evidence file in an update round is refused above this size.
+ASSURE_EVIDENCE_MAX_BYTES = env_int("ASSURE_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # An imported spreadsheet is refused past this many rows (not counting the
 # header), and an XLSX file past this size once unpacked (XLSX is a zip, so a
 # small upload can unpack to gigabytes).
@@ -234,15 +254,79 @@ if ASSURE_STALE_ACTION_DAYS < 1:
         f"ASSURE_STALE_ACTION_DAYS must be 1 or more; got {ASSURE_STALE_ACTION_DAYS}."
     )
 
+# Email (outbox): Django's mailers, sent by the background worker with
+# retries, every message recorded. `smtp` in production; `file` (the default
+# with DEBUG) writes each message to EMAIL_FILE_PATH for reading; `console`
+# prints them.
+EMAIL_DELIVERY = env_choice(
+    "EMAIL_DELIVERY", ("smtp", "file", "console"), "file" if DEBUG else "smtp"
+)
+# STARTTLS upgrades a plain connection (port 587); TLS is encrypted from the
+# start (port 465); none is for a relay on the same machine only.
+EMAIL_SECURITY = env_choice("EMAIL_SECURITY", ("starttls", "tls", "none"), "starttls")
+_EMAIL_USER = env_str("EMAIL_HOST_USER", default="")
+_EMAIL_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+if bool(_EMAIL_USER) != bool(_EMAIL_PASSWORD):
+    raise ImproperlyConfigured(
+        "Set both EMAIL_HOST_USER and EMAIL_HOST_PASSWORD to sign in to the mail server, "
+        "or neither."
+    )
+_EMAIL_BACKENDS = {
+    "smtp": (
+        "django.core.mail.backends.smtp.EmailBackend",
+        {
+            "host": env_str("EMAIL_HOST", default="localhost"),
+            "port": env_int(
+                "EMAIL_PORT",
+                {"starttls": 587, "tls": 465, "none": 25}[EMAIL_SECURITY],
+                minimum=1,
+                maximum=65535,
+            ),
+            "use_tls": EMAIL_SECURITY == "starttls",
+            "use_ssl": EMAIL_SECURITY == "tls",
+            "username": _EMAIL_USER,
+            "password": _EMAIL_PASSWORD,
+            "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+        },
+    ),
+    "file": (
+        "django.core.mail.backends.filebased.EmailBackend",
+        {"file_path": env_str("EMAIL_FILE_PATH", default=str(BASE_DIR / "local-mail"))},
+    ),
+    "console": ("django.core.mail.backends.console.EmailBackend", {}),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKENDS[EMAIL_DELIVERY][0],
+        "OPTIONS": _EMAIL_BACKENDS[EMAIL_DELIVERY][1],
+    }
+}
+# The address Assure's messages come from; each message shows its board's
+# name beside it (outbox.services).
+DEFAULT_FROM_EMAIL = env_email("EMAIL_SENDER", "Assure <assure@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people open Assure: the links in messages start with it.
+ASSURE_SITE_URL = env_site_url(
+    "ASSURE_SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}" if DEBUG else ""
+)
+# A message the mail server cannot take yet is tried again, waiting twice as
+# long each time (from a minute up to an hour), for this many hours; then it
+# is marked not sent, and a business manager may try again.
+ASSURE_EMAIL_RETRY_HOURS = env_int("ASSURE_EMAIL_RETRY_HOURS", 48, minimum=1)
+# An invitation's link works for this many days.
+ASSURE_INVITATION_DAYS = env_int("ASSURE_INVITATION_DAYS", 7, minimum=1, maximum=90)
+# The most invitations (new, sent again or set-up links) one person may send
+# in an hour.
+ASSURE_INVITATIONS_PER_HOUR = env_int("ASSURE_INVITATIONS_PER_HOUR", 30, minimum=1)
+
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs each page it lays out at INFO; a 40-page report is noise.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
-}
+# Logs go to standard error: `text` for a person at a terminal (the default),
+# `json` (one object a line, with the request's id) for a log collector.
+LOGGING_CONFIG = "core.logs.configure"
+LOGGING = logging_config(
+    log_format=env_choice("ASSURE_LOG_FORMAT", ("text", "json"), "text"),
+    level=env_str("LOG_LEVEL", default="INFO"),
+)
 FORM_RENDERER = "core.forms.GovukFormRenderer"

@@ -10,6 +10,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "assure-test-suite-key-not-for-any-real-use-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("ASSURE_SITE_URL", "http://testserver")
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import PASSWORD_HASHERS

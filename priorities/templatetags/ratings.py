@@ -1,3 +1,4 @@
+import datetime
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -37,13 +38,14 @@ def _truncate(text: str, limit: int = 200) -> str:
 
 
 @register.simple_tag
-def plan_rows(actions: list[Any], plan_url: str) -> SafeString:
+def plan_rows(actions: list[Any], plan_url: str, today: datetime.date | None = None) -> SafeString:
     """A priority's action rows, built in Python with the standard library's
     escaping: a plan page at ten times a real plan's size has thousands of
-    cells, and Django's per-value escaping is the slow part."""
+    cells, and Django's per-value escaping is the slow part. An action of a
+    closed plan is never marked overdue (selectors.is_overdue)."""
     rows = []
     base = escape(plan_url)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     for action in actions:
         ref = escape(action.ref)
         due = (

@@ -23,6 +23,7 @@ from reports.sections import (  # noqa: F401
     governance,
     priorities,
     reviews,
+    stated,
     training,
 )
 from reports.sections.blocks import (
@@ -67,11 +68,12 @@ __all__ = [
 
 
 def build_narrative(ctx: Context, section: Section) -> BuiltSection:
+    """The section's cleaned HTML. An unwritten one has no words of its own
+    to print: it stops approval, publication and the build
+    (BuiltSection.unwritten), and only the preview says it is missing."""
     built = BuiltSection(section, section.get_kind_display())
     if section.body.strip():
         built.html = narrative.render(section.body)
-    else:
-        built.empty = "This section has not been written yet."
     return built
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from audits.selectors import audits_for_year, inspections_for_year, section11_for_year
+from audits.selectors import Matrix, audits_for_year, inspections_for_year, section11_for_year
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
     BuiltSection,
@@ -73,30 +73,60 @@ def build_section_11(ctx: Context, section: Section) -> BuiltSection:
         built.empty = f"No Section 11 round is recorded for {ctx.year.label}."
         return built
     for matrix in matrices:
-        standards = matrix.standards
-        rows = [
-            [
-                Cell(row.agency.short_name or row.agency.name),
-                *(
-                    Cell(cell.rating.get_level_display() if cell.rating else "")
-                    for cell in row.cells
-                ),
-            ]
-            for row in matrix.returned
-        ]
+        _section_11_round(ctx, built, matrix)
+    return built
+
+
+def _section_11_round(ctx: Context, built: BuiltSection, matrix: Matrix) -> None:
+    """One round: what it covered, each standard in its scope with what the
+    round found on it, and the agencies' ratings only where returns are
+    recorded. A round known only from a report that gives no ratings (both
+    past reports) says so instead of drawing an empty table."""
+    round_ = matrix.section11
+    source = ctx.url("audits:round", round=round_.slug)
+    built.blocks.append(Heading(round_.title))
+    if round_.summary:
+        built.blocks.append(Paragraph(round_.summary, href=source, link_text="The round"))
+    found = [f for f in matrix.focus if f.findings]
+    if found:
         built.blocks.append(
             Table(
-                key=f"section-11-{matrix.section11.slug}",
-                caption=f"{matrix.section11.title}: ratings by standard",
-                head=["Agency", *(f"Standard {s.number}" for s in standards)],
-                rows=rows,
-                source=ctx.url("audits:round", round=matrix.section11.slug),
+                key=f"section-11-{round_.slug}-findings",
+                caption=f"{round_.title}: what was found, standard by standard",
+                head=["Standard", "What the round found"],
+                rows=[
+                    [Cell(f"Standard {f.standard.number}: {f.standard.title}"), Cell(f.findings)]
+                    for f in found
+                ],
+                source=source,
             )
         )
-        if matrix.not_returned:
-            names = ", ".join(r.agency.short_name or r.agency.name for r in matrix.not_returned)
-            built.blocks.append(Paragraph(f"Not returned: {names}."))
-    return built
+    if matrix.returned:
+        built.blocks.append(
+            Table(
+                key=f"section-11-{round_.slug}",
+                caption=f"{round_.title}: ratings by standard",
+                head=["Agency", *(f"Standard {s.number}" for s in matrix.standards)],
+                rows=[
+                    [
+                        Cell(row.agency.short_name or row.agency.name),
+                        *(
+                            Cell(cell.rating.get_level_display() if cell.rating else "")
+                            for cell in row.cells
+                        ),
+                    ]
+                    for row in matrix.returned
+                ],
+                source=source,
+            )
+        )
+    else:
+        built.blocks.append(
+            Paragraph(f"No agency's return or rating is recorded for {round_.title}.")
+        )
+    if matrix.not_returned:
+        names = ", ".join(r.agency.short_name or r.agency.name for r in matrix.not_returned)
+        built.blocks.append(Paragraph(f"Not returned: {names}."))
 
 
 @register(SectionKind.INSPECTIONS)
@@ -108,6 +138,16 @@ def build_inspections(ctx: Context, section: Section) -> BuiltSection:
         return built
     for inspection in inspections:
         built.blocks.append(Heading(str(inspection)))
+        dates = [
+            f"{what}: {when}."
+            for what, when in (
+                ("Inspected", inspection.when),
+                ("Report published", inspection.published_when),
+            )
+            if when
+        ]
+        if dates:
+            built.blocks.append(Paragraph(" ".join(dates)))
         if inspection.summary:
             built.blocks.append(Paragraph(inspection.summary))
         judgements = list(inspection.judgements.all())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString
 
 from board.models import Board, ReportingYear
 from priorities.models import Rating
+from reports.figures import StatedFigure, stated_figures
 from reports.models import Section
 
 
@@ -104,6 +106,9 @@ class BuiltSection:
     # The case reviews it holds, named or not: whoever reads it has read them.
     reviews: list[Any] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)
+    # The priorities section's actions rated on recorded evidence: what the
+    # Working Together check reads, rather than the tables' words.
+    actions_with_evidence: int = 0
 
     @property
     def anchor(self) -> str:
@@ -125,6 +130,10 @@ class BuiltSection:
     def is_empty(self) -> bool:
         return not self.blocks and not self.html
 
+    @property
+    def unwritten(self) -> bool:
+        return self.section.is_unwritten
+
 
 @dataclass
 class Context:
@@ -132,6 +141,15 @@ class Context:
 
     board: Board
     year: ReportingYear
+
+    @cached_property
+    def _stated(self) -> list[StatedFigure]:
+        return stated_figures(board=self.board, year=self.year)
+
+    def stated(self, topic: str) -> list[StatedFigure]:
+        """The figures the year's report states on a topic, in its order: one
+        query for every section that asks."""
+        return [f for f in self._stated if f.topic == topic]
 
     def url(self, name: str, **kwargs: Any) -> str:
         return reverse(name, kwargs={"board": self.board.slug, **kwargs})

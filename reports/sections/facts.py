@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from priorities import indicator_selectors
-from priorities.indicator_selectors import ComparatorPoint, IndicatorStatus, Point
-from priorities.models import Comparator, PeriodKind
+from indicators import selectors as indicator_selectors
+from indicators.models import Comparator, PeriodKind
+from indicators.selectors import ComparatorPoint, IndicatorStatus, Point
 from reports import charts
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
@@ -23,6 +23,7 @@ from reports.sections.blocks import (
     Table,
 )
 from reports.sections.registry import register
+from reports.sections.stated import stated_key_facts
 
 
 @dataclass
@@ -154,7 +155,9 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
     facts = key_facts(ctx)
     scorecard = ctx.url("reports:scorecard")
     if not facts:
-        built.empty = f"No indicator on the scorecard has a figure for {ctx.year.label}."
+        stated_key_facts(ctx, built)
+        if not built.blocks:
+            built.empty = f"No indicator on the scorecard has a figure for {ctx.year.label}."
         return built
     label, previous_label = ctx.year.label, ctx.year.previous_label
     built.blocks.append(
@@ -215,4 +218,5 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
     if revised:
         built.blocks.append(Heading("Revised figures"))
         built.blocks.append(BulletList(revised))
+    stated_key_facts(ctx, built)
     return built

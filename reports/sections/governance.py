@@ -22,6 +22,7 @@ from reports.sections.blocks import (
     plural,
 )
 from reports.sections.registry import register
+from reports.sections.stated import stated_meetings
 
 
 def _strategic_groups(board: Board) -> list[Group]:
@@ -121,7 +122,22 @@ def build_attendance(ctx: Context, section: Section) -> BuiltSection:
             )
         )
     if not built.blocks:
-        built.empty = f"No board meetings are recorded for {ctx.year.label}."
+        stated = stated_meetings(ctx)
+        if not stated:
+            built.empty = f"No board meetings are recorded for {ctx.year.label}."
+            return built
+        for figure in stated:
+            said = f"{figure.value} {figure.label}"
+            if figure.wording:
+                said += f" (the report: \u201c{figure.wording}\u201d)"
+            built.blocks.append(Paragraph(f"The report for {ctx.year.label} states {said}."))
+            built.highlights.append(Highlight(figure.value, figure.label))
+        built.blocks.append(
+            Paragraph(
+                "Assure holds no record of these meetings' dates or of who attended: the "
+                "report does not give them."
+            )
+        )
     else:
         built.blocks.append(Paragraph(_key_note(board_selectors.attendance_key(board=ctx.board))))
     return built
@@ -226,14 +242,9 @@ def build_budget(ctx: Context, section: Section) -> BuiltSection:
 @register(SectionKind.MEMBERS)
 def build_members(ctx: Context, section: Section) -> BuiltSection:
     built = BuiltSection(section, section.get_kind_display())
-    members = [
-        m
-        for m in board_selectors.members_for_board(board=ctx.board)
-        if (m.start is None or m.start <= ctx.year.end)
-        and (m.end is None or m.end >= ctx.year.start)
-    ]
+    members = list(board_selectors.seats_held_during(board=ctx.board, year=ctx.year))
     if not members:
-        built.empty = "No members are recorded for this board."
+        built.empty = f"No seats are recorded as held during {ctx.year.label}."
         return built
     built.highlights.append(Highlight(str(len(members)), "members of the board during the year"))
     built.blocks.append(
@@ -250,7 +261,7 @@ def build_members(ctx: Context, section: Section) -> BuiltSection:
                 ]
                 for m in members
             ],
-            source=ctx.url("board:members"),
+            source=ctx.url("board:members") + "?seats=all",
         )
     )
     return built

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from board.models import ReportingYear
 from priorities.models import ActionPlan, Assessment, Rating
-from priorities.selectors import plan_detail
+from priorities.selectors import plan_detail, plans_in_force_during
 from reports import charts
 from reports.models import Section, SectionKind
 from reports.sections.blocks import (
@@ -59,12 +59,16 @@ def _latest_assessments(plans: list[ActionPlan], year: ReportingYear) -> dict[in
 
 
 def priority_progress(ctx: Context) -> list[PriorityProgress]:
-    """Each priority of the board's business plans with its actions, rated
-    for process and impact as at the end of the year, and the evidence the
-    rating rests on."""
+    """Each priority of the board's business plans in force during the year
+    (a plan of another year belongs to that year's report), with its
+    actions, rated for process and impact as at the end of the year, and
+    the evidence the rating rests on."""
     plans = list(
-        ActionPlan.objects.filter(board=ctx.board, kind=ActionPlan.Kind.BUSINESS_PLAN).order_by(
-            "-period", "title"
+        plans_in_force_during(
+            board=ctx.board,
+            first=ctx.year.start,
+            last=ctx.year.end,
+            kind=ActionPlan.Kind.BUSINESS_PLAN,
         )
     )
     latest = _latest_assessments(plans, ctx.year)
@@ -120,6 +124,7 @@ def build_priorities(ctx: Context, section: Section) -> BuiltSection:
     if not progress:
         built.empty = "No business plan priorities are recorded for this board."
         return built
+    built.actions_with_evidence = sum(item.with_evidence for item in progress)
     _rating_summary(ctx, built, progress)
     for item in progress:
         built.blocks.append(Heading(f"{item.plan.title}: {item.priority}"))

@@ -21,6 +21,7 @@ from training.selectors import (
     MEASURES,
     ModeTable,
     TrainingYear,
+    agencies_for_year,
     quarter_chart,
     training_for_year,
     training_impact_for_year,
@@ -101,6 +102,35 @@ def _people_trained(training: TrainingYear) -> Highlight | None:
     return None
 
 
+def _delegates_by_agency(ctx: Context, built: BuiltSection) -> None:
+    """Where a training unit records each delegate's agency, a table of them
+    by quarter for each owner (a board or a group serving several), with the
+    delegates whose agency is not recorded so the column adds up to the
+    attendance."""
+    for agencies in agencies_for_year(board=ctx.board, year=ctx.year):
+        caption = "Delegates by agency"
+        if agencies.owner_is_group:
+            caption += f", {agencies.owner.name} (serving several boards)"
+        agency_rows = [
+            [Cell(name), *(Cell(f"{n:,}", numeric=True) for n in counts)]
+            for name, counts in [
+                *agencies.rows,
+                ("Agency not recorded", agencies.not_recorded),
+                ("Delegates attended the courses", agencies.attended),
+            ]
+        ]
+        built.blocks.append(
+            Table(
+                key=f"training-{agencies.key}",
+                caption=caption,
+                head=["Agency", "Q1", "Q2", "Q3", "Q4", f"Total {ctx.year.label}"],
+                numeric=[False, True, True, True, True, True],
+                rows=agency_rows,
+                source=ctx.url("training:courses") + f"?year={ctx.year.label}",
+            )
+        )
+
+
 @register(SectionKind.TRAINING)
 def build_training(ctx: Context, section: Section) -> BuiltSection:
     built = BuiltSection(section, section.get_kind_display())
@@ -139,6 +169,7 @@ def build_training(ctx: Context, section: Section) -> BuiltSection:
     if differences:
         built.blocks.append(Heading("Where the report and the counts differ"))
         built.blocks.append(BulletList(differences))
+    _delegates_by_agency(ctx, built)
     return built
 
 

@@ -14,7 +14,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from priorities.indicator_selectors import IndicatorLine, Point, ValueChange
+from indicators.selectors import IndicatorLine, Point, ValueChange
 from priorities.templatetags.ratings import TAGS
 from reports.dashboard import ActionLine, RatingChange
 

@@ -10,7 +10,7 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString
 
-from priorities.indicator_selectors import ComparatorPoint, IndicatorLine, Point
+from indicators.selectors import ComparatorPoint, IndicatorLine, Point
 
 register = template.Library()
 

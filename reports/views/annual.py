@@ -1,31 +1,34 @@
 """The annual report pages. Partners see only published reports and their
 snapshot files; for them every other page answers 404, exactly as if it did
 not exist. Chairs read everything; business managers write; who approves is
-the report's setting (reports.services.may_approve)."""
+the report's setting (reports.services.may_approve).
+
+A published report is frozen: its pages show it read only, and a post that
+would change it (a stale form, a script) is refused by the service and
+answered 409 with the reason, changing nothing."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
 from board.models import Board
-from reports import annual, services, snapshots
+from reports import annual, narrative, services
 from reports.annual_forms import (
     ApproveForm,
     CorrectForm,
+    LeaveOutForm,
     ReportCreateForm,
     ReportSettingsForm,
     SectionForm,
@@ -33,7 +36,9 @@ from reports.annual_forms import (
 )
 from reports.checklist import checklist
 from reports.models import AnnualReport, Section, Snapshot
+from reports.public import public_page_of
 from reports.sections import available_kinds, build_report
+from reports.views import files
 from reviews.read_records import What, record_reads
 
 SEE = "board.see_board"
@@ -41,12 +46,8 @@ READ = "board.read_records"
 EDIT = "board.edit_records"
 NAV = "reports:annual_reports"
 
-CONTENT_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
+#: A refusal because the report is published, not because of what was typed.
+CONFLICT = 409
 
 
 def _board(request: HttpRequest, slug: str, perm: str = READ) -> Board:
@@ -68,7 +69,10 @@ def annual_reports(request: HttpRequest, board: str) -> HttpResponse:
         "reports/annual/list.html",
         obj,
         NAV,
-        {"reports": annual.reports_for_board(board=obj, published_only=not reader)},
+        {
+            "reports": annual.reports_for_board(board=obj, published_only=not reader),
+            "public_page": public_page_of(board=obj) if reader else None,
+        },
     )
 
 
@@ -80,7 +84,10 @@ def annual_report_create(request: HttpRequest, board: str) -> HttpResponse:
     form = ReportCreateForm(
         request.POST if request.method == "POST" else None,
         years=years,
-        initial={"approver": AnnualReport.Approver.CHAIR},
+        initial={
+            "approver": AnnualReport.Approver.CHAIR,
+            "year": annual.default_report_year(years=years, today=timezone.localdate()),
+        },
     )
     if form.is_valid():
         label = form.cleaned_data["year"]
@@ -111,6 +118,7 @@ def annual_report(request: HttpRequest, board: str, year: str) -> HttpResponse:
     report = annual.report_or_404(board=obj, year=year)
     built = build_report(report)
     offered = set(available_kinds())
+    sections = [s for s in annual.sections_for_report(report=report) if s.kind in offered]
     return render_board(
         request,
         "reports/annual/report.html",
@@ -119,8 +127,10 @@ def annual_report(request: HttpRequest, board: str, year: str) -> HttpResponse:
         {
             "report": report,
             "checklist": checklist(report, built),
-            "sections": [s for s in annual.sections_for_report(report=report) if s.kind in offered],
-            "snapshots": list(report.snapshots.order_by("-version")),
+            "sections": sections,
+            "unwritten": [s for s in sections if s.is_unwritten],
+            "snapshots": annual.snapshots_of(report=report),
+            "changes": services.pending_changes(report, built),
             "build": annual.latest_build(report=report),
             "may_approve": services.may_approve(report, request.user),
             "sending_due": services.sending_due(report),
@@ -135,7 +145,11 @@ def annual_report_preview(request: HttpRequest, board: str, year: str) -> HttpRe
     report = annual.report_or_404(board=obj, year=year)
     built = build_report(report)
     page = render_board(
-        request, "reports/annual/preview.html", obj, NAV, {"report": report, "built": built}
+        request,
+        "reports/annual/preview.html",
+        obj,
+        NAV,
+        {"report": report, "built": built, "preview": True},
     )
     return record_reads(
         request, page, reviews=built.reviews, what=What.REPORT_PREVIEW, detail=report.year.label
@@ -169,14 +183,25 @@ def _form_page(
     form: Any,
     page: str,
     extra: dict[str, Any] | None = None,
+    *,
+    changes_report: bool = True,
 ) -> HttpResponse:
+    """The form page. On a page that changes the report, a post refused
+    because the report is published (as it stands in the database now, not
+    as it was when the page was opened) answers 409 and shows it read only."""
+    status = 400 if form.is_bound else 200
+    if form.is_bound:
+        report.refresh_from_db()
+    frozen = changes_report and report.is_frozen
+    if form.is_bound and frozen:
+        status = CONFLICT
     return render_board(
         request,
         f"reports/annual/{page}.html",
         board,
         NAV,
-        {"report": report, "form": form, **(extra or {})},
-        400 if form.is_bound else 200,
+        {"report": report, "form": form, "frozen": frozen, **(extra or {})},
+        status,
     )
 
 
@@ -199,7 +224,14 @@ def section_edit(request: HttpRequest, board: str, year: str, kind: str) -> Http
         else:
             messages.success(request, f"“{section.get_kind_display()}” saved.")
             return redirect(_report_url(report) + "#sections")
-    return _form_page(request, obj, report, form, "section", {"section": section})
+    return _form_page(
+        request,
+        obj,
+        report,
+        form,
+        "section",
+        {"section": section, "written": narrative.render(section.body)},
+    )
 
 
 def _section_for_post(request: HttpRequest, board: str, year: str, kind: str) -> Section:
@@ -208,15 +240,56 @@ def _section_for_post(request: HttpRequest, board: str, year: str, kind: str) ->
     return annual.section_or_404(report=report, kind=kind)
 
 
+def _refused(request: HttpRequest, section: Section, exc: ValidationError) -> HttpResponse:
+    """A post-only change the service refused: the report page's own words
+    for it, on a page of its own, 409 when the report is published."""
+    report = section.report
+    report.refresh_from_db()
+    return render_board(
+        request,
+        "reports/annual/refused.html",
+        report.board,
+        NAV,
+        {"report": report, "section": section, "problems": exc.messages},
+        CONFLICT if report.is_frozen else 400,
+    )
+
+
 @login_required
 @require_POST
 def section_include(request: HttpRequest, board: str, year: str, kind: str) -> HttpResponse:
+    """Bring a section left out back into the report."""
     section = _section_for_post(request, board, year, kind)
-    included = request.POST.get("included") == "1"
-    services.section_include(section=section, included=included)
-    verb = "included in" if included else "left out of"
-    messages.success(request, f"“{section.get_kind_display()}” {verb} the report.")
+    try:
+        services.section_include(section=section, included=True)
+    except ValidationError as exc:
+        return _refused(request, section, exc)
+    messages.success(request, f"“{section.get_kind_display()}” included in the report.")
     return redirect(_report_url(section.report) + "#sections")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_leave_out(request: HttpRequest, board: str, year: str, kind: str) -> HttpResponse:
+    """Leave a section out on purpose, saying why."""
+    obj = _board(request, board, EDIT)
+    report = annual.report_or_404(board=obj, year=year)
+    section = annual.section_or_404(report=report, kind=kind)
+    form = LeaveOutForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reason": section.left_out_reason},
+    )
+    if form.is_valid():
+        try:
+            services.section_include(
+                section=section, included=False, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"“{section.get_kind_display()}” left out of the report.")
+            return redirect(_report_url(report) + "#sections")
+    return _form_page(request, obj, report, form, "leave_out", {"section": section})
 
 
 @login_required
@@ -226,7 +299,7 @@ def section_move(request: HttpRequest, board: str, year: str, kind: str) -> Http
     try:
         services.section_move(section=section, direction=request.POST.get("direction", ""))
     except ValidationError as exc:
-        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
+        return _refused(request, section, exc)
     messages.success(request, f"“{section.get_kind_display()}” moved.")
     return redirect(_report_url(section.report) + "#sections")
 
@@ -251,7 +324,24 @@ def annual_report_approve(request: HttpRequest, board: str, year: str) -> HttpRe
                 request, "Annual report approved. The business manager can publish it."
             )
             return redirect(_report_url(report))
-    return _form_page(request, obj, report, form, "approve", {"checklist": checklist(report)})
+    built = build_report(report)
+    return _form_page(
+        request,
+        obj,
+        report,
+        form,
+        "approve",
+        {
+            "checklist": checklist(report, built),
+            "unwritten": services.unwritten(report),
+            "left_out": [
+                s
+                for s in annual.sections_for_report(report=report)
+                if not s.included and s.kind in set(available_kinds())
+            ],
+            "changes": services.pending_changes(report, built),
+        },
+    )
 
 
 @login_required
@@ -278,19 +368,57 @@ def _build_url(report: AnnualReport, build_id: int) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def annual_report_correct(request: HttpRequest, board: str, year: str) -> HttpResponse:
+    """Start a correction of a published report, saying what it will
+    change; while one is drafted, change what it says it changes."""
     obj = _board(request, board, EDIT)
     report = annual.report_or_404(board=obj, year=year)
-    form = CorrectForm(request.POST if request.method == "POST" else None)
+    form = CorrectForm(
+        request.POST if request.method == "POST" else None,
+        initial={"changes": report.correction_changes},
+    )
     if form.is_valid():
+        changes = form.cleaned_data["changes"]
         try:
-            build = services.report_correct(
-                report=report, user=request.user, changes=form.cleaned_data["changes"]
-            )
+            if report.is_correction:
+                services.correction_describe(report=report, changes=changes)
+            else:
+                services.correction_start(report=report, user=request.user, changes=changes)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect(_build_url(report, build.pk))
-    return _form_page(request, obj, report, form, "correct")
+            messages.success(
+                request,
+                "Correction started: change what needs correcting, then ask for approval. "
+                "Partners keep the published version until the correction is published."
+                if not report.is_correction
+                else "What the correction changes is saved.",
+            )
+            return redirect(_report_url(report))
+    return _form_page(
+        request,
+        obj,
+        report,
+        form,
+        "correct",
+        {"latest": annual.latest_snapshot(report=report)},
+        changes_report=False,
+    )
+
+
+@login_required
+@require_POST
+def annual_report_correction_cancel(request: HttpRequest, board: str, year: str) -> HttpResponse:
+    """Drop the correction being drafted; the report is as published."""
+    obj = _board(request, board, EDIT)
+    report = annual.report_or_404(board=obj, year=year)
+    try:
+        services.correction_cancel(report=report, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Correction cancelled: the report is as it was published.")
+    return redirect(_report_url(report))
 
 
 @login_required
@@ -314,7 +442,13 @@ def annual_report_sent(request: HttpRequest, board: str, year: str) -> HttpRespo
             messages.success(request, "Dates sent recorded.")
             return redirect(_report_url(report))
     return _form_page(
-        request, obj, report, form, "sent", {"sending_due": services.sending_due(report)}
+        request,
+        obj,
+        report,
+        form,
+        "sent",
+        {"sending_due": services.sending_due(report)},
+        changes_report=False,
     )
 
 
@@ -339,43 +473,20 @@ def annual_report_build(request: HttpRequest, board: str, year: str, build: int)
 def snapshot_file(
     request: HttpRequest, board: str, year: str, version: int, fmt: str
 ) -> HttpResponseBase:
-    """A published snapshot's stored file, exactly as stored. Anyone who may
-    see the board may download it; nothing unpublished is reachable."""
+    """A published snapshot's stored file, exactly as stored and checked
+    against its SHA-256. Anyone who may see the board may download it;
+    nothing unpublished is reachable."""
     obj = _board(request, board, SEE)
     if fmt not in Snapshot.FORMATS:
         raise Http404("No such format.")
     report = annual.report_or_404(board=obj, year=year, published_only=True)
     snapshot = annual.snapshot_or_404(report=report, version=version)
-    path = snapshots.absolute(snapshot, fmt)
-    if not path.is_file():
-        raise Http404("The file is missing.")
-    response = FileResponse(
-        path.open("rb"),
-        content_type=CONTENT_TYPES[fmt],
-        as_attachment=fmt != "html",
-        filename=path.name,
-    )
-    try:
-        digest = base64.b64encode(binascii.unhexlify(snapshot.sha256(fmt))).decode()
-    except (binascii.Error, ValueError):
-        digest = ""
-    if digest:
-        response["Repr-Digest"] = f"sha-256=:{digest}:"
-    response["Cache-Control"] = "private, max-age=0"
-    record_reads(
+    back = reverse("reports:annual_reports", kwargs={"board": obj.slug})
+    response = files.serve(request, files.snapshot_file(snapshot, fmt, back), public=False)
+    return record_reads(
         request,
         response,
         reviews=annual.snapshot_reviews(snapshot=snapshot),
         what=What.SNAPSHOT,
         detail=f"{report.year.label}, version {snapshot.version}, {fmt.upper()}",
     )
-    if fmt == "html":
-        # The page's own frozen stylesheet, allowed by its SHA-256 alone.
-        sources = snapshots.stylesheet_sources(path.read_bytes())
-        if sources:
-            policy: dict[str, Any] = dict(settings.SECURE_CSP)
-            policy["style-src"] = [*policy.get("style-src", []), *sources]
-            # The board's logo is frozen into the page as a data: URI.
-            policy["img-src"] = [*policy.get("img-src", []), "data:"]
-            response._csp_config = policy  # type: ignore[attr-defined]
-    return response

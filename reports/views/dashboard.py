@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from board.access import get_board_or_404, render_board
 from core.forms import DateInput, GovukFormMixin
+from priorities.rounds.selectors import dashboard_round
 from reports.dashboard import dashboard as read_dashboard
 
 READ = "board.read_records"
@@ -68,6 +69,7 @@ def dashboard(request: HttpRequest, board: str) -> HttpResponse:
     context = {
         "dashboard": read_dashboard(board=obj, today=today, chosen=chosen, refused=refused),
         "form": form,
+        "round_overview": dashboard_round(board=obj),
     }
     return render_board(
         request, "reports/dashboard.html", obj, SECTION, context, 400 if refused else 200

@@ -32,9 +32,10 @@ from django.views.decorators.http import require_GET
 
 from board.access import render_board
 from board.models import Board
-from priorities import charts, indicator_selectors
-from priorities.indicator_selectors import IndicatorStatus
-from priorities.indicator_views import board_for_indicators
+from indicators import charts
+from indicators import selectors as indicator_selectors
+from indicators.selectors import IndicatorStatus
+from indicators.views import board_for_indicators
 
 FRAGMENT_TEMPLATE = "reports/_scorecard_indicator.html"
 #: Bump when the block's template changes, so no block drawn by the old one is used.

@@ -1,30 +1,32 @@
 """The scorecard as a document: the page listing the board's scorecard
 documents (where a chair or business manager asks for a new one), a
-document's progress while it is built in the background, and its stored
-files. Board-internal, as the scorecard is: for partners none of these
-pages exists (404)."""
+document's progress while it is built in the background, its publication
+by the business manager, and its stored files. Board-internal, as the
+scorecard is: for partners none of these pages exists (404), except the
+files of a published document, which they download from the board's home
+page."""
 
 from __future__ import annotations
-
-import base64
-import binascii
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from board.access import render_board
-from priorities.indicator_views import board_for_indicators
+from board.access import get_board_or_404, render_board
+from indicators.views import board_for_indicators
 from reports import scorecard_documents as documents
 from reports.models import ScorecardDocument
+from reports.views import files
 
 NAV = "reports:scorecard"
-
-CONTENT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+SEE = "board.see_board"
+READ = "board.read_records"
+EDIT = "board.edit_records"
 
 
 @login_required
@@ -66,32 +68,40 @@ def scorecard_document(request: HttpRequest, board: str, document: int) -> HttpR
 
 
 @login_required
+@require_POST
+def scorecard_document_publish(request: HttpRequest, board: str, document: int) -> HttpResponse:
+    """The business manager publishes a finished document to partners."""
+    obj = board_for_indicators(request, board, EDIT)
+    found = documents.document_or_404(board=obj, document_id=document)
+    try:
+        documents.document_publish(document=found, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The scorecard is published to the board's partners.")
+    return redirect(found.get_absolute_url())
+
+
+@login_required
 @require_GET
 def scorecard_document_file(
     request: HttpRequest, board: str, document: int, fmt: str
 ) -> HttpResponseBase:
-    """A finished document's stored file, exactly as stored, with its
-    SHA-256 in the Repr-Digest header."""
-    obj = board_for_indicators(request, board)
+    """A finished document's stored file, exactly as stored and checked
+    against its SHA-256 (sent in the Repr-Digest header). Partners reach
+    only the files of a published document."""
+    obj = get_board_or_404(request, board, SEE)
     if fmt not in ScorecardDocument.FORMATS:
         raise Http404("No such format.")
     found = documents.document_or_404(board=obj, document_id=document)
+    if not request.user.has_perm(READ, obj) and not found.is_published:
+        raise Http404("No such document.")
     if found.status != ScorecardDocument.Status.SUCCEEDED or not found.path(fmt):
         raise Http404("This document has no file yet.")
-    path = documents.absolute(found, fmt)
-    if not path.is_file():
-        raise Http404("The file is missing.")
-    response = FileResponse(
-        path.open("rb"),
-        content_type=CONTENT_TYPES[fmt],
-        as_attachment=fmt == "pdf",
-        filename=path.name,
+    back = (
+        found.get_absolute_url()
+        if request.user.has_perm(READ, obj)
+        else reverse("board:home", kwargs={"board": obj.slug})
     )
-    try:
-        digest = base64.b64encode(binascii.unhexlify(found.sha256(fmt))).decode()
-    except (binascii.Error, ValueError):
-        digest = ""
-    if digest:
-        response["Repr-Digest"] = f"sha-256=:{digest}:"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return files.serve(request, files.scorecard_file(found, fmt, back), public=False)

@@ -1,6 +1,7 @@
 """The seeds' audits, Section 11 rounds and inspections, read back through
 the pages a business manager of both Bedfordshire boards opens."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from audits.models import Audit, Inspection
 from board.models import Board
 from core import roles
 from priorities.models import ActionPlan
+from tests.core.test_load_past_reports import seeds_dir
 from tests.factories import UserFactory
 from tests.html import table_rows
 
@@ -178,7 +180,18 @@ def test_bedford_boroughs_ofsted_2017_review_was_good_with_two_recommendations(m
         manager, "inspection", "bedford-borough", inspection="ofsted-bedford-borough-lscb-2017"
     )
     assert table_rows(html, "judgements")[1:] == [["The Local Safeguarding Children Board", "Good"]]
-    assert "Report published April 2017" in html
+    # The source gives the month the report was published, not the review's
+    # dates: each under its own heading, never the one for the other.
+    rows = dict(
+        re.findall(
+            r'summary-list__key">([^<]+)</dt><dd class="govuk-summary-list__value">([^<]+)</dd>',
+            html,
+        )
+    )
+    assert rows["Inspected"] == "Not given"
+    assert rows["Report published"] == "April 2017"
+    seed = (seeds_dir() / "002_f37755e3edfd8c21.txt").read_text()
+    assert "report published in April 2017" in seed
     plan = Inspection.objects.get(slug="ofsted-bedford-borough-lscb-2017").plans.get()
     assert list(plan.actions.values_list("ref", flat=True)) == ["1", "2"]
     assert "Ensure that action plans arising from multi-agency audits are monitored" in html

@@ -538,3 +538,12 @@ def test_it_refuses_two_judgements_on_the_same_line():
             judgement=JudgementFactory.build(inspection=first.inspection, position=1)
         )
     assert caught.value.message_dict == {"position": ["The table already has a line 1."]}
+
+
+@pytest.mark.parametrize("blank", ["", "   ", " \r\n\t"])
+def test_a_judgement_without_area_or_grade_is_refused_in_the_services_words(blank):
+    judgement = JudgementFactory.build(inspection=InspectionFactory(), area=blank, grade=blank)
+    assert services.judgement_problems(judgement=judgement) == {
+        "area": ["Name the area judged."],
+        "grade": ["Give the grade in the inspectorate's words."],
+    }

@@ -462,6 +462,7 @@ def test_an_admin_gives_boards_only_to_people_they_may_manage(root, users, world
     assert sorted(choices.values_list("username", flat=True)) == [
         "admin",
         "chair",
+        "lead",
         "manager",
         "other_manager",
         "partner",

@@ -273,23 +273,49 @@ def test_a_boards_agencies_count_only_its_own_seats_once_each():
     ContributionFactory(board=board, agency=police)
     listed = [(a.name, a.member_count) for a in selectors.agencies_for_board(board=board)]
     assert listed == [("Funder", 0), ("Police", 2)]
-    assert selectors.membership_summary(board=board) == {"seats": 2, "agencies": 1}
+    assert selectors.membership_summary(board=board, day=TODAY) == {
+        "seats": 2,
+        "agencies": 1,
+        "recorded": 2,
+    }
 
 
 @pytest.mark.django_db
-def test_the_office_holders_are_the_chair_and_business_manager_latest_first():
+def test_the_office_holders_are_those_holding_each_office_on_the_day():
     board = BoardFactory()
-    old = MemberFactory(
-        board=board, role=Member.Role.INDEPENDENT_CHAIR, start=datetime.date(2012, 1, 1)
-    )
-    new = MemberFactory(
-        board=board, role=Member.Role.INDEPENDENT_CHAIR, start=datetime.date(2017, 1, 1)
-    )
+    chair = Member.Role.INDEPENDENT_CHAIR
+    old = MemberFactory(board=board, role=chair, person="Old", end=datetime.date(2016, 12, 1))
+    new = MemberFactory(board=board, role=chair, person="New", start=datetime.date(2016, 12, 2))
     manager = MemberFactory(board=board, role=Member.Role.BUSINESS_MANAGER)
     scrutineer = MemberFactory(board=board, role=Member.Role.INDEPENDENT_SCRUTINEER)
     MemberFactory(board=board, role=Member.Role.LAY_MEMBER)
     MemberFactory(board=BoardFactory(), role=Member.Role.INDEPENDENT_CHAIR)
-    assert selectors.office_holders(board=board) == [manager, new, old, scrutineer]
+
+    def held(day):
+        return [(h.member, h.state.text) for h in selectors.office_holders(board=board, day=day)]
+
+    assert held(datetime.date(2016, 12, 1)) == [
+        (scrutineer, "Current"),
+        (old, "Current, until 1 December 2016"),
+        (manager, "Current"),
+    ]
+    # Of seats held with no end, a named person first.
+    assert held(datetime.date(2016, 12, 2)) == [
+        (new, "Current"),
+        (scrutineer, "Current"),
+        (manager, "Current"),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_office_nobody_holds_shows_the_seat_known_to_be_held_latest():
+    board = BoardFactory()
+    recorded = YearFactory()  # 2016-17
+    chair = Member.Role.INDEPENDENT_CHAIR
+    MemberFactory(board=board, role=chair, person="Earlier", end=datetime.date(2015, 3, 31))
+    last = MemberFactory(board=board, role=chair, person="Last", last_recorded=recorded)
+    holders = selectors.office_holders(board=board, day=TODAY)
+    assert [(h.member, h.state.text) for h in holders] == [(last, "Last recorded in 2016-17")]
 
 
 @pytest.mark.django_db
@@ -399,7 +425,7 @@ def test_the_budget_opens_on_the_year_asked_for_or_the_latest_with_money(today, 
     assert selectors.budget_year(board=board, label="2015-16")[0] == before
     assert selectors.budget_year(board=board, label="1999-00")[0] == now
     _, offered = selectors.budget_year(board=board)
-    assert [y.label for y in offered] == ["2026-27", "2016-17", "2015-16"]
+    assert [y.label for y in offered] == [f"{y}-{(y + 1) % 100:02d}" for y in range(2026, 2014, -1)]
 
 
 # --- lists the maintenance pages read ----------------------------------------------------
@@ -436,7 +462,7 @@ def test_the_seats_page_reads_every_seat_in_order_with_its_groups_in_two_queries
         MemberFactory(board=board, agency=AgencyFactory(name="C agency"), groups=[alpha, zeta])
     MemberFactory(board=BoardFactory(), agency=agency_a, groups=[alpha])  # another board's
     with django_assert_num_queries(2):
-        seats = selectors.seats_for_board(board=board)
+        seats = selectors.seats_for_board(board=board, day=TODAY)
         assert [(s.member, s.groups) for s in seats[:3]] == [
             (first, []),
             (second, [("", "Alpha group"), ("ZG", "Zeta group")]),
@@ -602,3 +628,66 @@ def test_the_groups_page_lists_groups_by_kind_then_name():
     GroupFactory(name="B executive", kind=Group.Kind.EXECUTIVE, boards=[board])
     names = [g.name for g in selectors.groups_with_boards(board=board)]
     assert names == ["B executive", "Z executive", "A sub-group"]
+
+
+# --- years follow the calendar (docs/adr/0007) ---------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_years_offered_run_from_the_first_saved_to_today_without_a_gap(today):
+    YearFactory(label="2019-20", start=datetime.date(2019, 4, 1), end=datetime.date(2020, 3, 31))
+    YearFactory(label="2021-22", start=datetime.date(2021, 4, 1), end=datetime.date(2022, 3, 31))
+    years = selectors.year_choices()
+    assert [y.label for y in years] == [
+        "2026-27",
+        "2025-26",
+        "2024-25",
+        "2023-24",
+        "2022-23",
+        "2021-22",
+        "2020-21",
+        "2019-20",
+    ]
+    assert [y.label for y in years if y.pk] == ["2021-22", "2019-20"]
+    assert [y.label for y in selectors.reporting_years()] == [y.label for y in years]
+
+
+@pytest.mark.django_db
+def test_a_page_offering_some_years_gets_those_and_the_current_one(today):
+    only = YearFactory(
+        label="2019-20", start=datetime.date(2019, 4, 1), end=datetime.date(2020, 3, 31)
+    )
+    YearFactory(label="2016-17", start=datetime.date(2016, 4, 1), end=datetime.date(2017, 3, 31))
+    assert [y.label for y in selectors.year_choices(saved=[only])] == ["2026-27", "2019-20"]
+
+
+@pytest.mark.django_db
+def test_with_no_year_saved_the_current_one_is_offered(today):
+    assert [y.label for y in selectors.year_choices()] == ["2026-27"]
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (datetime.date(2026, 3, 31), "2024-25"),
+        (datetime.date(2026, 4, 1), "2025-26"),
+        (datetime.date(2026, 12, 7), "2025-26"),
+        (datetime.date(2027, 3, 31), "2025-26"),
+        (datetime.date(2027, 4, 1), "2026-27"),
+    ],
+)
+def test_the_last_year_that_has_ended_turns_over_on_1_april(day, label):
+    year = selectors.last_ended_year(day=day)
+    assert (year.label, year.end < day) == (label, True)
+
+
+@pytest.mark.django_db
+def test_the_main_group_is_the_one_marked_or_none():
+    from board.services import main_group_set
+
+    board = BoardFactory()
+    group = GroupFactory(boards=[board])
+    assert selectors.main_group(board=board) is None
+    main_group_set(board=board, group=group)
+    assert selectors.main_group(board=board) == group
+    assert selectors.main_group(board=BoardFactory()) is None

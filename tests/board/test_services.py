@@ -50,7 +50,7 @@ def test_it_refuses_a_seat_from_a_board_the_group_does_not_serve_and_saves_nothi
 
 @pytest.mark.django_db
 def test_it_refuses_a_mark_not_in_the_boards_key(world):
-    with pytest.raises(ValidationError, match="not a mark of .*attendance key"):
+    with pytest.raises(ValidationError, match=r"not a mark of .*attendance key"):
         services.attendance_record(meeting=world.meeting, marks={world.member: "late"})
 
 

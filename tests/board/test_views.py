@@ -180,8 +180,8 @@ def make_data(world, n):
 
 
 PAGES = {
-    # The overview also lists the board's published annual reports.
-    "board:home": ({}, 13),
+    # The overview also lists the board's published annual reports and scorecards.
+    "board:home": ({}, 14),
     "board:members": ({}, 14),
     "board:meetings": ({"group": "alpha-board", "year": "2016-17"}, 16),
     "board:meetings:default": ({}, 19),
@@ -220,7 +220,10 @@ def test_the_board_home_says_how_many_sit_on_the_board(world, manager_client):
     MemberFactory(board=world.board, agency=world.member.agency, position="Deputy")
     MemberFactory(board=world.board, agency=None, position="Lay member", role="lay-member")
     html = manager_client.get(url("board:home", world)).content.decode()
-    assert "3 members from 1 agency." in html
+    assert "3 seats held today, from 1 agency." in html
+    Member.objects.filter(position="Deputy").update(end=datetime.date(2020, 3, 31))
+    html = manager_client.get(url("board:home", world)).content.decode()
+    assert "2 seats held today, from 1 agency, of 3 recorded." in html
 
 
 def current_year_label():
@@ -299,8 +302,8 @@ def test_the_budget_page_with_no_contributions_opens_on_the_current_year(world, 
     assert f'<option value="{label}" selected>{label}</option>' in html
 
 
-def _seat_rows(client, world):
-    html = client.get(url("board:member_list", world)).content.decode()
+def _seat_rows(client, world, **query):
+    html = client.get(url("board:member_list", world), query).content.decode()
     return html, table_rows(html, "seats")
 
 
@@ -309,12 +312,19 @@ def test_the_seats_page_lists_every_seat_as_before(world, manager_client):
     from tests.board.test_tables import varied_seats
 
     seats = varied_seats(world)
-    html, rows = _seat_rows(manager_client, world)
+    html, rows = _seat_rows(manager_client, world, seats="all")
     mine = world.member
     assert rows == [
-        ["Seat", "Role", "Groups", "From", "To", "Actions"],
+        ["Seat", "Role", "Groups", "From", "Status", "Actions"],
         ["Lay Person", "Lay member", "MG", "9 Jan 2020", "Current", "Change Lay Person"],
-        ["Seat only", "Adviser", "Board proper", "Not known", "25 Dec 2021", "Change Seat only"],
+        [
+            "Seat only",
+            "Adviser",
+            "Board proper",
+            "Not known",
+            "Ended on 25 December 2021",
+            "Change Seat only",
+        ],
         [
             f"{mine.agency.name} - {mine.position}",
             "Agency representative",
@@ -344,10 +354,12 @@ def test_the_seats_page_lists_every_seat_as_before(world, manager_client):
             "Statutory partner",
             "SG<1>, Board proper, MG",
             "1 Apr 2016",
-            "31 Mar 2018",
+            "Ended on 31 March 2018",
             "Change ZA - Director (Ann =1+1)",
         ],
     ]
+    _, current = _seat_rows(manager_client, world)
+    assert [row[0] for row in current[1:]] == [row[0] for row in rows[1:] if row[4] == "Current"]
     assert "Alpha agency (Bob &lt;b&gt;)" in html
     for seat in [mine, *seats.values()]:
         assert f'href="{url("board:member_edit", world, member=seat.pk)}"' in html
@@ -358,7 +370,7 @@ def test_a_chair_reads_the_seats_without_change_links(world, client_for):
     _, rows = _seat_rows(client_for("chair"), world)
     mine = world.member
     assert rows == [
-        ["Seat", "Role", "Groups", "From", "To"],
+        ["Seat", "Role", "Groups", "From", "Status"],
         [
             f"{mine.agency.name} - {mine.position}",
             "Agency representative",
@@ -414,8 +426,8 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
 
     seats = varied_seats(world)
     zeta = seats["ann"].agency_id
-    header = ["Name", "Position", "Agency", "Role", "Groups", "Start", "End"]
-    assert _export(manager_client, world, "csv", agency=zeta) == [
+    header = ["Name", "Position", "Agency", "Role", "Groups", "Start", "End", "Status"]
+    assert _export(manager_client, world, "csv", agency=zeta, seats="all") == [
         header,
         [
             "Seat (no person named)",
@@ -425,6 +437,7 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
             "None",
             "—",
             "—",
+            "Current",
         ],
         [
             "Ann =1+1",
@@ -434,9 +447,10 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
             "SG<1>, Board proper, MG",
             "2016-04-01",
             "2018-03-31",
+            "Ended on 31 March 2018",
         ],
     ]
-    header_row, *xlsx = _export(manager_client, world, "xlsx", agency=zeta)
+    header_row, *xlsx = _export(manager_client, world, "xlsx", agency=zeta, seats="all")
     assert header_row == header
     # Dates stay dates in a spreadsheet (openpyxl reads them back as datetimes).
     assert [[v.date() if hasattr(v, "date") else v for v in row] for row in xlsx] == [
@@ -448,6 +462,7 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
             "None",
             "—",
             "—",
+            "Current",
         ],
         [
             "Ann =1+1",
@@ -457,13 +472,14 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
             "SG<1>, Board proper, MG",
             datetime.date(2016, 4, 1),
             datetime.date(2018, 3, 31),
+            "Ended on 31 March 2018",
         ],
     ]
     mine = world.member
-    header, *body = _export(manager_client, world, "csv")
+    header, *body = _export(manager_client, world, "csv", seats="all")
     assert sorted(body) == sorted(
         [
-            ["Lay Person", "", "", "Lay member", "MG", "2020-01-09", "—"],
+            ["Lay Person", "", "", "Lay member", "MG", "2020-01-09", "—", "Current"],
             [
                 "Seat (no person named)",
                 "Seat only",
@@ -472,6 +488,7 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
                 "Board proper",
                 "—",
                 "2021-12-25",
+                "Ended on 25 December 2021",
             ],
             [
                 "Bob <b>",
@@ -481,6 +498,7 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
                 "SG<1>, Board proper",
                 "2015-01-01",
                 "—",
+                "Current",
             ],
             [
                 "Seat (no person named)",
@@ -490,6 +508,7 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
                 world.group.name,
                 "—",
                 "—",
+                "Current",
             ],
             [
                 "Seat (no person named)",
@@ -499,6 +518,7 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
                 "None",
                 "—",
                 "—",
+                "Current",
             ],
             [
                 "Ann =1+1",
@@ -508,6 +528,7 @@ def test_the_members_export_is_every_filtered_seat_as_before(world, manager_clie
                 "SG<1>, Board proper, MG",
                 "2016-04-01",
                 "2018-03-31",
+                "Ended on 31 March 2018",
             ],
         ]
     )

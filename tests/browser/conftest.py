@@ -57,7 +57,7 @@ def browser_type_launch_args():
 def roles_exist(transactional_db):
     """Transactional tests empty every table between tests, the roles the data
     migration made included; put them back."""
-    sync_role_permissions(apps, ["board", "priorities"])
+    sync_role_permissions(apps, ["board", "priorities", "indicators"])
 
 
 class AccessibilityError(AssertionError):

@@ -228,6 +228,30 @@ def test_a_manager_adds_an_action_from_the_plan_page(page, live_server, plan_wor
     check_accessibility(page)
 
 
+def test_changing_only_the_lead_in_the_browser_records_only_the_lead(
+    page, live_server, plan_world, sign_in
+):
+    """Chromium sends the textareas' lines back with CRLF: the history names
+    the lead alone, and the text is stored as it was."""
+    action = Action.objects.get(ref="3a")
+    action.description = "Threshold document publicised.\nSignposted on the website."
+    action.impact_expected = "Thresholds understood.\n\nFewer inappropriate referrals."
+    action.save()
+    sign_in("manager")
+    page.goto(f"{live_server.url}{action.get_absolute_url()}")
+    page.get_by_role("button", name="Edit this action").click()
+    page.get_by_label("Lead (optional)").fill("Head of Early Help")
+    page.get_by_role("button", name="Save action").click()
+    history = page.get_by_role("region", name="Change history")
+    latest = history.get_by_role("row").nth(1)
+    expect(latest).to_contain_text("Lead: “Safeguarding leads” to “Head of Early Help”")
+    expect(latest).not_to_contain_text("Action:")
+    expect(latest).not_to_contain_text("Impact expected")
+    action.refresh_from_db()
+    assert action.description == "Threshold document publicised.\nSignposted on the website."
+    assert action.impact_expected == "Thresholds understood.\n\nFewer inappropriate referrals."
+
+
 @pytest.mark.parametrize(
     "path", ["actions/", "plans/", "plans/business-plan/", "meetings/", "members/", "risks/"]
 )

@@ -94,16 +94,16 @@ def test_an_admin_gives_a_person_another_board_and_cannot_give_a_second_role(
     ).exists()
 
 
-def test_an_admin_adds_a_person_and_gives_them_their_role(page, live_server, people, sign_in):
+def test_an_admin_gives_a_person_without_a_role_their_role(page, live_server, people, sign_in):
+    """People get accounts by invitation, so the Admin adds nobody here; a
+    person a superuser added without a role is given exactly one."""
+    sam = UserFactory(username="sam", first_name="Sam", last_name="Shah")
     sign_in("admin")
     page.goto(f"{live_server.url}/admin/auth/user/")
-    page.get_by_role("link", name="Add user").click()
-    expect(page.get_by_role("heading", name="Add user")).to_be_visible()
+    expect(page.get_by_role("link", name="sam", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Add user")).to_have_count(0)
     check_accessibility(page)
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password:", exact=True).fill("a long new password 2026")
-    page.get_by_label("Password confirmation:", exact=True).fill("a long new password 2026")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("link", name="sam", exact=True).click()
     expect(page.get_by_role("heading", name="Change user")).to_be_visible()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Choose a role: a person has exactly one role.")).to_be_visible()
@@ -111,9 +111,12 @@ def test_an_admin_adds_a_person_and_gives_them_their_role(page, live_server, peo
     page.get_by_label(roles.BUSINESS_MANAGER, exact=True).check()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
-    sam = User.objects.get(username="sam")
+    sam.refresh_from_db()
     assert list(sam.groups.values_list("name", flat=True)) == [roles.BUSINESS_MANAGER]
     assert not sam.is_staff
+    response = page.goto(f"{live_server.url}/admin/auth/user/add/")
+    assert response is not None
+    assert response.status == 403
 
 
 def test_an_admin_sees_a_superuser_but_cannot_change_them(page, live_server, people, sign_in):

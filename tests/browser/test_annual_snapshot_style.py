@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from board.models import ReportingYear
@@ -45,7 +46,9 @@ def test_a_partner_reads_a_snapshot_in_the_styling_it_was_published_with(
         **{f"{fmt}_path": path for fmt, (path, _) in stored.items()},
         **{f"{fmt}_sha256": sha for fmt, (_, sha) in stored.items()},
     )
-    AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.PUBLISHED)
+    AnnualReport.objects.filter(pk=report.pk).update(
+        status=AnnualReport.Status.PUBLISHED, published_at=timezone.now()
+    )
 
     live_css.write_text(".govuk-heading-xl{color:#654321}")  # the site changes
     sign_in("partner")

@@ -88,7 +88,7 @@ def test_a_manager_records_a_meetings_attendance_and_sees_the_matrix_change(
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(
-        page.get_by_role("link", name=f"Choose an attendance status for {deputy_seat.label}.")
+        page.get_by_role("link", name=f"Choose an attendance mark for {deputy_seat.label}.")
     ).to_be_visible()
     check_accessibility(page)
 

@@ -18,7 +18,7 @@ from tests.factories import (
     PriorityFactory,
     UserFactory,
 )
-from tests.priorities.indicator_factories import IndicatorFactory, ValueFactory
+from tests.indicators.factories import IndicatorFactory, ValueFactory
 
 
 def ago(n: int) -> datetime.date:

@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from core import roles
-from priorities.models import IndicatorValue
+from indicators.models import IndicatorValue
 from tests.browser.conftest import check_accessibility
 from tests.factories import UserFactory
-from tests.priorities.indicator_factories import IndicatorFactory, SourceFactory, ValueFactory
+from tests.indicators.factories import IndicatorFactory, SourceFactory, ValueFactory
 
 STATISTICS = (
     "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"

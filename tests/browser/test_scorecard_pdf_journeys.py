@@ -19,7 +19,7 @@ from reports.models import ScorecardDocument
 from reports.scorecard_tasks import build_scorecard_document
 from tests.browser.conftest import check_accessibility
 from tests.factories import UserFactory
-from tests.priorities.indicator_factories import IndicatorFactory, ValueFactory
+from tests.indicators.factories import IndicatorFactory, ValueFactory
 
 
 @pytest.fixture

@@ -148,11 +148,16 @@ def test_a_manager_imports_courses_sees_what_they_replace_and_confirms(
 
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_text("Imported courses.xlsx: 2 courses added, 0 changed")).to_be_visible()
+    expect(page.get_by_role("heading", name="Training courses 2020-21")).to_be_visible()
+    page.get_by_role("link", name="Back to the year's training figures").click()
     table = page.locator(f"#training-{world.board.slug}-face-to-face")
     places = table.get_by_role("row", name=re.compile("^Places offered"))
     expect(places.get_by_role("cell").nth(1)).to_have_text("32")
     filled = table.get_by_role("row", name=re.compile("^Places filled"))
-    expect(filled.get_by_role("cell").nth(1)).to_have_text("91%")
+    # No bookings in the file: places filled is measured by attendance, and says so.
+    expect(filled.get_by_role("cell").nth(1)).to_have_text(
+        re.compile(r"^\s*91% \(attended ÷ places: no bookings recorded\)\s*$")
+    )
     check_accessibility(page)
     assert TrainingCourse.objects.count() == 2
 
@@ -208,3 +213,57 @@ def test_the_import_preview_the_impact_form_and_the_page_fit_a_narrow_screen(
     page.get_by_role("button", name="Check the file").click()
     expect(page.locator("#import-periods")).to_be_visible()
     assert sideways_scroll(page) is None
+
+
+def test_a_manager_maps_a_units_unknown_column_imports_and_sees_each_courses_rates(
+    page, live_server, manager, world, sign_in
+):
+    """A register with a column Assure has no field for is not refused: the
+    manager is asked what it holds, ignores it, previews and confirms, and
+    the course list shows places filled and attended of booked."""
+    ReportingYear.for_start_year(2020)
+    sign_in("manager")
+    page.goto(live_server.url + reverse("training:import", kwargs={"board": world.board.slug}))
+    header = ["Course", "Date", "Mode", "Sessions", "Capacity", "Booked", "Attended", "DNA"]
+    register = write_csv(
+        [
+            [*header, "Trainer"],
+            ["Neglect", "14/07/2020", "Face to face", "2", "40", "36", "30", "4", "A. Trainer"],
+        ]
+    )
+    page.get_by_label("Spreadsheet").set_input_files(
+        {"name": "register.csv", "mimeType": "text/csv", "buffer": register}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(
+        page.get_by_role("heading", name="What does each column of register.csv hold?")
+    ).to_be_visible()
+    expect(page.locator("#unknown-columns")).to_contain_text("column I, Trainer")
+    check_accessibility(page)
+
+    # Left unchosen, the column is named and nothing is read.
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_title(re.compile("^Error: What the columns hold"))
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check_accessibility(page)
+    assert TrainingCourse.objects.count() == 0
+
+    page.get_by_label("Column I: Trainer").select_option(label="Ignore this column")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#import-summary")).to_contain_text("Nothing has been saved yet")
+    check_accessibility(page)
+    assert TrainingCourse.objects.count() == 0
+
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text(re.compile("^Imported register.csv: 1 course"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Training courses 2020-21")).to_be_visible()
+    row = page.locator("#courses").get_by_role("row", name=re.compile("Neglect"))
+    expect(row).to_contain_text("90%")  # 36 booked of 40 places
+    expect(row).to_contain_text("83%")  # 30 came of 36 booked
+    check_accessibility(page)
+    course = TrainingCourse.objects.get()
+    assert (course.sessions, course.delegates_no_show) == (2, 4)
+
+    page.get_by_role("link", name="Add a course").click()
+    expect(page.get_by_role("heading", name="Add a course")).to_be_visible()
+    check_accessibility(page)

@@ -59,7 +59,8 @@ def test_the_command_refuses_an_unknown_board(world):
         ([roles.PARTNER], "Give one role, by name."),
         (
             "",
-            "'' is not a role; choose one of: Business manager, Independent chair, Partner, Admin.",
+            "'' is not a role; choose one of: Business manager, Independent chair, Partner, Admin, "
+            "Action lead.",
         ),
         ("Superuser", "'Superuser' is not a role; choose one of: Business manager, "),
     ],

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _roles() -> None:
     """Transactional tests empty every table between tests, the roles the
     data migration made included; put them back."""
-    sync_role_permissions(apps, ["board", "priorities"])
+    sync_role_permissions(apps, ["board", "priorities", "indicators"])
 
 
 def _some_records() -> None:

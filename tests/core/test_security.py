@@ -26,6 +26,7 @@ TEST_ONLY = {
     "ALLOWED_HOSTS",
     "SECURE_SSL_REDIRECT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "ASSURE_SITE_URL",
 }
 
 
@@ -51,9 +52,42 @@ def test_check_deploy_is_clean_under_production_settings():
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
         ALLOWED_HOSTS="assure.example.org",
+        ASSURE_SITE_URL="https://assure.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_fails_without_the_site_address():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+        ALLOWED_HOSTS="assure.example.org",
+    )
+    assert result.returncode != 0
+    assert "ASSURE_SITE_URL is not set" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("EMAIL_PORT", "70000", "EMAIL_PORT must be a whole number from 1 to 65535"),
+        ("EMAIL_SECURITY", "ssl", "EMAIL_SECURITY must be one of starttls, tls, none"),
+        ("EMAIL_DELIVERY", "pigeon", "EMAIL_DELIVERY must be one of smtp, file, console"),
+        ("EMAIL_SENDER", "not an address", "EMAIL_SENDER must be an email address"),
+        ("ASSURE_SITE_URL", "assure.example.org/path", "ASSURE_SITE_URL must be the address"),
+        ("ASSURE_INVITATION_DAYS", "0", "ASSURE_INVITATION_DAYS must be a whole number from 1"),
+        ("EMAIL_HOST_USER", "assure", "Set both EMAIL_HOST_USER and EMAIL_HOST_PASSWORD"),
+    ],
+)
+def test_a_bad_email_setting_stops_assure_and_names_the_variable(variable, value, says):
+    result = manage("check", DEBUG="0", **{variable: value})
+    assert result.returncode != 0
+    assert says in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -158,8 +192,17 @@ def test_every_response_carries_the_security_headers(client):
     assert "max-age=31536000" in response["Strict-Transport-Security"]
 
 
+def with_an_authenticator(user) -> None:
+    """A manager signs in with a password only once their app is set up
+    (by invitation); the code step follows."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
 @pytest.mark.django_db
 def test_session_and_csrf_cookies_are_http_only(client, users):
+    with_an_authenticator(users["manager"])
     client.post(
         reverse("login"), {"username": "manager", "password": "correct horse battery staple"}
     )
@@ -181,6 +224,7 @@ def test_five_failed_sign_ins_lock_the_account_and_say_so(client, users):
 
 @pytest.mark.django_db
 def test_a_correct_sign_in_after_fewer_failures_works(client, users):
+    with_an_authenticator(users["manager"])
     url = reverse("login")
     for _ in range(4):
         client.post(url, {"username": "manager", "password": "wrong password"})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart, Reference
 
+from core.history import history_with_changes
 from priorities import services, spreadsheets
 from priorities.models import Action, Assessment
 from tests.factories import (
@@ -298,9 +299,11 @@ HOSTILE_TEXT = {
 
 @pytest.fixture
 def hostile(world):
-    for name, value in HOSTILE_TEXT.items():
-        setattr(world.action, name, value)
-    world.action.save()
+    """Written past the models' text rule (core.text trims a leading tab or
+    CR), as text stored before the rule was: the writers neutralise it all
+    the same."""
+    Action.objects.filter(pk=world.action.pk).update(**HOSTILE_TEXT)
+    world.action.refresh_from_db()
     return world.action
 
 
@@ -873,3 +876,58 @@ def test_an_exported_file_confirmed_after_a_colleagues_edit_names_the_edit_since
     world.action.refresh_from_db()
     assert world.action.timescale != "March 2017"
     assert world.action.reporting_to == world.group
+
+
+#: The columns of a file that changes only actions' text.
+TEXT_COLUMNS = ["Ref", "Action", "Impact expected", "Lead"]
+
+
+def csv_text_bytes(rows):
+    return csv_bytes(rows, TEXT_COLUMNS)
+
+
+def xlsx_text_bytes(rows):
+    return xlsx_bytes([TEXT_COLUMNS, *([row.get(c, "") for c in TEXT_COLUMNS] for row in rows)])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "as_bytes"), [("plan.csv", csv_text_bytes), ("plan.xlsx", xlsx_text_bytes)]
+)
+def test_cells_with_crlf_and_trailing_spaces_change_only_what_differs(name, as_bytes, world, users):
+    """A spreadsheet's cells hold CRLF (or a lone CR) and trailing spaces: an
+    action whose text differs from Assure's only in those is unchanged, a
+    row that also changes the lead changes the lead alone, and a new
+    action's text is stored in the one form core.text gives it."""
+    action = world.action
+    action.description = "Run the neglect audit.\nReport to the board."
+    action.impact_expected = "Fewer repeat referrals."
+    action.save()
+    same = {
+        "Ref": action.ref,
+        "Action": "Run the neglect audit.  \r\nReport to the board.\r\n",
+        "Impact expected": "Fewer repeat referrals. \t",
+        "Lead": f"{action.lead} ",
+    }
+    new = {"Ref": "1b", "Action": "Train staff.\rCheck uptake.  ", "Lead": " Head of\r\nService "}
+    checked = spreadsheets.preview_import(
+        world.plan, spreadsheets.read_rows(name, as_bytes([same, new]))
+    )
+    assert [(r.ref, r.status, r.changes) for r in checked.rows] == [
+        ("1a", "unchanged", []),
+        ("1b", "create", []),
+    ]
+    changed = {**same, "Lead": "Head of Early Help\r\n"}
+    rows = spreadsheets.read_rows(name, as_bytes([changed, new]))
+    checked = spreadsheets.preview_import(world.plan, rows)
+    assert [c.label for c in checked.rows[0].changes] == ["Lead"]
+    spreadsheets.import_save(
+        plan=world.plan, rows=rows, pins=checked.pins, recorded_by=users["manager"]
+    )
+    action.refresh_from_db()
+    assert action.lead == "Head of Early Help"
+    assert action.description == "Run the neglect audit.\nReport to the board."
+    latest = history_with_changes(action.history.all())[0]
+    assert [c.field for c in latest.changes] == ["Lead"]
+    created = Action.objects.get(plan=world.plan, ref="1b")
+    assert (created.description, created.lead) == ("Train staff.\nCheck uptake.", "Head of Service")

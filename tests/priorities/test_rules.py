@@ -339,10 +339,10 @@ def test_the_plans_list_counts_the_current_process_ratings_exactly(rated, manage
     from tests.html import table_rows
 
     html = manager_client.get(url("priorities:plans", rated)).content.decode()
-    rows = {r[0]: r for r in table_rows(html, "plans-table")[1:]}
+    rows = {r[0]: r for r in table_rows(html, "plans-in-force")[1:]}
     plan_row = rows[rated.plan.title]
-    assert plan_row[3] == "4"
-    assert plan_row[4] == "Red 2, Green 1, 1 not assessed"
+    assert plan_row[4] == "4"
+    assert plan_row[5] == "Red 2, Green 1, 1 not assessed"
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 Ofsted inspection, read back through Assure's pages as the documents state
 them: every recommendation by its paragraph or number, and its opening words."""
 
+import datetime
 import html as htmllib
 import re
 from io import StringIO
@@ -14,6 +15,7 @@ from board.models import Board
 from core import roles
 from priorities import selectors
 from priorities.models import ActionPlan
+from tests.clock import on_day
 from tests.factories import UserFactory
 from tests.html import table_rows
 
@@ -111,20 +113,34 @@ def test_the_2020_22_priorities_read_back_in_order_with_no_invented_actions(chai
 
 
 def test_the_luton_plans_list_counts_every_plans_actions(chair_client):
-    page = chair_client.get(reverse("priorities:plans", kwargs={"board": "luton"})).content.decode()
-    rows = {row[0]: row[1:] for row in table_rows(page, "plans-table")[1:]}
+    with on_day(datetime.date(2026, 12, 7)):
+        page = chair_client.get(reverse("priorities:plans", kwargs={"board": "luton"}))
+    page = page.content.decode()
+    rows = {
+        row[0]: row[1:]
+        for table in ("plans-in-force", "plans-closed")
+        for row in table_rows(page, table)[1:]
+    }
     by_slug = {p.slug: rows[p.title] for p in ActionPlan.objects.filter(board__slug="luton")}
-    assert by_slug["priorities-2020-22"] == ["Business plan", "2020-2022", "0", "No actions"]
+    assert by_slug["priorities-2020-22"] == [
+        "Business plan",
+        "2020-2022 1 April 2020 to 31 March 2022",
+        "Closed: its period ended on 31 March 2022",
+        "0",
+        "No actions",
+    ]
     assert by_slug["ofsted-2016-lscb-recommendations"] == [
         "Inspection",
-        "2016",
+        "2016 From 29 March 2016 until its actions are complete",
+        "In force since 29 March 2016, until its actions are complete",
         "7",
         "7 not assessed",
     ]
-    assert by_slug["ofsted-2016-local-authority-recommendations"] == [
-        "Inspection",
-        "2016",
-        "12",
-        "12 not assessed",
+    assert by_slug["ofsted-2016-local-authority-recommendations"][3:] == ["12", "12 not assessed"]
+    assert by_slug["business-plan-2015-17"][1:] == [
+        "2015-2017 1 April 2015 to 31 March 2017",
+        "Closed: its period ended on 31 March 2017 Superseded by Luton Safeguarding Children "
+        "Board priorities for 2017-2018",
+        "22",
+        "22 not assessed",
     ]
-    assert by_slug["business-plan-2015-17"][2:] == ["22", "22 not assessed"]

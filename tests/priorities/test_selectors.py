@@ -127,7 +127,7 @@ def test_the_plans_list_counts_each_plans_actions_by_their_current_process_ratin
     assess(green, "GREEN")
     empty = PlanFactory(board=board, title="Audit Plan", kind=ActionPlan.Kind.AUDIT)
     ActionFactory(plan=PlanFactory(title="Another board's plan"))
-    plans = {p.title: p for p in selectors.plans_for_board(board=board)}
+    plans = {p.title: p for p in listed(selectors.plans_for_board(board=board, today=DAY))}
     assert set(plans) == {"Business Plan", "Audit Plan"}
     assert plans["Business Plan"].process_counts == [("RED", 2), ("GREEN", 1), ("NONE", 1)]
     assert plans["Business Plan"].action_count == 4
@@ -144,8 +144,23 @@ def test_the_plans_list_is_ordered_by_kind_then_latest_period_then_title():
     PlanFactory(board=board, title="A 2015", period="2015-2017")
     PlanFactory(board=board, title="C 2020", period="2020-2022")
     PlanFactory(board=board, title="Audit", kind=ActionPlan.Kind.AUDIT, period="2016")
-    titles = [p.title for p in selectors.plans_for_board(board=board)]
+    titles = [p.title for p in listed(selectors.plans_for_board(board=board, today=DAY))]
     assert titles == ["Audit", "C 2020", "A 2015", "B 2015"]
+
+
+@pytest.mark.django_db
+def test_dated_plans_are_ordered_by_their_latest_start_before_those_without_one():
+    board = BoardFactory()
+    PlanFactory(board=board, title="Undated", period="2099")
+    PlanFactory(board=board, title="2015", starts_on=datetime.date(2015, 4, 1))
+    PlanFactory(board=board, title="2016", starts_on=datetime.date(2016, 4, 1))
+    titles = [p.title for p in listed(selectors.plans_for_board(board=board, today=DAY))]
+    assert titles == ["2016", "2015", "Undated"]
+
+
+def listed(groups):
+    """Every plan of the list, in force, not started and closed, in order."""
+    return [*groups.in_force, *groups.not_started, *groups.closed]
 
 
 # --- the plan page -------------------------------------------------------------------
@@ -214,7 +229,7 @@ def test_the_boards_actions_come_by_plan_title_then_position_then_ref_in_one_que
     with django_assert_num_queries(1):
         rows = [
             (a.plan.title, a.ref, a.plan.board.slug, a.priority, a.oversight_group)
-            for a in selectors.actions_for_board(board=board)
+            for a in selectors.actions_for_board(board=board, today=DAY)
         ]
     assert [(title, ref) for title, ref, *_ in rows] == [
         ("Alpha plan", "9a"),

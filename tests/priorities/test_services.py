@@ -239,7 +239,8 @@ def test_plan_create_adds_a_plan_to_the_board_with_the_words_trimmed(world):
         "Audit: neglect",
         "audit",
     )
-    assert (plan.period, plan.status, plan.summary) == ("2016-17", "active", "S")
+    assert (plan.period, plan.summary) == ("2016-17", "S")
+    assert (plan.starts_on, plan.ends_on, plan.closed_on) == (None, None, None)
 
 
 @pytest.mark.django_db
@@ -277,9 +278,9 @@ def test_plan_create_refuses_a_taken_address_on_the_same_board_only(world):
         ),
         ({"period": "p" * 41}, "period", "The period must be 40 characters or fewer."),
         (
-            {"status": "lost"},
-            "status",
-            "'lost' is not a plan status; choose draft, active or closed.",
+            {"starts_on": datetime.date(2017, 4, 1), "ends_on": datetime.date(2017, 3, 31)},
+            "ends_on",
+            "The end of the period cannot be before its start.",
         ),
     ],
 )

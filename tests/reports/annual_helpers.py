@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from board.models import ReportingYear
+from core.problems import raise_problems
 from priorities.models import Rating
 from reports import services
 from reports.models import AnnualReport, Section, SectionKind
@@ -40,9 +41,28 @@ def section(report: AnnualReport, kind: str) -> Section:
     return report.sections.get(kind=kind)
 
 
+#: Narrative the Working Together check does not read.
+OTHER_WRITTEN = {
+    SectionKind.INTRODUCTION: "This is the chair's **first** report to the partners.",
+    SectionKind.CONTEXT: "About 60,000 children live in the area.",
+    SectionKind.NEXT_YEAR: "Next year the board will audit *neglect* cases.",
+}
+
+
 def write_narrative(report: AnnualReport) -> None:
-    for kind, text in WRITTEN.items():
+    """Every narrative section written: nothing stops approval."""
+    for kind, text in {**WRITTEN, **OTHER_WRITTEN}.items():
         services.section_save(section=section(report, kind), body=text)
+
+
+def leave_out_unwritten(
+    report: AnnualReport, reason: str = "Not part of this year's report."
+) -> None:
+    """Every narrative section not written left out on purpose: the
+    Working Together check still finds what is missing, and approval is
+    not stopped by a section waiting to be written."""
+    for waiting in services.unwritten(report):
+        services.section_include(section=waiting, included=False, reason=reason)
 
 
 def complete_data(world: Any) -> None:
@@ -80,9 +100,16 @@ def media(settings: Any, tmp_path: Any) -> Any:
     return settings.MEDIA_ROOT
 
 
-def stored_snapshot(report: AnnualReport, *, version: int = 1, changes: str = "") -> Any:
+def stored_snapshot(
+    report: AnnualReport,
+    *,
+    version: int = 1,
+    changes: str = "",
+    review_ids: list[int] | None = None,
+) -> Any:
     """A snapshot with small files of its own under MEDIA_ROOT, recorded
-    without a build: for permission and download tests."""
+    without a build: for permission and download tests. `review_ids`: the
+    case reviews it holds (a snapshot is never changed once made)."""
     import uuid
 
     from django.utils import timezone
@@ -96,11 +123,58 @@ def stored_snapshot(report: AnnualReport, *, version: int = 1, changes: str = ""
         report=report,
         version=version,
         changes=changes,
+        review_ids=review_ids,
         **{f"{fmt}_path": path for fmt, (path, _) in stored.items()},
         **{f"{fmt}_sha256": sha for fmt, (_, sha) in stored.items()},
     )
     AnnualReport.objects.filter(pk=report.pk).update(
         status=AnnualReport.Status.PUBLISHED, published_at=timezone.now()
+    )
+    report.refresh_from_db()
+    return snapshot
+
+
+def tamper(snapshot: Any, fmt: str, data: bytes = b"altered after publication") -> None:
+    """Change a stored file's bytes behind Assure's back, as someone with
+    access to the storage might."""
+    from django.core.files.storage import default_storage
+
+    path = default_storage.path(snapshot.path(fmt))
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def publish_without_rendering(report: AnnualReport, user: Any) -> Any:
+    """Publish an approved report through the services as the build does,
+    with small files in place of the rendered HTML and PDF (for tests about
+    versions rather than about what the files look like)."""
+    import uuid
+
+    from reports import snapshots, versions
+    from reports.models import ReportBuild, Snapshot
+    from reports.sections import build_report
+
+    # What report_publish queues, without sending it to the worker (which
+    # browser tests, whose transactions commit, would run).
+    raise_problems(services.report_publish_problems(report=report))
+    build = ReportBuild.objects.create(
+        report=report,
+        purpose="correction" if report.is_correction else "publish",
+        changes=report.correction_changes,
+        requested_by=user,
+    )
+    built = build_report(report)
+    changed = [c.as_dict() for c in versions.changes_since_published(report, built) or []]
+    version = report.snapshots.count() + 1
+    contents = {fmt: f"{fmt} of {report.title} v{version}".encode() for fmt in Snapshot.FORMATS}
+    stored = snapshots.store(report, version, uuid.uuid4().int % 10**9, contents)
+    snapshot = services.snapshot_record(
+        build=build,
+        files=stored,
+        pages=1,
+        sections=versions.frozen_sections(report, built),
+        changed_sections=changed,
+        reviews=built.reviews,
     )
     report.refresh_from_db()
     return snapshot

@@ -20,6 +20,7 @@ from tests.factories import BoardFactory, ContributionFactory
 from tests.reports.annual_helpers import (  # noqa: F401 - media is a fixture
     complete_data,
     draft,
+    leave_out_unwritten,
     media,
     section,
     stored_snapshot,
@@ -103,8 +104,19 @@ def test_a_generated_section_has_no_page_to_write_it(world, client_for):
 def test_leaving_out_and_moving_sections_from_the_report_page(world, client_for):
     report = draft(world)
     client = client_for("manager")
-    client.post(url("reports:section_include", report, kind="budget"), {"included": "0"})
-    assert not section(report, SectionKind.BUDGET).included
+    response = client.post(url("reports:section_leave_out", report, kind="budget"), {"reason": ""})
+    assert response.status_code == 400
+    assert section(report, SectionKind.BUDGET).included
+    response = client.post(
+        url("reports:section_leave_out", report, kind="budget"),
+        {"reason": "The budget is reported to the board separately."},
+    )
+    assert response.status_code == 302
+    budget = section(report, SectionKind.BUDGET)
+    assert not budget.included
+    assert budget.left_out_reason == "The budget is reported to the board separately."
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Left out: The budget is reported to the board separately." in page
     preview = client.get(url("reports:annual_report_preview", report)).content.decode()
     assert 'id="section-budget"' not in preview
     before = section(report, SectionKind.CONTEXT).position
@@ -114,6 +126,7 @@ def test_leaving_out_and_moving_sections_from_the_report_page(world, client_for)
 
 def test_the_chair_approves_with_a_reason_for_what_is_missing(world, client_for):
     report = draft(world)
+    leave_out_unwritten(report)
     client = client_for("chair")
     response = client.post(url("reports:annual_report_approve", report), {"reason": ""})
     assert response.status_code == 400
@@ -130,6 +143,7 @@ def test_the_chair_approves_with_a_reason_for_what_is_missing(world, client_for)
 
 
 def _approve(report, users):
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Agreed at the board")
 
 
@@ -206,7 +220,9 @@ def test_partners_see_only_published_reports_and_download_them(world, users, cli
 def test_nothing_unpublished_reaches_a_partner_even_with_a_snapshot_url(world, client_for):
     report = draft(world)
     snapshot = stored_snapshot(report)
-    AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.DRAFT)
+    AnnualReport.objects.filter(pk=report.pk).update(
+        status=AnnualReport.Status.DRAFT, published_at=None
+    )
     client = client_for("partner")
     assert client.get(snapshot.file_url("pdf")).status_code == 404
     assert client.get(snapshot.file_url("html")).status_code == 404
@@ -252,12 +268,18 @@ def test_later_edits_never_change_a_published_snapshot(
     Contribution.objects.filter(board=world.board, label="Luton Council").update(
         amount=Decimal("90000")
     )
-    services.section_save(section=section(report, SectionKind.VOICE), body="New words.")
     ContributionFactory(board=world.board, year=year_2016(), label="Schools", amount=5)
     report.refresh_from_db()
+    services.correction_start(report=report, user=users["manager"], changes="Council figure")
+    services.section_save(section=section(report, SectionKind.VOICE), body="New words.")
+    _approve(report, users)
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_correct(report=report, user=users["manager"], changes="Council figure")
+        services.report_publish(report=report, user=users["manager"])
     second = Snapshot.objects.get(report=report, version=2)
+    assert second.changed_sections == [
+        {"kind": "voice", "title": "The voice of children and families", "change": "rewritten"},
+        {"kind": "budget", "title": "Budget", "change": "figures or entries changed"},
+    ]
     assert "£90,000" in (Path(settings.MEDIA_ROOT) / second.path("html")).read_text()
 
     first.refresh_from_db()

@@ -199,7 +199,11 @@ def test_the_training_section_uses_the_training_tables(world):
         ["Places offered", "300", ""],
         ["Delegates attended", "240", ""],
     ]
-    assert ["Places filled %", "80%", ""] in cells(table)
+    assert [
+        "Places filled % (booked ÷ places)",
+        "80% (attended ÷ places: no bookings recorded)",
+        "",
+    ] in cells(table)
     assert table.source == "/boards/alpha/training/?year=2016-17"
 
 
@@ -219,18 +223,24 @@ def test_an_excluded_section_is_neither_built_nor_counted_by_the_checklist(world
     }
     from reports import services
 
-    services.section_include(section=report.sections.get(kind="budget"), included=False)
-    services.section_include(section=report.sections.get(kind="voice"), included=False)
+    services.section_include(
+        section=report.sections.get(kind="budget"), included=False, reason="Left out for this test"
+    )
+    services.section_include(
+        section=report.sections.get(kind="voice"), included=False, reason="Left out for this test"
+    )
     assert SectionKind.BUDGET not in [s.kind for s in build_report(report).sections]
     present = {item.key: item.present for item in checklist(report)}
     assert present["funding"] is False
     assert present["voice"] is False
 
 
-def test_an_empty_narrative_section_says_it_has_not_been_written(world):
+def test_an_empty_narrative_section_is_unwritten_and_prints_no_placeholder(world):
+    """It stops approval and publication instead (tests/reports/test_versions.py)."""
     section = built_section(draft(world), SectionKind.SCRUTINY)
     assert section.html is None
-    assert section.empty == "This section has not been written yet."
+    assert section.unwritten
+    assert section.empty == ""
 
 
 def test_building_a_report_reads_a_bounded_number_of_queries(world, django_assert_max_num_queries):
@@ -337,3 +347,49 @@ def test_training_impact_gives_the_share_reporting_a_change(world):
             "Staff use the toolkit in supervision.",
         ]
     ]
+
+
+def test_a_review_a_published_document_names_is_named_with_its_true_publication_status(world):
+    from board.models import SourceDocument
+    from reviews.models import CaseReview
+
+    review = _review(world, "Child C", published=False)
+    review.publication_status = CaseReview.Publication.ON_HOLD_CRIMINAL
+    review.source = SourceDocument.objects.create(key="annual-report", title="Annual report")
+    review.save()
+    _review(world, "Child D", published=False)  # named in no published document
+    section = built_section(draft(world), SectionKind.REVIEWS)
+    (summary,) = section.tables  # no recommendation of an unpublished report is given
+    rows = {row[0]: row for row in cells(summary)}
+    assert rows["Child C"][1:3] == [
+        "Child safeguarding practice review",
+        "On hold for criminal proceedings",
+    ]
+    assert rows["A review not published"][2] == ""
+    assert "Child D" not in str(cells(summary))
+
+
+def test_the_years_stated_review_counts_sit_beside_assures_own_with_the_difference_named(world):
+    from reviews.models import StatedCount
+
+    StatedCount.objects.create(
+        board=world.board, year=world.year, measure="learning-reviews", value=3
+    )
+    StatedCount.objects.create(board=world.board, year=world.year, measure="contributed", value=2)
+    section = built_section(draft(world), SectionKind.REVIEWS)
+    (counts,) = [t for t in section.tables if t.key == "review-counts"]
+    assert cells(counts) == [
+        [
+            "Reviews of other partnerships contributed to",
+            "2",
+            "No records kept",
+            "Assure keeps no records of these.",
+        ],
+        [
+            "Learning reviews undertaken",
+            "3",
+            "0",
+            "The report states 3 more than Assure holds records of.",
+        ],
+    ]
+    assert section.empty == ""

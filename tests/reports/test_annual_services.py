@@ -17,6 +17,7 @@ from tests.factories import BoardFactory, UserFactory
 from tests.reports.annual_helpers import (  # noqa: F401 - media is a fixture
     complete_data,
     draft,
+    leave_out_unwritten,
     media,
     section,
     write_narrative,
@@ -132,6 +133,7 @@ def test_approval_by_the_chair_when_the_board_says_the_chair_approves(world, use
 
 def test_approval_by_the_business_manager_when_the_board_says_so(world, users):
     report = draft(world, approver=AnnualReport.Approver.BUSINESS_MANAGER)
+    leave_out_unwritten(report)
     with pytest.raises(ValidationError):
         services.report_approve(report=report, user=users["chair"], reason="Agreed")
     with pytest.raises(ValidationError):
@@ -142,6 +144,7 @@ def test_approval_by_the_business_manager_when_the_board_says_so(world, users):
 
 def test_approving_with_checklist_items_missing_needs_a_recorded_reason(world, users):
     report = draft(world, approver=AnnualReport.Approver.CHAIR)
+    leave_out_unwritten(report)
     with pytest.raises(ValidationError) as exc:
         services.report_approve(report=report, user=users["chair"], reason="   ")
     message = exc.value.message_dict["reason"][0]
@@ -168,7 +171,9 @@ def test_leaving_out_the_record_of_review_actions_makes_it_missing(world, users)
     complete_data(world)
     report = draft(world)
     write_narrative(report)
-    services.section_include(section=section(report, SectionKind.REVIEWS), included=False)
+    services.section_include(
+        section=section(report, SectionKind.REVIEWS), included=False, reason="Reported apart"
+    )
     with pytest.raises(ValidationError) as exc:
         services.report_approve(report=report, user=users["chair"], reason="")
     assert exc.value.message_dict["reason"] == [
@@ -179,6 +184,7 @@ def test_leaving_out_the_record_of_review_actions_makes_it_missing(world, users)
 
 def test_only_a_draft_can_be_approved(world, users):
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     with pytest.raises(ValidationError) as exc:
         services.report_approve(report=report, user=users["chair"], reason="Again")
@@ -187,6 +193,7 @@ def test_only_a_draft_can_be_approved(world, users):
 
 def test_editing_an_approved_report_sends_it_back_to_draft(world, users):
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     services.section_save(section=section(report, SectionKind.CONTEXT), body="New words")
     report.refresh_from_db()
@@ -198,6 +205,7 @@ def test_editing_an_approved_report_sends_it_back_to_draft(world, users):
 def test_saving_the_same_words_leaves_an_approved_report_approved(world, users):
     report = draft(world)
     services.section_save(section=section(report, SectionKind.CONTEXT), body="Words")
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     services.section_save(section=section(report, SectionKind.CONTEXT), body="Words")
     report.refresh_from_db()
@@ -206,8 +214,11 @@ def test_saving_the_same_words_leaves_an_approved_report_approved(world, users):
 
 def test_excluding_or_moving_a_section_also_needs_approval_again(world, users):
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
-    services.section_include(section=section(report, SectionKind.BUDGET), included=False)
+    services.section_include(
+        section=section(report, SectionKind.BUDGET), included=False, reason="Reported apart"
+    )
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.DRAFT
     services.report_approve(report=report, user=users["chair"], reason="Because")
@@ -227,6 +238,7 @@ def test_publishing_builds_a_snapshot_and_marks_the_report_published(
     world, users, django_capture_on_commit_callbacks
 ):
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     with django_capture_on_commit_callbacks(execute=True):
         build = services.report_publish(report=report, user=users["manager"])
@@ -244,6 +256,7 @@ def test_publishing_builds_a_snapshot_and_marks_the_report_published(
 
 def test_a_second_publication_is_refused_while_a_build_is_waiting(world, users):
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     services.report_publish(report=report, user=users["manager"])  # on_commit never runs here
     with pytest.raises(ValidationError) as exc:
@@ -256,23 +269,27 @@ def test_a_correction_needs_a_published_report_and_says_what_changed(
 ):
     report = draft(world)
     with pytest.raises(ValidationError) as exc:
-        services.report_correct(report=report, user=users["manager"], changes="Fixed")
-    assert exc.value.message_dict["__all__"] == ["Only a published report can be corrected."]
+        services.correction_start(report=report, user=users["manager"], changes="Fixed")
+    assert exc.value.message_dict["__all__"] == ["A correction is started from a published report."]
+    report = _published(report, users, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError) as exc:
+        services.correction_start(report=report, user=users["manager"], changes="  ")
+    assert exc.value.message_dict == {"changes": ["Say what this correction changes."]}
+    services.correction_start(report=report, user=users["manager"], changes="Budget corrected")
+    services.section_save(section=section(report, SectionKind.CONTEXT), body="Corrected words")
+    services.section_include(section=section(report, SectionKind.CONTEXT), included=True)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_publish(report=report, user=users["manager"])
-    report.refresh_from_db()
-    with pytest.raises(ValidationError) as exc:
-        services.report_correct(report=report, user=users["manager"], changes="  ")
-    assert exc.value.message_dict == {"changes": ["Say what this correction changes."]}
-    with django_capture_on_commit_callbacks(execute=True):
-        build = services.report_correct(
-            report=report, user=users["manager"], changes="Budget total corrected"
-        )
+        build = services.report_publish(report=report, user=users["manager"])
     build.refresh_from_db()
     assert build.status == ReportBuild.Status.SUCCEEDED, build.error
+    assert build.purpose == ReportBuild.Purpose.CORRECTION
     versions = list(report.snapshots.order_by("version").values_list("version", "changes"))
-    assert versions == [(1, ""), (2, "Budget total corrected")]
+    assert versions == [(1, ""), (2, "Budget corrected")]
+    second = report.snapshots.get(version=2)
+    assert second.changed_sections == [
+        {"kind": "context", "title": "Local context", "change": "added"}
+    ]
 
 
 def test_a_failed_build_leaves_the_report_as_it_was_with_a_clear_error(
@@ -285,6 +302,7 @@ def test_a_failed_build_leaves_the_report_as_it_was_with_a_clear_error(
 
     monkeypatch.setattr(tasks, "render_pdf", broken)
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     with django_capture_on_commit_callbacks(execute=True):
         build = services.report_publish(report=report, user=users["manager"])
@@ -328,6 +346,7 @@ def test_a_build_for_a_report_no_longer_approved_is_refused(world, users):
 
 
 def _published(report, users, capture) -> AnnualReport:
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     with capture(execute=True):
         services.report_publish(report=report, user=users["manager"])
@@ -359,6 +378,7 @@ def test_sending_dates_fall_between_publication_and_today(
 
 def test_who_approves_changes_only_while_a_draft(world, users):
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_update(report=report, title="Our year", approver="business-manager")
     assert report.approver == "business-manager"
     assert report.title == "Our year"
@@ -382,20 +402,32 @@ def test_a_chair_of_another_board_cannot_approve(world, users):
     assert Section.objects.filter(report=report).count() == len(SectionKind.values)
 
 
-def test_an_edit_through_a_stale_copy_of_the_report_never_undoes_its_publication(
+def test_an_edit_through_a_stale_copy_of_the_report_is_refused_and_changes_nothing(
     world, users, django_capture_on_commit_callbacks
 ):
     report = draft(world)
+    leave_out_unwritten(report)
     services.report_approve(report=report, user=users["chair"], reason="Because")
     stale = AnnualReport.objects.get(pk=report.pk)  # read while approved
+    stale_context = stale.sections.get(kind=SectionKind.CONTEXT)  # holds the stale report
+    stale_budget = stale.sections.get(kind=SectionKind.BUDGET)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_publish(report=report, user=users["manager"])
-    stale_section = stale.sections.get(kind=SectionKind.CONTEXT)  # holds the stale report
-    services.section_save(section=stale_section, body="Written after publication")
-    services.section_include(section=stale.sections.get(kind=SectionKind.BUDGET), included=False)
+    with pytest.raises(ValidationError) as exc:
+        services.section_save(section=stale_context, body="Written after publication")
+    assert "a published version never changes" in exc.value.messages[0]
+    with pytest.raises(ValidationError):
+        services.section_include(section=stale_budget, included=False, reason="Gone")
+    with pytest.raises(ValidationError):
+        services.section_move(section=stale_budget, direction="up")
+    with pytest.raises(ValidationError):
+        services.report_update(report=stale, title="Rewritten", approver="chair")
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.PUBLISHED
     assert report.approved_by == users["chair"]
+    assert report.title == "Alpha Safeguarding Children Board annual report 2016-17"
+    assert section(report, SectionKind.CONTEXT).body == ""
+    assert section(report, SectionKind.BUDGET).included
 
 
 def test_moving_skips_nothing_when_some_kinds_are_not_offered(world):

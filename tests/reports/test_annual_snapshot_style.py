@@ -75,8 +75,12 @@ def test_the_snapshot_keeps_the_stylesheet_of_its_day_after_the_site_changes(
     # The site's stylesheet changes, and a correction is published with it.
     live_css.write_text(DAY_TWO)
     report.refresh_from_db()
+    services.correction_start(report=report, user=users["manager"], changes="The voice section")
+    voice = report.sections.get(kind="voice")
+    services.section_save(section=voice, body="Corrected words.")
+    services.report_approve(report=report, user=users["chair"], reason="Agreed")
     with django_capture_on_commit_callbacks(execute=True):
-        services.report_correct(report=report, user=users["manager"], changes="New styling")
+        services.report_publish(report=report, user=users["manager"])
     second = Snapshot.objects.get(report=report, version=2)
     assert DAY_TWO in (Path(settings.MEDIA_ROOT) / second.path("html")).read_text()
 

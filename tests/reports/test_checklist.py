@@ -135,7 +135,9 @@ def test_without_the_priorities_section_nothing_is_rated_and_the_link_says_inclu
     complete_data(world)
     report = draft(world)
     write_narrative(report)
-    services.section_include(section=section(report, "priorities"), included=False)
+    services.section_include(
+        section=section(report, "priorities"), included=False, reason="Left out for this test"
+    )
     found = items(report)
     assert found["effectiveness"][1:] == (
         False,
@@ -151,14 +153,20 @@ def test_without_the_priorities_section_nothing_is_rated_and_the_link_says_inclu
 def test_a_budget_left_out_links_to_the_report_to_include_it(world):
     complete_data(world)
     report = draft(world)
-    services.section_include(section=section(report, "budget"), included=False)
+    services.section_include(
+        section=section(report, "budget"), included=False, reason="Left out for this test"
+    )
     assert items(report)["funding"][1:] == (
         False,
         "Needs the budget: each partner's contribution for the year.",
         f"{REPORT}#sections",
         "Include the budget",
     )
-    services.section_include(section=section(report, "reviews"), included=False)
+    services.section_include(
+        section=section(report, "reviews"), included=False, reason="Left out for this test"
+    )
     assert items(report)["review-actions"][1] is False
-    services.section_include(section=section(report, "little-progress"), included=False)
+    services.section_include(
+        section=section(report, "little-progress"), included=False, reason="Left out for this test"
+    )
     assert items(report)["little-progress"][1] is False

@@ -278,7 +278,7 @@ def test_it_lists_an_indicator_off_target_with_a_link_to_its_page_and_values_tha
 ):
     from decimal import Decimal
 
-    from tests.priorities.indicator_factories import IndicatorFactory, ValueFactory
+    from tests.indicators.factories import IndicatorFactory, ValueFactory
 
     MeetingFactory(group=world.group, date=ago(14))
     off = IndicatorFactory(
@@ -307,7 +307,7 @@ def test_it_lists_an_indicator_off_target_with_a_link_to_its_page_and_values_tha
                 value=Decimal(value),
             )
     response = client_for("chair").get(url(world.board))
-    page = reverse("priorities:indicator", kwargs={"board": "alpha", "indicator": "timely"})
+    page = reverse("indicators:indicator", kwargs={"board": "alpha", "indicator": "timely"})
     html = response.content.decode()
     assert f'<a class="govuk-link" href="{page}">Assessments completed within 45 days</a>' in html
     listed = section(response, "Indicators off target or getting worse", "Support links")
@@ -375,8 +375,8 @@ def test_each_list_shows_fifty_entries_and_says_how_many_more_and_where(world, c
     all, and a line says how many more there are and links to where they are."""
     from decimal import Decimal
 
-    from priorities.models import Indicator, IndicatorValue
-    from tests.priorities.indicator_factories import SourceFactory
+    from indicators.models import Indicator, IndicatorValue
+    from tests.indicators.factories import SourceFactory
 
     MeetingFactory(group=world.group, date=ago(14))
     source = SourceFactory()

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from board.models import Board
-from priorities.indicator_selectors import indicator_values_changed_since
-from priorities.indicator_services import value_record
-from priorities.models import IndicatorValue
+from indicators.models import IndicatorValue
+from indicators.selectors import indicator_values_changed_since
+from indicators.services import value_record
 from reviews.selectors import review_changes_since
 
 pytestmark = pytest.mark.django_db

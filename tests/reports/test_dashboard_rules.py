@@ -11,7 +11,7 @@ from django.utils import timezone
 from board.models import Group
 from priorities import dashboard_selectors as ds
 from priorities.models import ActionPlan, Assessment
-from reports.dashboard import default_since, last_strategic_meeting
+from reports.dashboard import a_year_before, default_since, last_strategic_meeting
 from tests.factories import (
     ActionFactory,
     AssessmentFactory,
@@ -117,10 +117,11 @@ def test_two_assessments_on_one_day_stand_in_the_order_they_were_recorded(plan):
     assert "x2" not in found
 
 
-def test_it_leaves_out_closed_and_draft_plans_and_other_boards(world):
-    closed = PlanFactory(board=world.board, status=ActionPlan.Status.CLOSED)
-    draft = PlanFactory(board=world.board, status=ActionPlan.Status.DRAFT)
-    for i, p in enumerate((closed, draft, world.other_plan)):
+def test_it_leaves_out_closed_plans_plans_not_started_and_other_boards(world):
+    closed = PlanFactory(board=world.board, closed_on=day(5), closed_reason="Superseded")
+    ended = PlanFactory(board=world.board, starts_on=day(400), ends_on=day(1))
+    later = PlanFactory(board=world.board, starts_on=TODAY + datetime.timedelta(days=1))
+    for i, p in enumerate((closed, ended, later, world.other_plan)):
         assess(ActionFactory(plan=p, ref=f"c{i}"), day(1), process="RED")
     assert set(listed(world.board)) == {"1a"}  # the world's action, never assessed
 
@@ -209,12 +210,66 @@ def test_without_its_own_strategic_board_the_last_meeting_is_a_pan_area_one(worl
     assert last_strategic_meeting(board=board, today=TODAY).date == day(5)
 
 
-def test_without_a_meeting_changes_cover_the_last_90_days(world):
+def test_without_a_meeting_changes_cover_the_last_year_and_say_so(world):
     Group.objects.filter(slug="alpha-board").update(kind=Group.Kind.SUB_GROUP)
     assert last_strategic_meeting(board=world.board, today=TODAY) is None
     since = default_since(None, TODAY)
-    assert since.date == day(90)
-    assert since.heading == "What changed in the last 90 days"
+    assert since.date == datetime.date(2025, 12, 2)
+    assert since.heading == "What changed in the last year"
+    assert since.explained == (
+        "The strategic board has no meeting recorded before today; showing changes since "
+        "2 December 2025."
+    )
+    named = default_since(None, TODAY, world.group)
+    assert named.explained == (
+        f"The strategic board ({world.group.name}) has no meeting recorded before today; "
+        "showing changes since 2 December 2025."
+    )
+
+
+def test_a_meeting_a_year_ago_to_the_day_is_still_the_last_meeting(world):
+    met = MeetingFactory(group=world.group, date=datetime.date(2025, 12, 2))
+    since = default_since(met, TODAY)
+    assert since.date == datetime.date(2025, 12, 3)
+    assert since.heading == "What changed since the strategic board met on 2 December 2025"
+
+
+def test_a_meeting_more_than_a_year_ago_gives_way_to_a_year_and_says_so(world):
+    met = MeetingFactory(group=world.group, date=datetime.date(2025, 12, 1))
+    since = default_since(met, TODAY)
+    assert since.date == datetime.date(2025, 12, 2)
+    assert since.heading == "What changed in the last year"
+    assert since.explained == (
+        f"The strategic board ({world.group.name}) has not met since 1 December 2025; "
+        "showing changes since 2 December 2025."
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "year_ago"),
+    [
+        (datetime.date(2028, 2, 29), datetime.date(2027, 2, 28)),
+        (datetime.date(2027, 3, 1), datetime.date(2026, 3, 1)),
+        (datetime.date(2027, 4, 1), datetime.date(2026, 4, 1)),
+    ],
+)
+def test_a_year_before_a_leap_day_is_the_28th_of_february(today, year_ago):
+    assert a_year_before(today) == year_ago
+
+
+def test_the_main_group_is_the_strategic_board_whatever_the_other_groups(world):
+    from board.services import main_group_set
+
+    board = world.board
+    own = GroupFactory(slug="own-board", kind=Group.Kind.STRATEGIC_BOARD, boards=[board])
+    executive = GroupFactory(slug="exec", kind=Group.Kind.EXECUTIVE, boards=[board])
+    MeetingFactory(group=own, date=day(3))
+    MeetingFactory(group=executive, date=day(40))
+    MeetingFactory(group=executive, date=TODAY)
+    assert last_strategic_meeting(board=board, today=TODAY).group == own
+    main_group_set(board=board, group=executive)
+    meeting = last_strategic_meeting(board=board, today=TODAY)
+    assert (meeting.group, meeting.date) == (executive, day(40))
 
 
 @pytest.mark.parametrize(
@@ -284,6 +339,9 @@ def test_a_listed_action_comes_with_what_the_page_shows_of_it(world):
         "plan_id": world.plan.pk,
         "plan__slug": "business-plan",
         "plan__title": world.plan.title,
+        "plan__starts_on": None,
+        "plan__ends_on": None,
+        "plan__extended_to": None,
         "priority_id": world.action.priority.pk,
         "priority__number": 1,
         "priority__title": world.action.priority.title,

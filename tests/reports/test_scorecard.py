@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from priorities.models import Comparator, Indicator, IndicatorValue
+from indicators.models import Comparator, Indicator, IndicatorValue
 from tests.factories import PriorityFactory
-from tests.priorities.indicator_factories import (
+from tests.indicators.factories import (
     ComparatorFactory,
     IndicatorFactory,
     SourceFactory,
@@ -263,7 +263,7 @@ def test_an_indicators_page_lists_every_value_its_source_and_comparators(
 def test_a_business_manager_adds_a_revised_value_in_the_form(world, users, client_for, timeliness):
     client = client_for("manager")
     url = reverse(
-        "priorities:value_add", kwargs={"board": world.board.slug, "indicator": timeliness.code}
+        "indicators:value_add", kwargs={"board": world.board.slug, "indicator": timeliness.code}
     )
     source = SourceFactory(title="Children in need 2021")
     data = {
@@ -285,7 +285,7 @@ def test_a_business_manager_adds_a_revised_value_in_the_form(world, users, clien
 def test_the_form_refuses_a_value_and_a_marker_together(world, users, client_for, timeliness):
     client = client_for("manager")
     url = reverse(
-        "priorities:value_add", kwargs={"board": world.board.slug, "indicator": timeliness.code}
+        "indicators:value_add", kwargs={"board": world.board.slug, "indicator": timeliness.code}
     )
     data = {
         "period_kind": "year",
@@ -304,7 +304,7 @@ def test_the_form_refuses_a_value_and_a_marker_together(world, users, client_for
 def test_the_form_changes_an_existing_value(world, users, client_for, timeliness):
     value = timeliness.values.get(period_start=Y[1])
     url = reverse(
-        "priorities:value_edit",
+        "indicators:value_edit",
         kwargs={"board": world.board.slug, "indicator": timeliness.code, "value": value.pk},
     )
     client = client_for("manager")
@@ -325,7 +325,7 @@ def test_the_form_changes_an_existing_value(world, users, client_for, timeliness
 
 def test_the_export_keeps_markers_as_markers(world, users, client_for, timeliness):
     url = reverse(
-        "priorities:indicator_export",
+        "indicators:indicator_export",
         kwargs={"board": world.board.slug, "indicator": timeliness.code, "fmt": "csv"},
     )
     text = client_for("chair").get(url).content.decode("utf-8-sig")

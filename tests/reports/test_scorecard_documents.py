@@ -25,7 +25,7 @@ from reports import scorecard_documents as documents
 from reports.models import ScorecardDocument
 from reports.scorecard_tasks import build_scorecard_document
 from tests.html import table_rows
-from tests.priorities.indicator_factories import (
+from tests.indicators.factories import (
     ComparatorFactory,
     IndicatorFactory,
     SourceFactory,
@@ -126,7 +126,7 @@ def test_a_manager_asks_for_the_pdf_and_gets_both_files_with_their_checksums(
     assert folder == f"scorecards/alpha/{document.pk}-{document.created:%Y%m%dT%H%M%S%f}"
     assert document.pdf_path == f"{folder}/alpha-scorecard-{day}.pdf"
     assert document.html_path == f"{folder}/alpha-scorecard-{day}.html"
-    for fmt in ("pdf", "html"):
+    for fmt in ScorecardDocument.FORMATS:
         data = (Path(settings.MEDIA_ROOT) / document.path(fmt)).read_bytes()
         assert hashlib.sha256(data).hexdigest() == document.sha256(fmt)
     page = client.get(document.get_absolute_url()).content.decode()
@@ -139,8 +139,10 @@ def test_a_manager_asks_for_the_pdf_and_gets_both_files_with_their_checksums(
     assert download["Content-Disposition"].startswith("attachment;")
     digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
     assert download["Repr-Digest"] == f"sha-256=:{digest}:"
+    assert document.file_url("pdf") in page
+    assert f'<code class="assure-sha256">{document.pdf_sha256}</code>' in page
     listing = client.get(documents_url(world)).content.decode()
-    assert document.file_url("pdf") in listing
+    assert document.get_absolute_url() in listing
 
 
 def test_the_web_page_gives_each_chart_in_words_and_its_table_with_the_marker(
@@ -165,6 +167,49 @@ def test_the_web_page_gives_each_chart_in_words_and_its_table_with_the_marker(
     assert "Elsewhere" not in html
     assert "Not yet measured" in html
     assert "Off target (80%)" in html
+
+
+def test_the_figures_as_csv_and_json_keep_the_marker_and_never_a_zero(
+    world, indicators, fake_charts
+):
+    import csv
+    import io
+    import json
+
+    printed = scorecard_print.printed_scorecard(board=world.board)
+    rows = list(csv.reader(io.StringIO(scorecard_print.render_csv(printed).decode("utf-8-sig"))))
+    priority = printed.groups[0].title
+    suppressed = "c (confidential (suppressed to protect individuals))"
+    assert rows[:4] == [
+        ["Priority", "Code", "Indicator", "Period", "Value", "England", "Statistical neighbours"],
+        [
+            priority,
+            "timely",
+            "Assessments completed within 45 days",
+            "2020-21",
+            "70%",
+            "84%",
+            "79.5%",
+        ],
+        [priority, "timely", "Assessments completed within 45 days", "2019-20", suppressed, "", ""],
+        [priority, "timely", "Assessments completed within 45 days", "2018-19", "82%", "", ""],
+    ]
+    assert [r[1] for r in rows[1:]] == ["timely"] * 3 + ["referrals"] * 2
+    data = json.loads(scorecard_print.render_json(printed))
+    assert data["board"] == "Alpha Safeguarding Children Board"
+    timely = data["priorities"][0]["indicators"][0]
+    assert timely["code"] == "timely"
+    assert timely["latest"] == "70%"
+    assert timely["against_target"] == "Off target (80%)"
+    assert timely["periods"][1] == {
+        "period": "2019-20",
+        "value": suppressed,
+        "england": "",
+        "neighbours": "",
+    }
+    codes = [i["code"] for p in data["priorities"] for i in p["indicators"]]
+    assert "elsewhere" not in codes
+    assert "empty" in codes
 
 
 def test_asking_again_while_a_build_is_under_way_gives_that_build(world, users, settings):
@@ -242,7 +287,8 @@ def test_a_build_that_fails_after_storing_its_files_removes_them(
     document.refresh_from_db()
     assert document.status == ScorecardDocument.Status.FAILED
     assert document.error.startswith("The build stopped while storing the files: database went")
-    assert not (Path(settings.MEDIA_ROOT) / scorecard_print.document_dir(document)).exists()
+    folder = Path(settings.MEDIA_ROOT) / scorecard_print.document_dir(document)
+    assert not folder.exists() or list(folder.iterdir()) == []
 
 
 def test_a_build_runs_once_however_often_a_worker_picks_it_up(world, users, fake_charts):
@@ -353,16 +399,21 @@ def test_the_pdf_is_tagged_with_charts_alt_text_tables_and_bookmarks(world, indi
         assert re.search(re.escape(name) + r"[ .]*" + str(start + 1), texts[1]), name
 
 
-def test_a_folder_already_there_is_never_written_into(world, users, fake_charts, settings):
+def test_a_file_already_there_is_never_written_over(world, users, fake_charts, settings):
     document = ScorecardDocument.objects.create(board=world.board, requested_by=users["manager"])
     folder = Path(settings.MEDIA_ROOT) / scorecard_print.document_dir(document)
     folder.mkdir(parents=True)
-    (folder / "kept.pdf").write_bytes(b"someone else's")
+    taken = folder / f"alpha-scorecard-{timezone.localdate():%Y-%m-%d}.pdf"
+    taken.write_bytes(b"someone else's")
     assert build_scorecard_document.call(document.pk) is None
     document.refresh_from_db()
     assert document.status == ScorecardDocument.Status.FAILED
-    assert document.error.startswith("The build stopped while storing the files: [Errno 17]")
-    assert (folder / "kept.pdf").read_bytes() == b"someone else's"
+    assert document.error.startswith(
+        f"The build stopped while storing the files: scorecards/alpha/{folder.name}/{taken.name} "
+        "is already stored and is never written over."
+    )
+    assert taken.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in folder.iterdir()) == [taken.name]
 
 
 def test_a_build_just_inside_the_stale_limit_is_still_joined(world, users, settings):
@@ -393,9 +444,14 @@ def test_progress_is_kept_between_0_and_99_and_only_while_running(world, users):
     assert (document.step, document.progress) == ("Back", 0)
 
 
-def test_finishing_needs_both_files_and_a_running_build(world, users):
+def test_finishing_needs_every_file_and_a_running_build(world, users):
     document = ScorecardDocument.objects.create(board=world.board, requested_by=users["manager"])
-    files = {"pdf": ("a.pdf", "1" * 64), "html": ("a.html", "2" * 64)}
+    files = {
+        "pdf": ("a.pdf", "1" * 64),
+        "html": ("a.html", "2" * 64),
+        "csv": ("a.csv", "3" * 64),
+        "json": ("a.json", "4" * 64),
+    }
     with pytest.raises(ValidationError) as exc:
         documents.document_finish(document=document, files=files, pages=1, indicators=1)
     assert exc.value.messages == ["This build is no longer running, so its files were not kept."]
@@ -404,7 +460,9 @@ def test_finishing_needs_both_files_and_a_running_build(world, users):
         documents.document_finish(
             document=document, files={"pdf": files["pdf"]}, pages=1, indicators=1
         )
-    assert exc.value.messages == ["A scorecard document holds the PDF and the web page."]
+    assert exc.value.messages == [
+        "A scorecard document holds the PDF, the web page, the CSV and the JSON."
+    ]
     finished = documents.document_finish(document=document, files=files, pages=3, indicators=2)
     assert (finished.status, finished.progress, finished.step) == ("succeeded", 100, "Finished")
     assert (finished.pdf_path, finished.html_sha256, finished.pages) == ("a.pdf", "2" * 64, 3)

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from board.models import Board
 from core import roles
-from priorities import indicator_selectors
-from priorities.models import Indicator, IndicatorValue
+from indicators import selectors as indicator_selectors
+from indicators.models import Indicator, IndicatorValue
 from tests.factories import UserFactory
 
 

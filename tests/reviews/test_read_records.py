@@ -206,7 +206,9 @@ def test_publishing_freezes_the_reviews_a_snapshot_holds(world, users):
     report.save()
     build = ReportBuild.objects.create(report=report, purpose=ReportBuild.Purpose.PUBLISH)
     files = {fmt: (f"snapshots/x.{fmt}", "0" * 64) for fmt in ("html", "pdf", "csv", "json")}
-    snapshot = report_services.snapshot_record(build=build, files=files, pages=1, reviews=[held])
+    snapshot = report_services.snapshot_record(
+        build=build, files=files, pages=1, sections=[], changed_sections=[], reviews=[held]
+    )
     assert snapshot.review_ids == [held.pk]
     # A review added to the year later is not in what was published.
     ReviewFactory(board=world.board, name="Child K", year=world.year)
@@ -217,8 +219,7 @@ def test_publishing_freezes_the_reviews_a_snapshot_holds(world, users):
 def test_reading_a_published_snapshot_records_each_review_it_holds(world, client_for):
     held = ReviewFactory(board=world.board, name="Child J", year=world.year)
     ReviewFactory(board=world.board, name="Child K", year=world.year)
-    snapshot = stored_snapshot(draft(world))
-    type(snapshot).objects.filter(pk=snapshot.pk).update(review_ids=[held.pk])
+    snapshot = stored_snapshot(draft(world), review_ids=[held.pk])
     client = client_for("partner")
     pdf = client.get(snapshot.file_url("pdf"))
     assert pdf.status_code == 200
@@ -301,9 +302,12 @@ def test_a_missing_or_unpublished_snapshot_file_records_no_read(world, client_fo
     assert client.get(snapshot.file_url("pdf").replace("/pdf", "/exe")).status_code == 404
     from reports import snapshots
 
-    snapshots.absolute(snapshot, "csv").unlink()
-    assert client.get(snapshot.file_url("csv")).status_code == 404
-    type(snapshot.report).objects.filter(pk=snapshot.report.pk).update(status="draft")
+    snapshots.storage().delete(snapshot.path("csv"))
+    assert client.get(snapshot.file_url("csv")).status_code == 500  # refused: the file is gone
+    # Never published (a correction's draft keeps its published versions).
+    type(snapshot.report).objects.filter(pk=snapshot.report.pk).update(
+        status="draft", published_at=None
+    )
     assert client.get(snapshot.file_url("pdf")).status_code == 404
     assert reads() == []
 
@@ -325,12 +329,12 @@ def test_a_successful_save_records_no_read_until_the_page_it_leads_to(world, cli
 def test_a_read_names_any_role_even_one_assure_does_not_know_yet(world):
     review = ReviewFactory(board=world.board, name="Child J")
     lead = UserFactory(username="lead", first_name="Ali", last_name="Khan")
-    lead.groups.add(Role.objects.create(name="Action lead"))
+    lead.groups.add(Role.objects.create(name="Designated safeguarding lead"))
     root = User.objects.create_superuser("root", "root@example.org", "x")
     read_record_add(user=lead, reviews=[review], what=What.REVIEW_PAGE, kind=Kind.VIEW)
     read_record_add(user=root, reviews=[review], what=What.ADMIN, kind=Kind.VIEW)
     assert [(r.person, r.role) for r in ReadRecord.objects.order_by("id")] == [
-        ("Ali Khan", "Action lead"),
+        ("Ali Khan", "Designated safeguarding lead"),
         ("root", "Superuser"),
     ]
 

@@ -92,6 +92,7 @@ def test_an_admin_adds_a_course_and_its_period_is_added_up(world, year, client_f
         "mode": Mode.FACE_TO_FACE,
         "title": "Neglect",
         "date": "2020-07-14",
+        "sessions": "1",
         "places_offered": "20",
         "delegates_booked": "",
         "delegates_attended": "21",

@@ -226,22 +226,12 @@ FILE_ERRORS = {
         'The file is saved as UTF-16 text, which Assure cannot read: save it as "CSV UTF-8" or '
         "as an Excel workbook (XLSX).",
     ),
-    "missing columns": (
-        "figures.csv",
-        b"Year,Mode,Courses delivered\n2020-21,E-learning,3\n",
-        "The columns are wrong for a file of period figures: it has no 'Quarter' column.",
-    ),
-    "course file missing attendance": (
-        "courses.csv",
-        b"Course,Date,Mode,Places\nNeglect,2020-06-12,Face to face,20\n",
-        "The columns are wrong for a file of courses: it has no 'Delegates attended' column.",
-    ),
-    "unknown column": (
-        "figures.csv",
-        b"Year,Quarter,Mode,Budget\n2020-21,1,E-learning,3\n",
-        "Assure does not know the columns 'Budget'.",
-    ),
     "empty": ("figures.csv", b"  \n", "The file is empty."),
+    "header only": (
+        "figures.csv",
+        b"Year,Quarter,Mode\n",
+        "The file has its column names and no rows below them: nothing to import.",
+    ),
     "broken xlsx": ("figures.xlsx", b"PK\x03\x04not really a zip", "it is not a valid XLSX"),
 }
 
@@ -257,6 +247,42 @@ def test_a_file_it_cannot_read_is_refused_with_a_clear_message_through_the_page(
     )
     assert response.status_code == 400
     assert message.replace('"', "&quot;").replace("'", "&#x27;") in response.content.decode()
+    assert counts() == (0, 0)
+
+
+COLUMN_QUESTIONS = {
+    "missing columns": (
+        "figures.csv",
+        b"Year,Mode,Courses delivered\n2020-21,E-learning,3\n",
+        "A file of one row per period and delivery mode needs a column for each of Quarter: "
+        "choose which column holds each.",
+    ),
+    "course file missing attendance": (
+        "courses.csv",
+        b"Course,Date,Mode,Places\nNeglect,2020-06-12,Face to face,20\n",
+        "A file of one row per course needs a column for each of Delegates attended: choose "
+        "which column holds each.",
+    ),
+    "unknown column": ("figures.csv", b"Year,Quarter,Mode,Budget\n2020-21,1,E-learning,3\n", ""),
+}
+
+
+@pytest.mark.parametrize("case", COLUMN_QUESTIONS)
+def test_a_file_short_of_a_column_or_with_one_unknown_is_asked_about_not_refused(
+    case, world, client_for
+):
+    name, content, message = COLUMN_QUESTIONS[case]
+    response = client_for("manager").post(
+        reverse("training:import", kwargs={"board": world.board.slug}),
+        {"file": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "What does each column of" in html
+    assert message in html
+    if case == "unknown column":
+        assert "Assure does not know 1 column of this file" in html
+        assert "column D, <strong>Budget</strong>" in html
     assert counts() == (0, 0)
 
 
@@ -395,11 +421,12 @@ COURSE_ERRORS = {
     ),
     "no date": (
         ["Neglect", "", "Face to face", "10", "9"],
-        "The date is missing: give the date the course ran.",
+        "Date is blank: give the date the course ran.",
     ),
     "not a date": (
         ["Neglect", "31/02/2020", "Face to face", "10", "9"],
-        "The date '31/02/2020' is not a date; write it as 2020-06-12 or 12/06/2020.",
+        "Date is '31/02/2020', which is not a date Assure can read: write it as 12/06/2020, "
+        "12 June 2020 or 2020-06-12 (day first).",
     ),
     "future date": (
         ["Neglect", TOMORROW.isoformat(), "Face to face", "10", "9"],
@@ -410,7 +437,11 @@ COURSE_ERRORS = {
         ["Neglect", "2020-07-14", "Face to face", "", "9"],
         "Give the course's places: 0 if none.",
     ),
-    "no title": (["", "2020-07-14", "Face to face", "10", "9"], "The course title is missing."),
+    "no title": (
+        ["", "2020-07-14", "Face to face", "10", "9"],
+        "The course title is missing. If its cell is merged with the one above, unmerge it and "
+        "give the title on every row: a merged cell holds its text in its first row only.",
+    ),
     "negative attendance": (
         ["Neglect", "2020-07-14", "Face to face", "10", "-1"],
         "Delegates attended is -1: a count cannot be less than 0.",
@@ -516,9 +547,16 @@ def test_a_manager_previews_confirms_and_sees_the_figures(world, client_for):
         reverse("training:import_confirm", kwargs={"board": world.board.slug}), {"token": token}
     )
     assert done.status_code == 302
+    assert done["Location"] == (
+        reverse("training:courses", kwargs={"board": world.board.slug}) + "?year=2020-21"
+    )
     assert counts() == (2, 3)
-    page = client.get(done["Location"], {"year": "2020-21"}).content.decode()
+    page = client.get(done["Location"]).content.decode()
     assert "Imported courses.xlsx: 3 courses added, 0 changed, 0 unchanged." in page
+    assert len(table_rows(page, "courses")) == 4  # the header and the three courses
+    page = client.get(
+        reverse("training:training", kwargs={"board": world.board.slug}), {"year": "2020-21"}
+    ).content.decode()
     rows = table_rows(page, f"training-{world.board.slug}-virtual-classroom")
     assert rows[1] == [
         "Courses delivered",

@@ -91,5 +91,6 @@ def test_roles_hold_their_permissions_on_training_models():
         "view_trainingfigures",
         "view_statedfigure",
         "view_trainingcourse",
+        "view_courseagency",
         "view_impactevaluation",
     }

@@ -18,7 +18,7 @@ from training.selectors import training_for_year
 LUTON_VIRTUAL_CLASSROOM = {
     "Courses delivered": ["0", "3", "19", "23", "45", "102"],
     "Delegates booked": ["0", "33", "175", "231", "439", "1,850"],
-    "Places filled %": ["", "92%", "77%", "84%", "84%", "92%"],
+    "Places filled % (booked ÷ places)": ["", "92%", "77%", "84%", "84%", "92%"],
     "Satisfaction %": ["", "100%", "100%", "97%", "99%", "97%"],
 }
 
@@ -74,7 +74,7 @@ def test_bedford_boroughs_2016_17_training_reads_back_with_its_truncated_89(past
         ("bedford-borough", "face-to-face"): {
             "Courses delivered": ["79", ""],
             "Delegates attended": ["1,885", ""],
-            "Places filled %": ["94%", ""],
+            "Places filled % (booked ÷ places)": ["94%", ""],
             "Satisfaction %": ["95%", ""],
         },
         ("bedford-borough", "e-learning"): {
@@ -108,7 +108,7 @@ def test_lutons_training_page_reads_the_report_back_with_the_differences_in_word
         ["Courses delivered", "0", "3", "19", "23", "45", "102"],
         ["Delegates booked", "0", "33", "175", "231", "439", "1,850"],
         [
-            "Places filled %",
+            "Places filled % (booked ÷ places)",
             "Not given",
             "92% as stated",
             "77% as stated",

@@ -48,7 +48,15 @@ def test_a_business_manager_records_a_quarter_and_the_totals_change(world, clien
         ["Courses delivered", "3", "19", "Not given", "Not given", "22", "Not given"],
         ["Places offered", "40", "200", "Not given", "Not given", "240", "Not given"],
         ["Delegates booked", "33", "175", "Not given", "Not given", "208", "Not given"],
-        ["Places filled %", "83%", "88%", "Not given", "Not given", "87%", "Not given"],
+        [
+            "Places filled % (booked ÷ places)",
+            "83%",
+            "88%",
+            "Not given",
+            "Not given",
+            "87%",
+            "Not given",
+        ],
         ["Satisfaction %", "100%", "Not given", "Not given", "Not given", "Not given", "Not given"],
     ]
 
@@ -97,7 +105,7 @@ def test_the_page_shows_a_pan_area_groups_figures_and_marks_a_stated_figure_in_w
     assert table_rows(html, f"training-{world.board.slug}-face-to-face")[1:4] == [
         ["Courses delivered", "79 (the report states 80)", "Not given"],
         ["Delegates attended", "1,885", "Not given"],
-        ["Places filled %", "94% as stated", "Not given"],
+        ["Places filled % (booked ÷ places)", "94% as stated", "Not given"],
     ]
     assert (
         "2016-17 total: Completion %: the report states 89%; 4,734 of 5,281 is 89.6%, which "

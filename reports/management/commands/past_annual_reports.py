@@ -1,8 +1,9 @@
 """Start, as drafts, the annual reports of the past reports loaded by
 load_past_reports (Luton 2016-17, Luton 2020-21, Bedford Borough 2016-17),
 so their generated sections and tables can be compared with the originals.
-The narrative is not copied: each written section stays empty with a note.
-Running it again changes nothing."""
+The narrative is not copied: each written section stays empty, and must be
+written or left out before the report is approved. Running it again changes
+nothing, and never touches a report already there."""
 
 from __future__ import annotations
 
@@ -31,4 +32,8 @@ class Command(BaseCommand):
                 report = services.report_create(board=board, year=year)
                 self.stdout.write(f"Started {report.title}: {report.get_absolute_url()}")
             else:
-                self.stdout.write(f"Already there: {report.title}")
+                # Left exactly as it is: a draft keeps its edits, and a
+                # published report could not be changed anyway.
+                self.stdout.write(
+                    f"Already there: {report.title} ({report.state_label.lower()}, left as it is)"
+                )

@@ -1,0 +1,202 @@
+"""Charts of indicators over time.
+
+``figure()`` is the plotly figure (a plain dict plotly accepts, so building
+it costs microseconds, not plotly's validation): the PDF exports it to SVG
+with kaleido, cached by a hash of the figure. Pages draw ``svg_chart()``,
+the same series as a plain SVG from the template, because plotly.js needs
+inline styles the Content Security Policy refuses (it writes ``style``
+attributes and a ``<style>`` element as it draws). Both are pure functions
+of an indicator's status; neither reads the database.
+
+A suppressed value is a gap in the line, labelled with its marker, never a
+point at zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from indicators.models import Comparator
+from indicators.selectors import IndicatorStatus
+
+WIDTH = 640
+HEIGHT = 260
+LEFT = 64
+RIGHT = 16
+TOP = 16
+BOTTOM = 48
+#: The series a chart draws, in order, with their names and line patterns
+#: (told apart by pattern and marker shape, not colour alone).
+SERIES = (
+    ("value", "The board's area", ""),
+    (Comparator.Kind.ENGLAND, "England", "6 4"),
+    (Comparator.Kind.NEIGHBOURS, "Statistical neighbours", "2 3"),
+)
+
+
+def _series(status: IndicatorStatus) -> dict[str, list[tuple[str, Decimal | None, str]]]:
+    """Each series as (period label, value or None, marker) in the area's periods."""
+    labels = [p.label for p in status.points]
+    out: dict[str, list[tuple[str, Decimal | None, str]]] = {
+        "value": [(p.label, p.value, p.marker) for p in status.points]
+    }
+    for kind in (Comparator.Kind.ENGLAND, Comparator.Kind.NEIGHBOURS):
+        by_label = {c.label: c for c in status.comparators.get(kind, [])}
+        if not any(label in by_label for label in labels):
+            continue
+        out[kind] = [
+            (label, by_label[label].value, by_label[label].marker)
+            if label in by_label
+            else (label, None, "")
+            for label in labels
+        ]
+    return out
+
+
+def figure(status: IndicatorStatus) -> dict[str, Any]:
+    """The indicator over time as a plotly figure: the area's line with gaps
+    where a value is suppressed (each gap labelled with its marker), and
+    England and the neighbours beside it."""
+    series = _series(status)
+    data = []
+    for kind, name, dash in SERIES:
+        if kind not in series:
+            continue
+        rows = series[kind]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": [label for label, _, _ in rows],
+                "y": [float(v) if v is not None else None for _, v, _ in rows],
+                "connectgaps": False,
+                "line": {"dash": {"": "solid", "6 4": "dash", "2 3": "dot"}[dash]},
+            }
+        )
+    annotations = [
+        {
+            "x": label,
+            "y": 0,
+            "yref": "paper",
+            "text": marker,
+            "showarrow": False,
+            "yanchor": "bottom",
+        }
+        for label, value, marker in series["value"]
+        if marker
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "title": {"text": status.indicator.name},
+            "xaxis": {"type": "category", "title": {"text": "Period"}},
+            "yaxis": {
+                "title": {"text": status.indicator.get_unit_display()},
+                "rangemode": "tozero",
+            },
+            "annotations": annotations,
+            "showlegend": True,
+            "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        },
+    }
+
+
+def figure_hash(fig: dict[str, Any]) -> str:
+    """A key for the figure's exported SVG: the same figure, the same SVG."""
+    return hashlib.sha256(json.dumps(fig, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class Line:
+    kind: str
+    name: str
+    dash: str
+    segments: list[str] = field(default_factory=list)  # "x,y x,y ..." per unbroken run
+    dots: list[tuple[float, float, str]] = field(default_factory=list)
+
+
+@dataclass
+class SvgChart:
+    width: int
+    height: int
+    lines: list[Line]
+    x_labels: list[tuple[float, str]]
+    y_ticks: list[tuple[float, str]]
+    gaps: list[tuple[float, float, str]]  # x, y of the label, marker
+    baseline: float
+    left: int = LEFT
+    right_edge: int = WIDTH - RIGHT
+
+    @property
+    def empty(self) -> bool:
+        return not any(line.dots for line in self.lines)
+
+
+def _nice_top(high: float) -> float:
+    if high <= 0:
+        return 1.0
+    step = 10 ** (len(str(int(high))) - 1)
+    top = step
+    while top < high:
+        top += step
+    return float(top)
+
+
+def svg_chart(status: IndicatorStatus) -> SvgChart:
+    """The chart's geometry for the template's SVG: lines broken at gaps,
+    axis ticks from zero, and each suppressed period marked in place."""
+    series = _series(status)
+    numbers = [float(v) for rows in series.values() for _, v, _ in rows if v is not None]
+    top = _nice_top(max(numbers, default=0.0))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    labels = [label for label, _, _ in series["value"]]
+    count = max(len(labels), 1)
+
+    def x_at(i: int) -> float:
+        return round(LEFT + plot_w * ((i + 0.5) / count), 1)
+
+    def y_at(v: float) -> float:
+        return round(TOP + plot_h * (1 - v / top), 1)
+
+    lines = []
+    for kind, name, dash in SERIES:
+        if kind not in series:
+            continue
+        line = Line(kind=str(kind), name=name, dash=dash)
+        run: list[str] = []
+        for i, (label, value, _) in enumerate(series[kind]):
+            if value is None:
+                if run:
+                    line.segments.append(" ".join(run))
+                run = []
+                continue
+            x, y = x_at(i), y_at(float(value))
+            run.append(f"{x},{y}")
+            line.dots.append((x, y, label))
+        if run:
+            line.segments.append(" ".join(run))
+        lines.append(line)
+    gaps = [
+        (x_at(i), float(TOP + plot_h - 6), marker)
+        for i, (_, _, marker) in enumerate(series["value"])
+        if marker
+    ]
+    ticks = [(y_at(top * k / 4), _tick(top * k / 4)) for k in range(5)]
+    return SvgChart(
+        width=WIDTH,
+        height=HEIGHT,
+        lines=lines,
+        x_labels=[(x_at(i), label) for i, label in enumerate(labels)],
+        y_ticks=ticks,
+        gaps=gaps,
+        baseline=float(TOP + plot_h),
+    )
+
+
+def _tick(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"

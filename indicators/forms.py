@@ -1,0 +1,137 @@
+"""Forms for indicator values and the statistics import; the rules are the
+services', which the views ask after these forms have read the fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from board.models import SourceDocument
+from core.forms import DateInput, GovukFormMixin
+from indicators.models import Marker, PeriodKind
+from indicators.services import as_decimal
+
+
+class IndicatorValueForm(GovukFormMixin, forms.Form):
+    period_kind = forms.ChoiceField(
+        label="Period",
+        choices=PeriodKind.choices,
+        error_messages={"invalid_choice": "Choose a reporting year, a quarter or a month."},
+    )
+    period_start = forms.DateField(
+        label="The period starts on",
+        widget=DateInput(),
+        help_text="A reporting year starts on 1 April, a quarter on the 1st of April, July, "
+        "October or January, a month on its 1st. For example 1 4 2020.",
+        error_messages={"required": "Enter the date the period starts."},
+    )
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        max_length=30,
+        help_text="Leave blank if the publication gives a suppression marker instead.",
+    )
+    marker = forms.ChoiceField(
+        label="Suppression marker",
+        required=False,
+        choices=[("", "None: the value is given"), *Marker.choices],
+        error_messages={"invalid_choice": "Choose a marker from the list."},
+    )
+    source = forms.ModelChoiceField(
+        label="Source document",
+        queryset=SourceDocument.objects.order_by("title"),
+        error_messages={
+            "required": "Say which document the figure comes from.",
+            "invalid_choice": "Choose a document from the list.",
+        },
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_value(self) -> Any:
+        raw = (self.cleaned_data.get("value") or "").strip()
+        if not raw:
+            return None
+        number = as_decimal(raw)
+        if number is None:
+            raise forms.ValidationError(
+                "Enter the value as a number, like 1,234 or 12.5, or choose a marker instead."
+            )
+        return number
+
+
+class StatisticsUploadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Published statistics file",
+        help_text="A tidy CSV file from explore education statistics, as downloaded.",
+        error_messages={"required": "Choose the CSV file to import."},
+    )
+    publication = forms.CharField(
+        label="Publication",
+        max_length=250,
+        help_text='Its title and year, e.g. "Characteristics of children in need 2021". '
+        "The values are kept with it as their source.",
+        error_messages={"required": "Enter the publication the file comes from."},
+    )
+
+
+class StatisticsMappingForm(GovukFormMixin, forms.Form):
+    """The local authority and which measure column fills which indicator,
+    chosen from what the uploaded file holds."""
+
+    def __init__(
+        self,
+        *args: Any,
+        authorities: list[tuple[str, str]],
+        measures: list[str],
+        indicators: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.measures = measures
+        self.fields["authority"] = forms.ChoiceField(
+            label="Local authority",
+            choices=[("", "Choose the board's local authority"), *authorities],
+            error_messages={
+                "required": "Choose the board's local authority.",
+                "invalid_choice": "Choose a local authority the file holds.",
+            },
+        )
+        for index, measure in enumerate(measures):
+            self.fields[f"measure_{index}"] = forms.ChoiceField(
+                label=f"Column “{measure}”",
+                required=False,
+                choices=[("", "Do not import"), *indicators],
+                error_messages={"invalid_choice": "Choose one of the board's indicators."},
+            )
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "govuk-select")
+
+    def mapping(self) -> dict[str, str]:
+        """Measure column -> indicator code, for the columns chosen."""
+        chosen = {}
+        for index, measure in enumerate(self.measures):
+            code = self.cleaned_data.get(f"measure_{index}")
+            if code:
+                chosen[measure] = code
+        return chosen
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        codes = [data.get(f"measure_{i}") for i in range(len(self.measures))]
+        chosen = [c for c in codes if c]
+        if not chosen:
+            raise forms.ValidationError("Choose an indicator for at least one column.")
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError("Each indicator can be filled from one column only.")
+        return data
+
+
+class NeighboursUploadForm(GovukFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Statistical neighbours file",
+        help_text="A CSV file with the columns la_code and la_name, one neighbour a row, "
+        "nearest first, as the published model lists them.",
+        error_messages={"required": "Choose the CSV file of neighbours."},
+    )

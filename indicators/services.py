@@ -1,0 +1,368 @@
+"""Every write to indicators, their values and comparators: keyword-only,
+typed, one transaction each. The rules live in the *_problems() functions,
+which the forms, the statistics import, the fixtures' checks and the admin
+all ask, so no path saves what another would refuse."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from board.models import Board
+from indicators.models import (
+    Comparator,
+    Indicator,
+    IndicatorValue,
+    Marker,
+    PeriodKind,
+    PeriodValue,
+    Polarity,
+    StatisticalNeighbour,
+)
+
+Problems = dict[str, list[str]]
+
+#: The largest figure a value holds (the column keeps ten digits before the point).
+MAX_VALUE = Decimal("9999999999")
+#: The earliest period Assure records: well before any board's first report.
+EARLIEST_YEAR = 2000
+QUARTER_STARTS = (1, 4, 7, 10)
+#: Codes the indicator pages' own addresses use.
+RESERVED_CODES = ("import", "neighbours")
+
+
+def _add(problems: Problems, name: str, message: str) -> None:
+    problems.setdefault(name, []).append(message)
+
+
+def _raise(problems: Problems) -> None:
+    if problems:
+        raise ValidationError(problems)  # type: ignore[arg-type]
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_end(kind: str, start: datetime.date) -> datetime.date:
+    """The last day of the period of `kind` that starts on `start`."""
+    if kind == PeriodKind.YEAR:
+        return datetime.date(start.year + 1, 3, 31)
+    if kind == PeriodKind.QUARTER:
+        month = start.month + 2
+        year = start.year + (month - 1) // 12
+        return _month_end(year, (month - 1) % 12 + 1)
+    return _month_end(start.year, start.month)
+
+
+def period_problems(kind: str, start: datetime.date | None) -> Problems:
+    """A period starts where its kind starts (a reporting year on 1 April, a
+    quarter on 1 April, July, October or January, a month on its 1st), no
+    earlier than 2000 and no later than today: no figure exists for a
+    period that has not begun."""
+    problems: Problems = {}
+    if kind not in PeriodKind.values:
+        _add(problems, "period_kind", "Choose a reporting year, a quarter or a month.")
+        return problems
+    if start is None:
+        _add(problems, "period_start", "Enter the date the period starts.")
+        return problems
+    if kind == PeriodKind.YEAR and (start.month, start.day) != (4, 1):
+        _add(problems, "period_start", "A reporting year starts on 1 April.")
+    elif kind == PeriodKind.QUARTER and (start.day != 1 or start.month not in QUARTER_STARTS):
+        _add(
+            problems, "period_start", "A quarter starts on 1 April, 1 July, 1 October or 1 January."
+        )
+    elif kind == PeriodKind.MONTH and start.day != 1:
+        _add(problems, "period_start", "A month starts on its 1st.")
+    if start.year < EARLIEST_YEAR:
+        _add(problems, "period_start", f"Assure records periods from {EARLIEST_YEAR} on.")
+    elif start > timezone.localdate():
+        _add(problems, "period_start", "The period has not started yet: it can have no figure.")
+    return problems
+
+
+def period_end_problems(record: PeriodValue) -> Problems:
+    """A period given with its end (as a fixture gives it) ends where its kind ends."""
+    if period_problems(record.period_kind, record.period_start) or record.period_end is None:
+        return {}
+    expected = period_end(record.period_kind, record.period_start)
+    if record.period_end != expected:
+        return {"period_end": [f"A period starting {record.period_start} ends on {expected}."]}
+    return {}
+
+
+def number_problems(unit: str, number: Decimal, field: str = "value") -> Problems:
+    """What a figure in `unit` may be: a percentage 0 to 100, a count a whole
+    number, nothing negative, nothing past ten digits."""
+    problems: Problems = {}
+    if not number.is_finite():
+        _add(problems, field, "Enter a number.")
+        return problems
+    if number < 0:
+        _add(problems, field, "A figure cannot be negative.")
+    elif abs(number) > MAX_VALUE:
+        _add(problems, field, f"A figure cannot be more than {MAX_VALUE:,}.")
+    elif unit == Indicator.Unit.PERCENTAGE and number > 100:
+        _add(problems, field, "A percentage lies between 0 and 100.")
+    elif unit == Indicator.Unit.COUNT and number != number.to_integral_value():
+        _add(problems, field, "A count is a whole number.")
+    elif number != number.quantize(Decimal("0.0001"), rounding="ROUND_DOWN"):
+        _add(problems, field, "Give a figure to at most four decimal places.")
+    return problems
+
+
+def as_decimal(raw: Any) -> Decimal | None:
+    """A typed or read figure as a Decimal, or None when it is not a number."""
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, bool) or raw is None:
+        return None
+    try:
+        number = Decimal(str(raw).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+# --- indicators -----------------------------------------------------------------
+
+
+def indicator_problems(*, indicator: Indicator) -> Problems:  # noqa: C901
+    """An indicator's rules: a code and a name, known unit, polarity,
+    frequency and source, a priority of the board's own plans, and a target
+    only where a direction is better (with a tolerance only beside a target,
+    never negative)."""
+    problems: Problems = {}
+    if not indicator.code:
+        _add(problems, "code", "Enter a short code.")
+    elif indicator.code in RESERVED_CODES:
+        _add(problems, "code", f"“{indicator.code}” names a page of its own: choose another code.")
+    if not indicator.name.strip():
+        _add(problems, "name", "Enter the indicator's name.")
+    choices = (
+        ("unit", Indicator.Unit.values, "Choose a unit."),
+        ("polarity", Polarity.values, "Choose which way is better."),
+        ("frequency", Indicator.Frequency.values, "Choose how often it is measured."),
+        ("source_kind", Indicator.SourceKind.values, "Choose where its figures come from."),
+    )
+    for name, values, message in choices:
+        if getattr(indicator, name) not in values:
+            _add(problems, name, message)
+    if indicator.priority is not None and indicator.priority.plan.board_id != indicator.board_id:
+        _add(problems, "priority", "That priority belongs to another board's plan.")
+    target, tolerance = indicator.target, indicator.tolerance
+    if target is not None:
+        if indicator.polarity == Polarity.NEITHER:
+            _add(
+                problems,
+                "target",
+                "A target needs a direction: say whether higher or lower is better.",
+            )
+        elif indicator.unit in Indicator.Unit.values:
+            for message in number_problems(indicator.unit, Decimal(target), "target").get(
+                "target", []
+            ):
+                _add(problems, "target", message)
+    if tolerance is not None:
+        if target is None:
+            _add(problems, "tolerance", "A tolerance needs a target to be measured from.")
+        elif tolerance < 0:
+            _add(problems, "tolerance", "A tolerance cannot be negative.")
+    if indicator.pk is None or indicator.board_id:
+        clash = Indicator.objects.filter(board_id=indicator.board_id, code=indicator.code)
+        if indicator.pk is not None:
+            clash = clash.exclude(pk=indicator.pk)
+        if indicator.code and clash.exists():
+            _add(problems, "code", "The board already has an indicator with that code.")
+    return problems
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator) -> Indicator:
+    indicator.name = indicator.name.strip()
+    indicator.definition = indicator.definition.strip()
+    indicator.measure = indicator.measure.strip()
+    _raise(indicator_problems(indicator=indicator))
+    indicator.save()
+    return indicator
+
+
+# --- values and comparators -----------------------------------------------------
+
+
+def _period_value_problems(record: PeriodValue, unit: str) -> Problems:
+    problems = period_problems(record.period_kind, record.period_start)
+    if record.marker and record.marker not in Marker.values:
+        _add(problems, "marker", "Choose a marker from the list: c, x, z, u, k or low.")
+    if record.marker and record.value is not None:
+        _add(
+            problems,
+            "value",
+            "Give a value or a suppression marker, not both: a suppressed figure has no value.",
+        )
+    elif not record.marker and record.value is None:
+        _add(problems, "value", "Enter the value, or choose the marker the publication gives.")
+    elif record.value is not None:
+        for name, messages in number_problems(unit, Decimal(record.value)).items():
+            for message in messages:
+                _add(problems, name, message)
+    if record.source_id is None:
+        _add(problems, "source", "Say which document the figure comes from.")
+    return problems
+
+
+def value_problems(*, value: IndicatorValue) -> Problems:
+    """A value's rules: a period that starts where its kind starts and has
+    begun, a value or a marker (never both, never neither: a suppressed
+    figure is not zero), a figure the unit allows, and a source."""
+    problems = _period_value_problems(value, value.indicator.unit)
+    if problems:
+        return problems
+    same_period = IndicatorValue.objects.filter(
+        indicator=value.indicator, period_kind=value.period_kind, period_start=value.period_start
+    ).exclude(pk=value.pk)
+    if same_period.filter(source_id=value.source_id).exists():
+        _add(
+            problems,
+            "source",
+            "This period already has a value from that document: change that one instead.",
+        )
+    return problems
+
+
+def period_value_prepare(record: PeriodValue) -> None:
+    record.note = record.note.strip()
+    record.marker = (record.marker or "").strip().lower()
+    if not period_problems(record.period_kind, record.period_start):
+        record.period_end = period_end(record.period_kind, record.period_start)
+
+
+@transaction.atomic
+def indicator_value_save(*, value: IndicatorValue) -> IndicatorValue:
+    """Record a figure for a period. A new figure from a document the period
+    already has a value from is refused; one from another document is the
+    next edition (a revision), and the first is kept."""
+    period_value_prepare(value)
+    _raise(value_problems(value=value))
+    if value.pk is None:
+        latest = IndicatorValue.objects.filter(
+            indicator=value.indicator,
+            period_kind=value.period_kind,
+            period_start=value.period_start,
+        ).aggregate(edition=Max("edition"))["edition"]
+        value.edition = (latest or 0) + 1
+    value.save()
+    return value
+
+
+def value_record(
+    *,
+    indicator: Indicator,
+    period_kind: str,
+    period_start: datetime.date,
+    source: Any,
+    value: Decimal | None = None,
+    marker: str = "",
+    note: str = "",
+) -> IndicatorValue:
+    """The form's and the import's way in: the figure of a period from a
+    document, changed if that document's figure is already recorded."""
+    existing = IndicatorValue.objects.filter(
+        indicator=indicator, period_kind=period_kind, period_start=period_start, source=source
+    ).first()
+    record = existing or IndicatorValue(
+        indicator=indicator, period_kind=period_kind, period_start=period_start, source=source
+    )
+    record.value, record.marker, record.note = value, marker, note or (record.note or "")
+    return indicator_value_save(value=record)
+
+
+def comparator_problems(*, comparator: Comparator) -> Problems:
+    """A comparator's rules: those of a value, a known kind, and for the
+    neighbours' average how many neighbours it used, no more than were listed."""
+    problems = _period_value_problems(comparator, comparator.indicator.unit)
+    if comparator.kind not in Comparator.Kind.values:
+        _add(problems, "kind", "Choose England, region or statistical neighbours.")
+    used, listed = comparator.neighbours_used, comparator.neighbours_listed
+    if used is not None and listed is not None and used > listed:
+        _add(
+            problems,
+            "neighbours_used",
+            f"The average cannot use more neighbours ({used}) than were listed ({listed}).",
+        )
+    return problems
+
+
+@transaction.atomic
+def comparator_save(*, comparator: Comparator) -> Comparator:
+    """Record a comparator: the one already recorded for the indicator, kind
+    and period is changed (its history keeps what it was)."""
+    period_value_prepare(comparator)
+    comparator.area_name = comparator.area_name.strip()
+    if comparator.pk is None:
+        existing = (
+            Comparator.objects.filter(
+                indicator=comparator.indicator,
+                kind=comparator.kind,
+                period_kind=comparator.period_kind,
+                period_start=comparator.period_start,
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if existing is not None:
+            comparator.pk = existing
+            comparator._state.adding = False
+    _raise(comparator_problems(comparator=comparator))
+    comparator.save()
+    return comparator
+
+
+# --- statistical neighbours -----------------------------------------------------
+
+
+def neighbours_problems(*, board: Board, neighbours: Iterable[tuple[str, str]]) -> Problems:
+    """A neighbour list names each authority once, by code, and not too many."""
+    problems: Problems = {}
+    codes = [code.strip() for code, _ in neighbours]
+    if not codes:
+        _add(problems, "file", "The list names no neighbours.")
+    if any(not code for code in codes):
+        _add(problems, "file", "Every neighbour needs its local authority code.")
+    repeated = sorted({c for c in codes if c and codes.count(c) > 1})
+    if repeated:
+        _add(problems, "file", f"The list names {', '.join(repeated)} more than once.")
+    if len(codes) > 50:
+        _add(problems, "file", "A neighbour list names at most 50 authorities.")
+    return problems
+
+
+@transaction.atomic
+def neighbours_replace(
+    *, board: Board, neighbours: Iterable[tuple[str, str]]
+) -> list[StatisticalNeighbour]:
+    """Put the uploaded list in place of the board's neighbours, in its order."""
+    pairs = [(code.strip(), name.strip()) for code, name in neighbours]
+    _raise(neighbours_problems(board=board, neighbours=pairs))
+    kept = {n.la_code: n for n in StatisticalNeighbour.objects.filter(board=board)}
+    for gone in set(kept) - {code for code, _ in pairs}:
+        kept[gone].delete()
+    saved = []
+    for rank, (code, name) in enumerate(pairs, start=1):
+        neighbour = kept.get(code) or StatisticalNeighbour(board=board, la_code=code)
+        if (neighbour.pk, neighbour.la_name, neighbour.rank) != (neighbour.pk, name, rank) or (
+            neighbour.pk is None
+        ):
+            neighbour.la_name, neighbour.rank = name, rank
+            neighbour.save()
+        saved.append(neighbour)
+    return saved

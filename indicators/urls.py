@@ -1,0 +1,27 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("indicators/import/", views.statistics_import, name="statistics_import"),
+    path(
+        "indicators/import/confirm/",
+        views.statistics_import_confirm,
+        name="statistics_import_confirm",
+    ),
+    path("indicators/neighbours/", views.neighbours, name="neighbours"),
+    path("indicators/<slug:indicator>/", views.indicator, name="indicator"),
+    path(
+        "indicators/<slug:indicator>/export.<str:fmt>",
+        views.indicator_export,
+        name="indicator_export",
+    ),
+    path("indicators/<slug:indicator>/values/new/", views.value_add, name="value_add"),
+    path(
+        "indicators/<slug:indicator>/values/<int:value>/edit/",
+        views.value_edit,
+        name="value_edit",
+    ),
+]

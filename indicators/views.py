@@ -1,0 +1,386 @@
+"""An indicator's page, its values form, its export, the published
+statistics import and the statistical neighbour list.
+
+Until the annual report publishes a scorecard, indicators are the board's
+own records: chairs and business managers read them, business managers
+change them, and for partners the pages do not exist (404).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from board.access import get_board_or_404, render_board
+from board.forms import add_service_errors
+from board.models import Board
+from core.spreadsheets import describe_size, spreadsheet_response
+from indicators import charts, importer, selectors, services
+from indicators.forms import (
+    IndicatorValueForm,
+    NeighboursUploadForm,
+    StatisticsMappingForm,
+    StatisticsUploadForm,
+)
+from indicators.models import Indicator, IndicatorValue, StatisticalNeighbour
+
+READ = "board.read_records"
+EDIT = "board.edit_records"
+SECTION = "reports:scorecard"
+STATISTICS_SESSION_KEY = "assure-statistics-import"
+
+
+def board_for_indicators(request: HttpRequest, slug: str, perm: str = READ) -> Board:
+    """The board, for someone who may read its records; anyone else is
+    told it does not exist (404), and a reader who may not change is refused (403)."""
+    return get_board_or_404(request, slug, perm)
+
+
+def _indicator(board: Board, code: str) -> Indicator:
+    return get_object_or_404(
+        Indicator.objects.select_related("board", "priority", "priority__plan", "target_source"),
+        board=board,
+        code=code,
+    )
+
+
+@login_required
+@require_GET
+def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
+    obj = board_for_indicators(request, board)
+    found = _indicator(obj, indicator)
+    status = selectors.indicator_status(indicator=found)
+    values = list(selectors.indicator_values(indicator=found))
+    history = list(
+        IndicatorValue.history.filter(indicator_id=found.pk)  # type: ignore[attr-defined]
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:100]
+    )
+    return render_board(
+        request,
+        "indicators/indicator.html",
+        obj,
+        SECTION,
+        {
+            "indicator": found,
+            "status": status,
+            "chart": charts.svg_chart(status),
+            "values": values,
+            "comparators": list(selectors.indicator_comparators(indicator=found)),
+            "history": history,
+        },
+    )
+
+
+EXPORT_HEADER = ["Period", "Edition", "Value", "Marker", "Source", "Note", "Recorded"]
+
+
+@login_required
+@require_GET
+def indicator_export(request: HttpRequest, board: str, indicator: str, fmt: str) -> HttpResponse:
+    obj = board_for_indicators(request, board)
+    found = _indicator(obj, indicator)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Indicators download as CSV or XLSX.")
+    rows: list[list[Any]] = [
+        [
+            selectors.period_label(v.period_kind, v.period_start),
+            v.edition,
+            v.value,
+            v.marker,
+            v.source.title,
+            v.note,
+            v.recorded_at,
+        ]
+        for v in selectors.indicator_values(indicator=found)
+    ]
+    return spreadsheet_response(
+        [EXPORT_HEADER, *rows],
+        fmt=fmt,
+        filename=f"{obj.slug}-{found.code}",
+        sheet_title=found.code,
+    )
+
+
+def _value_form_page(
+    request: HttpRequest, obj: Board, found: Indicator, record: IndicatorValue | None
+) -> HttpResponse:
+    posted = request.method == "POST"
+    initial = {}
+    if record is not None:
+        initial = {
+            "period_kind": record.period_kind,
+            "period_start": record.period_start,
+            "value": "" if record.value is None else f"{record.value.normalize():f}",
+            "marker": record.marker,
+            "source": record.source_id,
+            "note": record.note,
+        }
+    form = IndicatorValueForm(request.POST if posted else None, initial=initial)
+    if form.is_valid():
+        data = form.cleaned_data
+        target = record or IndicatorValue(indicator=found)
+        target.period_kind = data["period_kind"]
+        target.period_start = data["period_start"]
+        target.value = data["value"]
+        target.marker = data["marker"] or ""
+        target.source = data["source"]
+        target.note = data["note"]
+        target._history_user = request.user  # type: ignore[attr-defined]
+        try:
+            saved = services.indicator_value_save(value=target)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            label = selectors.period_label(saved.period_kind, saved.period_start)
+            edition = (
+                f" (edition {saved.edition}, revising the earlier figure)"
+                if saved.edition > 1
+                else ""
+            )
+            messages.success(request, f"{found.name}: the value for {label} is saved{edition}.")
+            return redirect(found.get_absolute_url())
+    return render_board(
+        request,
+        "indicators/value_form.html",
+        obj,
+        SECTION,
+        {"form": form, "indicator": found, "record": record},
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_add(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
+    obj = board_for_indicators(request, board, EDIT)
+    return _value_form_page(request, obj, _indicator(obj, indicator), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def value_edit(request: HttpRequest, board: str, indicator: str, value: int) -> HttpResponse:
+    obj = board_for_indicators(request, board, EDIT)
+    found = _indicator(obj, indicator)
+    record = get_object_or_404(
+        IndicatorValue.objects.select_related("source"), indicator=found, pk=value
+    )
+    return _value_form_page(request, obj, found, record)
+
+
+# --- published statistics ---------------------------------------------------------
+
+
+def _mapping_form(
+    request: HttpRequest, obj: Board, statistics: importer.Statistics, data: Any = None
+) -> StatisticsMappingForm:
+    indicators = list(Indicator.objects.filter(board=obj).order_by("position", "name"))
+    by_measure = {i.measure: i.code for i in indicators if i.measure}
+    initial: dict[str, Any] = {}
+    for index, measure in enumerate(statistics.measures):
+        if measure in by_measure:
+            initial[f"measure_{index}"] = by_measure[measure]
+    for code, label in statistics.authorities:
+        if label.lower().startswith(obj.area.lower() + " ("):
+            initial["authority"] = code
+    return StatisticsMappingForm(
+        data,
+        initial=initial,
+        authorities=statistics.authorities,
+        measures=statistics.measures,
+        indicators=[(i.code, i.name) for i in indicators],
+    )
+
+
+def _fingerprint(preview: importer.Preview) -> str:
+    items = [
+        [i.indicator.code, i.what, i.start_year, str(i.value), i.marker, i.status]
+        for i in preview.items
+    ]
+    return hashlib.sha256(json.dumps(items).encode()).hexdigest()
+
+
+def _import_page(
+    request: HttpRequest, obj: Board, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render_board(
+        request,
+        "indicators/import.html",
+        obj,
+        SECTION,
+        {
+            "max_rows": f"{settings.ASSURE_IMPORT_MAX_ROWS:,}",
+            "max_size": describe_size(settings.ASSURE_MAX_UPLOAD_BYTES),
+            **context,
+        },
+        status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
+    """Three steps, nothing saved until the last: upload the file; choose the
+    authority and the columns; see the preview (and confirm, in the next view)."""
+    obj = board_for_indicators(request, board, EDIT)
+    pending: dict[str, Any] | None = request.session.get(STATISTICS_SESSION_KEY)
+    if request.method == "POST" and "token" in request.POST:
+        if (
+            not pending
+            or pending.get("board") != obj.pk
+            or pending.get("token") != request.POST["token"]
+        ):
+            messages.error(request, "That import has expired. Upload the file again.")
+            return redirect("indicators:statistics_import", board=obj.slug)
+        statistics = importer.Statistics.from_json(pending["statistics"])
+        mapping_form = _mapping_form(request, obj, statistics, request.POST)
+        if not mapping_form.is_valid():
+            return _import_page(
+                request,
+                obj,
+                {"mapping_form": mapping_form, "pending": pending, "statistics": statistics},
+                400,
+            )
+        preview = importer.preview_statistics(
+            board=obj,
+            statistics=statistics,
+            authority=mapping_form.cleaned_data["authority"],
+            mapping=mapping_form.mapping(),
+            publication=pending["publication"],
+        )
+        pending.update(
+            authority=mapping_form.cleaned_data["authority"],
+            mapping=mapping_form.mapping(),
+            fingerprint=_fingerprint(preview) if preview.valid else "",
+        )
+        request.session[STATISTICS_SESSION_KEY] = pending
+        return _import_page(
+            request,
+            obj,
+            {
+                "mapping_form": mapping_form,
+                "pending": pending,
+                "statistics": statistics,
+                "preview": preview,
+            },
+            200 if preview.valid else 400,
+        )
+    posted = request.method == "POST"
+    form = StatisticsUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
+                raise importer.SpreadsheetError(
+                    f"The file is {describe_size(upload.size)}; the largest Assure accepts is "
+                    f"{describe_size(settings.ASSURE_MAX_UPLOAD_BYTES)}."
+                )
+            statistics = importer.read_statistics(upload.name, upload.read())
+        except importer.SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            pending = {
+                "token": secrets.token_urlsafe(16),
+                "board": obj.pk,
+                "publication": form.cleaned_data["publication"].strip(),
+                "statistics": statistics.as_json(),
+            }
+            request.session[STATISTICS_SESSION_KEY] = pending
+            return _import_page(
+                request,
+                obj,
+                {
+                    "mapping_form": _mapping_form(request, obj, statistics),
+                    "pending": pending,
+                    "statistics": statistics,
+                },
+            )
+    return _import_page(request, obj, {"form": form}, 400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def statistics_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
+    obj = board_for_indicators(request, board, EDIT)
+    pending: dict[str, Any] | None = request.session.get(STATISTICS_SESSION_KEY)
+    if (
+        not pending
+        or pending.get("board") != obj.pk
+        or pending.get("token") != request.POST.get("token")
+        or not pending.get("fingerprint")
+    ):
+        messages.error(
+            request, "That import has expired or was already saved. Upload the file again."
+        )
+        return redirect("indicators:statistics_import", board=obj.slug)
+    statistics = importer.Statistics.from_json(pending["statistics"])
+    preview = importer.preview_statistics(
+        board=obj,
+        statistics=statistics,
+        authority=pending["authority"],
+        mapping=pending["mapping"],
+        publication=pending["publication"],
+    )
+    if not preview.valid or _fingerprint(preview) != pending["fingerprint"]:
+        messages.error(
+            request,
+            "The indicators changed since the preview, so nothing was saved. Look at the "
+            "preview again before you confirm.",
+        )
+        return redirect("indicators:statistics_import", board=obj.slug)
+    try:
+        saved = importer.save_statistics(preview=preview, publication=pending["publication"])
+    except (ValueError, ValidationError):
+        messages.error(
+            request, "The import no longer checks out, so nothing was saved. Upload the file again."
+        )
+        return redirect("indicators:statistics_import", board=obj.slug)
+    del request.session[STATISTICS_SESSION_KEY]
+    messages.success(
+        request,
+        f"Imported {statistics.name} for {pending['authority']}: {saved} figures recorded, "
+        f"{preview.count('unchanged')} unchanged.",
+    )
+    return redirect(reverse("reports:scorecard", kwargs={"board": obj.slug}))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def neighbours(request: HttpRequest, board: str) -> HttpResponse:
+    """The board's statistical neighbours, replaced by uploading a list."""
+    obj = board_for_indicators(request, board, EDIT)
+    posted = request.method == "POST"
+    form = NeighboursUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
+                raise importer.SpreadsheetError("The file is too large for a neighbour list.")
+            pairs = importer.read_neighbours(upload.read())
+            saved = services.neighbours_replace(board=obj, neighbours=pairs)
+        except importer.SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The board's {len(saved)} statistical neighbours are saved.")
+            return redirect("indicators:neighbours", board=obj.slug)
+    return render_board(
+        request,
+        "indicators/neighbours.html",
+        obj,
+        SECTION,
+        {"form": form, "neighbours": list(StatisticalNeighbour.objects.filter(board=obj))},
+        400 if form.is_bound else 200,
+    )
