@@ -27,6 +27,7 @@ from board.models import (
     Board,
     Contribution,
     Group,
+    ImportMapping,
     MainGroup,
     Meeting,
     Member,
