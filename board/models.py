@@ -874,9 +874,13 @@ class ImportMapping(CleanTextModel):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="import_mappings")
     kind = models.SlugField(max_length=40, help_text="Which importer it is for.")
-    columns = models.JSONField(default=dict, help_text="Field by heading (letters and digits).")
-    words = models.JSONField(default=dict, help_text="For each field, a value by word.")
-    options = models.JSONField(default=dict, help_text="The options chosen on the mapping page.")
+    columns = models.JSONField(
+        default=dict, blank=True, help_text="Field by heading (letters and digits)."
+    )
+    words = models.JSONField(default=dict, blank=True, help_text="For each field, a value by word.")
+    options = models.JSONField(
+        default=dict, blank=True, help_text="The options chosen on the mapping page."
+    )
     saved_at = models.DateTimeField(auto_now=True)
     saved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -68,16 +68,50 @@ TRACKER_HEADINGS = [
 
 def tracker_rows() -> list[list[Any]]:
     return [
-        ["1.a", "Priority 1: Neglect", "Launch the neglect strategy with partners",
-         "Head of Early Help", datetime.date(2026, 6, 30), "Complete", "On track",
-         "Launched at the June conference", "Audit of 20 cases, October"],
-        ["1.b", "Priority 1: Neglect", "Train 200 practitioners in the graded care profile",
-         "Training Manager", "Q4 2026-27", "On Track", "Not started", "", ""],
-        ["P2 A1", "Priority 2: Exploitation", "Map children missing from education",
-         "Education Safeguarding Lead", "March 2027", "Off track", "Off track",
-         "Data sharing agreement not yet signed", ""],
-        ["P2 A2", "2", "Agree the exploitation screening tool", "DCI Public Protection",
-         "Ongoing", "On track", "Not started", "", ""],
+        [
+            "1.a",
+            "Priority 1: Neglect",
+            "Launch the neglect strategy with partners",
+            "Head of Early Help",
+            datetime.date(2026, 6, 30),
+            "Complete",
+            "On track",
+            "Launched at the June conference",
+            "Audit of 20 cases, October",
+        ],
+        [
+            "1.b",
+            "Priority 1: Neglect",
+            "Train 200 practitioners in the graded care profile",
+            "Training Manager",
+            "Q4 2026-27",
+            "On Track",
+            "Not started",
+            "",
+            "",
+        ],
+        [
+            "P2 A1",
+            "Priority 2: Exploitation",
+            "Map children missing from education",
+            "Education Safeguarding Lead",
+            "March 2027",
+            "Off track",
+            "Off track",
+            "Data sharing agreement not yet signed",
+            "",
+        ],
+        [
+            "P2 A2",
+            "2",
+            "Agree the exploitation screening tool",
+            "DCI Public Protection",
+            "Ongoing",
+            "On track",
+            "Not started",
+            "",
+            "",
+        ],
     ]
 
 
@@ -92,5 +126,7 @@ def tracker_xlsx(*, rows: list[list[Any]] | None = None, merged_headings: bool =
     )
     if merged_headings:
         spec.merged.append("A1:I1")
-    notes = SheetSpec("Key", [["RAG", "Meaning"], ["On track", "Going to plan"], ["Off track", "Behind"]])
+    notes = SheetSpec(
+        "Key", [["RAG", "Meaning"], ["On track", "Going to plan"], ["Off track", "Behind"]]
+    )
     return xlsx(spec, notes)

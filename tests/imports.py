@@ -35,7 +35,9 @@ class ImportWalk:
 
         return self.client.post(self.url("upload"), {"file": SimpleUploadedFile(name, content)})
 
-    def layout(self, *, sheet: int | None = None, header_row: int | None = None, merged: str = "") -> Any:
+    def layout(
+        self, *, sheet: int | None = None, header_row: int | None = None, merged: str = ""
+    ) -> Any:
         pending = self.pending()
         return self.client.post(
             self.url("layout"),

@@ -24,7 +24,12 @@ def plan(world):
     return PlanFactory(board=world.board, slug="business-plan-2026", title="Business Plan 2026-28")
 
 
-OPTIONS = {"plan": "business-plan-2026", "order": "day-first", "quarters": "financial", "as_at": "2026-11-30"}
+OPTIONS = {
+    "plan": "business-plan-2026",
+    "order": "day-first",
+    "quarters": "financial",
+    "as_at": "2026-11-30",
+}
 
 
 def test_a_tracker_of_its_own_layout_imports_with_its_own_words(walk, plan):
@@ -107,10 +112,46 @@ def test_a_csv_tracker_with_numbers_the_board_gives_meaning_to_imports(walk, pla
     several ways, and a lead agency Assure has never heard of kept as
     written."""
     rows = [
-        ["Ref", "Objective", "Key actions", "Lead agency", "Deadline", "RAG", "Comments", "Evidence notes"],
-        ["1a", "Priority 1: Neglect", "Refresh the neglect toolkit", "Anytown Community Health Trust", "31/03/2027", "2", "", "Toolkit used in 40 cases"],
-        ["1b", "1", "Audit neglect referrals", "Police", "1st Sept 2027", "5/4", "Not begun: the audit team is short-staffed", "None yet"],
-        ["1c", "1", "Launch a neglect conference", "LSCB office", "30-06-27", "1", "", "Attended by 120 people"],
+        [
+            "Ref",
+            "Objective",
+            "Key actions",
+            "Lead agency",
+            "Deadline",
+            "RAG",
+            "Comments",
+            "Evidence notes",
+        ],
+        [
+            "1a",
+            "Priority 1: Neglect",
+            "Refresh the neglect toolkit",
+            "Anytown Community Health Trust",
+            "31/03/2027",
+            "2",
+            "",
+            "Toolkit used in 40 cases",
+        ],
+        [
+            "1b",
+            "1",
+            "Audit neglect referrals",
+            "Police",
+            "1st Sept 2027",
+            "5/4",
+            "Not begun: the audit team is short-staffed",
+            "None yet",
+        ],
+        [
+            "1c",
+            "1",
+            "Launch a neglect conference",
+            "LSCB office",
+            "30-06-27",
+            "1",
+            "",
+            "Attended by 120 people",
+        ],
     ]
     with on_day(TODAY):
         response = _to_preview(
@@ -194,7 +235,9 @@ def test_merged_cells_are_named_until_they_are_filled_deliberately(walk, plan):
 
 
 def test_the_sheet_with_the_tracker_is_chosen_among_several(walk, plan):
-    notes = SheetSpec("Read me", [["This workbook is the partnership's tracker."], ["Updated monthly"]])
+    notes = SheetSpec(
+        "Read me", [["This workbook is the partnership's tracker."], ["Updated monthly"]]
+    )
     tracker = SheetSpec(
         "Actions",
         [
@@ -222,7 +265,9 @@ def test_the_sheet_with_the_tracker_is_chosen_among_several(walk, plan):
         ("Summer-ish", "E", None),  # kept as the timescale, not a problem
     ],
 )
-def test_a_due_date_that_is_not_a_date_is_named_or_kept_as_words(walk, plan, cell, column, expected):
+def test_a_due_date_that_is_not_a_date_is_named_or_kept_as_words(
+    walk, plan, cell, column, expected
+):
     rows = [[*r] for r in tracker_rows()]
     rows[0][4] = cell
     with on_day(TODAY):
@@ -276,9 +321,10 @@ def test_a_column_mapped_twice_or_a_missing_action_column_is_refused(walk, plan)
         walk.layout()
         response = walk.columns({"What we will do": "ignore"}, **OPTIONS)
         assert response.status_code == 400
-        assert any("Action" in str(p) for p in response.context["problems"]) or response.context[
-            "form"
-        ].errors
+        assert (
+            any("Action" in str(p) for p in response.context["problems"])
+            or response.context["form"].errors
+        )
         response = walk.columns({"Lead Officer": "description"}, **OPTIONS)
         assert response.status_code == 400
     assert _saved_state(plan) == ([], [], [], 0)
@@ -318,10 +364,21 @@ def test_a_known_action_is_changed_through_its_version_and_assessed(walk, plan):
     assert Assessment.objects.get(action=existing).process == "BLUE"
 
 
-def test_the_preview_reads_in_a_constant_number_of_queries(walk, plan, django_assert_max_num_queries):
+def test_the_preview_reads_in_a_constant_number_of_queries(
+    walk, plan, django_assert_max_num_queries
+):
     many = [
-        [f"{n}.{letter}", f"Priority {n}: Theme {n}", f"Action {n}{letter}", "Lead", "March 2027",
-         "On track", "Not started", "", ""]
+        [
+            f"{n}.{letter}",
+            f"Priority {n}: Theme {n}",
+            f"Action {n}{letter}",
+            "Lead",
+            "March 2027",
+            "On track",
+            "Not started",
+            "",
+            "",
+        ]
         for n in range(1, 6)
         for letter in "abcdef"
     ]
