@@ -541,17 +541,9 @@ class TrackerImporter(importing.Importer):
             return None
         ref, existing = self._ref(cells, context, description, priority)
         row.label = f"{ref}: {description[:80]}" if ref else description[:80]
-        values: dict[str, Any] = {"description": description}
-        if priority_text or current is not None or cells.has("priority"):
-            values["priority"] = priority
-        for name in ("lead", "impact_expected", "how_we_will_know", "notes", "timescale"):
-            text = cells.text(name, _limit(name))
-            if text is not None:
-                values[name] = text
-        self._due(cells, context, values)
-        for name in ("oversight_group", "reporting_to"):
-            if cells.has(name):
-                values[name] = cells.choice(name) or None
+        values = self._values(
+            cells, context, description, priority, bool(priority_text) or current is not None
+        )
         assessment = self._assessment(cells, context, existing)
         if row.problems:
             return None
@@ -582,6 +574,29 @@ class TrackerImporter(importing.Importer):
                 f"{assessment['impact']}, dated {_day(assessment['assessed_on'])}."
             )
         return entry
+
+    def _values(
+        self,
+        cells: m.RowCells,
+        context: _Context,
+        description: str,
+        priority: int | None,
+        has_priority: bool,
+    ) -> dict[str, Any]:
+        """The action's fields as the row gives them (a field with no column
+        mapped is left out, so the action keeps what it has)."""
+        values: dict[str, Any] = {"description": description}
+        if has_priority or cells.has("priority"):
+            values["priority"] = priority
+        for name in ("lead", "impact_expected", "how_we_will_know", "notes", "timescale"):
+            text = cells.text(name, _limit(name))
+            if text is not None:
+                values[name] = text
+        self._due(cells, context, values)
+        for name in ("oversight_group", "reporting_to"):
+            if cells.has(name):
+                values[name] = cells.choice(name) or None
+        return values
 
     def _due(self, cells: m.RowCells, context: _Context, values: dict[str, Any]) -> None:
         if not cells.has("due_date"):

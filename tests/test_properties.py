@@ -894,15 +894,17 @@ def _mapping_table(kind: str) -> st.SearchStrategy[tuple[list[str], list[list[An
 
 
 def _mapping_options(kind: str, world: Any) -> dict[str, Any]:
-    common = {"order": "day-first"}
-    if kind == "action-tracker":
-        return {**common, "plan": world.plan.slug, "quarters": "financial", "as_at": "2016-05-19"}
-    if kind == "attendance":
-        return {**common, "group": world.group.slug}
-    return {**common, "role": "agency-representative", "group": world.group.slug}
+    """The questions the columns page asks beside the columns, by importer."""
+    assert kind == "action-tracker"
+    return {
+        "order": "day-first",
+        "plan": world.plan.slug,
+        "quarters": "financial",
+        "as_at": "2016-05-19",
+    }
 
 
-@pytest.mark.parametrize("kind", ["action-tracker", "seats", "attendance"])
+@pytest.mark.parametrize("kind", ["action-tracker"])
 def test_a_mapping_import_reads_any_file_or_says_why_and_a_refusal_saves_nothing(
     kind, world, users
 ):
@@ -910,6 +912,7 @@ def test_a_mapping_import_reads_any_file_or_says_why_and_a_refusal_saves_nothing
     it, previewing it and confirming it either saves what the preview
     showed or names a problem and saves nothing; it never fails."""
     from django.conf import settings as django_settings
+
     from board import importing
     from core import spreadsheets as sheets
 

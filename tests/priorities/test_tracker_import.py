@@ -6,7 +6,7 @@ import pytest
 
 from priorities.models import Action, Assessment, Priority
 from tests.clock import on_day
-from tests.factories import GroupFactory, PlanFactory
+from tests.factories import PlanFactory
 from tests.import_files import SheetSpec, csv_bytes, tracker_rows, tracker_xlsx, xlsx
 from tests.imports import ImportWalk, problems_of
 
