@@ -234,16 +234,22 @@ def _limited(rows: Iterator[list[Any]], max_rows: int) -> list[list[Any]]:
     return table
 
 
-def read_csv(content: bytes, *, max_rows: int) -> list[list[Any]]:
+def _decode_text(content: bytes) -> str:
+    """A CSV's text: UTF-8 (with or without its mark), else Windows' own
+    encoding, as Excel saves a plain CSV in England."""
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            text = content.decode("cp1252")
+            return content.decode("cp1252")
         except UnicodeDecodeError:
             raise SpreadsheetError(
                 "The file is not a spreadsheet: its text could not be read."
             ) from None
+
+
+def read_csv(content: bytes, *, max_rows: int) -> list[list[Any]]:
+    text = _decode_text(content)
     rows = ([csv_unescape(v) for v in row] for row in csv.reader(io.StringIO(text)))
     try:
         return _limited(rows, max_rows)
@@ -406,15 +412,7 @@ def _book_csv(name: str, content: bytes, max_rows: int) -> list[Sheet]:
             "The file is saved as UTF-16 text, which Assure cannot read: save it as "
             '"CSV UTF-8" or as an Excel workbook (XLSX).'
         )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise SpreadsheetError(
-                "The file is not a spreadsheet: its text could not be read."
-            ) from None
+    text = _decode_text(content)
     budget = _RowBudget(max_rows)
     sheet = Sheet(name=name.rsplit("/", 1)[-1] or "CSV")
     try:
