@@ -895,7 +895,8 @@ def _mapping_table(kind: str) -> st.SearchStrategy[tuple[list[str], list[list[An
 
 def _mapping_options(kind: str, world: Any) -> dict[str, Any]:
     """The questions the columns page asks beside the columns, by importer."""
-    assert kind == "action-tracker"
+    if kind == "seats":
+        return {"order": "day-first", "role": "agency-representative", "group": world.group.slug}
     return {
         "order": "day-first",
         "plan": world.plan.slug,
@@ -904,7 +905,7 @@ def _mapping_options(kind: str, world: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("kind", ["action-tracker"])
+@pytest.mark.parametrize("kind", ["action-tracker", "seats"])
 def test_a_mapping_import_reads_any_file_or_says_why_and_a_refusal_saves_nothing(
     kind, world, users
 ):
