@@ -2,9 +2,10 @@
 report shows, exported to PNG by kaleido for the PDF.
 
 One kaleido (Chromium) session per build exports every chart not already in
-the cache, never one browser per chart; each image is cached under MEDIA_ROOT
-by the SHA-256 of its figure, so a second build with the same figures starts
-no browser at all. The HTML report shows each chart's text summary beside
+the cache, never one browser per chart; each image is kept in the default
+storage (the media folder or the object store every server shares, ADR 0015)
+by the SHA-256 of its figure, so a second build with the same figures, on any
+server, starts no browser at all. The HTML report shows each chart's text summary beside
 its data table (an inline SVG would break the strict style policy).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import io
 import json
 import logging
 import shutil
@@ -25,6 +27,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 logger = logging.getLogger(__name__)
 
@@ -314,36 +318,61 @@ def value_text(value: float | None, unit: str) -> str:
     return f"{text}%" if unit == "%" else f"£{text}" if unit == "£" else text
 
 
+#: Goes into every chart's cache key: a new edition of how charts are made
+#: into images leaves the old images unused rather than mixing the two.
+IMAGE_EDITION = "2"  # opaque, at SCALE 1.5
+
+
 def figure_key(fig: Any) -> str:
     text = json.dumps(fig, sort_keys=True) if isinstance(fig, dict) else fig.to_json()
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{IMAGE_EDITION}\n{text}".encode()).hexdigest()
 
 
-#: How charts reach a PDF: PNG drawn by Chromium at twice their size (about
-#: 190 dots to the inch across a page), not SVG. WeasyPrint lays out an
-#: SVG's text letter by letter, a tenth of a long report's time for a few
-#: charts; a PNG is copied in. Each chart keeps its words as its text
+#: How charts reach a PDF: PNG drawn by Chromium at one and a half times
+#: their size (1,050 pixels across the 174 mm they are drawn in, about 150
+#: dots to the inch), not SVG. WeasyPrint lays out an SVG's text letter by
+#: letter, a tenth of a long report's time for a few charts; it decodes a
+#: PNG and encodes it again into the PDF on every build, a cost that goes
+#: with its pixels (twice the size was 1.4 million a chart, a fifth of a
+#: 30-chart scorecard's build). Each chart keeps its words as its text
 #: alternative and its figures in the table beside it (ADR 0004).
 FORMAT = "png"
-SCALE = 2
+SCALE = 1.5
 MEDIA_TYPE = "image/png"
 
 
-def cache_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "cache" / "charts"
+#: The chart cache's folder in the default storage.
+CACHE_FOLDER = "cache/charts"
+#: How every whole PNG ends (its IEND chunk, with that chunk's CRC).
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def cache_name(key: str) -> str:
+    return f"{CACHE_FOLDER}/{key}.{FORMAT}"
 
 
 def _cached(key: str) -> bytes | None:
-    path = cache_dir() / f"{key}.{FORMAT}"
-    return path.read_bytes() if path.is_file() else None
+    """The cached image, or None when there is none. A file cut short (a
+    folder storage is read while another build is still writing it) is not
+    an image: the chart is drawn again rather than printed broken."""
+    try:
+        with default_storage.open(cache_name(key), "rb") as handle:
+            image = handle.read()
+    except FileNotFoundError:
+        return None
+    return image if image.endswith(_PNG_END) else None
 
 
 def _store(key: str, image: bytes) -> None:
-    directory = cache_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / f"{key}.{FORMAT}.part"
-    temporary.write_bytes(image)
-    temporary.replace(directory / f"{key}.{FORMAT}")
+    """Keep the image for the next build. The name is the figure's hash, so
+    when another build has just stored the same chart (the storage then
+    saves this one under another name) the copy is removed."""
+    name = cache_name(key)
+    if default_storage.exists(name):
+        return
+    saved = default_storage.save(name, ContentFile(image))
+    if saved != name:
+        default_storage.delete(saved)
 
 
 def _session_class() -> Any:
@@ -393,15 +422,38 @@ def _run_apart(figures: list[Any]) -> list[bytes]:
         return pool.submit(lambda: asyncio.run(_export_all(figures))).result()
 
 
+def opaque(image: bytes) -> bytes:
+    """A chart's PNG without its alpha channel: laid on white (its own
+    paper), as an RGB PNG. Chromium's screenshots carry an alpha channel
+    although every chart is opaque, and WeasyPrint writes such a PNG to the
+    PDF as two images, the colours and a transparency mask, encoding each
+    again on every build: a chart's share of a warm build halves without
+    it, and the PDF is smaller. Anything but a PNG is returned as it is."""
+    from PIL import Image
+
+    if not image.startswith(b"\x89PNG"):
+        return image
+    with Image.open(io.BytesIO(image)) as picture:
+        if picture.mode == "RGB":
+            return image
+        rgba = picture.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    flat.save(out, format="PNG")
+    return out.getvalue()
+
+
 def export_images(figures: list[Any]) -> list[bytes]:
     """Each figure as an image (`FORMAT`): from the cache when there, the
-    rest in one kaleido session."""
+    rest in one kaleido session, made opaque before they are cached."""
     keys = [figure_key(fig) for fig in figures]
     found = {key: image for key in keys if (image := _cached(key)) is not None}
     missing = {key: fig for key, fig in zip(keys, figures, strict=True) if key not in found}
     if missing:
         exported = _export_with_one_retry(list(missing.values()))
         for key, image in zip(missing, exported, strict=True):
+            image = opaque(image)
             _store(key, image)
             found[key] = image
     return [found[key] for key in keys]
