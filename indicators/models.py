@@ -314,6 +314,16 @@ class StatisticalNeighbour(CleanTextModel):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="neighbours")
     la_code = models.CharField("local authority code", max_length=12)
+    other_code = models.CharField(
+        "the authority's other code",
+        max_length=12,
+        blank=True,
+        help_text=(
+            "Its code of the other kind (the old three-digit number or the new nine-character "
+            "code such as E06000032), where the list gives both. Published files carry both, "
+            "and a row matches either."
+        ),
+    )
     la_name = models.CharField("local authority", max_length=100, blank=True)
     rank = models.PositiveSmallIntegerField(default=0)
 
@@ -328,6 +338,11 @@ class StatisticalNeighbour(CleanTextModel):
 
     def __str__(self) -> str:
         return f"{self.la_name or self.la_code} (neighbour of {self.board})"
+
+    @property
+    def codes(self) -> set[str]:
+        """Every code a published row may give this authority by."""
+        return {code for code in (self.la_code, self.other_code) if code}
 
     def natural_key(self) -> tuple[str, str]:
         return (self.board.slug, self.la_code)

@@ -220,8 +220,7 @@ def _import_page(
         obj,
         SECTION,
         {
-            "max_rows": f"{settings.ASSURE_IMPORT_MAX_ROWS:,}",
-            "max_size": describe_size(settings.ASSURE_MAX_UPLOAD_BYTES),
+            "max_size": describe_size(settings.ASSURE_STATISTICS_MAX_BYTES),
             **context,
         },
         status,
@@ -281,12 +280,12 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
+            if upload.size > settings.ASSURE_STATISTICS_MAX_BYTES:
                 raise importer.SpreadsheetError(
                     f"The file is {describe_size(upload.size)}; the largest Assure accepts is "
-                    f"{describe_size(settings.ASSURE_MAX_UPLOAD_BYTES)}."
+                    f"{describe_size(settings.ASSURE_STATISTICS_MAX_BYTES)}."
                 )
-            statistics = importer.read_statistics(upload.name, upload.read())
+            statistics = importer.read_statistics(upload.name, upload.file)
         except importer.SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
@@ -361,13 +360,24 @@ def neighbours(request: HttpRequest, board: str) -> HttpResponse:
     """The board's statistical neighbours, replaced by uploading a list."""
     obj = board_for_indicators(request, board, EDIT)
     posted = request.method == "POST"
-    form = NeighboursUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    form = NeighboursUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"authority": obj.area},
+    )
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
-                raise importer.SpreadsheetError("The file is too large for a neighbour list.")
-            pairs = importer.read_neighbours(upload.read())
+            if upload.size > settings.ASSURE_STATISTICS_MAX_BYTES:
+                raise importer.SpreadsheetError(
+                    f"The file is {describe_size(upload.size)}; the largest Assure accepts is "
+                    f"{describe_size(settings.ASSURE_STATISTICS_MAX_BYTES)}."
+                )
+            pairs = importer.read_neighbours(
+                upload.read(),
+                name=upload.name or "",
+                authority=form.cleaned_data["authority"].strip() or obj.area,
+            )
             saved = services.neighbours_replace(board=obj, neighbours=pairs)
         except importer.SpreadsheetError as exc:
             form.add_error("file", str(exc))
