@@ -11,7 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators import charts, importer as imp, selectors, services
+from indicators import charts, selectors, services
+from indicators import importer as imp
 from indicators.models import Comparator, Indicator, IndicatorValue, StatisticalNeighbour
 from tests.indicators import published
 from tests.indicators.factories import (
@@ -85,7 +86,9 @@ def _indicators(board):
     return {
         "referrals": IndicatorFactory(board=board, code="referrals", unit="count"),
         "referrals_rate": IndicatorFactory(board=board, code="rate", unit="rate"),
-        "re_referrals_percent": IndicatorFactory(board=board, code="rereferrals", unit="percentage"),
+        "re_referrals_percent": IndicatorFactory(
+            board=board, code="rereferrals", unit="percentage"
+        ),
         "spend_per_child": IndicatorFactory(board=board, code="spend", unit="money"),
     }
 
@@ -123,7 +126,8 @@ def test_a_neighbour_list_of_either_kind_of_code_matches_a_file_with_both(world,
     result = _preview(world.board, SMALL)
     assert result.valid, result.errors
     averages = [i for i in result.items if i.what == Comparator.Kind.NEIGHBOURS]
-    assert averages and all(i.neighbours_listed == 10 for i in averages)
+    assert averages
+    assert all(i.neighbours_listed == 10 for i in averages)
     assert max(i.neighbours_used for i in averages) == 10
 
 
@@ -160,8 +164,8 @@ def test_a_neighbour_code_is_one_of_the_two_published_forms(world, code, valid):
     problems = services.neighbours_problems(board=world.board, neighbours=[(code, "")])
     assert (not problems) is valid
     if not valid:
-        assert "old three-digit number (821) or its new nine-character code" in (
-            problems["file"][0]
+        assert (
+            "old three-digit number (821) or its new nine-character code" in (problems["file"][0])
         )
 
 
@@ -238,7 +242,9 @@ def test_every_unit_with_every_comparator_a_file_brings_previews_and_saves_alike
 def test_a_count_indicators_neighbour_average_is_kept_as_the_mean_it_is(world):
     indicator = IndicatorFactory(board=world.board, code="referrals", unit="count")
     neighbours = published.authorities()[30:40]
-    services.neighbours_replace(board=world.board, neighbours=[(a.new_code, "") for a in neighbours])
+    services.neighbours_replace(
+        board=world.board, neighbours=[(a.new_code, "") for a in neighbours]
+    )
     result = _preview(world.board, SMALL)
     imp.save_statistics(preview=result, publication="Synthetic")
     averages = Comparator.objects.filter(indicator=indicator, kind=Comparator.Kind.NEIGHBOURS)
@@ -246,10 +252,14 @@ def test_a_count_indicators_neighbour_average_is_kept_as_the_mean_it_is(world):
     assert fractional, "a mean of ten whole numbers is seldom whole"
     status = selectors.indicator_status(indicator=indicator)
     latest = status.neighbours
-    assert latest is not None and latest.used_words.startswith("average of ")
-    assert services.comparator_number_problems(
-        unit="count", kind=Comparator.Kind.NEIGHBOURS, number=Decimal("3765.6")
-    ) == {}
+    assert latest is not None
+    assert latest.used_words.startswith("average of ")
+    assert (
+        services.comparator_number_problems(
+            unit="count", kind=Comparator.Kind.NEIGHBOURS, number=Decimal("3765.6")
+        )
+        == {}
+    )
     assert services.comparator_number_problems(
         unit="count", kind=Comparator.Kind.ENGLAND, number=Decimal("3765.6")
     ) == {"value": ["A count is a whole number."]}
@@ -311,7 +321,8 @@ def _two_editions(world, first, second, year=2019):
 def test_a_later_edition_stating_the_same_figure_is_not_called_a_revision(world):
     same = _two_editions(world, "2455", "2455")
     point = selectors.indicator_status(indicator=same).latest
-    assert not point.revised and point.revised_from == ""
+    assert not point.revised
+    assert point.revised_from == ""
     (line,) = selectors.indicator_lines(Indicator.objects.filter(pk=same.pk))
     assert not line.revised
 
@@ -319,9 +330,12 @@ def test_a_later_edition_stating_the_same_figure_is_not_called_a_revision(world)
 def test_a_revision_shows_both_figures(world):
     changed = _two_editions(world, "2455", "2458")
     point = selectors.indicator_status(indicator=changed).latest
-    assert point.revised and point.revised_from == "2,455" and point.shown == "2,458"
+    assert point.revised
+    assert point.revised_from == "2,455"
+    assert point.shown == "2,458"
     (line,) = selectors.indicator_lines(Indicator.objects.filter(pk=changed.pk))
-    assert line.revised and line.revised_from == "2,455"
+    assert line.revised
+    assert line.revised_from == "2,455"
 
 
 def test_the_scorecard_marks_only_the_figure_that_changed(world, users, client_for):
@@ -346,12 +360,16 @@ def test_the_import_says_a_figure_revises_another_only_where_it_differs(world):
             figures[start] = Decimal(cell)
     first, second = sorted(figures)[:2]
     ValueFactory(
-        indicator=indicator, period_start=datetime.date(first, 4, 1), value=figures[first],
+        indicator=indicator,
+        period_start=datetime.date(first, 4, 1),
+        value=figures[first],
         source=older,
     )
     ValueFactory(
-        indicator=indicator, period_start=datetime.date(second, 4, 1),
-        value=figures[second] + 3, source=older,
+        indicator=indicator,
+        period_start=datetime.date(second, 4, 1),
+        value=figures[second] + 3,
+        source=older,
     )
     result = _preview(world.board)
     by_year = {i.start_year: i for i in result.items if i.what == "value"}
