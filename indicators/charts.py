@@ -126,7 +126,7 @@ def figure(status: IndicatorStatus) -> dict[str, Any]:
         "title": {"text": status.indicator.name},
         "xaxis": {"type": "category", "title": {"text": "Period"}},
         "yaxis": {
-            "title": {"text": f"{status.indicator.get_unit_display()}: the board's area"},
+            "title": {"text": status.indicator.get_unit_display()},
             "rangemode": "tozero",
         },
         "annotations": annotations,
@@ -139,6 +139,7 @@ def figure(status: IndicatorStatus) -> dict[str, Any]:
         for trace in apart:
             trace.update(xaxis="x2", yaxis="y2")
         layout["yaxis"]["domain"] = [0.45, 1.0]
+        layout["yaxis"]["title"]["text"] += ": the board's area"
         layout["xaxis"]["anchor"] = "y"
         layout["xaxis2"] = {"type": "category", "anchor": "y2", "matches": "x"}
         layout["yaxis2"] = {
@@ -205,8 +206,9 @@ def svg_chart(status: IndicatorStatus) -> SvgChart:
     kinds = [kind for kind, _, _ in SERIES if kind in series]
     apart = [kind for kind in kinds if other_scale(status, kind)]
     chart = _draw(series, [k for k in kinds if k not in apart], HEIGHT)
-    chart.axis_title = f"{status.indicator.get_unit_display()}: the board's area"
+    chart.axis_title = status.indicator.get_unit_display()
     if apart:
+        chart.axis_title += ": the board's area"
         chart.panel = _draw(series, apart, PANEL_HEIGHT)
         chart.panel.axis_title = other_scale_title(status)
         chart.panel.gaps = []

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -583,6 +585,17 @@ def _neighbour_item(
         for m in _figure_problems(item)
     )
     preview.items.append(item)
+
+
+def fingerprint(preview: Preview) -> str:
+    """What a preview would record, as a hash: the page keeps it with the
+    confirmed import, and the background import saves only a preview that
+    hashes the same, so nothing is saved that the business manager did not see."""
+    items = [
+        [i.indicator.code, i.what, i.start_year, str(i.value), i.marker, i.status]
+        for i in preview.items
+    ]
+    return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
 
 def _compare_with_saved(preview: Preview, source_key: str) -> None:

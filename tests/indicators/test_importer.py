@@ -247,7 +247,9 @@ def upload(client, board, content, publication="CIN 2021"):
     )
 
 
-def test_a_business_manager_imports_a_file_through_the_pages(world, users, client_for, indicators):
+def test_a_business_manager_imports_a_file_through_the_pages(
+    world, users, client_for, indicators, django_capture_on_commit_callbacks
+):
     client = client_for("manager")
     response = upload(client, world.board, csv_bytes())
     assert response.status_code == 200
@@ -263,9 +265,13 @@ def test_a_business_manager_imports_a_file_through_the_pages(world, users, clien
     assert "202021 read as 2020-21" in body
     assert not IndicatorValue.objects.exists()
     confirm = reverse("indicators:statistics_import_confirm", kwargs={"board": world.board.slug})
-    response = client.post(confirm, {"token": token})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm, {"token": token})
     assert response.status_code == 302
     assert IndicatorValue.objects.count() == 4
+    status = client.get(response["Location"]).content.decode()
+    recorded = IndicatorValue.objects.count() + Comparator.objects.count()
+    assert f"{recorded} figures recorded, 0 unchanged" in status
     assert client.post(confirm, {"token": token}).status_code == 302  # expired: nothing twice
     assert IndicatorValue.objects.count() == 4
 

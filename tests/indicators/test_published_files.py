@@ -11,9 +11,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators import charts, selectors, services
+from indicators import charts, selectors, services, statistics_imports
 from indicators import importer as imp
-from indicators.models import Comparator, Indicator, IndicatorValue, StatisticalNeighbour
+from indicators.models import (
+    Comparator,
+    Indicator,
+    IndicatorValue,
+    StatisticalNeighbour,
+    StatisticsImport,
+)
 from tests.indicators import published
 from tests.indicators.factories import (
     ComparatorFactory,
@@ -123,7 +129,7 @@ def test_a_neighbour_list_of_either_kind_of_code_matches_a_file_with_both(world,
         for n, a in enumerate(others)
     ]
     services.neighbours_replace(board=world.board, neighbours=pairs)
-    result = _preview(world.board, SMALL)
+    result = _preview(world.board, published.statistics_file(years=3, count=40, marker_share=0))
     assert result.valid, result.errors
     averages = [i for i in result.items if i.what == Comparator.Kind.NEIGHBOURS]
     assert averages
@@ -265,7 +271,9 @@ def test_a_count_indicators_neighbour_average_is_kept_as_the_mean_it_is(world):
     ) == {"value": ["A count is a whole number."]}
 
 
-def test_a_count_with_a_neighbour_average_imports_through_the_pages(world, users, client_for):
+def test_a_count_with_a_neighbour_average_imports_through_the_pages(
+    world, users, client_for, django_capture_on_commit_callbacks
+):
     IndicatorFactory(board=world.board, code="referrals", unit="count", measure="referrals")
     services.neighbours_replace(
         board=world.board,
@@ -289,11 +297,87 @@ def test_a_count_with_a_neighbour_average_imports_through_the_pages(world, users
     )
     assert response.status_code == 200, response.content.decode()[:2000]
     confirm = reverse("indicators:statistics_import_confirm", kwargs={"board": world.board.slug})
-    response = client.post(confirm, {"token": token})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm, {"token": token})
     assert response.status_code == 302
-    assert response["Location"].endswith(reverse("reports:scorecard", args=[world.board.slug]))
+    job = StatisticsImport.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == StatisticsImport.Status.SUCCEEDED
+    assert job.statistics == {}  # the rows are let go once saved
     assert Comparator.objects.filter(kind=Comparator.Kind.NEIGHBOURS).count() == 14
-    assert IndicatorValue.objects.count() > 10
+    assert IndicatorValue.objects.count() + Comparator.objects.count() == job.recorded
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert f"{job.recorded} figures recorded, 0 unchanged" in page
+    assert "See the scorecard" in page
+
+
+def _job(world, **changes):
+    IndicatorFactory(board=world.board, code="referrals", unit="count")
+    statistics = imp.read_statistics("cin.csv", SMALL)
+    result = imp.preview_statistics(
+        board=world.board,
+        statistics=statistics,
+        authority=AREA.new_code,
+        mapping={"referrals": "referrals"},
+        publication="Synthetic",
+    )
+    fields = {
+        "board": world.board,
+        "user": None,
+        "file_name": "cin.csv",
+        "publication": "Synthetic",
+        "authority": AREA.new_code,
+        "mapping": {"referrals": "referrals"},
+        "fingerprint": imp.fingerprint(result),
+        "statistics": statistics.as_json(),
+        **changes,
+    }
+    return statistics_imports.import_request(**fields)
+
+
+def test_the_background_import_saves_and_reports_progress_to_the_end(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _job(world)
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.step) == ("succeeded", 100, "Finished")
+    assert job.recorded == IndicatorValue.objects.count() + Comparator.objects.count()
+
+
+def test_an_import_whose_figures_changed_since_the_preview_saves_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _job(world, fingerprint="0" * 64)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error.startswith("The board's indicators or figures changed after the preview")
+    assert not IndicatorValue.objects.exists()
+    assert not Comparator.objects.exists()
+
+
+def test_an_import_that_fails_part_way_through_saving_saves_nothing(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    calls = []
+    real = services.comparator_save
+
+    def failing(*, comparator):
+        calls.append(comparator)
+        if len(calls) > 3:
+            raise RuntimeError("the disk is full")
+        return real(comparator=comparator)
+
+    monkeypatch.setattr(services, "comparator_save", failing)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _job(world)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert "the disk is full" in job.error
+    assert "nothing was saved" in job.error
+    assert not IndicatorValue.objects.exists()
+    assert not Comparator.objects.exists()
 
 
 def test_a_large_upload_is_read_from_its_temporary_file(world, users, client_for, settings):
