@@ -955,6 +955,21 @@ def indicator_values(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
     )
 
 
+def mark_restatements(values: list[IndicatorValue]) -> None:
+    """Set `restates` on each edition that states the same figure (or
+    marker) as the edition before it: a later publication repeating a figure
+    revises nothing, so the indicator's page does not call it a revision."""
+    before: dict[tuple[str, datetime.date, int], IndicatorValue] = {
+        (v.period_kind, v.period_start, v.edition): v for v in values
+    }
+    for value in values:
+        previous = before.get((value.period_kind, value.period_start, value.edition - 1))
+        value.restates = previous is not None and (previous.value, previous.marker) == (  # type: ignore[attr-defined]
+            value.value,
+            value.marker,
+        )
+
+
 def indicator_comparators(*, indicator: Indicator) -> QuerySet[Comparator]:
     return (
         Comparator.objects.filter(indicator=indicator)

@@ -59,6 +59,7 @@ def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
     found = _indicator(obj, indicator)
     status = selectors.indicator_status(indicator=found)
     values = list(selectors.indicator_values(indicator=found))
+    selectors.mark_restatements(values)
     history = list(
         IndicatorValue.history.filter(indicator_id=found.pk)  # type: ignore[attr-defined]
         .select_related("history_user")

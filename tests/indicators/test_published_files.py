@@ -423,12 +423,15 @@ def test_a_revision_shows_both_figures(world):
 
 
 def test_the_scorecard_marks_only_the_figure_that_changed(world, users, client_for):
-    _two_editions(world, "2455", "2455", 2018)
+    same = _two_editions(world, "2455", "2455", 2018)
     _two_editions(world, "2455", "2458", 2019)
-    page = client_for("manager").get(reverse("reports:scorecard", args=[world.board.slug]))
-    body = page.content.decode()
+    client = client_for("manager")
+    body = client.get(reverse("reports:scorecard", args=[world.board.slug])).content.decode()
     assert body.count(">Revised</strong>") == 1
     assert "(was 2,455)" in body
+    page = client.get(same.get_absolute_url()).content.decode()
+    assert "Revision 1" not in page
+    assert "(the same figure again)" in page
 
 
 def test_the_import_says_a_figure_revises_another_only_where_it_differs(world):
