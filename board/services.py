@@ -27,6 +27,7 @@ from board.models import (
     Board,
     Contribution,
     Group,
+    ImportMapping,
     MainGroup,
     Meeting,
     Member,
@@ -788,3 +789,31 @@ def board_logo_remove(*, board: Board) -> Board:
         board.save(update_fields=["logo"])
         transaction.on_commit(lambda: default_storage.delete(old))
     return board
+
+
+# The mappings a board's own spreadsheets were imported with.
+
+
+@transaction.atomic
+def import_mapping_remember(
+    *,
+    board: Board,
+    kind: str,
+    columns: dict[str, str],
+    words: dict[str, dict[str, str]],
+    options: dict[str, Any],
+    saved_by: Any,
+) -> ImportMapping:
+    """Keep how the board's last file of `kind` was mapped, for the next
+    one. Called by the import's own save, in its transaction, so a mapping
+    is remembered only with the rows it imported."""
+    mapping, _ = ImportMapping.objects.select_for_update().get_or_create(board=board, kind=kind)
+    mapping.columns = {str(k): str(v) for k, v in columns.items()}
+    mapping.words = {
+        str(name): {str(w): str(v) for w, v in values.items()} for name, values in words.items()
+    }
+    mapping.options = options
+    mapping.saved_by = saved_by if getattr(saved_by, "pk", None) else None
+    mapping.full_clean()
+    mapping.save()
+    return mapping

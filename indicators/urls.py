@@ -11,6 +11,11 @@ urlpatterns = [
         views.statistics_import_confirm,
         name="statistics_import_confirm",
     ),
+    path(
+        "indicators/import/<int:job>/",
+        views.statistics_import_status,
+        name="statistics_import_status",
+    ),
     path("indicators/neighbours/", views.neighbours, name="neighbours"),
     path("indicators/<slug:indicator>/", views.indicator, name="indicator"),
     path(

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from board.models import Board
 from core import roles
 from core.problems import Problems, add_problem, raise_problems
-from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Rating
+from priorities.models import Action, ActionPlan, Assessment, EvidenceType, Priority, Rating
 from priorities.periods import (
     Closure,
     Standing,
@@ -488,6 +488,32 @@ def lead_account_problems(*, plan: ActionPlan, account: Any) -> Problems:
             "this board as an action lead.",
         )
     return problems
+
+
+def priority_problems(*, plan: ActionPlan, number: int, title: str) -> Problems:
+    """The rules for a new priority of a plan, as field errors."""
+    problems: Problems = {}
+    if not 1 <= number <= 99:
+        add_problem(problems, "number", "A priority's number is from 1 to 99.")
+    elif Priority.objects.filter(plan=plan, number=number).exists():
+        add_problem(problems, "number", f"{plan.title} already has a priority {number}.")
+    limit = cast(Field, Priority._meta.get_field("title")).max_length or 0
+    if not title.strip():
+        add_problem(problems, "title", "Enter the priority's title.")
+    elif len(title.strip()) > limit:
+        add_problem(problems, "title", f"The title must be {limit} characters or fewer.")
+    return problems
+
+
+@transaction.atomic
+def priority_create(*, plan: ActionPlan, number: int, title: str, summary: str = "") -> Priority:
+    """Add a numbered priority to a plan (a business plan's priorities are
+    what its actions and indicators serve)."""
+    raise_problems(priority_problems(plan=plan, number=number, title=title))
+    priority = Priority(plan=plan, number=number, title=title.strip(), summary=summary.strip())
+    priority.full_clean()
+    priority.save()
+    return priority
 
 
 @transaction.atomic

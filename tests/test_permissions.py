@@ -272,6 +272,23 @@ def scorecard_document(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "document": _scorecard(world, published=False).pk}
 
 
+def statistics_import(world: Any) -> dict[str, Any]:
+    """A finished import of a statistics file."""
+    from indicators.models import StatisticsImport
+
+    job = StatisticsImport.objects.create(
+        board=world.board,
+        file_name="cin.csv",
+        publication="Synthetic",
+        authority="E99000005",
+        fingerprint="0" * 64,
+        status=StatisticsImport.Status.SUCCEEDED,
+        recorded=1,
+        unchanged=0,
+    )
+    return {"board": world.board.slug, "job": job.pk}
+
+
 def public_board(world: Any) -> dict[str, Any]:
     """The first board with its public page turned on."""
     from reports.models import PublicPage
@@ -316,6 +333,13 @@ def training_course(world: Any) -> dict[str, Any]:
             delegates_attended=18,
         )
     return {"board": world.board.slug, "course": found.pk}
+
+
+def tracker_import(world: Any) -> dict[str, Any]:
+    return {"board": world.board.slug, "kind": "action-tracker"}
+
+
+IMPORT_STEP = expect(LOGIN, 404, 403, 302, 403, 404)
 
 
 LEAD_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)
@@ -549,6 +573,15 @@ MATRIX: dict[str, Rule] = {
         get=EDIT,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
+    # A board's own spreadsheets mapped to Assure's fields (board.importing):
+    # the business manager's. With no import under way, each step after the
+    # upload sends the manager back to it.
+    "board:import_upload": Rule(tracker_import, get=EDIT, post=EDIT_POST_INVALID),
+    "board:import_layout": Rule(tracker_import, get=IMPORT_STEP, post=IMPORT_STEP),
+    "board:import_columns": Rule(tracker_import, get=IMPORT_STEP, post=IMPORT_STEP),
+    "board:import_words": Rule(tracker_import, get=IMPORT_STEP, post=IMPORT_STEP),
+    "board:import_preview": Rule(tracker_import, get=IMPORT_STEP, post=NOT_ALLOWED),
+    "board:import_confirm": Rule(tracker_import, get=NOT_ALLOWED, post=IMPORT_STEP),
     "board:logo": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     # Removing a logo when there is none changes nothing, so a valid post.
     "board:logo_remove": Rule(
@@ -698,6 +731,9 @@ MATRIX: dict[str, Rule] = {
         board,
         get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
+    "indicators:statistics_import_status": Rule(
+        statistics_import, get=INTERNAL_EDIT, post=NOT_ALLOWED
     ),
     "indicators:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Partners see only what is published: the dashboard does not exist for them.
