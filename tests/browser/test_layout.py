@@ -5,6 +5,7 @@ laptop's screen."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from collections import Counter, deque
@@ -19,6 +20,7 @@ from playwright.sync_api import expect
 from board.models import Board
 from core import roles
 from tests.browser.conftest import PASSWORD, check_accessibility, code_for
+from tests.clock import on_day
 from tests.factories import RiskFactory, UserFactory
 from tests.test_permissions import all_url_names
 
@@ -94,17 +96,15 @@ NOT_WALKED = {
     "board:attendance_mark_retire": "a button on the attendance key's page posts to it; "
     "the attendance key journey opens the key",
     "priorities:evidence_file": "an evidence file: a download (the round journey fetches one)",
-    "priorities:lead_proposal": "the past reports hold no update round: the round journey opens it",
-    "priorities:lead_request": "the past reports hold no update round: the round journey opens it",
-    "priorities:proposal": "the past reports hold no update round: the round journey opens it",
+    "priorities:lead_proposal": "an action lead's own page (a manager gets 404): the round "
+    "journey opens it",
+    "priorities:lead_request": "an action lead's own page (a manager gets 404): the round "
+    "journey opens it",
     "priorities:proposal_accept": "a button on a proposal's page posts to it",
-    "priorities:proposal_return": "the past reports hold no update round: the round journey "
-    "opens it",
-    "priorities:round": "the past reports hold no update round: the round journey opens it",
+    "priorities:proposal_return": "the proposal page's form to return it posts to it (its "
+    "refusals show the proposal's page again)",
     "priorities:round_accept_all": "a button on a round's page posts to it",
     "priorities:round_close": "a button on a round's page posts to it",
-    "training:course_edit": "the past reports record no course: the training journeys add one",
-    "training:course_remove": "the past reports record no course: the training journeys add one",
     "training:courses_export": "a CSV or XLSX download",
     "training:import_columns": "a step of an import whose file has columns Assure does not "
     "know: the training journeys open it",
@@ -161,6 +161,99 @@ def manager_of_both(past_reports):
     )
 
 
+WALK_DAY = datetime.date(2026, 12, 7)
+
+
+@pytest.fixture
+def on_walk_day():
+    """The walk's round and course are dated from this day, so the clock
+    stays on it: the meeting is still to come and the course in this year."""
+    with on_day(WALK_DAY):
+        yield
+
+
+@pytest.fixture
+def round_and_course(on_walk_day, past_reports, manager_of_both):
+    """What the past reports lack for the walk to open every manager's page:
+    on Luton, a plan in force whose action has a lead in Assure, an update
+    round open for the main group's next meeting with the lead's proposal
+    sent for review, and a training course. All through the services, as
+    the pages would write them."""
+    from board import selectors as board_selectors
+    from board import services as board_services
+    from priorities import services as priorities
+    from priorities.models import ActionPlan
+    from priorities.rounds import services as rounds
+    from priorities.rounds.models import UpdateRequest
+    from training import services as training
+    from training.models import Mode, TrainingCourse
+
+    luton, _ = past_reports
+    lead = UserFactory(
+        username="lead",
+        first_name="Jo",
+        last_name="Lead",
+        email="jo.lead@police.example.org",
+        role=roles.ACTION_LEAD,
+        boards=[luton],
+    )
+    plan = priorities.plan_create(
+        board=luton,
+        slug="business-plan-2026-28",
+        title="Luton Safeguarding Children Board Business Plan 2026-2028",
+        kind=ActionPlan.Kind.BUSINESS_PLAN,
+        period="2026-2028",
+        starts_on=datetime.date(2026, 4, 1),
+        ends_on=datetime.date(2028, 3, 31),
+    )
+    priority = priorities.priority_create(
+        plan=plan, number=1, title="Children at risk of exploitation are identified early"
+    )
+    action = priorities.action_create(
+        plan=plan,
+        ref="1a",
+        priority=priority,
+        description="Every agency's front door screens contacts for signs of exploitation",
+        lead_account=lead,
+    )
+    group = board_selectors.main_group(board=luton)
+    if group is None:
+        group = luton.groups.order_by("pk").first()
+        board_services.main_group_set(board=luton, group=group)
+    meeting = board_services.meeting_create(
+        group=group, date=WALK_DAY + datetime.timedelta(days=30)
+    )
+    round = rounds.round_open(
+        board=luton,
+        meeting=meeting,
+        plans=[plan],
+        deadline=WALK_DAY + datetime.timedelta(days=14),
+        remind_days_before=3,
+        opened_by=manager_of_both,
+        today=WALK_DAY,
+    )
+    rounds.proposal_save(
+        request=UpdateRequest.objects.get(round=round, lead=lead),
+        action=action,
+        by=lead,
+        process="AMBER",
+        impact="GREY",
+        commentary="Screening runs in three of the four front doors; health's starts in January.",
+        submit=True,
+    )
+    training.course_record(
+        course=TrainingCourse(
+            board=luton,
+            title="Recognising child exploitation",
+            date=datetime.date(2026, 11, 2),
+            mode=Mode.FACE_TO_FACE,
+            places_offered=24,
+            delegates_attended=19,
+        )
+    )
+    return round
+
+
 def page_name(path: str) -> tuple[str, str] | None:
     try:
         match = resolve(path)
@@ -170,7 +263,7 @@ def page_name(path: str) -> tuple[str, str] | None:
 
 
 def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
-    page, live_server, past_reports, manager_of_both, sign_in
+    round_and_course, page, live_server, past_reports, manager_of_both, sign_in
 ):
     """At 320 CSS pixels wide (a laptop at 400% zoom; WCAG 1.4.10, reflow),
     every page a business manager of two boards can open, following the
