@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from board import accounts, services
+from board import accounts, selectors, services
 from board.access import get_board_or_404, render_board
 from board.forms import AccessForm, AgencyForm, BoardForm, add_service_errors
 from board.models import Agency, Board, BoardAccess
@@ -166,9 +166,7 @@ def _agencies_with_use(board: Board) -> Any:
     many other boards' records do: one query a page."""
     return Agency.objects.annotate(
         seats_here=Count("members", filter=Q(members__board=board), distinct=True),
-        other_boards=Count(
-            "members__board", filter=~Q(members__board=board), distinct=True
-        )
+        other_boards=Count("members__board", filter=~Q(members__board=board), distinct=True)
         + Count("contributions__board", filter=~Q(contributions__board=board), distinct=True),
     ).order_by("name")
 
@@ -187,7 +185,7 @@ def agency_edit(request: HttpRequest, board: str, agency: str | None = None) -> 
     obj = get_board_or_404(request, board, EDIT)
     instance = get_object_or_404(Agency, slug=agency) if agency else Agency()
     changeable = [
-        b for b in Board.objects.filter(accesses__user=request.user) if request.user.has_perm(EDIT, b)
+        b for b in selectors.boards_for_user(user=request.user) if request.user.has_perm(EDIT, b)
     ]
     form = AgencyForm(_posted(request), instance=instance)
     if form.is_valid():
@@ -201,4 +199,3 @@ def agency_edit(request: HttpRequest, board: str, agency: str | None = None) -> 
     history = history_with_changes(Agency.history.filter(id=instance.pk)) if instance.pk else []
     context = {"form": form, "agency": instance, "history": history}
     return render_board(request, "board/agency_form.html", obj, SECTION, context, _status(form))
-

@@ -11,8 +11,8 @@ from board.forms import ServiceModelForm
 from board.models import Board, SourceDocument
 from core.forms import DateInput, GovukFormMixin, choice_field
 from indicators.models import Indicator, Marker, PeriodKind
-from priorities.models import Priority
 from indicators.services import as_decimal
+from priorities.models import Priority
 
 
 class IndicatorValueForm(GovukFormMixin, forms.Form):
@@ -184,7 +184,9 @@ class IndicatorForm(ServiceModelForm):
             "polarity": forms.RadioSelect,
             "frequency": forms.RadioSelect,
             "source_kind": forms.RadioSelect,
-            "target": forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+            "target": forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
+            ),
             "tolerance": forms.TextInput(
                 attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
             ),

@@ -17,7 +17,6 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from board.models import Board
-from priorities.models import Priority
 from indicators.models import (
     Comparator,
     Indicator,
@@ -28,6 +27,7 @@ from indicators.models import (
     Polarity,
     StatisticalNeighbour,
 )
+from priorities.models import Priority
 
 Problems = dict[str, list[str]]
 
@@ -222,9 +222,11 @@ def priority_indicators_set(
     _raise(priority_indicators_problems(priority=priority, indicators=chosen))
     wanted = {i.pk for i in chosen}
     changed = []
-    for indicator in Indicator.objects.select_for_update().filter(
-        board_id=priority.plan.board_id
-    ).filter(Q(pk__in=wanted) | Q(priority=priority)):
+    for indicator in (
+        Indicator.objects.select_for_update()
+        .filter(board_id=priority.plan.board_id)
+        .filter(Q(pk__in=wanted) | Q(priority=priority))
+    ):
         target = priority if indicator.pk in wanted else None
         if indicator.priority_id != (target.pk if target else None):
             indicator.priority = target

@@ -417,7 +417,9 @@ def indicator_list(request: HttpRequest, board: str) -> HttpResponse:
 def indicator_edit(request: HttpRequest, board: str, indicator: str | None = None) -> HttpResponse:
     obj = board_for_indicators(request, board, EDIT)
     instance = _indicator(obj, indicator) if indicator else Indicator(board=obj)
-    form = IndicatorForm(request.POST if request.method == "POST" else None, instance=instance, board=obj)
+    form = IndicatorForm(
+        request.POST if request.method == "POST" else None, instance=instance, board=obj
+    )
     if form.is_valid():
         try:
             saved = services.indicator_save(indicator=form.instance)
@@ -433,7 +435,12 @@ def indicator_edit(request: HttpRequest, board: str, indicator: str | None = Non
     )
     context = {"form": form, "indicator": instance if indicator else None, "history": history}
     return render_board(
-        request, "indicators/indicator_form.html", obj, SECTION, context, 400 if form.is_bound else 200
+        request,
+        "indicators/indicator_form.html",
+        obj,
+        SECTION,
+        context,
+        400 if form.is_bound else 200,
     )
 
 

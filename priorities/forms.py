@@ -252,7 +252,9 @@ class PriorityForm(GovukFormMixin, forms.ModelForm):
         }
         help_texts = {"number": "Its place in the plan: priority 1, 2, 3..."}
         widgets = {
-            "number": forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+            "number": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+            ),
             "title": forms.TextInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "evidence_base": forms.Textarea(attrs={"rows": 4}),

@@ -57,7 +57,11 @@ def plan_create(request: HttpRequest, board: str) -> HttpResponse:
             messages.success(request, f"{plan.title} added. Now add its priorities and actions.")
             return redirect(plan)
     return render_board(
-        request, "priorities/plan_form.html", obj, SECTION, {"form": form, "plan": None},
+        request,
+        "priorities/plan_form.html",
+        obj,
+        SECTION,
+        {"form": form, "plan": None},
         _status(form),
     )
 
@@ -84,13 +88,19 @@ def plan_edit(request: HttpRequest, board: str, plan: str) -> HttpResponse:
             messages.success(request, f"{saved.title} saved.")
             return redirect(saved)
     return render_board(
-        request, "priorities/plan_form.html", obj, SECTION, {"form": form, "plan": plan_obj},
+        request,
+        "priorities/plan_form.html",
+        obj,
+        SECTION,
+        {"form": form, "plan": plan_obj},
         _status(form),
     )
 
 
 def _priority(plan: ActionPlan, number: int) -> Priority:
-    return get_object_or_404(Priority.objects.select_related("plan__board"), plan=plan, number=number)
+    return get_object_or_404(
+        Priority.objects.select_related("plan__board"), plan=plan, number=number
+    )
 
 
 @login_required
@@ -144,7 +154,9 @@ def priority_edit(
                 "priorities:priority", board=obj.slug, plan=plan_obj.slug, number=saved.number
             )
     context = {"form": form, "plan": plan_obj, "priority": instance if number else None}
-    return render_board(request, "priorities/priority_form.html", obj, SECTION, context, _status(form))
+    return render_board(
+        request, "priorities/priority_form.html", obj, SECTION, context, _status(form)
+    )
 
 
 @login_required
@@ -158,4 +170,3 @@ def priority_move(request: HttpRequest, board: str, plan: str, number: int) -> H
     )
     messages.success(request, f"{moved.title} is now priority {moved.number}.")
     return redirect(plan_obj)
-

@@ -47,9 +47,7 @@ def _people_items(board: Board, admin_view: bool) -> list[SetupItem]:
         .annotate(n=Count("user", distinct=True))
         .values_list("user__groups__name", "n")
     )
-    manager_url = (
-        _url("board:access", board) if admin_view else _url("people:people", board)
-    )
+    manager_url = _url("board:access", board) if admin_view else _url("people:people", board)
     return [
         SetupItem(
             "business-manager",
@@ -96,7 +94,9 @@ def _record_items(board: Board, today: datetime.date) -> list[SetupItem]:
         SetupItem(
             "groups",
             "Add the board's groups",
-            f"{groups} group(s) serve this board." if groups else "No group serves this board: "
+            f"{groups} group(s) serve this board."
+            if groups
+            else "No group serves this board: "
             "add the board itself, its executive and its sub-groups.",
             _url("board:group_create", board),
             "Add a group",
@@ -105,7 +105,9 @@ def _record_items(board: Board, today: datetime.date) -> list[SetupItem]:
         SetupItem(
             "main-group",
             "Mark the main group",
-            "The main group is marked." if main else "No group is marked as the board's main "
+            "The main group is marked."
+            if main
+            else "No group is marked as the board's main "
             "one (its strategic board): the meetings page and the chair's dashboard start from it.",
             _url("board:group_list", board),
             "Groups",
@@ -156,8 +158,9 @@ def _record_items(board: Board, today: datetime.date) -> list[SetupItem]:
 
 
 def _plan_items(board: Board, today: datetime.date) -> list[SetupItem]:
-    """The business plan in force, and each plan still running with no
-    priorities or no actions: one query."""
+    """The business plan in force, its priorities and its actions (three
+    items always listed, so the list only shrinks as a new board fills
+    them), then each other plan still running with no actions: one query."""
     plans = list(
         ActionPlan.objects.not_closed_on(today)
         .filter(board=board)
@@ -166,39 +169,51 @@ def _plan_items(board: Board, today: datetime.date) -> list[SetupItem]:
             n_priorities=Count("priorities", distinct=True),
             n_actions=Count("actions", distinct=True),
         )
-        .order_by("title")
+        .order_by("-starts_on", "title")
     )
-    business = [p for p in plans if p.kind == ActionPlan.Kind.BUSINESS_PLAN and p.in_force]
+    business = next(
+        (p for p in plans if p.kind == ActionPlan.Kind.BUSINESS_PLAN and p.in_force), None
+    )
+    add_plan = _url("priorities:plan_create", board)
     items = [
         SetupItem(
             "business-plan",
             "Add the business plan in force",
-            f"{business[0].title} is in force today."
+            f"{business.title} is in force today."
             if business
             else "No business plan is in force today: add it with its kind and period.",
-            _url("priorities:plan_create", board),
-            "Add an action plan",
-            bool(business),
-        )
+            business.get_absolute_url() if business else add_plan,
+            business.title if business else "Add an action plan",
+            business is not None,
+        ),
+        SetupItem(
+            "business-plan-priorities",
+            "Add the business plan's priorities",
+            f"{business.title} has {business.n_priorities} priorities."
+            if business and business.n_priorities
+            else "The business plan in force has no priorities yet.",
+            _url("priorities:priority_create", board, plan=business.slug) if business else add_plan,
+            "Add a priority",
+            bool(business and business.n_priorities),
+        ),
+        SetupItem(
+            "business-plan-actions",
+            "Add the business plan's actions",
+            f"{business.title} has {business.n_actions} actions."
+            if business and business.n_actions
+            else "The business plan in force has no actions yet.",
+            _url("priorities:action_create", board, plan=business.slug) if business else add_plan,
+            "Add an action",
+            bool(business and business.n_actions),
+        ),
     ]
     for plan in plans:
-        if plan.kind == ActionPlan.Kind.BUSINESS_PLAN and not plan.n_priorities:
-            items.append(
-                SetupItem(
-                    f"priorities-{plan.slug}",
-                    f"Add the priorities of {plan.title}",
-                    "This business plan has no priorities yet.",
-                    _url("priorities:priority_create", board, plan=plan.slug),
-                    "Add a priority",
-                    False,
-                )
-            )
-        if not plan.n_actions:
+        if plan is not business and not plan.n_actions:
             items.append(
                 SetupItem(
                     f"actions-{plan.slug}",
                     f"Add the actions of {plan.title}",
-                    "This plan has no actions yet.",
+                    "This plan is not closed and has no actions yet.",
                     _url("priorities:action_create", board, plan=plan.slug),
                     "Add an action",
                     False,
@@ -211,9 +226,9 @@ def _indicator_items(board: Board) -> list[SetupItem]:
     """The scorecard's indicators, and each one that serves no priority:
     one query."""
     indicators = list(
-        Indicator.objects.filter(board=board).order_by("position", "name").only(
-            "code", "name", "priority_id", "board_id"
-        )
+        Indicator.objects.filter(board=board)
+        .order_by("position", "name")
+        .only("code", "name", "priority_id", "board_id")
     )
     items = [
         SetupItem(

@@ -121,8 +121,10 @@ def removable_access(world: Any) -> dict[str, Any]:
     from tests.factories import UserFactory
 
     found = BoardAccess.objects.filter(board=world.board, user__username="removable").first()
-    user = found.user if found else UserFactory(
-        username="removable", role=roles.PARTNER, boards=[world.board]
+    user = (
+        found.user
+        if found
+        else UserFactory(username="removable", role=roles.PARTNER, boards=[world.board])
     )
     return {"board": world.board.slug, "user": user.pk}
 

@@ -119,9 +119,9 @@ def test_an_admin_gives_an_existing_account_a_board_and_takes_it_away_with_histo
     accounts.board_access_remove(actor=admin, user=manager, board=board)
     assert not manager.boards.exists()
     kinds = list(
-        BoardAccess.history.filter(board_id=board.pk).order_by("history_id").values_list(
-            "history_type", flat=True
-        )
+        BoardAccess.history.filter(board_id=board.pk)
+        .order_by("history_id")
+        .values_list("history_type", flat=True)
     )
     assert kinds == ["+", "-"]
 
@@ -176,9 +176,7 @@ def test_the_access_page_offers_no_removal_of_a_superuser(client):
     assert BoardAccess.objects.filter(user=root).exists()
 
 
-def test_the_access_page_reads_a_constant_number_of_queries(
-    client, django_assert_max_num_queries
-):
+def test_the_access_page_reads_a_constant_number_of_queries(client, django_assert_max_num_queries):
     board = BoardFactory()
     client.force_login(UserFactory(username="admin", role=roles.ADMIN))
     for n in range(30):

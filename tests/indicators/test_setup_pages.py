@@ -54,9 +54,7 @@ def test_a_manager_adds_an_indicator_serving_a_priority_with_its_target(world, c
     assert saved.history.get().history_user.username == "manager"
 
 
-def test_it_refuses_a_target_with_no_direction_and_a_priority_of_another_board(
-    world, client_for
-):
+def test_it_refuses_a_target_with_no_direction_and_a_priority_of_another_board(world, client_for):
     url = reverse("indicators:indicator_create", kwargs={"board": world.board.slug})
     response = client_for("manager").post(url, _form(polarity="neither"))
     assert response.status_code == 400
@@ -90,8 +88,16 @@ def test_a_change_of_priority_from_the_indicator_is_in_its_history(world, client
         "indicators:indicator_edit", kwargs={"board": world.board.slug, "indicator": "referrals"}
     )
     response = client_for("manager").post(
-        url, _form(code="referrals", name="Referrals", unit="count", target="", tolerance="",
-                   polarity="neither", priority=str(priority.pk))
+        url,
+        _form(
+            code="referrals",
+            name="Referrals",
+            unit="count",
+            target="",
+            tolerance="",
+            polarity="neither",
+            priority=str(priority.pk),
+        ),
     )
     assert response.status_code == 302
     indicator.refresh_from_db()
@@ -109,8 +115,10 @@ def test_choosing_from_the_priority_links_the_ticked_and_unlinks_the_rest(world)
     services.priority_indicators_set(priority=priority, indicators=[kept, moved])
     for indicator in (kept, dropped, moved, untouched):
         indicator.refresh_from_db()
-    assert kept.priority == priority and moved.priority == priority
-    assert dropped.priority is None and untouched.priority is None
+    assert kept.priority == priority
+    assert moved.priority == priority
+    assert dropped.priority is None
+    assert untouched.priority is None
     assert kept.history.count() == 1  # unchanged, so no new record
     assert moved.history.count() == 2
 

@@ -145,7 +145,8 @@ def test_the_priority_page_shows_its_actions_and_the_indicators_serving_it(world
     )
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Referrals" in html and "Contacts" not in html
+    assert "Referrals" in html
+    assert "Contacts" not in html
     assert world.action.ref in html
     assert "Choose the indicators" not in html  # a chair reads, and changes nothing
 

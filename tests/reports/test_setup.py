@@ -32,7 +32,9 @@ TODAY = datetime.date(2026, 12, 7)
 
 
 def _missing(board, today=TODAY, admin_view=False):
-    return [i.key for i in setup_items(board=board, today=today, admin_view=admin_view) if not i.done]
+    return [
+        i.key for i in setup_items(board=board, today=today, admin_view=admin_view) if not i.done
+    ]
 
 
 def test_a_new_board_lacks_everything_and_each_item_links_to_its_page():
@@ -48,6 +50,8 @@ def test_a_new_board_lacks_everything_and_each_item_links_to_its_page():
         "reporting-year",
         "meetings",
         "business-plan",
+        "business-plan-priorities",
+        "business-plan-actions",
         "indicators",
     ]
     urls = {i.key: i.url for i in items}
@@ -70,8 +74,9 @@ def test_the_list_shrinks_as_the_board_is_set_up():
         ends_on=datetime.date(2028, 3, 31),
     )
     assert "business-plan" not in _missing(board)
-    assert f"priorities-{plan.slug}" in _missing(board)
-    assert f"actions-{plan.slug}" in _missing(board)
+    assert "business-plan-priorities" in _missing(board)
+    assert "business-plan-actions" in _missing(board)
+    assert f"actions-{plan.slug}" not in _missing(board)
     priority = PriorityFactory(plan=plan, number=1)
     ActionFactory(plan=plan, priority=priority, ref="1a")
     IndicatorFactory(board=board, code="loose", name="Loose")
