@@ -6,6 +6,7 @@ all ask, so no path saves what another would refuse."""
 from __future__ import annotations
 
 import calendar
+import re
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -38,6 +39,8 @@ EARLIEST_YEAR = 2000
 QUARTER_STARTS = (1, 4, 7, 10)
 #: Codes the indicator pages' own addresses use.
 RESERVED_CODES = ("import", "neighbours", "new")
+#: What an indicator's code may hold: it is its page's address.
+CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def _add(problems: Problems, name: str, message: str) -> None:
@@ -145,6 +148,12 @@ def indicator_problems(*, indicator: Indicator) -> Problems:  # noqa: C901
     problems: Problems = {}
     if not indicator.code:
         _add(problems, "code", "Enter a short code.")
+    elif not CODE_PATTERN.fullmatch(indicator.code) or len(indicator.code) > 60:
+        _add(
+            problems,
+            "code",
+            "A code uses lower-case letters, numbers and hyphens, 60 characters or fewer.",
+        )
     elif indicator.code in RESERVED_CODES:
         _add(problems, "code", f"“{indicator.code}” names a page of its own: choose another code.")
     if not indicator.name.strip():

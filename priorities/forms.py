@@ -210,7 +210,14 @@ class NewPlanForm(PlanPeriodForm):
     """A new action plan: its title, kind and period; the rules are
     plan_create's. Its web name is made from its title."""
 
-    title = forms.CharField(label="Title", max_length=200, required=False)
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the plan's title.",
+            "max_length": "The title must be 200 characters or fewer.",
+        },
+    )
     kind = forms.ChoiceField(
         label="Kind of plan",
         choices=ActionPlan.Kind.choices,
@@ -226,7 +233,14 @@ class NewPlanForm(PlanPeriodForm):
 class PlanDetailsForm(GovukFormMixin, forms.Form):
     """A plan's title, kind and summary; its period has its own page."""
 
-    title = forms.CharField(label="Title", max_length=200, required=False)
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the plan's title.",
+            "max_length": "The title must be 200 characters or fewer.",
+        },
+    )
     kind = forms.ChoiceField(
         label="Kind of plan",
         choices=ActionPlan.Kind.choices,

@@ -167,3 +167,11 @@ def test_the_indicator_list_puts_those_serving_no_priority_first_in_constant_que
         html = client.get(url).content.decode()
     assert html.index("Loose indicator") < html.index("Indicator 00")
     assert "No priority" in html
+
+
+@pytest.mark.parametrize("code", ["Repeat plans", "plans/2", "-leading", "x" * 61])
+def test_it_refuses_a_code_that_cannot_be_a_pages_address(code):
+    problems = services.indicator_problems(
+        indicator=Indicator(board_id=1, code=code, name="Repeat plans", unit="count")
+    )
+    assert "lower-case letters, numbers and hyphens" in problems["code"][0]
