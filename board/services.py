@@ -730,6 +730,18 @@ def board_problems(*, board: Board) -> Problems:
     name = board.name.strip()
     if name and Board.objects.filter(name__iexact=name).exclude(pk=board.pk).exists():
         _add(problems, "name", f"There is already a board called {name}.")
+    if board.slug:
+        held = (
+            Board.objects.filter(pk=board.pk).values_list("slug", flat=True).first()
+            if board.pk is not None
+            else None
+        )
+        if held is not None and held != board.slug:
+            _add(problems, "slug", f"A board's web name never changes: it stays {held}.")
+        elif board.pk is None and board.slug in RESERVED_BOARD_SLUGS:
+            _add(problems, "slug", f"{board.slug} names a page of its own: choose another.")
+        elif Board.objects.filter(slug=board.slug).exclude(pk=board.pk).exists():
+            _add(problems, "slug", f"Another board already has the web name {board.slug}.")
     return problems
 
 
@@ -741,17 +753,13 @@ def board_save(*, board: Board) -> Board:
     _raise(board_problems(board=board))
     if not board.slug:
         board.slug = free_board_slug(name=board.name)
-    elif board.pk is not None:
-        held = Board.objects.filter(pk=board.pk).values_list("slug", flat=True).first()
-        if held is not None and held != board.slug:
-            raise ValidationError({"slug": ["A board's web name never changes."]})
     board.save()
     return board
 
 
 # Agencies: shared by every board (a police force sits on several), so a
 # business manager adds them and changes only those no other board uses;
-# an Admin changes any (docs/adr/0015-set-up-in-pages.md).
+# an Admin changes any (docs/adr/0016-set-up-in-pages.md).
 
 
 def agency_boards(*, agency: Agency) -> set[int]:

@@ -6,8 +6,8 @@ all ask, so no path saves what another would refuse."""
 from __future__ import annotations
 
 import calendar
-import re
 import datetime
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any

@@ -239,3 +239,38 @@ def test_the_agencies_page_offers_change_only_where_the_manager_may(client):
     )
     assert refused.status_code == 400
     assert Agency.objects.get(slug="shared").name == "Shared police"
+
+
+# The Django admin saves boards and agencies through the same services -------------------
+
+
+def test_the_admin_refuses_a_boards_new_web_name_on_its_form(client):
+    board = BoardFactory(slug="luton", name="Luton LSCB")
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "x"))
+    url = reverse("admin:board_board_change", args=[board.pk])
+    data = {
+        "slug": "elsewhere",
+        "name": "Luton LSCB",
+        "short_name": "LSCB",
+        "area": "Luton",
+        "kind": "lscb",
+        "website": "",
+        "accesses-TOTAL_FORMS": "0",
+        "accesses-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "never changes" in response.content.decode()
+    assert Board.objects.get(pk=board.pk).slug == "luton"
+
+
+def test_the_admin_refuses_an_agency_name_that_is_taken_on_its_form(client):
+    AgencyFactory(slug="bedfordshire-police", name="Bedfordshire Police")
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "x"))
+    response = client.post(
+        reverse("admin:board_agency_add"),
+        {"slug": "police-2", "name": "BEDFORDSHIRE POLICE", "short_name": "", "sector": "police"},
+    )
+    assert response.status_code == 200
+    assert "already an agency called" in response.content.decode()
+    assert Agency.objects.count() == 1
