@@ -110,3 +110,56 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def s3_storage() -> dict[str, object]:
+    """The "default" storage on an S3-compatible object store, from the
+    ASSURE_S3_* variables (django-storages' S3 backend, through boto3).
+
+    Files are never written over (a published snapshot's name is taken for
+    good) and never public: Assure reads every file itself and serves it
+    through its own pages, so the bucket needs no public access. Without an
+    access key boto3 finds its credentials as it always does (an instance's
+    role, AWS_* variables, ~/.aws)."""
+    from urllib.parse import urlsplit
+
+    bucket = os.environ.get("ASSURE_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("ASSURE_STORAGE=s3 needs ASSURE_S3_BUCKET, the bucket's name.")
+    endpoint = os.environ.get("ASSURE_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    if endpoint:
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ImproperlyConfigured(
+                "ASSURE_S3_ENDPOINT_URL must be the object store's address, such as "
+                f"https://s3.example.org; got {endpoint!r}."
+            )
+    access_key = os.environ.get("ASSURE_S3_ACCESS_KEY_ID", "").strip()
+    secret_key = os.environ.get("ASSURE_S3_SECRET_ACCESS_KEY", "").strip()
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "Set both ASSURE_S3_ACCESS_KEY_ID and ASSURE_S3_SECRET_ACCESS_KEY, or neither "
+            "(boto3 then finds its own credentials)."
+        )
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "location": os.environ.get("ASSURE_S3_PREFIX", "").strip().strip("/"),
+        "file_overwrite": False,
+        "default_acl": None,
+        "querystring_auth": True,
+        # A file read from the store is held in memory up to this size, on
+        # disk beyond it.
+        "max_memory_size": 4 * 1024 * 1024,
+    }
+    if endpoint:
+        options["endpoint_url"] = endpoint
+        # Other stores than AWS's (MinIO, Ceph, a supplier's) answer at one
+        # address for every bucket, the bucket's name in the path.
+        options["addressing_style"] = "path"
+    region = os.environ.get("ASSURE_S3_REGION", "").strip()
+    if region:
+        options["region_name"] = region
+    if access_key:
+        options["access_key"] = access_key
+        options["secret_key"] = secret_key
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -2,9 +2,10 @@
 report shows, exported to PNG by kaleido for the PDF.
 
 One kaleido (Chromium) session per build exports every chart not already in
-the cache, never one browser per chart; each image is cached under MEDIA_ROOT
-by the SHA-256 of its figure, so a second build with the same figures starts
-no browser at all. The HTML report shows each chart's text summary beside
+the cache, never one browser per chart; each image is kept in the default
+storage (the media folder or the object store every server shares, ADR 0015)
+by the SHA-256 of its figure, so a second build with the same figures, on any
+server, starts no browser at all. The HTML report shows each chart's text summary beside
 its data table (an inline SVG would break the strict style policy).
 """
 
@@ -25,6 +26,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 logger = logging.getLogger(__name__)
 
@@ -329,21 +332,38 @@ SCALE = 2
 MEDIA_TYPE = "image/png"
 
 
-def cache_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "cache" / "charts"
+#: The chart cache's folder in the default storage.
+CACHE_FOLDER = "cache/charts"
+#: How every whole PNG ends (its IEND chunk, with that chunk's CRC).
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def cache_name(key: str) -> str:
+    return f"{CACHE_FOLDER}/{key}.{FORMAT}"
 
 
 def _cached(key: str) -> bytes | None:
-    path = cache_dir() / f"{key}.{FORMAT}"
-    return path.read_bytes() if path.is_file() else None
+    """The cached image, or None when there is none. A file cut short (a
+    folder storage is read while another build is still writing it) is not
+    an image: the chart is drawn again rather than printed broken."""
+    try:
+        with default_storage.open(cache_name(key), "rb") as handle:
+            image = handle.read()
+    except FileNotFoundError:
+        return None
+    return image if image.endswith(_PNG_END) else None
 
 
 def _store(key: str, image: bytes) -> None:
-    directory = cache_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    temporary = directory / f"{key}.{FORMAT}.part"
-    temporary.write_bytes(image)
-    temporary.replace(directory / f"{key}.{FORMAT}")
+    """Keep the image for the next build. The name is the figure's hash, so
+    when another build has just stored the same chart (the storage then
+    saves this one under another name) the copy is removed."""
+    name = cache_name(key)
+    if default_storage.exists(name):
+        return
+    saved = default_storage.save(name, ContentFile(image))
+    if saved != name:
+        default_storage.delete(saved)
 
 
 def _session_class() -> Any:

@@ -15,6 +15,7 @@ from config.env import (
     env_list,
     env_site_url,
     env_str,
+    s3_storage,
 )
 from core.logs import logging_config
 
@@ -181,8 +182,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Every file Assure stores (published snapshots, scorecard documents,
+# evidence files, logos, the chart cache) goes through the "default" storage:
+# the MEDIA_ROOT folder (`folder`, the default), or an S3-compatible object
+# store (`s3`) that several servers share (docs/adr/0015).
+ASSURE_STORAGE = env_choice("ASSURE_STORAGE", ("folder", "s3"), "folder")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage()
+        if ASSURE_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))

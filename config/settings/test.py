@@ -13,15 +13,17 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ASSURE_SITE_URL", "http://testserver")
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import PASSWORD_HASHERS
+from config.settings.base import PASSWORD_HASHERS, STORAGES
 
 # Argon2 stays in the list so stored hashes still verify; MD5 first keeps the suite fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="assure-test-media-"))
+# The default storage stays as ASSURE_STORAGE chose it (the folder unless
+# set); static files are served as they are, with no collected manifest.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Background tasks run at once, in the test's own thread.

@@ -137,11 +137,12 @@ def stored_snapshot(
 def tamper(snapshot: Any, fmt: str, data: bytes = b"altered after publication") -> None:
     """Change a stored file's bytes behind Assure's back, as someone with
     access to the storage might."""
+    from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    path = default_storage.path(snapshot.path(fmt))
-    with open(path, "wb") as handle:
-        handle.write(data)
+    name = snapshot.path(fmt)
+    default_storage.delete(name)
+    assert default_storage.save(name, ContentFile(data)) == name
 
 
 def publish_without_rendering(report: AnnualReport, user: Any) -> Any:
