@@ -43,6 +43,12 @@ def _cpu_ms(start: float) -> float:
     return (time.process_time() - start) * 1000
 
 
+def _load() -> str:
+    """The load average now (1, 5 and 15 minutes), for each figure: on a
+    shared machine a figure means little without it."""
+    return "load " + ", ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
 def _chromium_print(html: str) -> tuple[float, float]:
     """(cold: launch and print, warm: print again in the same browser), ms."""
     from playwright.sync_api import sync_playwright
@@ -94,13 +100,13 @@ def _build_times(report: Any) -> tuple[dict[str, Any], list[str]]:
         f"    WeasyPrint: cold {cold:.0f} ms (CPU {cold_cpu:.0f} ms; a worker's first build, "
         "its charts exported by one kaleido session beside the layout), "
         f"warm {warm:.0f} ms (median of {RUNS}; fastest {min(warm_samples):.0f} "
-        f"ms; CPU {statistics.median(cpu_samples):.0f} ms), {len(data) // 1024} KiB",
+        f"ms; CPU {statistics.median(cpu_samples):.0f} ms), {len(data) // 1024} KiB; {_load()}",
     ]
     chrome_cold, chrome_warm = _chromium_print(pdf.render_pdf_html(context))
     lines.append(
         f"    Headless Chromium, same HTML: cold {chrome_cold:.0f} ms (launch and print), "
         f"warm {chrome_warm:.0f} ms; WeasyPrint / Chromium warm ratio "
-        f"{warm / chrome_warm:.1f}"
+        f"{warm / chrome_warm:.1f}; {_load()}"
     )
     return {"cold": cold, "warm": warm, "ratio": warm / chrome_warm}, lines
 
@@ -172,8 +178,8 @@ def measure(board: Any, client: Any) -> list[str]:
 def _scorecard(board: Any) -> list[str]:
     """The scorecard PDF of the synthetic board at the seeds' volume (30
     indicators, as the seeds' largest scorecard has), each with
-    its chart: cold (no chart cached: one kaleido session draws all 30, as a
-    worker's first build does), then warm, beside headless Chromium printing
+    its chart: cold (no chart cached: one kaleido session draws all 30
+    beside the layout, as a worker's first build does), then warm, beside headless Chromium printing
     the same HTML."""
     from django.conf import settings
 
@@ -184,9 +190,9 @@ def _scorecard(board: Any) -> list[str]:
     for _ in range(RUNS + 1):
         start, cpu = time.perf_counter(), time.process_time()
         printed = scorecard_print.printed_scorecard(board=board)
-        scorecard_print.attach_charts(printed)
-        data, pages = scorecard_print.render_pdf(printed)
+        data, pages = scorecard_print.render_pdf(printed)  # its charts beside the layout
         samples.append((_ms(start), _cpu_ms(cpu)))
+    load = _load()
     (cold, cold_cpu), warm = samples[0], statistics.median(s[0] for s in samples[1:])
     warm_cpu = statistics.median(s[1] for s in samples[1:])
     chrome_cold, chrome_warm = _chromium_print(scorecard_print.render_pdf_html(printed))
@@ -196,9 +202,11 @@ def _scorecard(board: Any) -> list[str]:
         f"{sum(1 for item in printed.items if item.image_uri)} charts, {pages} pages, "
         f"{len(data) // 1024} KiB; {verdict} the budget",
         f"    WeasyPrint: cold {cold:.0f} ms (CPU {cold_cpu:.0f} ms; its charts drawn by one "
-        f"kaleido session), warm {warm:.0f} ms (CPU {warm_cpu:.0f} ms)",
+        f"kaleido session beside the layout), warm {warm:.0f} ms (CPU {warm_cpu:.0f} ms); "
+        f"{load}",
         f"    Headless Chromium, same HTML: cold {chrome_cold:.0f} ms (launch and print), "
-        f"warm {chrome_warm:.0f} ms; WeasyPrint / Chromium warm ratio {warm / chrome_warm:.1f}",
+        f"warm {chrome_warm:.0f} ms; WeasyPrint / Chromium warm ratio {warm / chrome_warm:.1f}; "
+        f"{_load()}",
     ]
 
 
@@ -239,7 +247,7 @@ def _past_reports() -> list[str]:
             f"  {board.name} {year.label}: {pages} pages, "
             f"{len(built.figures)} charts: cold {cold:.0f} ms (CPU {cold_cpu:.0f}), "
             f"warm {warm:.0f} ms (CPU {warm_cpu:.0f}); Chromium warm {chrome_warm:.0f} ms, "
-            f"ratio {warm / chrome_warm:.1f}"
+            f"ratio {warm / chrome_warm:.1f}; {_load()}"
         )
     return lines
 

@@ -252,9 +252,12 @@ def rag_definitions(*, plan: ActionPlan) -> dict[str, RagDefinition]:
 def action_assessments(*, action: Action) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(action=action)
-        .select_related("recorded_by")
+        .select_related("recorded_by", "proposal")
         .prefetch_related(
-            Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("position"))
+            Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("position")),
+            # An assessment accepted from a lead's proposal keeps the files the
+            # lead sent with it; the action page links them.
+            "proposal__files",
         )
         .order_by("-assessed_on", "-recorded_at", "-id")
     )

@@ -20,7 +20,13 @@ def is_worker(argv: list[str]) -> bool:
 
 
 def preload_pdf_engine() -> None:
-    """WeasyPrint takes about two seconds to import (its fonts and Pango): the
-    worker that builds PDFs imports it when it starts, so the first build after
-    a restart does not wait for it. Web processes and tests never need it."""
+    """WeasyPrint takes about two seconds to import (its fonts and Pango), and
+    Django's template engine as long again to start (every app's template
+    tags) and compile the print templates: the worker that builds PDFs does
+    both when it starts, so the first build after a restart does not wait
+    for them. Web processes and tests never need it."""
     import weasyprint  # noqa: F401
+    from django.template.loader import get_template
+
+    for name in ("pdf/annual_report.html", "pdf/scorecard.html"):
+        get_template(name)

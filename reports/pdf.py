@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -145,7 +145,12 @@ def render_pdf_html(context: dict[str, Any]) -> str:
     built: BuiltReport = context["built"]
     return render_to_string(
         "pdf/annual_report.html",
-        {**context, "chapters": chapters(built), "highlights": built.highlights},
+        {
+            **context,
+            "chapters": chapters(built),
+            "highlights": built.highlights,
+            "highlight_groups": built.highlight_groups,
+        },
     )
 
 
@@ -261,19 +266,20 @@ def write(document: Any) -> bytes:
         return bytes(document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True) or b"")
 
 
-def render_document(context: dict[str, Any]) -> Any:
-    """The laid-out WeasyPrint document, charts drawn. The charts not cached
-    yet are exported while WeasyPrint reads the page and its styles: Chromium's
-    start, the longest part of a first build, comes beside the layout instead
-    of before it."""
-    built: BuiltReport = context["built"]
-    if not built.figures:
-        return lay_out(render_pdf_html(context))
-    exported = charts.export_in_background(_plotly_figures(built))
+def lay_out_with_charts(html: Callable[[], str], holders: Sequence[Any], figures: list[Any]) -> Any:
+    """The laid-out document of the HTML `html()` makes, with `figures`
+    drawn as the images of `holders` (anything with an `image_uri`), in
+    order. The charts not cached yet are exported while WeasyPrint reads the
+    page and its styles: Chromium's start, the longest part of a first
+    build, comes beside the layout instead of before it. Afterwards each
+    holder has its chart as a data: URI."""
+    if not holders:
+        return lay_out(html())
+    exported = charts.export_in_background(figures)
     try:
-        for number, block in enumerate(built.figures):
-            block.image_uri = CHART_URL.format(number)
-        document = lay_out(render_pdf_html(context), exported)
+        for number, holder in enumerate(holders):
+            holder.image_uri = CHART_URL.format(number)
+        document = lay_out(html(), exported)
     except Exception:
         # Never leave the export running behind a failed layout, and when
         # the export is what failed, give its reason rather than WeasyPrint's
@@ -282,9 +288,17 @@ def render_document(context: dict[str, Any]) -> Any:
         if (reason := exported.exception()) is not None:
             raise reason from None
         raise
-    for block, image in zip(built.figures, exported.result(), strict=True):
-        block.image_uri = charts.data_uri(image)
+    for holder, image in zip(holders, exported.result(), strict=True):
+        holder.image_uri = charts.data_uri(image)
     return document
+
+
+def render_document(context: dict[str, Any]) -> Any:
+    """The laid-out WeasyPrint document, charts drawn."""
+    built: BuiltReport = context["built"]
+    return lay_out_with_charts(
+        lambda: render_pdf_html(context), built.figures, _plotly_figures(built)
+    )
 
 
 def render_pdf(context: dict[str, Any]) -> tuple[bytes, int]:

@@ -39,7 +39,7 @@ HTML_TEMPLATE = "reports/scorecard_documents/print.html"
 @dataclass
 class PrintedIndicator:
     status: IndicatorStatus
-    image_uri: str = ""  # filled in for the PDF by attach_charts
+    image_uri: str = ""  # its chart, filled in for the PDF (render_document)
 
     @property
     def anchor(self) -> str:
@@ -103,15 +103,20 @@ def printed_scorecard(*, board: Board) -> PrintedScorecard:
     return printed
 
 
-def attach_charts(printed: PrintedScorecard) -> None:
-    """Every indicator with figures gets its chart as a PNG image: those not
-    cached yet are exported in one kaleido session."""
-    import plotly.graph_objects as go
+def _charted(printed: PrintedScorecard) -> list[PrintedIndicator]:
+    """The indicators with figures whose chart is not drawn yet."""
+    return [item for item in printed.items if item.has_chart and not item.image_uri]
 
-    drawn = [item for item in printed.items if item.has_chart]
-    if not drawn:
-        return
-    figures = [go.Figure(indicator_charts.figure(item.status)) for item in drawn]
+
+def attach_charts(printed: PrintedScorecard) -> None:
+    """Every indicator with figures gets its chart as a PNG image now: those
+    not cached yet are exported in one kaleido session. (`render_document`
+    draws the charts not attached beside the layout instead.) The figures
+    go to kaleido as the plain dicts `indicators.charts.figure` makes:
+    wrapping them in plotly's Figure validated every attribute and added
+    plotly's default template to each, a cost and no gain."""
+    drawn = _charted(printed)
+    figures = [indicator_charts.figure(item.status) for item in drawn]
     for item, image in zip(drawn, charts.export_images(figures), strict=True):
         item.image_uri = charts.data_uri(image)
 
@@ -127,8 +132,16 @@ def render_pdf_html(printed: PrintedScorecard) -> str:
 
 
 def render_document(printed: PrintedScorecard) -> Any:
-    """The laid-out WeasyPrint document (charts must be attached first)."""
-    return pdf.lay_out(render_pdf_html(printed))
+    """The laid-out WeasyPrint document. Charts not attached yet are
+    exported in one kaleido session while WeasyPrint reads the page, as the
+    annual report's are (reports.pdf.lay_out_with_charts); afterwards every
+    indicator with figures has its chart."""
+    drawn = _charted(printed)
+    return pdf.lay_out_with_charts(
+        lambda: render_pdf_html(printed),
+        drawn,
+        [indicator_charts.figure(item.status) for item in drawn],
+    )
 
 
 def render_pdf(printed: PrintedScorecard) -> tuple[bytes, int]:

@@ -28,11 +28,10 @@ def build_scorecard_document(document_id: int) -> int | None:
     try:
         documents.document_progress(document=document, step="Reading the scorecard", progress=10)
         printed = scorecard_print.printed_scorecard(board=document.board)
-        documents.document_progress(document=document, step="Drawing the charts", progress=25)
-        scorecard_print.attach_charts(printed)
-        documents.document_progress(document=document, step="Writing the web page", progress=55)
+        documents.document_progress(document=document, step="Writing the web page", progress=25)
         html = scorecard_print.render_html(printed)
-        documents.document_progress(document=document, step="Making the PDF", progress=65)
+        # The charts are drawn beside the PDF's layout, not before it.
+        documents.document_progress(document=document, step="Making the PDF", progress=40)
         pdf, pages = scorecard_print.render_pdf(printed)
         documents.document_progress(document=document, step="Storing the files", progress=90)
         stored = scorecard_print.store(

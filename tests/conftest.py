@@ -33,13 +33,16 @@ from tests.factories import (
 
 PASSWORD = "correct horse battery staple"
 
-# Property tests (tests/test_properties.py) run 500 examples each. In CI (the
-# CI environment variable set) they are derandomised: the same examples every
+# Property tests (tests/test_properties.py) run 500 examples each, or as many
+# as ASSURE_PROPERTY_EXAMPLES says (.ci/run's second database runs fewer: the
+# same derandomised examples already ran on the first). In CI (the CI
+# environment variable set) they are derandomised: the same examples every
 # run, so a failure there reproduces anywhere with CI=1.
+EXAMPLES = int(os.environ.get("ASSURE_PROPERTY_EXAMPLES") or 500)
 hypothesis_settings.register_profile(
-    "ci", max_examples=500, derandomize=True, deadline=None, database=None, print_blob=True
+    "ci", max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, print_blob=True
 )
-hypothesis_settings.register_profile("dev", max_examples=500, deadline=None, database=None)
+hypothesis_settings.register_profile("dev", max_examples=EXAMPLES, deadline=None, database=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 

@@ -329,6 +329,10 @@ def lead_proposal(
         "files": files,
         "locked": locked,
         "late": timezone.localdate() > found.round.deadline,
+        # A plan closed since the round opened: the lead is told, and may
+        # still send a last word on the action for the record.
+        "plan_closed": action.plan.closed_on is not None
+        and action.plan.closed_on <= timezone.localdate(),
         "form": form,
         "definitions": plan_selectors.rag_definitions(plan=action.plan),
         "current": plan_selectors.with_current_ratings(Action.objects.filter(pk=action.pk)).first(),

@@ -112,9 +112,25 @@ class BuiltReport:
 
     @property
     def highlights(self) -> list[Highlight]:
-        """The year's key figures, section by section, for the "in numbers"
-        page: at most `HIGHLIGHTS`."""
-        return [h for s in self.sections for h in s.highlights][:HIGHLIGHTS]
+        """The year's key figures for the "in numbers" page: every figure of
+        the year's own report's "in numbers" page when Assure holds them
+        (the board chose them; Luton's 2020-21 report states 35), in its
+        order; otherwise Assure's own, section by section, at most
+        `HIGHLIGHTS`."""
+        found = [h for s in self.sections for h in s.highlights]
+        from_report = [h for h in found if h.stated]
+        return from_report or [h for h in found if not h.stated][:HIGHLIGHTS]
+
+    @property
+    def highlight_groups(self) -> list[tuple[str, list[Highlight]]]:
+        """The highlights in runs of one theme, in order, for the page's
+        headings: a theme is kept whole on a page."""
+        groups: list[tuple[str, list[Highlight]]] = []
+        for highlight in self.highlights:
+            if not groups or groups[-1][0] != highlight.theme:
+                groups.append((highlight.theme, []))
+            groups[-1][1].append(highlight)
+        return groups
 
 
 def build_report(report: AnnualReport, *, included_only: bool = True) -> BuiltReport:

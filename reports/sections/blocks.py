@@ -67,10 +67,14 @@ class Figure:
 @dataclass
 class Highlight:
     """One of the year's key figures for the report's "in numbers" page: a
-    figure as the section shows it and what it counts, in a few words."""
+    figure as the section shows it and what it counts, in a few words.
+    `theme` is the heading a figure the year's own report states stands
+    under there ("Population"); empty for Assure's own figures."""
 
     value: str
     label: str
+    theme: str = ""
+    stated: bool = False  # stated by the year's report ("in numbers"), not counted by Assure
 
 
 @dataclass

@@ -66,6 +66,7 @@ def stated_key_facts(ctx: Context, built: BuiltSection) -> None:
     them, and every figure it states twice or works out from others, with
     the difference named where it disagrees with itself."""
     numbers = ctx.stated(Topic.IN_NUMBERS)
+    built.highlights += [Highlight(f.value, f.label, theme=f.heading, stated=True) for f in numbers]
     if numbers:
         title = f"{ctx.board.area} in numbers" if ctx.board.area else "In numbers"
         built.blocks.append(Heading(f"{title}, as the report states them"))

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from core import roles
 from priorities.models import Assessment
-from priorities.rounds.models import Proposal, UpdateRound
+from priorities.rounds.models import EvidenceFile, Proposal, UpdateRound
 from tests.clock import on_day
 from tests.factories import ActionFactory, MeetingFactory, UserFactory
 from tests.priorities.round_helpers import EXE, pdf_bytes
@@ -225,3 +225,79 @@ def test_the_chairs_dashboard_shows_the_round_in_constant_queries(
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = chair.get(dashboard).content.decode()
     assert "0 of 8 leads replied" in page
+
+
+def test_the_action_page_links_the_files_a_lead_sent_once_the_rating_is_accepted(
+    world,
+    users,
+    setting,
+    client_for,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    round = opened(world, setting, client_for, django_capture_on_commit_callbacks)
+    lead, manager = client_for("lead"), client_for("manager")
+    mine = url("lead_proposal", world, round=round.pk, plan=world.plan.slug, ref="2a")
+    action_page = reverse(
+        "priorities:action",
+        kwargs={"board": world.board.slug, "plan": world.plan.slug, "ref": "2a"},
+    )
+    lead.post(
+        mine,
+        {
+            "process": "GREEN",
+            "impact": "GREEN",
+            "commentary": "Audit done.",
+            "submit": "yes",
+            "evidence_files": [SimpleUploadedFile("S11 audit.pdf", pdf_bytes())],
+        },
+    )
+    proposal = Proposal.objects.get()
+    # Waiting for review: not yet on the action's record.
+    assert "S11 audit.pdf" not in manager.get(action_page).content.decode()
+    manager.post(url("proposal_accept", world, round=round.pk, proposal=proposal.pk))
+    [stored] = proposal.files.all()
+    link = reverse(
+        "priorities:evidence_file", kwargs={"board": world.board.slug, "file": stored.pk}
+    )
+    with django_assert_max_num_queries(30) as one:
+        page = manager.get(action_page).content.decode()
+    queries = len(one.captured_queries)
+    assert f'href="{link}"' in page
+    assert "S11 audit.pdf</a> (PDF," in page
+    assert client_for("chair").get(link).status_code == 200
+    # More files cost no more queries: they are read in one go.
+    for n in range(3):
+        EvidenceFile.objects.create(
+            proposal=proposal,
+            file=stored.file.name,
+            name=f"Minutes {n}.pdf",
+            kind="pdf",
+            size=stored.size,
+            uploaded_by=users["lead"],
+            uploaded_at=stored.uploaded_at,
+        )
+    with django_assert_max_num_queries(queries):
+        page = manager.get(action_page).content.decode()
+    assert "Minutes 2.pdf</a>" in page
+
+
+def test_the_lead_is_told_when_the_actions_plan_closed_during_the_round(
+    world, users, setting, client_for, django_capture_on_commit_callbacks
+):
+    from priorities.services import plan_close
+
+    round = opened(world, setting, client_for, django_capture_on_commit_callbacks)
+    lead = client_for("lead")
+    mine = url("lead_proposal", world, round=round.pk, plan=world.plan.slug, ref="2a")
+    assert 'id="plan-closed"' not in lead.get(mine).content.decode()
+    plan_close(plan=world.plan, reason="Replaced by the 2027 plan", closed_on=TODAY, today=TODAY)
+    page = lead.get(mine).content.decode()
+    assert 'id="plan-closed"' in page
+    assert "was closed on 7 December 2026 (Replaced by the 2027 plan)" in page
+    # The last word is still taken for the record.
+    sent = lead.post(
+        mine, {"process": "AMBER", "impact": "GREY", "commentary": "Last word.", "submit": "yes"}
+    )
+    assert sent.status_code == 302
+    assert Proposal.objects.get().status == Proposal.Status.SUBMITTED

@@ -1,5 +1,7 @@
 """Chart export for PDFs gets past kaleido's start-up race once, and no more."""
 
+import io
+
 import pytest
 
 from reports import charts
@@ -105,3 +107,30 @@ def test_one_session_draws_each_figure_alone_without_reloading_its_page(monkeypa
     assert "Beta" not in one
     assert "Beta two" in two
     assert "Alpha" not in two
+
+
+def png(mode: str, colour: tuple[int, ...]) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, (4, 3), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_chart_is_cached_opaque_laid_on_white_so_the_pdf_holds_no_transparency_mask():
+    from PIL import Image
+
+    flat = charts.opaque(png("RGBA", (29, 112, 184, 255)))
+    with Image.open(io.BytesIO(flat)) as picture:
+        assert picture.format == "PNG"
+        assert picture.mode == "RGB"
+        assert picture.getpixel((0, 0)) == (29, 112, 184)
+    # A see-through pixel comes out as the paper it stands on, white.
+    with Image.open(io.BytesIO(charts.opaque(png("RGBA", (0, 0, 0, 0))))) as picture:
+        assert picture.getpixel((3, 2)) == (255, 255, 255)
+
+
+def test_an_opaque_png_or_another_format_is_kept_as_it_is():
+    already = png("RGB", (1, 2, 3))
+    assert charts.opaque(already) is already
+    assert charts.opaque(b"<svg>a</svg>") == b"<svg>a</svg>"

@@ -160,6 +160,25 @@ def test_luton_in_numbers_gives_every_figure_the_page_states(past):
     assert ["Health and wellbeing", "394", "children in care as of July 2021", ""] in rows
 
 
+def test_the_in_numbers_page_gives_every_figure_the_years_report_states_under_its_themes(past):
+    built = past[("luton", "2020-21")]
+    assert len(built.highlights) == 35
+    assert all(h.stated for h in built.highlights)
+    groups = built.highlight_groups
+    assert [theme for theme, _ in groups][:2] == ["Population", "Outstanding location"]
+    assert len(groups) == 10
+    first = groups[0][1][0]
+    assert (first.value, first.label) == ("213,500", "residents in the town")
+    assert sum(len(figures) for _, figures in groups) == 35
+
+
+def test_without_stated_figures_the_in_numbers_page_gives_assures_own_at_most_twelve(past):
+    built = past[("bedford-borough", "2016-17")]
+    assert 0 < len(built.highlights) <= 12
+    assert not any(h.stated for h in built.highlights)
+    assert [theme for theme, _ in built.highlight_groups] == [""]
+
+
 def test_bedford_boroughs_snapshot_conflicts_are_flagged_with_the_difference(past):
     facts = section(past[("bedford-borough", "2016-17")], SectionKind.KEY_FACTS)
     rows = {row[1]: row[3] for row in texts(table(facts, "checked-figures"))}

@@ -350,6 +350,38 @@ def test_the_scorecard_page_links_to_the_pdf(world, users, client_for):
     ) in page.content.decode()
 
 
+def test_the_scorecards_charts_are_exported_beside_the_layout_as_plain_figures(
+    world, indicators, monkeypatch
+):
+    """One session for the document's charts, started before WeasyPrint lays
+    the page out (as the annual report's); kaleido gets the figures as the
+    plain dicts indicators.charts makes, not plotly objects to validate."""
+    from reports import charts
+
+    events: list[object] = []
+
+    async def drawn(figures):
+        events.append([type(f) for f in figures])
+        return [png(40, 20) for _ in figures]
+
+    real_lay_out = pdf.lay_out
+
+    def lay_out(html, charts_exported=None):
+        events.append("assure-chart:0" in html)
+        return real_lay_out(html, charts_exported)
+
+    monkeypatch.setattr(charts, "_export_all", drawn)
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    printed = scorecard_print.printed_scorecard(board=world.board)
+    charted = [item for item in printed.items if item.has_chart]
+    _, pages = scorecard_print.render_pdf(printed)
+    assert pages > 2
+    assert True in events  # laid out while the charts were on their way
+    assert [dict] * len(charted) in events  # one session, every chart, plain dicts
+    assert all(item.image_uri.startswith("data:image/png;base64,") for item in charted)
+    assert not any(item.image_uri for item in printed.items if not item.has_chart)
+
+
 def test_the_pdf_is_tagged_with_charts_alt_text_tables_and_bookmarks(world, indicators):
     """Real charts: one kaleido session for the document."""
     printed = scorecard_print.printed_scorecard(board=world.board)
