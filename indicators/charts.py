@@ -9,7 +9,10 @@ attributes and a ``<style>`` element as it draws). Both are pure functions
 of an indicator's status; neither reads the database.
 
 A suppressed value is a gap in the line, labelled with its marker, never a
-point at zero.
+point at zero. A comparator of another scale (England's count or spending,
+the whole country's total, hundreds of times an authority's) is never drawn on
+the board's axis, where it would flatten the board's line: it has a panel of
+its own, with its own axis, labelled so.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from indicators.models import Comparator
+from indicators.models import Comparator, Indicator
 from indicators.selectors import IndicatorStatus
 
 WIDTH = 640
@@ -57,27 +60,56 @@ def _series(status: IndicatorStatus) -> dict[str, list[tuple[str, Decimal | None
     return out
 
 
+#: Units whose figure for a wider area is that area's total, not an
+#: authority's: a count, money.
+TOTALS = (Indicator.Unit.COUNT, Indicator.Unit.MONEY)
+#: The comparators that are a wider area's figure (the neighbours' figure is
+#: their mean, an authority's scale).
+WIDER_AREAS = (Comparator.Kind.ENGLAND, Comparator.Kind.REGION)
+
+
+def other_scale(status: IndicatorStatus, kind: str) -> bool:
+    """Whether a comparator is of another scale than the board's figures, so
+    it may not share their axis: England's or a region's count or money is
+    the wider area's total (England's 632,830 referrals against an
+    authority's 3,000). A percentage, a rate per 10,000 and days are of one
+    scale wherever they are measured, and the neighbours' mean of counts is
+    an authority's scale."""
+    return kind in WIDER_AREAS and status.indicator.unit in TOTALS
+
+
+def other_scale_title(status: IndicatorStatus) -> str:
+    return f"England: {status.indicator.get_unit_display().lower()}, on its own scale"
+
+
+def _trace(name: str, dash: str, rows: list[tuple[str, Decimal | None, str]]) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": [label for label, _, _ in rows],
+        "y": [float(v) if v is not None else None for _, v, _ in rows],
+        "connectgaps": False,
+        "line": {"dash": {"": "solid", "6 4": "dash", "2 3": "dot"}[dash]},
+    }
+
+
 def figure(status: IndicatorStatus) -> dict[str, Any]:
     """The indicator over time as a plotly figure: the area's line with gaps
     where a value is suppressed (each gap labelled with its marker), and
-    England and the neighbours beside it."""
+    England and the neighbours beside it; a comparator of another scale
+    (`other_scale`) in a panel of its own below, on its own axis."""
     series = _series(status)
     data = []
+    apart = []
     for kind, name, dash in SERIES:
         if kind not in series:
             continue
-        rows = series[kind]
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": name,
-                "x": [label for label, _, _ in rows],
-                "y": [float(v) if v is not None else None for _, v, _ in rows],
-                "connectgaps": False,
-                "line": {"dash": {"": "solid", "6 4": "dash", "2 3": "dot"}[dash]},
-            }
-        )
+        trace = _trace(name, dash, series[kind])
+        if other_scale(status, kind):
+            apart.append({**trace, "name": f"{name} (own scale, lower panel)"})
+        else:
+            data.append(trace)
     annotations = [
         {
             "x": label,
@@ -90,20 +122,35 @@ def figure(status: IndicatorStatus) -> dict[str, Any]:
         for label, value, marker in series["value"]
         if marker
     ]
-    return {
-        "data": data,
-        "layout": {
-            "title": {"text": status.indicator.name},
-            "xaxis": {"type": "category", "title": {"text": "Period"}},
-            "yaxis": {
-                "title": {"text": status.indicator.get_unit_display()},
-                "rangemode": "tozero",
-            },
-            "annotations": annotations,
-            "showlegend": True,
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+    layout: dict[str, Any] = {
+        "title": {"text": status.indicator.name},
+        "xaxis": {"type": "category", "title": {"text": "Period"}},
+        "yaxis": {
+            "title": {"text": status.indicator.get_unit_display()},
+            "rangemode": "tozero",
         },
+        "annotations": annotations,
+        "showlegend": True,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
     }
+    if apart:
+        # The board's panel above, the other scale's below: two axes that
+        # share nothing but the periods.
+        for trace in apart:
+            trace.update(xaxis="x2", yaxis="y2")
+        layout["yaxis"]["domain"] = [0.45, 1.0]
+        layout["yaxis"]["title"]["text"] += ": the board's area"
+        layout["xaxis"]["anchor"] = "y"
+        layout["xaxis2"] = {"type": "category", "anchor": "y2", "matches": "x"}
+        layout["yaxis2"] = {
+            "domain": [0.0, 0.3],
+            "anchor": "x2",
+            "rangemode": "tozero",
+            "title": {"text": other_scale_title(status)},
+        }
+        for note in annotations:
+            note["yref"] = "y domain"
+    return {"data": [*data, *apart], "layout": layout}
 
 
 def figure_hash(fig: dict[str, Any]) -> str:
@@ -131,6 +178,10 @@ class SvgChart:
     baseline: float
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
+    #: What the axis measures (said under the chart and read by screen readers).
+    axis_title: str = ""
+    #: The comparators of another scale, in a panel of their own, or None.
+    panel: SvgChart | None = None
 
     @property
     def empty(self) -> bool:
@@ -149,11 +200,31 @@ def _nice_top(high: float) -> float:
 
 def svg_chart(status: IndicatorStatus) -> SvgChart:
     """The chart's geometry for the template's SVG: lines broken at gaps,
-    axis ticks from zero, and each suppressed period marked in place."""
+    axis ticks from zero, and each suppressed period marked in place; a
+    comparator of another scale (`other_scale`) in `panel`, a chart of its own."""
     series = _series(status)
-    numbers = [float(v) for rows in series.values() for _, v, _ in rows if v is not None]
+    kinds = [kind for kind, _, _ in SERIES if kind in series]
+    apart = [kind for kind in kinds if other_scale(status, kind)]
+    chart = _draw(series, [k for k in kinds if k not in apart], HEIGHT)
+    chart.axis_title = status.indicator.get_unit_display()
+    if apart:
+        chart.axis_title += ": the board's area"
+        chart.panel = _draw(series, apart, PANEL_HEIGHT)
+        chart.panel.axis_title = other_scale_title(status)
+        chart.panel.gaps = []
+    return chart
+
+
+#: The other scale's panel is shorter: it is there to be read, not compared by eye.
+PANEL_HEIGHT = 200
+
+
+def _draw(
+    series: dict[str, list[tuple[str, Decimal | None, str]]], kinds: list[str], height: int
+) -> SvgChart:
+    numbers = [float(v) for kind in kinds for _, v, _ in series[kind] if v is not None]
     top = _nice_top(max(numbers, default=0.0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, height - TOP - BOTTOM
     labels = [label for label, _, _ in series["value"]]
     count = max(len(labels), 1)
 
@@ -165,7 +236,7 @@ def svg_chart(status: IndicatorStatus) -> SvgChart:
 
     lines = []
     for kind, name, dash in SERIES:
-        if kind not in series:
+        if kind not in kinds:
             continue
         line = Line(kind=str(kind), name=name, dash=dash)
         run: list[str] = []
@@ -189,7 +260,7 @@ def svg_chart(status: IndicatorStatus) -> SvgChart:
     ticks = [(y_at(top * k / 4), _tick(top * k / 4)) for k in range(5)]
     return SvgChart(
         width=WIDTH,
-        height=HEIGHT,
+        height=height,
         lines=lines,
         x_labels=[(x_at(i), label) for i, label in enumerate(labels)],
         y_ticks=ticks,

@@ -133,9 +133,18 @@ class StatisticsMappingForm(GovukFormMixin, forms.Form):
 class NeighboursUploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Statistical neighbours file",
-        help_text="A CSV file with the columns la_code and la_name, one neighbour a row, "
-        "nearest first, as the published model lists them.",
-        error_messages={"required": "Choose the CSV file of neighbours."},
+        help_text="The published statistical neighbour model as downloaded (CSV or XLSX, with "
+        "its neighbours in columns SN1 to SN10), or a list with the columns la_code and "
+        "la_name, one neighbour a row, nearest first. Old three-digit and new nine-character "
+        "codes are both read.",
+        error_messages={"required": "Choose the file of neighbours."},
+    )
+    authority = forms.CharField(
+        label="The board's local authority in the model",
+        required=False,
+        max_length=100,
+        help_text="Its name as the model gives it, or its old or new code. Only the model "
+        "file needs it; a list of neighbours does not.",
     )
 
 

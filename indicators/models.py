@@ -10,6 +10,7 @@ the marker the publication gave it and is never a zero.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -314,6 +315,16 @@ class StatisticalNeighbour(CleanTextModel):
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="neighbours")
     la_code = models.CharField("local authority code", max_length=12)
+    other_code = models.CharField(
+        "the authority's other code",
+        max_length=12,
+        blank=True,
+        help_text=(
+            "Its code of the other kind (the old three-digit number or the new nine-character "
+            "code such as E06000032), where the list gives both. Published files carry both, "
+            "and a row matches either."
+        ),
+    )
     la_name = models.CharField("local authority", max_length=100, blank=True)
     rank = models.PositiveSmallIntegerField(default=0)
 
@@ -329,6 +340,11 @@ class StatisticalNeighbour(CleanTextModel):
     def __str__(self) -> str:
         return f"{self.la_name or self.la_code} (neighbour of {self.board})"
 
+    @property
+    def codes(self) -> set[str]:
+        """Every code a published row may give this authority by."""
+        return {code for code in (self.la_code, self.other_code) if code}
+
     def natural_key(self) -> tuple[str, str]:
         return (self.board.slug, self.la_code)
 
@@ -337,3 +353,53 @@ class StatisticalNeighbour(CleanTextModel):
     @classmethod
     def get_by_natural_key(cls, board: str, la_code: str) -> StatisticalNeighbour:
         return cls.objects.get(board__slug=board, la_code=la_code)
+
+
+class StatisticsImport(CleanTextModel):
+    """A confirmed import of a published statistics file, saved in the
+    background (indicators.tasks) so a file of many thousands of rows never
+    holds a request: queued, running (with the step it is on and how far),
+    then finished with how many figures it recorded, or failed with the
+    reason and nothing saved. The rows the import needs wait in
+    `statistics` until it finishes, and are then let go."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Importing"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="statistics_imports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    publication = models.CharField(max_length=250)
+    authority = models.CharField(max_length=12)
+    mapping = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=64)
+    statistics = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    error = models.TextField(blank=True)
+    recorded = models.PositiveIntegerField(null=True, blank=True)
+    unchanged = models.PositiveIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} for {self.board} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "indicators:statistics_import_status",
+            kwargs={"board": self.board.slug, "job": self.pk},
+        )
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

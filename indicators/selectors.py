@@ -110,8 +110,21 @@ class Point:
         return bool(self.marker)
 
     @property
+    def revises(self) -> list[Edition]:
+        """The earlier editions whose figure differs from the one used. A
+        later publication stating the same figure revises nothing, so it is
+        not called a revision."""
+        return [e for e in self.other_editions if (e.value, e.marker) != (self.value, self.marker)]
+
+    @property
     def revised(self) -> bool:
-        return bool(self.other_editions)
+        return bool(self.revises)
+
+    @property
+    def revised_from(self) -> str:
+        """The figure this one revises (the latest earlier one that differs), as shown."""
+        found = self.revises
+        return found[-1].shown if found else ""
 
     @property
     def shown(self) -> str:
@@ -520,6 +533,8 @@ class IndicatorLine:
     latest: Point | None = None
     previous: Point | None = None
     revised: bool = False
+    #: The figure the latest revises (the latest earlier edition that differs), as shown.
+    revised_from: str = ""
     direction: Direction = field(default_factory=lambda: Direction("none", "No value yet", ""))
     rating: TargetRating = NO_TARGET
     comparators: dict[str, ComparatorPoint] = field(default_factory=dict)
@@ -638,7 +653,8 @@ def _refs(indicators: QuerySet[Indicator]) -> list[tuple[IndicatorRef, str]]:
     return found
 
 
-#: {indicator: {(start, kind): [latest edition, its row, how many editions]}}
+#: {indicator: {(start, kind): [latest edition, its row, how many editions,
+#: every edition's (edition, number, marker)]}}
 Periods = dict[int, dict[tuple[datetime.date, str], list[Any]]]
 
 
@@ -655,9 +671,10 @@ def _latest_editions(indicators: QuerySet[Indicator]) -> Periods:
         indicator_id, kind, start, edition = row[0], row[1], row[2], row[3]
         seen = periods[indicator_id].get((start, kind))
         if seen is None:
-            periods[indicator_id][(start, kind)] = [edition, row, 1]
+            periods[indicator_id][(start, kind)] = [edition, row, 1, [(edition, row[4], row[5])]]
         else:
             seen[2] += 1
+            seen[3].append((edition, row[4], row[5]))
             if edition > seen[0]:
                 seen[0], seen[1] = edition, row
     return periods
@@ -669,11 +686,21 @@ def _judge(line: IndicatorLine, own: dict[tuple[datetime.date, str], list[Any]])
     last = sorted(own.items(), key=lambda item: item[0][0])[-2:]
     points = [
         Point(kind, start, start, exact(row[4]), row[5], "", edition, ref.unit)
-        for (start, kind), (edition, row, _count) in last
+        for (start, kind), (edition, row, _count, _every) in last
     ]
     if points:
         line.latest = points[-1]
-        line.revised = last[-1][1][2] > 1
+        edition, row, _count, every = last[-1][1]
+        differing = sorted(
+            (e for e in every if e[0] < edition and (e[1], e[2]) != (row[4], row[5])),
+            key=lambda e: e[0],
+        )
+        line.revised = bool(differing)
+        if differing:
+            _, number, marker = differing[-1]
+            line.revised_from = (
+                marker_words(marker) if marker else format_number(exact(number), ref.unit)
+            )
         line.previous = points[0] if len(points) > 1 else None
     line.direction = direction_of_travel(ref.polarity, line.latest, line.previous)
     line.rating = target_rating(ref, line.latest)
@@ -926,6 +953,21 @@ def indicator_values(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
         .select_related("source")
         .order_by("-period_start", "-edition")
     )
+
+
+def mark_restatements(values: list[IndicatorValue]) -> None:
+    """Set `restates` on each edition that states the same figure (or
+    marker) as the edition before it: a later publication repeating a figure
+    revises nothing, so the indicator's page does not call it a revision."""
+    before: dict[tuple[str, datetime.date, int], IndicatorValue] = {
+        (v.period_kind, v.period_start, v.edition): v for v in values
+    }
+    for value in values:
+        previous = before.get((value.period_kind, value.period_start, value.edition - 1))
+        value.restates = previous is not None and (previous.value, previous.marker) == (  # type: ignore[attr-defined]
+            value.value,
+            value.marker,
+        )
 
 
 def indicator_comparators(*, indicator: Indicator) -> QuerySet[Comparator]:

@@ -333,10 +333,35 @@ def value_record(
     return indicator_value_save(value=record)
 
 
+#: What a figure of the unit is checked as when it is a mean of several
+#: authorities' figures: a mean of counts is no count (3,765.6 is a fair mean of
+#: ten whole numbers), so it is checked as a plain figure.
+FIGURE = "figure"
+
+
+def comparator_unit(*, unit: str, kind: str) -> str:
+    """The unit a comparator's figure is checked as: England's and a region's
+    figures are of the indicator's own unit (a count is whole); the
+    statistical neighbours' figure is their mean, so a count's is a plain
+    figure, and a percentage's or a rate's is still one."""
+    if kind == Comparator.Kind.NEIGHBOURS and unit == Indicator.Unit.COUNT:
+        return FIGURE
+    return unit
+
+
+def comparator_number_problems(*, unit: str, kind: str, number: Decimal) -> Problems:
+    """The one rule for a comparator's figure, which the statistics import's
+    preview and the save both ask, so a preview that passes is saved."""
+    return number_problems(comparator_unit(unit=unit, kind=kind), number)
+
+
 def comparator_problems(*, comparator: Comparator) -> Problems:
-    """A comparator's rules: those of a value, a known kind, and for the
-    neighbours' average how many neighbours it used, no more than were listed."""
-    problems = _period_value_problems(comparator, comparator.indicator.unit)
+    """A comparator's rules: those of a value (its figure checked by
+    `comparator_number_problems`), a known kind, and for the neighbours'
+    average how many neighbours it used, no more than were listed."""
+    problems = _period_value_problems(
+        comparator, comparator_unit(unit=comparator.indicator.unit, kind=comparator.kind)
+    )
     if comparator.kind not in Comparator.Kind.values:
         _add(problems, "kind", "Choose England, region or statistical neighbours.")
     used, listed = comparator.neighbours_used, comparator.neighbours_listed
@@ -376,16 +401,55 @@ def comparator_save(*, comparator: Comparator) -> Comparator:
 
 # --- statistical neighbours -----------------------------------------------------
 
+#: An authority's codes: the old three-digit number (821) or the new
+#: nine-character code (E06000032, a letter and eight digits).
+OLD_CODE = re.compile(r"^\d{3}$")
+NEW_CODE = re.compile(r"^[A-Z]\d{8}$")
 
-def neighbours_problems(*, board: Board, neighbours: Iterable[tuple[str, str]]) -> Problems:
-    """A neighbour list names each authority once, by code, and not too many."""
+
+def la_code_kind(code: str) -> str:
+    """ "old", "new", or "" for a code of neither form."""
+    if OLD_CODE.match(code):
+        return "old"
+    if NEW_CODE.match(code):
+        return "new"
+    return ""
+
+
+def _entries(neighbours: Iterable[tuple[str, ...]]) -> list[tuple[str, str, str]]:
+    """(code, name, other code) for each neighbour; a pair has no other code."""
+    found = []
+    for entry in neighbours:
+        code, name, *rest = (*entry, "")
+        found.append((code.strip().upper(), name.strip(), (rest[0] or "").strip().upper()))
+    return found
+
+
+def neighbours_problems(*, board: Board, neighbours: Iterable[tuple[str, ...]]) -> Problems:
+    """A neighbour list names each authority once, by a code of one of the
+    two published forms (three digits, or a letter and eight digits), and
+    not too many. The board's own authority's codes are no neighbour."""
     problems: Problems = {}
-    codes = [code.strip() for code, _ in neighbours]
+    entries = _entries(neighbours)
+    codes = [code for code, _, _ in entries]
     if not codes:
         _add(problems, "file", "The list names no neighbours.")
     if any(not code for code in codes):
         _add(problems, "file", "Every neighbour needs its local authority code.")
-    repeated = sorted({c for c in codes if c and codes.count(c) > 1})
+    odd = [
+        f"{code} ({name})" if name else code
+        for code, name, other in entries
+        if (code and not la_code_kind(code)) or (other and not la_code_kind(other))
+    ]
+    if odd:
+        _add(
+            problems,
+            "file",
+            f"{', '.join(odd[:5])}{' and more' if len(odd) > 5 else ''}: an authority's code "
+            "is its old three-digit number (821) or its new nine-character code (E06000032).",
+        )
+    every = [c for code, _, other in entries for c in (code, other) if c]
+    repeated = sorted({c for c in every if every.count(c) > 1})
     if repeated:
         _add(problems, "file", f"The list names {', '.join(repeated)} more than once.")
     if len(codes) > 50:
@@ -395,21 +459,24 @@ def neighbours_problems(*, board: Board, neighbours: Iterable[tuple[str, str]]) 
 
 @transaction.atomic
 def neighbours_replace(
-    *, board: Board, neighbours: Iterable[tuple[str, str]]
+    *, board: Board, neighbours: Iterable[tuple[str, ...]]
 ) -> list[StatisticalNeighbour]:
-    """Put the uploaded list in place of the board's neighbours, in its order."""
-    pairs = [(code.strip(), name.strip()) for code, name in neighbours]
-    _raise(neighbours_problems(board=board, neighbours=pairs))
+    """Put the uploaded list in place of the board's neighbours, in its
+    order. Each is (code, name) or (code, name, the other code)."""
+    entries = _entries(neighbours)
+    _raise(neighbours_problems(board=board, neighbours=entries))
     kept = {n.la_code: n for n in StatisticalNeighbour.objects.filter(board=board)}
-    for gone in set(kept) - {code for code, _ in pairs}:
+    for gone in set(kept) - {code for code, _, _ in entries}:
         kept[gone].delete()
     saved = []
-    for rank, (code, name) in enumerate(pairs, start=1):
+    for rank, (code, name, other) in enumerate(entries, start=1):
         neighbour = kept.get(code) or StatisticalNeighbour(board=board, la_code=code)
-        if (neighbour.pk, neighbour.la_name, neighbour.rank) != (neighbour.pk, name, rank) or (
-            neighbour.pk is None
+        if neighbour.pk is None or (neighbour.la_name, neighbour.rank, neighbour.other_code) != (
+            name,
+            rank,
+            other,
         ):
-            neighbour.la_name, neighbour.rank = name, rank
+            neighbour.la_name, neighbour.rank, neighbour.other_code = name, rank, other
             neighbour.save()
         saved.append(neighbour)
     return saved

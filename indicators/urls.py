@@ -18,6 +18,11 @@ urlpatterns = [
         views.statistics_import_confirm,
         name="statistics_import_confirm",
     ),
+    path(
+        "indicators/import/<int:job>/",
+        views.statistics_import_status,
+        name="statistics_import_status",
+    ),
     path("indicators/neighbours/", views.neighbours, name="neighbours"),
     path("indicators/<slug:indicator>/", views.indicator, name="indicator"),
     path("indicators/<slug:indicator>/edit/", views.indicator_edit, name="indicator_edit"),

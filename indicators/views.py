@@ -8,8 +8,6 @@ change them, and for partners the pages do not exist (404).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from typing import Any
 
@@ -21,7 +19,6 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board.access import get_board_or_404, render_board
@@ -30,7 +27,7 @@ from board.models import Board
 from core.history import history_with_changes
 from core.spreadsheets import describe_size, spreadsheet_response
 from core.tables import PAGE_SIZE
-from indicators import charts, importer, selectors, services
+from indicators import charts, importer, selectors, services, statistics_imports
 from indicators.forms import (
     IndicatorForm,
     IndicatorValueForm,
@@ -69,6 +66,7 @@ def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
     found = _indicator(obj, indicator)
     status = selectors.indicator_status(indicator=found)
     values = list(selectors.indicator_values(indicator=found))
+    selectors.mark_restatements(values)
     history = list(
         IndicatorValue.history.filter(indicator_id=found.pk)  # type: ignore[attr-defined]
         .select_related("history_user")
@@ -210,14 +208,6 @@ def _mapping_form(
     )
 
 
-def _fingerprint(preview: importer.Preview) -> str:
-    items = [
-        [i.indicator.code, i.what, i.start_year, str(i.value), i.marker, i.status]
-        for i in preview.items
-    ]
-    return hashlib.sha256(json.dumps(items).encode()).hexdigest()
-
-
 def _import_page(
     request: HttpRequest, obj: Board, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
@@ -227,8 +217,7 @@ def _import_page(
         obj,
         SECTION,
         {
-            "max_rows": f"{settings.ASSURE_IMPORT_MAX_ROWS:,}",
-            "max_size": describe_size(settings.ASSURE_MAX_UPLOAD_BYTES),
+            "max_size": describe_size(settings.ASSURE_STATISTICS_MAX_BYTES),
             **context,
         },
         status,
@@ -269,7 +258,7 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
         pending.update(
             authority=mapping_form.cleaned_data["authority"],
             mapping=mapping_form.mapping(),
-            fingerprint=_fingerprint(preview) if preview.valid else "",
+            fingerprint=importer.fingerprint(preview) if preview.valid else "",
         )
         request.session[STATISTICS_SESSION_KEY] = pending
         return _import_page(
@@ -288,12 +277,12 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
+            if upload.size > settings.ASSURE_STATISTICS_MAX_BYTES:
                 raise importer.SpreadsheetError(
                     f"The file is {describe_size(upload.size)}; the largest Assure accepts is "
-                    f"{describe_size(settings.ASSURE_MAX_UPLOAD_BYTES)}."
+                    f"{describe_size(settings.ASSURE_STATISTICS_MAX_BYTES)}."
                 )
-            statistics = importer.read_statistics(upload.name, upload.read())
+            statistics = importer.read_statistics(upload.name, upload.file)
         except importer.SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
@@ -331,35 +320,33 @@ def statistics_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
             request, "That import has expired or was already saved. Upload the file again."
         )
         return redirect("indicators:statistics_import", board=obj.slug)
-    statistics = importer.Statistics.from_json(pending["statistics"])
-    preview = importer.preview_statistics(
+    job = statistics_imports.import_request(
         board=obj,
-        statistics=statistics,
+        user=request.user,
+        file_name=pending["statistics"]["name"],
+        publication=pending["publication"],
         authority=pending["authority"],
         mapping=pending["mapping"],
-        publication=pending["publication"],
+        fingerprint=pending["fingerprint"],
+        statistics=pending["statistics"],
     )
-    if not preview.valid or _fingerprint(preview) != pending["fingerprint"]:
-        messages.error(
-            request,
-            "The indicators changed since the preview, so nothing was saved. Look at the "
-            "preview again before you confirm.",
-        )
-        return redirect("indicators:statistics_import", board=obj.slug)
-    try:
-        saved = importer.save_statistics(preview=preview, publication=pending["publication"])
-    except (ValueError, ValidationError):
-        messages.error(
-            request, "The import no longer checks out, so nothing was saved. Upload the file again."
-        )
-        return redirect("indicators:statistics_import", board=obj.slug)
     del request.session[STATISTICS_SESSION_KEY]
-    messages.success(
-        request,
-        f"Imported {statistics.name} for {pending['authority']}: {saved} figures recorded, "
-        f"{preview.count('unchanged')} unchanged.",
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_GET
+def statistics_import_status(request: HttpRequest, board: str, job: int) -> HttpResponse:
+    """A confirmed import's progress and outcome; while it runs, htmx asks
+    again every two seconds for the status block alone (no inline script)."""
+    obj = board_for_indicators(request, board, EDIT)
+    found = statistics_imports.import_or_404(board=obj, job_id=job)
+    template = (
+        "indicators/_import_status.html"
+        if request.headers.get("HX-Request")
+        else "indicators/import_status.html"
     )
-    return redirect(reverse("reports:scorecard", kwargs={"board": obj.slug}))
+    return render_board(request, template, obj, SECTION, {"job": found})
 
 
 @login_required
@@ -368,13 +355,24 @@ def neighbours(request: HttpRequest, board: str) -> HttpResponse:
     """The board's statistical neighbours, replaced by uploading a list."""
     obj = board_for_indicators(request, board, EDIT)
     posted = request.method == "POST"
-    form = NeighboursUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    form = NeighboursUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial={"authority": obj.area},
+    )
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.ASSURE_MAX_UPLOAD_BYTES:
-                raise importer.SpreadsheetError("The file is too large for a neighbour list.")
-            pairs = importer.read_neighbours(upload.read())
+            if upload.size > settings.ASSURE_STATISTICS_MAX_BYTES:
+                raise importer.SpreadsheetError(
+                    f"The file is {describe_size(upload.size)}; the largest Assure accepts is "
+                    f"{describe_size(settings.ASSURE_STATISTICS_MAX_BYTES)}."
+                )
+            pairs = importer.read_neighbours(
+                upload.read(),
+                name=upload.name or "",
+                authority=form.cleaned_data["authority"].strip() or obj.area,
+            )
             saved = services.neighbours_replace(board=obj, neighbours=pairs)
         except importer.SpreadsheetError as exc:
             form.add_error("file", str(exc))

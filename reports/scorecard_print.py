@@ -58,7 +58,7 @@ class PrintedIndicator:
         text = latest.source
         if latest.revised:
             text += "; revises " + "; ".join(
-                f"{other.shown} from {other.source}" for other in latest.other_editions
+                f"{other.shown} from {other.source}" for other in latest.revises
             )
         return text
 

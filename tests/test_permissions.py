@@ -307,6 +307,23 @@ def scorecard_document(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "document": _scorecard(world, published=False).pk}
 
 
+def statistics_import(world: Any) -> dict[str, Any]:
+    """A finished import of a statistics file."""
+    from indicators.models import StatisticsImport
+
+    job = StatisticsImport.objects.create(
+        board=world.board,
+        file_name="cin.csv",
+        publication="Synthetic",
+        authority="E99000005",
+        fingerprint="0" * 64,
+        status=StatisticsImport.Status.SUCCEEDED,
+        recorded=1,
+        unchanged=0,
+    )
+    return {"board": world.board.slug, "job": job.pk}
+
+
 def public_board(world: Any) -> dict[str, Any]:
     """The first board with its public page turned on."""
     from reports.models import PublicPage
@@ -764,6 +781,9 @@ MATRIX: dict[str, Rule] = {
         board,
         get=NOT_ALLOWED,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
+    ),
+    "indicators:statistics_import_status": Rule(
+        statistics_import, get=INTERNAL_EDIT, post=NOT_ALLOWED
     ),
     "indicators:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Partners see only what is published: the dashboard does not exist for them.

@@ -254,6 +254,9 @@ ASSURE_EVIDENCE_MAX_BYTES = env_int("ASSURE_EVIDENCE_MAX_BYTES", 10 * 1024 * 102
 # small upload can unpack to gigabytes).
 ASSURE_IMPORT_MAX_ROWS = env_int("ASSURE_IMPORT_MAX_ROWS", 2000)
 ASSURE_IMPORT_MAX_UNPACKED_BYTES = env_int("ASSURE_IMPORT_MAX_UNPACKED_BYTES", 20 * 1024 * 1024)
+# A published statistics file (or the statistical neighbour model) is refused
+# above this size; it has no row limit: a published file has as many as it has.
+ASSURE_STATISTICS_MAX_BYTES = env_int("ASSURE_STATISTICS_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 
 ASSURE_FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

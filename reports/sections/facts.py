@@ -210,7 +210,7 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
     revised = [
         f"{fact.status.indicator.name}, {label}: {fact.point.shown} from {fact.point.source} "
         "revises "
-        + "; ".join(f"{other.shown} from {other.source}" for other in fact.point.other_editions)
+        + "; ".join(f"{other.shown} from {other.source}" for other in fact.point.revises)
         + "."
         for fact in facts
         if fact.point.revised

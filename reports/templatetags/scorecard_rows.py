@@ -26,7 +26,10 @@ def _latest(line: IndicatorLine) -> str:
     if point is None:
         return "No value yet"
     suppressed = '<strong class="govuk-tag govuk-tag--grey">Suppressed</strong> '
-    revised = ' <strong class="govuk-tag govuk-tag--orange">Revised</strong>'
+    revised = (
+        ' <strong class="govuk-tag govuk-tag--orange">Revised</strong>'
+        f' <span class="govuk-body-s">(was {escape(line.revised_from)})</span>'
+    )
     return (
         (suppressed if point.suppressed else "")
         + escape(point.shown)

@@ -43,6 +43,8 @@ NOT_WALKED = {
     "priorities:plan_import_confirm": "the import preview's button posts to it",
     "indicators:indicator_export": "a CSV or XLSX download",
     "indicators:statistics_import_confirm": "the statistics import preview's button posts to it",
+    "indicators:statistics_import_status": "the past reports hold no statistics import; the "
+    "scorecard journeys open one",
     "audits:return": "the past reports state no agency's Section 11 return; the audit "
     "journeys open one at 320px",
     "reports:annual_report": _NO_ANNUAL_REPORT,

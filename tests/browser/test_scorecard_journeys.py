@@ -13,9 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from core import roles
-from indicators.models import IndicatorValue
+from indicators.models import Comparator, IndicatorValue
 from tests.browser.conftest import check_accessibility
 from tests.factories import UserFactory
+from tests.indicators import published
 from tests.indicators.factories import IndicatorFactory, SourceFactory, ValueFactory
 
 STATISTICS = (
@@ -80,6 +81,8 @@ def test_a_manager_imports_published_statistics_and_sees_suppressed_cells_as_sup
 
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_text(re.compile("figures recorded"))).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="See the scorecard").click()
     plans = page.locator("#scorecard-cp-plans")
     expect(plans).to_contain_text("c (confidential")
     expect(plans).to_contain_text("Cannot be judged: the latest value is suppressed")
@@ -88,6 +91,54 @@ def test_a_manager_imports_published_statistics_and_sees_suppressed_cells_as_sup
         indicator__code="cp-plans", period_start=datetime.date(2020, 4, 1)
     )
     assert (saved.value, saved.marker) == (None, "c")
+
+
+def test_a_manager_imports_a_published_file_of_thousands_of_rows_with_the_neighbour_model(
+    page, live_server, manager, world, sign_in
+):
+    """The Department for Education's layouts as downloaded (generated, with
+    synthetic figures): the neighbour model found by the board's authority,
+    then a children in need file of 2,268 rows with both kinds of code and
+    suppressed cells, imported in the background, and the scorecard showing
+    a count indicator's neighbours' average as the mean it is."""
+    area = published.authorities()[4]
+    world.board.area = area.name
+    world.board.save()
+    IndicatorFactory(
+        board=world.board, code="referrals", name="Referrals", unit="count", measure="referrals"
+    )
+    model = published.neighbour_model()
+    sign_in("manager")
+    page.goto(f"{live_server.url}/boards/{world.board.slug}/indicators/neighbours/")
+    expect(page.get_by_label("The board's local authority in the model")).to_have_value(area.name)
+    page.get_by_label("Statistical neighbours file").set_input_files(
+        files=[{"name": "sn.csv", "mimeType": "text/csv", "buffer": model}]
+    )
+    page.get_by_role("button", name="Save the list").click()
+    expect(page.get_by_text("The board's 10 statistical neighbours are saved.")).to_be_visible()
+    first = published.neighbours_of(model, area.name)[0]
+    expect(page.locator("#neighbours")).to_contain_text(first)
+    check_accessibility(page)
+
+    page.goto(f"{live_server.url}/boards/{world.board.slug}/indicators/import/")
+    page.get_by_label("Published statistics file").set_input_files(
+        files=[{"name": "cin.csv", "mimeType": "text/csv", "buffer": published.statistics_file()}]
+    )
+    page.get_by_label("Publication").fill("Synthetic children in need file (generated)")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", name="Choose what to import")).to_be_visible()
+    expect(page.get_by_label("Local authority")).to_have_value(area.new_code)
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_text("Nothing has been saved yet.")).to_be_visible()
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.locator("#import-outcome")).to_contain_text("figures recorded")
+    check_accessibility(page)
+    page.get_by_role("link", name="See the scorecard").click()
+    row = page.locator("#scorecard-referrals")
+    expect(row).to_contain_text(re.compile(r"average of \d+ of 10 neighbours"))
+    average = Comparator.objects.filter(kind="neighbours").latest("period_start")
+    expect(row).to_contain_text(f"{average.value.normalize():,f}")
+    check_accessibility(page)
 
 
 def test_a_chair_follows_an_off_target_indicator_to_its_chart_and_table(

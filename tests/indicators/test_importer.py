@@ -172,7 +172,8 @@ def test_a_changed_figure_shows_what_it_was(world, indicators):
         ("time_period,la_name\n2021,Lütön\n".encode("cp1252"), "The file is not UTF-8 text"),
         (
             b"time_period,la_name,referrals\n2021,Luton,5\n",
-            "The file has no time_identifier, geographic_level, new_la_code columns.",
+            "The file has no time_identifier, geographic_level, new_la_code or old_la_code "
+            "columns.",
         ),
         (b"", "The file is empty."),
         (HEADER.rsplit(",", 2)[0].encode() + b"\n", "The file has no measure columns"),
@@ -184,9 +185,11 @@ def test_it_refuses_a_file_it_cannot_read_saying_why(content, message):
     assert message in str(caught.value)
 
 
-def test_it_refuses_more_rows_than_allowed(settings):
+def test_it_has_no_row_limit_but_a_byte_limit(settings):
     settings.ASSURE_IMPORT_MAX_ROWS = 3
-    with pytest.raises(imp.SpreadsheetError, match="more than 3 rows"):
+    assert len(imp.read_statistics("cin.csv", csv_bytes()).rows) == len(ROWS)
+    settings.ASSURE_STATISTICS_MAX_BYTES = 100
+    with pytest.raises(imp.SpreadsheetError, match="the largest Assure accepts is 100 bytes"):
         imp.read_statistics("cin.csv", csv_bytes())
 
 
@@ -219,7 +222,7 @@ def test_a_period_it_cannot_read_stops_the_import(world, indicators):
     bad = csv_bytes([r.replace("201920,Reporting year", "2019Q4,Quarter") for r in ROWS])
     result = preview(world, content=bad)
     assert result.errors == [
-        "Row 9: the period '2019Q4' (Quarter) is not a reporting year Assure can read: it reads "
+        "Row 9, column time_period: the period '2019Q4' (Quarter) is not a reporting year Assure can read: it reads "
         "2021 (the year to March 2021) and 202021."
     ]
 
@@ -244,7 +247,9 @@ def upload(client, board, content, publication="CIN 2021"):
     )
 
 
-def test_a_business_manager_imports_a_file_through_the_pages(world, users, client_for, indicators):
+def test_a_business_manager_imports_a_file_through_the_pages(
+    world, users, client_for, indicators, django_capture_on_commit_callbacks
+):
     client = client_for("manager")
     response = upload(client, world.board, csv_bytes())
     assert response.status_code == 200
@@ -260,9 +265,13 @@ def test_a_business_manager_imports_a_file_through_the_pages(world, users, clien
     assert "202021 read as 2020-21" in body
     assert not IndicatorValue.objects.exists()
     confirm = reverse("indicators:statistics_import_confirm", kwargs={"board": world.board.slug})
-    response = client.post(confirm, {"token": token})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm, {"token": token})
     assert response.status_code == 302
     assert IndicatorValue.objects.count() == 4
+    status = client.get(response["Location"]).content.decode()
+    recorded = IndicatorValue.objects.count() + Comparator.objects.count()
+    assert f"{recorded} figures recorded, 0 unchanged" in status
     assert client.post(confirm, {"token": token}).status_code == 302  # expired: nothing twice
     assert IndicatorValue.objects.count() == 4
 

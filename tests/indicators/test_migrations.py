@@ -219,7 +219,9 @@ def test_indicators_keep_their_rows_history_and_permissions_when_they_move_app(b
     assert ContentType.objects.get_for_model(Indicator).pk == old_content_types["indicator"]
     for role in roles.ALL:
         held = {c for c in before[role] if c.split("_", 1)[1] in MOVED}
-        assert _role_codenames("indicators", role) == held
+        # Of the moved models (models added to the app later bring their own).
+        moved = {c for c in _role_codenames("indicators", role) if c.split("_", 1)[1] in MOVED}
+        assert moved == held
     assert (
         Group.objects.get(name=roles.BUSINESS_MANAGER)
         .permissions.filter(content_type__app_label="indicators", codename="add_indicatorvalue")
