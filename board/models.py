@@ -863,3 +863,35 @@ class Risk(CleanTextModel):
     @classmethod
     def get_by_natural_key(cls, board: str, ref: str) -> Risk:
         return cls.objects.get(board__slug=board, ref=ref)
+
+
+class ImportMapping(CleanTextModel):
+    """How a board's own spreadsheets of one kind (its action tracker, its
+    list of seats, its attendance record) were last mapped to Assure's
+    fields: each heading's field, each word's value and the options chosen.
+    The next file of that kind starts from it, so a monthly tracker is
+    mapped once. Saved with the import it was used for, never on its own."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="import_mappings")
+    kind = models.SlugField(max_length=40, help_text="Which importer it is for.")
+    columns = models.JSONField(
+        default=dict, blank=True, help_text="Field by heading (letters and digits)."
+    )
+    words = models.JSONField(default=dict, blank=True, help_text="For each field, a value by word.")
+    options = models.JSONField(
+        default=dict, blank=True, help_text="The options chosen on the mapping page."
+    )
+    saved_at = models.DateTimeField(auto_now=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["board", "kind"], name="importmapping_unique_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board}'s mapping for {self.kind}"

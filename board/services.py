@@ -27,6 +27,7 @@ from board.models import (
     Board,
     Contribution,
     Group,
+    ImportMapping,
     MainGroup,
     Meeting,
     Member,
@@ -759,7 +760,7 @@ def board_save(*, board: Board) -> Board:
 
 # Agencies: shared by every board (a police force sits on several), so a
 # business manager adds them and changes only those no other board uses;
-# an Admin changes any (docs/adr/0017-set-up-in-pages.md).
+# an Admin changes any (docs/adr/0018-set-up-in-pages.md).
 
 
 def agency_boards(*, agency: Agency) -> set[int]:
@@ -773,13 +774,10 @@ def agency_boards(*, agency: Agency) -> set[int]:
 
 
 def agency_problems(*, agency: Agency, changeable: Iterable[Board] | None = None) -> Problems:
-    """What is wrong with an agency: the model's rules, a name or short web
-    name another agency has, and (for someone who changes only some boards,
+    """What is wrong with an agency: the model's rules, a short web name
+    another agency has, and (for someone who changes only some boards,
     `changeable`) a change to an agency other boards' records name."""
     problems = _model_problems(agency, exclude=["slug"] if not agency.slug else [])
-    name = agency.name.strip()
-    if name and Agency.objects.filter(name__iexact=name).exclude(pk=agency.pk).exists():
-        _add(problems, "name", f"There is already an agency called {name}.")
     if agency.slug and Agency.objects.filter(slug=agency.slug).exclude(pk=agency.pk).exists():
         _add(problems, "slug", f"Another agency already has the short web name {agency.slug}.")
     if changeable is not None and agency.pk is not None:
@@ -892,3 +890,31 @@ def board_logo_remove(*, board: Board) -> Board:
         board.save(update_fields=["logo"])
         transaction.on_commit(lambda: default_storage.delete(old))
     return board
+
+
+# The mappings a board's own spreadsheets were imported with.
+
+
+@transaction.atomic
+def import_mapping_remember(
+    *,
+    board: Board,
+    kind: str,
+    columns: dict[str, str],
+    words: dict[str, dict[str, str]],
+    options: dict[str, Any],
+    saved_by: Any,
+) -> ImportMapping:
+    """Keep how the board's last file of `kind` was mapped, for the next
+    one. Called by the import's own save, in its transaction, so a mapping
+    is remembered only with the rows it imported."""
+    mapping, _ = ImportMapping.objects.select_for_update().get_or_create(board=board, kind=kind)
+    mapping.columns = {str(k): str(v) for k, v in columns.items()}
+    mapping.words = {
+        str(name): {str(w): str(v) for w, v in values.items()} for name, values in words.items()
+    }
+    mapping.options = options
+    mapping.saved_by = saved_by if getattr(saved_by, "pk", None) else None
+    mapping.full_clean()
+    mapping.save()
+    return mapping

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from board import key_views, setup_views, views
+from board import import_views, key_views, setup_views, views
 
 app_name = "board"
 
@@ -64,6 +64,12 @@ urlpatterns = [
         name="contribution_remove",
     ),
     path("budget/<str:year>/total/", views.published_total_edit, name="published_total"),
+    path("imports/<slug:kind>/", import_views.import_upload, name="import_upload"),
+    path("imports/<slug:kind>/layout/", import_views.import_layout, name="import_layout"),
+    path("imports/<slug:kind>/columns/", import_views.import_columns, name="import_columns"),
+    path("imports/<slug:kind>/words/", import_views.import_words, name="import_words"),
+    path("imports/<slug:kind>/preview/", import_views.import_preview, name="import_preview"),
+    path("imports/<slug:kind>/confirm/", import_views.import_confirm, name="import_confirm"),
     path("logo/", views.logo_edit, name="logo"),
     path("logo/remove/", views.logo_remove, name="logo_remove"),
     path("logo.png", views.logo_image, name="logo_image"),

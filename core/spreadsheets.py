@@ -32,6 +32,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpResponse
@@ -233,16 +234,22 @@ def _limited(rows: Iterator[list[Any]], max_rows: int) -> list[list[Any]]:
     return table
 
 
-def read_csv(content: bytes, *, max_rows: int) -> list[list[Any]]:
+def _decode_text(content: bytes) -> str:
+    """A CSV's text: UTF-8 (with or without its mark), else Windows' own
+    encoding, as Excel saves a plain CSV in England."""
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            text = content.decode("cp1252")
+            return content.decode("cp1252")
         except UnicodeDecodeError:
             raise SpreadsheetError(
                 "The file is not a spreadsheet: its text could not be read."
             ) from None
+
+
+def read_csv(content: bytes, *, max_rows: int) -> list[list[Any]]:
+    text = _decode_text(content)
     rows = ([csv_unescape(v) for v in row] for row in csv.reader(io.StringIO(text)))
     try:
         return _limited(rows, max_rows)
@@ -340,3 +347,174 @@ def read_table(
     if not table:
         raise SpreadsheetError("The file is empty.")
     return table
+
+
+# --- reading a whole workbook, as people lay spreadsheets out -------------------
+
+
+@dataclass
+class Sheet:
+    """One sheet of an uploaded file as plain, JSON-serialisable values: its
+    non-blank rows with the numbers a spreadsheet program shows beside them
+    (so a problem can name "row 7"), and its merged ranges ("B3:B5"), which
+    the importers either refuse, naming them, or fill in when asked."""
+
+    name: str
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rows": [[n, values] for n, values in self.rows],
+            "merged": self.merged,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Sheet:
+        return cls(
+            name=str(data["name"]),
+            rows=[(int(n), list(values)) for n, values in data["rows"]],
+            merged=[str(r) for r in data.get("merged", [])],
+        )
+
+    @property
+    def width(self) -> int:
+        return max((len(values) for _, values in self.rows), default=0)
+
+
+class _RowBudget:
+    """Counts non-blank rows across every sheet of a file, and refuses the
+    file as soon as there are more than the limit (headers included in the
+    count: a workbook's sheets each have one)."""
+
+    def __init__(self, max_rows: int, sheets: int = 1) -> None:
+        self.left = max_rows + sheets
+        self.max_rows = max_rows
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise SpreadsheetError(
+                f"The file has more than {self.max_rows:,} rows; Assure imports at most "
+                f"{self.max_rows:,} rows at a time. Split it into smaller files, or delete the "
+                "sheets you are not importing."
+            )
+
+
+def _blank(values: Sequence[Any]) -> bool:
+    return not any(v is not None and str(v).strip() for v in values)
+
+
+def _book_csv(name: str, content: bytes, max_rows: int) -> list[Sheet]:
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SpreadsheetError(
+            "The file is saved as UTF-16 text, which Assure cannot read: save it as "
+            '"CSV UTF-8" or as an Excel workbook (XLSX).'
+        )
+    text = _decode_text(content)
+    budget = _RowBudget(max_rows)
+    sheet = Sheet(name=name.rsplit("/", 1)[-1] or "CSV")
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            values: list[Any] = [csv_unescape(v) for v in row[:MAX_COLUMNS]]
+            if _blank(values):
+                continue
+            budget.take()
+            sheet.rows.append((number, _trimmed_list(values)))
+    except csv.Error as exc:
+        raise SpreadsheetError(f"The CSV file could not be read: {exc}.") from None
+    return [sheet]
+
+
+def _trimmed_list(values: list[Any]) -> list[Any]:
+    end = len(values)
+    while end and (values[end - 1] is None or values[end - 1] == ""):
+        end -= 1
+    return values[:end]
+
+
+def _xlsx_value(value: Any) -> Any:
+    return xlsx_unescape(value) if isinstance(value, str) else plain_value(value)
+
+
+def _book_sheet(worksheet: Any, budget: _RowBudget) -> Sheet:
+    """One worksheet's rows and merged ranges, read in one pass.
+
+    openpyxl's read-only sheets do not expose merged ranges, so the sheet's
+    XML is walked with the parser they use themselves (openpyxl 3.1,
+    pinned), which collects the merged ranges it meets after the rows."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    sheet = Sheet(name=str(worksheet.title))
+    book = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            values: list[Any] = []
+            for cell in cells:
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    break
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = _xlsx_value(cell["value"])
+            if _blank(values):
+                continue
+            budget.take()
+            sheet.rows.append((int(number), _trimmed_list(values)))
+        found = parser.merged_cells
+        if found is not None:
+            sheet.merged = [str(cell.ref) for cell in found.mergeCell]
+    return sheet
+
+
+def _book_xlsx(content: bytes, max_rows: int, max_unpacked_bytes: int) -> list[Sheet]:
+    _check_unpacked_size(content, max_unpacked_bytes)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error on a broken file
+        raise SpreadsheetError(
+            "The file is not a spreadsheet Assure can read: it is not a valid XLSX file."
+        ) from None
+    try:
+        worksheets = list(book.worksheets)
+        if not worksheets:
+            raise SpreadsheetError("The workbook has no sheet of rows (only charts).")
+        budget = _RowBudget(max_rows, sheets=len(worksheets))
+        return [_book_sheet(worksheet, budget) for worksheet in worksheets]
+    except SpreadsheetError:
+        raise
+    except Exception:  # likewise, while the rows are read
+        raise SpreadsheetError(
+            "The workbook could not be read: it looks damaged. Save it again from your "
+            "spreadsheet program, or as a CSV file."
+        ) from None
+    finally:
+        book.close()
+
+
+def read_book(name: str, content: bytes, *, max_rows: int, max_unpacked_bytes: int) -> list[Sheet]:
+    """Every sheet of an uploaded CSV or XLSX, with its row numbers and
+    merged ranges, or SpreadsheetError saying why the file cannot be read
+    (the same limits as read_table, the rows counted across all sheets)."""
+    if not content.strip():
+        raise SpreadsheetError("The file is empty.")
+    if content[:4] == b"PK\x03\x04":
+        sheets = _book_xlsx(content, max_rows, max_unpacked_bytes)
+    elif name.lower().endswith(".csv") or not _looks_binary(content):
+        sheets = _book_csv(name, content, max_rows)
+    else:
+        raise SpreadsheetError(
+            "The file is not a spreadsheet: upload a CSV or an Excel (XLSX) file."
+        )
+    if not any(sheet.rows for sheet in sheets):
+        raise SpreadsheetError("The file is empty: none of its sheets has anything in it.")
+    return sheets

@@ -283,7 +283,7 @@ def priority_problems(*, priority: Priority) -> Problems:
         .exclude(pk=priority.pk)
         .exists()
     ):
-        add_problem(problems, "number", f"This plan already has a priority {number}.")
+        add_problem(problems, "number", f"{priority.plan.title} already has a priority {number}.")
     title = (priority.title or "").strip()
     if not title:
         add_problem(problems, "title", "Enter the priority's title.")
@@ -302,6 +302,7 @@ def priority_save(*, priority: Priority) -> Priority:
     """Add or change a priority of a plan: its number, title, summary,
     evidence base, key outcomes and how success will be measured."""
     raise_problems(priority_problems(priority=priority))
+    priority.title = priority.title.strip()
     priority.full_clean(validate_unique=False, validate_constraints=False)
     priority.save()
     return priority
@@ -593,6 +594,14 @@ def lead_account_problems(*, plan: ActionPlan, account: Any) -> Problems:
             "this board as an action lead.",
         )
     return problems
+
+
+@transaction.atomic
+def priority_create(*, plan: ActionPlan, number: int, title: str, summary: str = "") -> Priority:
+    """Add a numbered priority to a plan (a business plan's priorities are
+    what its actions and indicators serve), under priority_save's rules, as
+    the priority pages add one."""
+    return priority_save(priority=Priority(plan=plan, number=number, title=title, summary=summary))
 
 
 @transaction.atomic

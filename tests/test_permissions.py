@@ -370,6 +370,13 @@ def training_course(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "course": found.pk}
 
 
+def tracker_import(world: Any) -> dict[str, Any]:
+    return {"board": world.board.slug, "kind": "action-tracker"}
+
+
+IMPORT_STEP = expect(LOGIN, 404, 403, 302, 403, 404)
+
+
 LEAD_ONLY = expect(LOGIN, 404, 404, 404, 404, 404, 200)
 #: People, invitations and messages: the business manager and the Admin; a
 #: chair reads the board's records but does not manage its people (403).
@@ -616,6 +623,15 @@ MATRIX: dict[str, Rule] = {
         get=EDIT,
         post=expect(LOGIN, 404, 403, 302, 403, 404),
     ),
+    # A board's own spreadsheets mapped to Assure's fields (board.importing):
+    # the business manager's. With no import under way, each step after the
+    # upload sends the manager back to it.
+    "board:import_upload": Rule(tracker_import, get=EDIT, post=EDIT_POST_INVALID),
+    "board:import_layout": Rule(tracker_import, get=IMPORT_STEP, post=IMPORT_STEP),
+    "board:import_columns": Rule(tracker_import, get=IMPORT_STEP, post=IMPORT_STEP),
+    "board:import_words": Rule(tracker_import, get=IMPORT_STEP, post=IMPORT_STEP),
+    "board:import_preview": Rule(tracker_import, get=IMPORT_STEP, post=NOT_ALLOWED),
+    "board:import_confirm": Rule(tracker_import, get=NOT_ALLOWED, post=IMPORT_STEP),
     "board:logo": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     # Removing a logo when there is none changes nothing, so a valid post.
     "board:logo_remove": Rule(

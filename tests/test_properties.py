@@ -891,3 +891,116 @@ def test_text_sent_through_any_form_is_stored_in_one_form(world, client_for):
 
     post()
     assert len(set(saved)) >= 5, sorted(set(saved))
+
+
+# --- a board's own spreadsheets, mapped (board.importing) -------------------------
+
+
+def _mapping_headings(kind: str) -> list[str]:
+    from board import importing
+
+    fields = importing.REGISTRY[kind].fields
+    return [name for f in fields for name in (f.label, *f.aliases[:3])]
+
+
+def _mapping_table(kind: str) -> st.SearchStrategy[tuple[list[str], list[list[Any]]]]:
+    words = [
+        "R",
+        "Red",
+        "On track",
+        "Complete",
+        "Not started",
+        "3",
+        "Q3 2026",
+        "Ongoing",
+        "March 2027",
+        "31/03/2027",
+        "03/04/2027",
+        "Priority 1: Neglect",
+        "P1 A2",
+        "1.a",
+        "Apols",
+        "MA",
+        "Police",
+        "19 May 2016",
+        "Chair",
+    ]
+    value = st.one_of(cell, st.sampled_from(words))
+    head = st.lists(
+        st.one_of(st.sampled_from(_mapping_headings(kind)), st.text(max_size=12), st.dates()),
+        min_size=1,
+        max_size=8,
+    )
+    return head.flatmap(
+        lambda h: st.tuples(
+            st.just(h), st.lists(st.lists(value, max_size=len(h) + 1), min_size=0, max_size=5)
+        )
+    )
+
+
+def _mapping_options(kind: str, world: Any) -> dict[str, Any]:
+    """The questions the columns page asks beside the columns, by importer."""
+    if kind == "seats":
+        return {"order": "day-first", "role": "agency-representative", "group": world.group.slug}
+    return {
+        "order": "day-first",
+        "plan": world.plan.slug,
+        "quarters": "financial",
+        "as_at": "2016-05-19",
+    }
+
+
+@pytest.mark.parametrize("kind", ["action-tracker", "seats"])
+def test_a_mapping_import_reads_any_file_or_says_why_and_a_refusal_saves_nothing(
+    kind, world, users
+):
+    """Whatever a board's own file holds, mapped as Assure suggests: reading
+    it, previewing it and confirming it either saves what the preview
+    showed or names a problem and saves nothing; it never fails."""
+    from django.conf import settings as django_settings
+
+    from board import importing
+    from core import spreadsheets as sheets
+
+    manager = users["manager"]
+    before = fingerprint()
+    files = st.one_of(
+        _mapping_table(kind).map(lambda t: ("file.csv", as_csv(t))),
+        _mapping_table(kind).map(lambda t: ("file.xlsx", as_xlsx(t))),
+        st.binary(max_size=600).map(lambda b: ("file.xlsx", b)),
+    )
+
+    # Fewer examples than the profile's: each walks a whole import (CI time).
+    @settings(per_function_world, max_examples=12)
+    @given(upload=files)
+    def read(upload: tuple[str, bytes]) -> None:
+        name, content = upload
+        with transaction.atomic():
+            try:
+                book = sheets.read_book(
+                    name,
+                    content,
+                    max_rows=django_settings.ASSURE_IMPORT_MAX_ROWS,
+                    max_unpacked_bytes=django_settings.ASSURE_IMPORT_MAX_UNPACKED_BYTES,
+                )
+            except sheets.SpreadsheetError:
+                book = None
+            if book is not None:
+                options = _mapping_options(kind, world)
+                importer = importing.REGISTRY[kind](world.board, options)
+                pending = importing.Pending(kind=kind, board=world.board.pk, name=name, sheets=book)
+                importing.start_mapping(importer, pending, None)
+                pending.options = options
+                importing.suggest_words(importer, pending, pending.table(), None)
+                preview = importing.run_preview(importer, pending)
+                pending.digest = preview.digest
+                if preview.valid:
+                    importing.import_save(importer=importer, pending=pending, user=manager)
+                else:
+                    with pytest.raises(importing.PreviewChanged):
+                        importing.import_save(importer=importer, pending=pending, user=manager)
+                    assert fingerprint() == before
+            transaction.set_rollback(True)
+        assert fingerprint() == before
+
+    read()

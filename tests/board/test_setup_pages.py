@@ -196,10 +196,11 @@ def test_a_manager_adds_an_agency_and_its_web_name_is_made_from_its_name():
     assert saved.history.count() == 1
 
 
-def test_it_refuses_an_agency_name_that_is_taken():
-    AgencyFactory(slug="bedfordshire-police", name="Bedfordshire Police")
-    with pytest.raises(ValidationError, match="already an agency called"):
-        services.agency_save(agency=Agency(name="bedfordshire police", sector="police"))
+def test_it_refuses_an_agency_with_no_name_or_a_sector_assure_does_not_know():
+    with pytest.raises(ValidationError) as refused:
+        services.agency_save(agency=Agency(name=" ", sector="made-up"), changeable=[])
+    assert {"name", "sector"} <= set(refused.value.message_dict)
+    assert not Agency.objects.exists()
 
 
 def test_a_manager_cannot_change_an_agency_another_boards_records_name():
@@ -264,13 +265,13 @@ def test_the_admin_refuses_a_boards_new_web_name_on_its_form(client):
     assert Board.objects.get(pk=board.pk).slug == "luton"
 
 
-def test_the_admin_refuses_an_agency_name_that_is_taken_on_its_form(client):
+def test_the_admin_refuses_an_agency_web_name_that_is_taken_on_its_form(client):
     AgencyFactory(slug="bedfordshire-police", name="Bedfordshire Police")
     client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "x"))
     response = client.post(
         reverse("admin:board_agency_add"),
-        {"slug": "police-2", "name": "BEDFORDSHIRE POLICE", "short_name": "", "sector": "police"},
+        {"slug": "bedfordshire-police", "name": "Police", "short_name": "", "sector": "police"},
     )
     assert response.status_code == 200
-    assert "already an agency called" in response.content.decode()
+    assert "already has the short web name" in response.content.decode()
     assert Agency.objects.count() == 1
