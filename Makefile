@@ -9,7 +9,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test test-another-day test-fast lint format typecheck bench mutate accounts clean
+.PHONY: setup run test test-another-day test-fast lint format typecheck bench bench-national bench-throughput mutate accounts clean
 
 setup: $(VENV)/.synced static/dist/.built
 
@@ -64,6 +64,14 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Issue 21: 150 boards on PostgreSQL (a fill of several minutes; ARGS=--keep
+# measures the database the last run filled), and gunicorn under load.
+bench-national: setup
+	$(BIN)/python bench/national.py $(ARGS)
+
+bench-throughput: setup
+	$(BIN)/python bench/throughput.py $(ARGS)
 
 # Mutation testing of the services, selectors and rules (slow; not in CI).
 # MODULE=board/selectors.py narrows it to one module.

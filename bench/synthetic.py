@@ -44,16 +44,21 @@ ASSESSMENTS_PER_ACTION = 10
 
 
 @transaction.atomic
-def generate(*, scale: int = 10, seed: int = 2016) -> Board:
+def generate(*, scale: int = 10, seed: int = 2016, number: int | None = None) -> Board:
     """One synthetic board with `scale` times the seeds' volume of seats,
-    meetings, contributions, risks and actions (each action assessed 10 times)."""
-    rng = random.Random(seed)
+    meetings, contributions, risks and actions (each action assessed 10 times).
+
+    `number` tells apart the many boards of the national-volume benchmark
+    (bench/national.py): each gets its own slug, name, agencies and group, as
+    real partnerships sharing one database would."""
+    rng = random.Random(seed if number is None else seed + number)
+    tag = f"x{scale}" if number is None else f"x{scale}-{number:03d}"
     year = ReportingYear.for_start_year(2016)
     ReportingYear.for_start_year(2015)
     board, _ = Board.objects.get_or_create(
-        slug=f"synthetic-x{scale}",
+        slug=f"synthetic-{tag}",
         defaults={
-            "name": f"Synthetic Safeguarding Children Board x{scale} (synthetic data)",
+            "name": f"Synthetic Safeguarding Children Board {tag} (synthetic data)",
             "short_name": "SYN",
             "area": "Synthetic area (synthetic data)",
         },
@@ -62,14 +67,14 @@ def generate(*, scale: int = 10, seed: int = 2016) -> Board:
         return board
     agencies = Agency.objects.bulk_create(
         Agency(
-            slug=f"synthetic-agency-{scale}-{i}",
+            slug=f"synthetic-agency-{tag}-{i}",
             name=f"Synthetic agency {i} (synthetic)",
             sector="other",
         )
         for i in range(SEATS_PER_BOARD)
     )
     group = Group.objects.create(
-        slug=f"synthetic-board-x{scale}",
+        slug=f"synthetic-board-{tag}",
         name="Synthetic strategic board (synthetic)",
         kind="strategic-board",
     )

@@ -33,6 +33,7 @@ from priorities.models import (
     Rating,
 )
 from priorities.periods import PlanState, Standing
+from priorities.rounds.models import Proposal
 
 
 def with_current_ratings(actions: QuerySet[Action]) -> QuerySet[Action]:
@@ -252,12 +253,14 @@ def rag_definitions(*, plan: ActionPlan) -> dict[str, RagDefinition]:
 def action_assessments(*, action: Action) -> QuerySet[Assessment]:
     return (
         Assessment.objects.filter(action=action)
-        .select_related("recorded_by", "proposal")
+        .select_related("recorded_by")
         .prefetch_related(
             Prefetch("evidence_types", queryset=EvidenceType.objects.order_by("position")),
             # An assessment accepted from a lead's proposal keeps the files the
-            # lead sent with it; the action page links them.
-            "proposal__files",
+            # lead sent with it; the action page links them. Prefetched, not
+            # joined: a join leaves an assessment without a proposal unknown,
+            # and the page then asked for each one's proposal again.
+            Prefetch("proposal", queryset=Proposal.objects.prefetch_related("files")),
         )
         .order_by("-assessed_on", "-recorded_at", "-id")
     )

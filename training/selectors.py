@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from board.models import Agency, Board, Group, ReportingYear
@@ -225,8 +225,17 @@ class TrainingYear:
         return [d for table in self.tables for d in table.differences]
 
 
-def _owner_filter(board: Board) -> Q:
-    return Q(board=board) | Q(group__in=Group.objects.filter(boards=board).values("pk"))
+def _owner_filter(board: Board, model: type[Model]) -> Q:
+    """Rows of `model` recorded for the board or for one of its groups. As
+    one list of ids from two index reads: "board = x OR group in (...)" made
+    PostgreSQL read every board's rows (bench/national.py)."""
+    rows = model._default_manager.order_by()
+    own = rows.filter(board=board).values("pk")
+    return Q(
+        pk__in=own.union(
+            rows.filter(group__in=Group.objects.filter(boards=board).values("pk")).values("pk")
+        )
+    )
 
 
 def training_year_choice(
@@ -241,7 +250,9 @@ def training_year_choice(
         return chosen, years
     current = ReportingYear.span_of(timezone.localdate())
     starts = (
-        TrainingFigures.objects.filter(_owner_filter(board), year__start__lte=current.start)
+        TrainingFigures.objects.filter(
+            _owner_filter(board, TrainingFigures), year__start__lte=current.start
+        )
         .order_by("-year__start")
         .values_list("year__label", flat=True)
         .first()
@@ -425,14 +436,14 @@ def training_for_year(*, board: Board, year: ReportingYear) -> TrainingYear:
     mode (the board's first, then groups by name; modes in their usual order)."""
     labels = [year.label, year.previous_label]
     figures = list(
-        TrainingFigures.objects.filter(_owner_filter(board), year__label__in=labels).select_related(
-            "board", "group", "year"
-        )
+        TrainingFigures.objects.filter(
+            _owner_filter(board, TrainingFigures), year__label__in=labels
+        ).select_related("board", "group", "year")
     )
     stated = list(
-        StatedFigure.objects.filter(_owner_filter(board), year__label__in=labels).select_related(
-            "board", "group", "year"
-        )
+        StatedFigure.objects.filter(
+            _owner_filter(board, StatedFigure), year__label__in=labels
+        ).select_related("board", "group", "year")
     )
     grouped: dict[tuple[Any, str], tuple[list[TrainingFigures], list[StatedFigure]]] = defaultdict(
         lambda: ([], [])
@@ -597,7 +608,9 @@ def training_impact_for_year(*, board: Board, year: ReportingYear) -> list[Impac
     in practice computed from the counts, a stated share kept beside it, the
     business plan action served. One query whatever the number."""
     evaluations = (
-        ImpactEvaluation.objects.filter(_owner_filter(board), year__label=year.label)
+        ImpactEvaluation.objects.filter(
+            _owner_filter(board, ImpactEvaluation), year__label=year.label
+        )
         .select_related("board", "group", "year", "course", "action__plan__board")
         .order_by("quarter", "mode", "subject", "months_after", "pk")
     )
@@ -654,9 +667,9 @@ def impact_choices(
     the groups serving it, and the actions of the board's plans (business
     plans first)."""
     courses = list(
-        TrainingCourse.objects.filter(_owner_filter(board), year__label=year.label).order_by(
-            "date", "title"
-        )
+        TrainingCourse.objects.filter(
+            _owner_filter(board, TrainingCourse), year__label=year.label
+        ).order_by("date", "title")
     )
     actions = list(
         Action.objects.filter(plan__board=board)
@@ -820,7 +833,9 @@ def courses_for_year(
     """The year's courses of the board and of every pan-area group serving
     it, by date, each with its delegates by agency (one more query for a
     page of them, whatever its size); `mode` narrows them to one mode."""
-    courses = TrainingCourse.objects.filter(_owner_filter(board), year__label=year.label)
+    courses = TrainingCourse.objects.filter(
+        _owner_filter(board, TrainingCourse), year__label=year.label
+    )
     if mode:
         courses = courses.filter(mode=mode)
     return (
@@ -833,7 +848,7 @@ def courses_for_year(
 def course_of(*, board: Board, pk: int) -> TrainingCourse | None:
     """A course of the board or of a pan-area group serving it, if it is one."""
     return (
-        TrainingCourse.objects.filter(_owner_filter(board), pk=pk)
+        TrainingCourse.objects.filter(_owner_filter(board, TrainingCourse), pk=pk)
         .select_related("board", "group", "year")
         .first()
     )

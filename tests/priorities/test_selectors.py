@@ -98,10 +98,25 @@ def test_an_actions_assessments_come_with_who_recorded_them_and_evidence_in_orde
     assessment.recorded_by = person
     assessment.save()
     assessment.evidence_types.set([voice, pi, audit])
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # and the proposal it came from (none)
         (read,) = selectors.action_assessments(action=action)
         assert read.recorded_by.get_full_name() == "Nick Chamberlain"
         assert [t.name for t in read.evidence_types.all()] == ["PI", "Audit", "Voice"]
+
+
+@pytest.mark.django_db
+def test_an_actions_assessments_without_a_proposal_are_known_to_have_none(
+    django_assert_num_queries,
+):
+    """The action page asks each assessment for the lead's proposal it was
+    accepted from: read with the assessments, not once per assessment
+    (bench/national.py found one query per assessment)."""
+    action = ActionFactory()
+    for days in range(5):
+        assess(action, "GREY", on=DAY - datetime.timedelta(days=days))
+    with django_assert_num_queries(3):  # assessments with who, evidence types, proposals
+        listed = list(selectors.action_assessments(action=action))
+        assert [getattr(a, "proposal", None) for a in listed] == [None] * 5
 
 
 @pytest.mark.django_db
