@@ -189,7 +189,7 @@ class AgencyAdminForm(ServiceAdminForm):
         fields = ["slug", "name", "short_name", "sector"]
 
     def problems(self) -> dict[str, list[str]]:
-        # An Admin changes any agency, shared or not (docs/adr/0018).
+        # An Admin changes any agency, shared or not (docs/adr/0019).
         return services.agency_problems(agency=self.instance)
 
 

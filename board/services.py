@@ -760,7 +760,7 @@ def board_save(*, board: Board) -> Board:
 
 # Agencies: shared by every board (a police force sits on several), so a
 # business manager adds them and changes only those no other board uses;
-# an Admin changes any (docs/adr/0018-set-up-in-pages.md).
+# an Admin changes any (docs/adr/0019-set-up-in-pages.md).
 
 
 def agency_boards(*, agency: Agency) -> set[int]:

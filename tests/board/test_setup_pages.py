@@ -275,3 +275,19 @@ def test_the_admin_refuses_an_agency_web_name_that_is_taken_on_its_form(client):
     assert response.status_code == 200
     assert "already has the short web name" in response.content.decode()
     assert Agency.objects.count() == 1
+
+
+def test_the_agencies_page_reads_the_same_queries_however_many_boards_use_them(
+    client, django_assert_max_num_queries
+):
+    mine = BoardFactory()
+    client.force_login(UserFactory(username="m", role=roles.BUSINESS_MANAGER, boards=[mine]))
+    for n in range(30):
+        agency = AgencyFactory(slug=f"a{n}", name=f"Agency {n:02}")
+        MemberFactory(board=BoardFactory(slug=f"other-{n}"), agency=agency)
+        MemberFactory(board=mine, agency=agency)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("board:agency_list", kwargs={"board": mine.slug}))
+    assert page.status_code == 200
+    assert "Agency 00" in page.content.decode()
+    assert "Agency 29" not in page.content.decode()  # on the second page
