@@ -81,6 +81,7 @@ BOARD_NAV: list[tuple[str, str, str]] = [
     ("Risk log", "board:risks", "board.read_records"),
     ("Annual reports", "reports:annual_reports", "board.see_board"),
     ("People", "people:people", "board.invite_people"),
+    ("Set up", "reports:setup", "board.read_records"),
 ]
 
 

@@ -119,3 +119,45 @@ def board_access_give(*, user: Any, board: Board) -> bool:
         return False
     BoardAccess.objects.create(user_id=user.pk, board_id=board.pk)
     return True
+
+
+def board_access_problems(*, actor: Any, user: Any, board: Board, giving: bool) -> list[str]:
+    """Why `actor` may not give (or take away) `user`'s access to `board`.
+
+    Only accounts the actor manages (users_managed_by: never a superuser,
+    never an account with rights beyond Assure's roles) are given or lose a
+    board this way, so an Admin cannot widen or narrow what a superuser sees.
+    An account with no role could see nothing, so it is given no board."""
+    name = user.get_full_name() or user.get_username()
+    if not user_may_manage(actor=actor, user=user):
+        return [f"You cannot change {name}'s access: their account has rights beyond your own."]
+    has = BoardAccess.objects.filter(user_id=user.pk, board_id=board.pk).exists()
+    if giving:
+        if has:
+            return [f"{name} can already see {board.name}."]
+        if not user.groups.filter(name__in=roles.ALL).exists():
+            return [f"{name} has no role yet: give them one before giving them a board."]
+    elif not has:
+        return [f"{name} cannot see {board.name}, so there is nothing to take away."]
+    return []
+
+
+@transaction.atomic
+def board_access_add(*, actor: Any, user: Any, board: Board) -> BoardAccess:
+    """`actor` (an Admin) lets `user` see `board`, in the role their account
+    holds; the access and who gave it are in its history."""
+    problems = board_access_problems(actor=actor, user=user, board=board, giving=True)
+    if problems:
+        raise ValidationError(problems)
+    return BoardAccess.objects.create(user_id=user.pk, board_id=board.pk)
+
+
+@transaction.atomic
+def board_access_remove(*, actor: Any, user: Any, board: Board) -> None:
+    """`actor` (an Admin) takes `board` away from `user`; the deletion and
+    who made it are in the access's history."""
+    problems = board_access_problems(actor=actor, user=user, board=board, giving=False)
+    if problems:
+        raise ValidationError(problems)
+    for access in BoardAccess.objects.filter(user_id=user.pk, board_id=board.pk):
+        access.delete()

@@ -108,18 +108,6 @@ class BoardsOfPersonInline(AccessInline):
         return super().has_delete_permission(request, obj) and self._may_manage(request, obj)
 
 
-@admin.register(Board)
-class BoardAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "short_name", "area", "kind")
-    search_fields = ("name", "short_name", "area")
-    list_filter = ("kind",)
-    prepopulated_fields = {"slug": ("name",)}
-    # The logo is checked (its content, size and pixels) and re-encoded by
-    # board_logo_set on the board's logo page; the admin only shows it.
-    readonly_fields = ("read_records_kept_months", "logo")
-    inlines = [PeopleOnBoardInline]
-
-
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(SimpleHistoryAdmin):
     list_display = ("key", "title", "publisher", "published")
@@ -160,6 +148,33 @@ class ServiceAdmin(SimpleHistoryAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
+class BoardAdminForm(ServiceAdminForm):
+    class Meta:
+        model = Board
+        fields = ["slug", "name", "short_name", "area", "kind", "website"]
+
+    def problems(self) -> dict[str, list[str]]:
+        return services.board_problems(board=self.instance)
+
+
+@admin.register(Board)
+class BoardAdmin(ServiceAdmin):
+    """Saved through board_save, as the Admin's own pages save a board."""
+
+    form = BoardAdminForm
+    list_display = ("name", "short_name", "area", "kind")
+    search_fields = ("name", "short_name", "area")
+    list_filter = ("kind",)
+    prepopulated_fields = {"slug": ("name",)}
+    # The logo is checked (its content, size and pixels) and re-encoded by
+    # board_logo_set on the board's logo page; the admin only shows it.
+    readonly_fields = ("read_records_kept_months", "logo")
+    inlines = [PeopleOnBoardInline]
+
+    def save(self, obj, form):  # type: ignore[no-untyped-def]
+        services.board_save(board=obj)
+
+
 @admin.register(ReportingYear)
 class ReportingYearAdmin(ServiceAdmin):
     list_display = ("label", "start", "end")
@@ -168,8 +183,19 @@ class ReportingYearAdmin(ServiceAdmin):
         services.reporting_year_save(year=obj)
 
 
+class AgencyAdminForm(ServiceAdminForm):
+    class Meta:
+        model = Agency
+        fields = ["slug", "name", "short_name", "sector"]
+
+    def problems(self) -> dict[str, list[str]]:
+        # An Admin changes any agency, shared or not (docs/adr/0019).
+        return services.agency_problems(agency=self.instance)
+
+
 @admin.register(Agency)
 class AgencyAdmin(ServiceAdmin):
+    form = AgencyAdminForm
     list_display = ("name", "short_name", "sector")
     search_fields = ("name", "short_name")
     list_filter = ("sector",)

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import construct_instance
 
 from board.models import (
@@ -356,3 +357,56 @@ class LogoForm(GovukFormMixin, forms.Form):
         "of the board's annual reports and scorecards.",
         error_messages={"required": "Choose a PNG or JPEG image to upload."},
     )
+
+
+class BoardForm(ServiceModelForm):
+    """A board's details, as an Admin keeps them; the rules are board_save's.
+    Its web name is made from its name when it is added."""
+
+    class Meta:
+        model = Board
+        fields = ["name", "short_name", "area", "kind", "website"]
+        labels = {"website": "Website (optional)"}
+        help_texts = {
+            "name": "As the partnership names itself, e.g. Luton Safeguarding Children Board.",
+            "area": "The local authority area it serves, e.g. Luton.",
+        }
+
+
+class AgencyForm(ServiceModelForm):
+    """An agency; the rules are agency_save's."""
+
+    class Meta:
+        model = Agency
+        fields = ["name", "short_name", "sector"]
+        labels = {"short_name": "Short name (optional)"}
+        help_texts = {"short_name": "As tables print it, e.g. BCCG."}
+
+
+class AccessForm(GovukFormMixin, forms.Form):
+    """Give an existing account access to a board, by its username or email."""
+
+    account = forms.CharField(
+        label="Username or email address",
+        max_length=254,
+        help_text="Someone who already has an account in Assure. To add someone new, invite them.",
+        error_messages={"required": "Enter the username or email address of an account."},
+    )
+
+    def clean_account(self) -> Any:
+        from django.contrib.auth import get_user_model
+
+        wanted = self.cleaned_data["account"].strip()
+        User = get_user_model()
+        found = list(
+            User.objects.filter(
+                Q(username__iexact=wanted) | (Q(email__iexact=wanted) & ~Q(email=""))
+            )[:2]
+        )
+        if not found:
+            raise ValidationError(f"No account has the username or email address {wanted}.")
+        if len(found) > 1:
+            raise ValidationError(
+                f"More than one account has {wanted}: enter the username instead."
+            )
+        return found[0]

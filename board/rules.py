@@ -86,3 +86,5 @@ rules.add_perm("board.read_records", can_read_records)
 rules.add_perm("board.edit_records", can_edit_records)
 rules.add_perm("board.lead_actions", can_lead_actions)
 rules.add_perm("board.invite_people", can_invite_people)
+# Adding boards, changing their details and who may see them: the Admin's.
+rules.add_perm("board.manage_boards", is_admin)

@@ -707,15 +707,116 @@ def published_total_set(
     return published_total_save(total=total)
 
 
-# Agencies and reporting years, as the admin keeps them: their rules are the
-# model's own.
+# Boards: an Admin adds and changes them (board/setup_views.py).
+
+#: Slugs that name a page rather than a board (/boards/new/).
+RESERVED_BOARD_SLUGS = frozenset({"new"})
+
+
+def free_board_slug(*, name: str) -> str:
+    """The web name of a new board, made from its name: lower-case words
+    joined by hyphens, with -2, -3... when another board has it already."""
+    base = slugify(name)[:50].strip("-") or "board"
+    slug, n = base, 2
+    while slug in RESERVED_BOARD_SLUGS or Board.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def board_problems(*, board: Board) -> Problems:
+    """What is wrong with a board's details: the model's rules (a name, a
+    short name, an area, a kind, a web address that is one), and a name
+    another board already has."""
+    problems = _model_problems(board, exclude=["slug"] if not board.slug else [])
+    name = board.name.strip()
+    if name and Board.objects.filter(name__iexact=name).exclude(pk=board.pk).exists():
+        _add(problems, "name", f"There is already a board called {name}.")
+    if board.slug:
+        held = (
+            Board.objects.filter(pk=board.pk).values_list("slug", flat=True).first()
+            if board.pk is not None
+            else None
+        )
+        if held is not None and held != board.slug:
+            _add(problems, "slug", f"A board's web name never changes: it stays {held}.")
+        elif board.pk is None and board.slug in RESERVED_BOARD_SLUGS:
+            _add(problems, "slug", f"{board.slug} names a page of its own: choose another.")
+        elif Board.objects.filter(slug=board.slug).exclude(pk=board.pk).exists():
+            _add(problems, "slug", f"Another board already has the web name {board.slug}.")
+    return problems
 
 
 @transaction.atomic
-def agency_save(*, agency: Agency) -> Agency:
-    agency.full_clean()
+def board_save(*, board: Board) -> Board:
+    """Add or change a board. A new board's web name (slug) is made from its
+    name and never changes afterwards, so addresses people saved keep
+    working; every change is in the board's history."""
+    _raise(board_problems(board=board))
+    if not board.slug:
+        board.slug = free_board_slug(name=board.name)
+    board.save()
+    return board
+
+
+# Agencies: shared by every board (a police force sits on several), so a
+# business manager adds them and changes only those no other board uses;
+# an Admin changes any (docs/adr/0019-set-up-in-pages.md).
+
+
+def agency_boards(*, agency: Agency) -> set[int]:
+    """The ids of the boards whose records name the agency: its seats and
+    its contributions. Two queries."""
+    if agency.pk is None:
+        return set()
+    seats = Member.objects.filter(agency=agency).values_list("board_id", flat=True)
+    money = Contribution.objects.filter(agency=agency).values_list("board_id", flat=True)
+    return set(seats.distinct()) | set(money.distinct())
+
+
+def agency_problems(*, agency: Agency, changeable: Iterable[Board] | None = None) -> Problems:
+    """What is wrong with an agency: the model's rules, a short web name
+    another agency has, and (for someone who changes only some boards,
+    `changeable`) a change to an agency other boards' records name."""
+    problems = _model_problems(agency, exclude=["slug"] if not agency.slug else [])
+    if agency.slug and Agency.objects.filter(slug=agency.slug).exclude(pk=agency.pk).exists():
+        _add(problems, "slug", f"Another agency already has the short web name {agency.slug}.")
+    if changeable is not None and agency.pk is not None:
+        others = agency_boards(agency=agency) - {b.pk for b in changeable}
+        if others:
+            names = sorted(Board.objects.filter(pk__in=others).values_list("name", flat=True))
+            _add(
+                problems,
+                "__all__",
+                f"{agency.name} is also named in the records of {', '.join(names)}, so only "
+                "an Admin may change it: ask one, or add an agency of your own.",
+            )
+    return problems
+
+
+def _unique_agency_slug(name: str) -> str:
+    base = slugify(name)[:70].strip("-") or "agency"
+    slug, n = base, 2
+    while Agency.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def agency_save(*, agency: Agency, changeable: Iterable[Board] | None = None) -> Agency:
+    """Add or change an agency. A business manager passes the boards they
+    change as `changeable`: an agency other boards' records name is refused
+    to them. The admin passes None."""
+    if agency.pk is not None:
+        # Whether others use it is judged on the agency as stored.
+        Agency.objects.select_for_update().filter(pk=agency.pk).first()
+    _raise(agency_problems(agency=agency, changeable=changeable))
+    if not agency.slug:
+        agency.slug = _unique_agency_slug(agency.name)
     agency.save()
     return agency
+
+
+# Reporting years, as the admin keeps them: their rules are the model's own.
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from board import import_views, key_views, views
+from board import import_views, key_views, setup_views, views
 
 app_name = "board"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("members/<int:member>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:member>/end/", views.member_end, name="member_end"),
     path("members/<int:member>/successor/", views.member_succeed, name="member_succeed"),
+    path("settings/", setup_views.board_edit, name="board_edit"),
+    path("access/", setup_views.board_access, name="access"),
+    path("access/<int:user>/remove/", setup_views.board_access_remove, name="access_remove"),
+    path("agencies/", setup_views.agency_list, name="agency_list"),
+    path("agencies/new/", setup_views.agency_edit, name="agency_create"),
+    path("agencies/<slug:agency>/edit/", setup_views.agency_edit, name="agency_edit"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/new/", views.group_edit, name="group_create"),
     path("groups/<slug:group>/edit/", views.group_edit, name="group_edit"),

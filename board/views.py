@@ -63,7 +63,8 @@ def site_home(request: HttpRequest) -> HttpResponse:
             return redirect("reports:dashboard", board=boards[0].slug)
         return redirect(board_entry_url(request.user, boards[0]))
     entries = [(b, board_entry_url(request.user, b)) for b in boards]
-    return render(request, "board/site_home.html", {"boards": entries})
+    context = {"boards": entries, "can_add_board": request.user.has_perm("board.manage_boards")}
+    return render(request, "board/site_home.html", context)
 
 
 @login_required

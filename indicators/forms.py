@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 
-from board.models import SourceDocument
-from core.forms import DateInput, GovukFormMixin
-from indicators.models import Marker, PeriodKind
+from board.forms import ServiceModelForm
+from board.models import Board, SourceDocument
+from core.forms import DateInput, GovukFormMixin, choice_field
+from indicators.models import Indicator, Marker, PeriodKind
 from indicators.services import as_decimal
+from priorities.models import Priority
 
 
 class IndicatorValueForm(GovukFormMixin, forms.Form):
@@ -144,3 +146,87 @@ class NeighboursUploadForm(GovukFormMixin, forms.Form):
         help_text="Its name as the model gives it, or its old or new code. Only the model "
         "file needs it; a list of neighbours does not.",
     )
+
+
+def _priority_label(priority: Priority) -> str:
+    return f"{priority.plan.title}: priority {priority.number}, {priority.title}"
+
+
+class IndicatorForm(ServiceModelForm):
+    """An indicator of the scorecard; the rules are indicator_save's."""
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "definition",
+            "unit",
+            "polarity",
+            "frequency",
+            "priority",
+            "source_kind",
+            "measure",
+            "target",
+            "tolerance",
+            "notes",
+        ]
+        labels = {
+            "code": "Short code",
+            "definition": "Definition (optional)",
+            "polarity": "Which way is better",
+            "priority": "The priority it serves",
+            "source_kind": "Where its figures come from",
+            "measure": "Published measure (optional)",
+            "target": "Target (optional)",
+            "tolerance": "Tolerance (optional)",
+            "notes": "Notes (optional)",
+        }
+        help_texts = {
+            "code": 'Lower-case letters, numbers and hyphens; its page\'s address, e.g. "referrals".',
+            "target": "The figure a plan or report states, in the indicator's unit.",
+        }
+        widgets = {
+            "code": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "unit": forms.RadioSelect,
+            "polarity": forms.RadioSelect,
+            "frequency": forms.RadioSelect,
+            "source_kind": forms.RadioSelect,
+            "target": forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
+            ),
+            "tolerance": forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}
+            ),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.board = board
+        priority = choice_field(self, "priority")
+        priority.queryset = (
+            Priority.objects.filter(plan__board=board)
+            .select_related("plan")
+            .order_by("plan__title", "number")
+        )
+        priority.label_from_instance = _priority_label  # type: ignore[method-assign, assignment]
+        priority.empty_label = "No priority"
+
+
+class PriorityIndicatorsForm(GovukFormMixin, forms.Form):
+    """The board's indicators, ticked where they serve the priority."""
+
+    indicators = forms.ModelMultipleChoiceField(
+        queryset=Indicator.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Indicators that serve this priority",
+        help_text="An indicator serves one priority: ticking one that serves another moves it here.",
+    )
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = choice_field(self, "indicators")
+        field.queryset = Indicator.objects.filter(board=board).order_by("position", "name")

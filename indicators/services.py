@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from board.models import Board
@@ -28,6 +28,7 @@ from indicators.models import (
     Polarity,
     StatisticalNeighbour,
 )
+from priorities.models import Priority
 
 Problems = dict[str, list[str]]
 
@@ -37,7 +38,9 @@ MAX_VALUE = Decimal("9999999999")
 EARLIEST_YEAR = 2000
 QUARTER_STARTS = (1, 4, 7, 10)
 #: Codes the indicator pages' own addresses use.
-RESERVED_CODES = ("import", "neighbours")
+RESERVED_CODES = ("import", "neighbours", "new")
+#: What an indicator's code may hold: it is its page's address.
+CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def _add(problems: Problems, name: str, message: str) -> None:
@@ -145,6 +148,12 @@ def indicator_problems(*, indicator: Indicator) -> Problems:  # noqa: C901
     problems: Problems = {}
     if not indicator.code:
         _add(problems, "code", "Enter a short code.")
+    elif not CODE_PATTERN.fullmatch(indicator.code) or len(indicator.code) > 60:
+        _add(
+            problems,
+            "code",
+            "A code uses lower-case letters, numbers and hyphens, 60 characters or fewer.",
+        )
     elif indicator.code in RESERVED_CODES:
         _add(problems, "code", f"“{indicator.code}” names a page of its own: choose another code.")
     if not indicator.name.strip():
@@ -193,8 +202,45 @@ def indicator_save(*, indicator: Indicator) -> Indicator:
     indicator.definition = indicator.definition.strip()
     indicator.measure = indicator.measure.strip()
     _raise(indicator_problems(indicator=indicator))
+    if indicator.pk is None and not indicator.position:
+        last = Indicator.objects.filter(board_id=indicator.board_id).aggregate(Max("position"))
+        indicator.position = (last["position__max"] or 0) + 1
     indicator.save()
     return indicator
+
+
+def priority_indicators_problems(
+    *, priority: Priority, indicators: Iterable[Indicator]
+) -> Problems:
+    board_id = priority.plan.board_id
+    outside = sorted(i.name for i in indicators if i.board_id != board_id)
+    if outside:
+        return {"indicators": [f"{', '.join(outside)} belong to another board."]}
+    return {}
+
+
+@transaction.atomic
+def priority_indicators_set(
+    *, priority: Priority, indicators: Iterable[Indicator]
+) -> list[Indicator]:
+    """Make `indicators` the ones that serve `priority`: each chosen one now
+    serves it (leaving any priority it served before, since an indicator
+    serves one), and each that served it and was not chosen serves none.
+    Saved one at a time, so each indicator's history says so."""
+    chosen = list(indicators)
+    _raise(priority_indicators_problems(priority=priority, indicators=chosen))
+    wanted = {i.pk for i in chosen}
+    changed = []
+    for indicator in (
+        Indicator.objects.select_for_update()
+        .filter(board_id=priority.plan.board_id)
+        .filter(Q(pk__in=wanted) | Q(priority=priority))
+    ):
+        target = priority if indicator.pk in wanted else None
+        if indicator.priority_id != (target.pk if target else None):
+            indicator.priority = target
+            changed.append(indicator_save(indicator=indicator))
+    return changed
 
 
 # --- values and comparators -----------------------------------------------------

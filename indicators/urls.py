@@ -5,6 +5,13 @@ from indicators import views
 app_name = "indicators"
 
 urlpatterns = [
+    path("indicators/", views.indicator_list, name="indicator_list"),
+    path("indicators/new/", views.indicator_edit, name="indicator_create"),
+    path(
+        "plans/<slug:plan>/priorities/<int:number>/indicators/",
+        views.priority_indicators,
+        name="priority_indicators",
+    ),
     path("indicators/import/", views.statistics_import, name="statistics_import"),
     path(
         "indicators/import/confirm/",
@@ -18,6 +25,7 @@ urlpatterns = [
     ),
     path("indicators/neighbours/", views.neighbours, name="neighbours"),
     path("indicators/<slug:indicator>/", views.indicator, name="indicator"),
+    path("indicators/<slug:indicator>/edit/", views.indicator_edit, name="indicator_edit"),
     path(
         "indicators/<slug:indicator>/export.<str:fmt>",
         views.indicator_export,

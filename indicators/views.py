@@ -15,6 +15,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,15 +24,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
 from board.models import Board
+from core.history import history_with_changes
 from core.spreadsheets import describe_size, spreadsheet_response
+from core.tables import PAGE_SIZE
 from indicators import charts, importer, selectors, services, statistics_imports
 from indicators.forms import (
+    IndicatorForm,
     IndicatorValueForm,
     NeighboursUploadForm,
+    PriorityIndicatorsForm,
     StatisticsMappingForm,
     StatisticsUploadForm,
 )
 from indicators.models import Indicator, IndicatorValue, StatisticalNeighbour
+from priorities.models import Priority
 
 READ = "board.read_records"
 EDIT = "board.edit_records"
@@ -380,5 +387,95 @@ def neighbours(request: HttpRequest, board: str) -> HttpResponse:
         obj,
         SECTION,
         {"form": form, "neighbours": list(StatisticalNeighbour.objects.filter(board=obj))},
+        400 if form.is_bound else 200,
+    )
+
+
+# Setting the scorecard up: indicators added and changed in pages, and the
+# indicators that serve a priority chosen from the priority.
+
+
+@login_required
+@require_GET
+def indicator_list(request: HttpRequest, board: str) -> HttpResponse:
+    """The board's indicators with the priority each serves; those serving
+    none first, since the scorecard cannot place them. Two queries a page."""
+    obj = board_for_indicators(request, board)
+    found = (
+        Indicator.objects.filter(board=obj)
+        .select_related("board", "priority", "priority__plan")
+        .order_by(F("priority").asc(nulls_first=True), "position", "name")
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_board(request, "indicators/indicator_list.html", obj, SECTION, {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, board: str, indicator: str | None = None) -> HttpResponse:
+    obj = board_for_indicators(request, board, EDIT)
+    instance = _indicator(obj, indicator) if indicator else Indicator(board=obj)
+    form = IndicatorForm(
+        request.POST if request.method == "POST" else None, instance=instance, board=obj
+    )
+    if form.is_valid():
+        try:
+            saved = services.indicator_save(indicator=form.instance)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect(saved)
+    history = (
+        history_with_changes(Indicator.history.filter(id=instance.pk))  # type: ignore[attr-defined]
+        if instance.pk
+        else []
+    )
+    context = {"form": form, "indicator": instance if indicator else None, "history": history}
+    return render_board(
+        request,
+        "indicators/indicator_form.html",
+        obj,
+        SECTION,
+        context,
+        400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_indicators(request: HttpRequest, board: str, plan: str, number: int) -> HttpResponse:
+    """Choose, from the priority, the indicators that serve it."""
+    obj = board_for_indicators(request, board, EDIT)
+    priority = get_object_or_404(
+        Priority.objects.select_related("plan", "plan__board"),
+        plan__board=obj,
+        plan__slug=plan,
+        number=number,
+    )
+    form = PriorityIndicatorsForm(
+        request.POST if request.method == "POST" else None,
+        board=obj,
+        initial={"indicators": list(Indicator.objects.filter(priority=priority))},
+    )
+    if form.is_valid():
+        try:
+            services.priority_indicators_set(
+                priority=priority, indicators=form.cleaned_data["indicators"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"The indicators serving priority {priority.number} saved.")
+            return redirect(
+                "priorities:priority", board=obj.slug, plan=priority.plan.slug, number=number
+            )
+    context = {"form": form, "priority": priority, "plan": priority.plan}
+    return render_board(
+        request,
+        "indicators/priority_indicators.html",
+        obj,
+        SECTION,
+        context,
         400 if form.is_bound else 200,
     )

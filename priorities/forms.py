@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from board.models import Group
 from core.forms import DateInput, GovukFormMixin, choice_field
-from priorities.models import Action, EvidenceType, Priority, Rating
+from priorities.models import Action, ActionPlan, EvidenceType, Priority, Rating
 from priorities.services import EDITABLE_FIELDS, assessment_problems, lead_accounts
 
 
@@ -204,3 +204,86 @@ class PlanPeriodForm(GovukFormMixin, forms.Form):
         help_text="Leave blank for a plan that runs until its actions are complete, as an "
         "inspection's does. For example, 31 3 2027.",
     )
+
+
+class NewPlanForm(PlanPeriodForm):
+    """A new action plan: its title, kind and period; the rules are
+    plan_create's. Its web name is made from its title."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the plan's title.",
+            "max_length": "The title must be 200 characters or fewer.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of plan",
+        choices=ActionPlan.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of plan."},
+    )
+    summary = forms.CharField(
+        label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    field_order = ["title", "kind", "period", "starts_on", "ends_on", "summary"]
+
+
+class PlanDetailsForm(GovukFormMixin, forms.Form):
+    """A plan's title, kind and summary; its period has its own page."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the plan's title.",
+            "max_length": "The title must be 200 characters or fewer.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="Kind of plan",
+        choices=ActionPlan.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of plan."},
+    )
+    summary = forms.CharField(
+        label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PriorityForm(GovukFormMixin, forms.ModelForm):
+    """A priority of a plan; the rules are priority_save's."""
+
+    class Meta:
+        model = Priority
+        fields = ["number", "title", "summary", "evidence_base", "key_outcomes", "success_measures"]
+        labels = {
+            "summary": "Summary (optional)",
+            "evidence_base": "Evidence base (optional)",
+            "key_outcomes": "Key outcomes (optional)",
+            "success_measures": "How success will be measured (optional)",
+        }
+        help_texts = {"number": "Its place in the plan: priority 1, 2, 3..."}
+        widgets = {
+            "number": forms.TextInput(
+                attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+            ),
+            "title": forms.TextInput(),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "evidence_base": forms.Textarea(attrs={"rows": 4}),
+            "key_outcomes": forms.Textarea(attrs={"rows": 4}),
+            "success_measures": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "number": {
+                "required": "Enter the priority's number, for example 1.",
+                "invalid": "Enter the priority's number as a whole number, for example 1.",
+            },
+        }
+
+    def _post_clean(self) -> None:
+        # The rules are the service's: fill the instance, leave the checks to it.
+        from django.forms.models import construct_instance
+
+        self.instance = construct_instance(self, self.instance, self._meta.fields)

@@ -131,12 +131,16 @@ def assessment_record(
 # Action plans ------------------------------------------------------------------------------
 
 
+#: Slugs that name a page rather than a plan (plans/new/).
+RESERVED_PLAN_SLUGS = frozenset({"new"})
+
+
 def free_plan_slug(*, board: Board, base: str) -> str:
     """A slug for a new plan of the board made from `base`, with -2, -3...
     added when the board already has a plan there."""
     stem = slugify(base)[:70].strip("-") or "plan"
     slug, n = stem, 2
-    while ActionPlan.objects.filter(board=board, slug=slug).exists():
+    while slug in RESERVED_PLAN_SLUGS or ActionPlan.objects.filter(board=board, slug=slug).exists():
         slug = f"{stem}-{n}"
         n += 1
     return slug
@@ -164,6 +168,8 @@ def plan_problems(
             "slug",
             "The short name uses lower-case letters, numbers and hyphens, 80 characters or fewer.",
         )
+    elif slug in RESERVED_PLAN_SLUGS:
+        add_problem(problems, "slug", f"{slug!r} names a page of its own: choose another.")
     elif ActionPlan.objects.filter(board=board, slug=slug).exists():
         add_problem(problems, "slug", f"This board already has an action plan at {slug!r}.")
     if not title.strip():
@@ -225,6 +231,106 @@ def plan_create(
         ends_on=ends_on,
         summary=summary.strip(),
     )
+
+
+def plan_details_problems(*, title: str, kind: str, summary: str = "") -> Problems:
+    problems: Problems = {}
+    if not title.strip():
+        add_problem(problems, "title", "Enter the plan's title.")
+    elif len(title.strip()) > 200:
+        add_problem(problems, "title", "The title must be 200 characters or fewer.")
+    if kind not in ActionPlan.Kind.values:
+        add_problem(problems, "kind", f"{kind!r} is not a kind of plan; choose one from the list.")
+    return problems
+
+
+@transaction.atomic
+def plan_update(*, plan: ActionPlan, title: str, kind: str, summary: str = "") -> ActionPlan:
+    """Change a plan's title, kind and summary (its period has services of
+    its own, below; its web name never changes). A save that changes
+    nothing leaves the history as it was."""
+    raise_problems(plan_details_problems(title=title, kind=kind, summary=summary))
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    wanted = {
+        "title": ActionPlan.normalised("title", title),
+        "kind": kind,
+        "summary": ActionPlan.normalised("summary", summary),
+    }
+    if all(getattr(locked, name) == value for name, value in wanted.items()):
+        return locked
+    for name, value in wanted.items():
+        setattr(locked, name, value)
+    locked._change_reason = "Details changed"  # type: ignore[attr-defined]
+    locked.save()
+    return locked
+
+
+# Priorities ------------------------------------------------------------------------------
+
+
+#: The largest priority number a plan takes: plans list a handful.
+MAX_PRIORITY_NUMBER = 99
+
+
+def priority_problems(*, priority: Priority) -> Problems:
+    """A priority's rules: a number from 1 the plan has not used, and a title."""
+    problems: Problems = {}
+    number = priority.number
+    if number is None or not 1 <= number <= MAX_PRIORITY_NUMBER:
+        add_problem(problems, "number", f"Enter a number from 1 to {MAX_PRIORITY_NUMBER}.")
+    elif (
+        Priority.objects.filter(plan_id=priority.plan_id, number=number)
+        .exclude(pk=priority.pk)
+        .exists()
+    ):
+        add_problem(problems, "number", f"{priority.plan.title} already has a priority {number}.")
+    title = (priority.title or "").strip()
+    if not title:
+        add_problem(problems, "title", "Enter the priority's title.")
+    elif len(title) > 300:
+        add_problem(problems, "title", "The title must be 300 characters or fewer.")
+    return problems
+
+
+def next_priority_number(*, plan: ActionPlan) -> int:
+    last = plan.priorities.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def priority_save(*, priority: Priority) -> Priority:
+    """Add or change a priority of a plan: its number, title, summary,
+    evidence base, key outcomes and how success will be measured."""
+    raise_problems(priority_problems(priority=priority))
+    priority.title = priority.title.strip()
+    priority.full_clean(validate_unique=False, validate_constraints=False)
+    priority.save()
+    return priority
+
+
+@transaction.atomic
+def priority_move(*, priority: Priority, up: bool) -> Priority:
+    """Swap the priority's number with the one before it (`up`) or after
+    it, so the plan reads in a new order; nothing happens at either end.
+    The numbers are what the plan's pages and reports print."""
+    siblings = list(
+        Priority.objects.select_for_update().filter(plan_id=priority.plan_id).order_by("number")
+    )
+    at = next(i for i, p in enumerate(siblings) if p.pk == priority.pk)
+    other_at = at - 1 if up else at + 1
+    if not 0 <= other_at < len(siblings):
+        return siblings[at]
+    mine, other = siblings[at], siblings[other_at]
+    mine_number, other_number = mine.number, other.number
+    # Through 0 (never a priority's number), so the plan's numbers stay unique.
+    Priority.objects.filter(pk=mine.pk).update(number=0)
+    other.number = mine_number
+    other._change_reason = "Moved"  # type: ignore[attr-defined]
+    other.save()
+    mine.number = other_number
+    mine._change_reason = "Moved"  # type: ignore[attr-defined]
+    mine.save()
+    return mine
 
 
 # A plan's period: closing, reopening, extending ----------------------------------------------
@@ -490,30 +596,12 @@ def lead_account_problems(*, plan: ActionPlan, account: Any) -> Problems:
     return problems
 
 
-def priority_problems(*, plan: ActionPlan, number: int, title: str) -> Problems:
-    """The rules for a new priority of a plan, as field errors."""
-    problems: Problems = {}
-    if not 1 <= number <= 99:
-        add_problem(problems, "number", "A priority's number is from 1 to 99.")
-    elif Priority.objects.filter(plan=plan, number=number).exists():
-        add_problem(problems, "number", f"{plan.title} already has a priority {number}.")
-    limit = cast(Field, Priority._meta.get_field("title")).max_length or 0
-    if not title.strip():
-        add_problem(problems, "title", "Enter the priority's title.")
-    elif len(title.strip()) > limit:
-        add_problem(problems, "title", f"The title must be {limit} characters or fewer.")
-    return problems
-
-
 @transaction.atomic
 def priority_create(*, plan: ActionPlan, number: int, title: str, summary: str = "") -> Priority:
     """Add a numbered priority to a plan (a business plan's priorities are
-    what its actions and indicators serve)."""
-    raise_problems(priority_problems(plan=plan, number=number, title=title))
-    priority = Priority(plan=plan, number=number, title=title.strip(), summary=summary.strip())
-    priority.full_clean()
-    priority.save()
-    return priority
+    what its actions and indicators serve), under priority_save's rules, as
+    the priority pages add one."""
+    return priority_save(priority=Priority(plan=plan, number=number, title=title, summary=summary))
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priorities import lead_views, views
+from priorities import lead_views, setup_views, views
 from priorities.rounds import views as round_views
 
 app_name = "priorities"
@@ -8,7 +8,21 @@ app_name = "priorities"
 urlpatterns = [
     path("plans/", views.plans, name="plans"),
     path("actions/", views.actions, name="actions"),
+    path("plans/new/", setup_views.plan_create, name="plan_create"),
     path("plans/<slug:plan>/", views.plan, name="plan"),
+    path("plans/<slug:plan>/edit/", setup_views.plan_edit, name="plan_edit"),
+    path("plans/<slug:plan>/priorities/new/", setup_views.priority_edit, name="priority_create"),
+    path("plans/<slug:plan>/priorities/<int:number>/", setup_views.priority, name="priority"),
+    path(
+        "plans/<slug:plan>/priorities/<int:number>/edit/",
+        setup_views.priority_edit,
+        name="priority_edit",
+    ),
+    path(
+        "plans/<slug:plan>/priorities/<int:number>/move/",
+        setup_views.priority_move,
+        name="priority_move",
+    ),
     path("plans/<slug:plan>/export.<str:fmt>", views.plan_export, name="plan_export"),
     path("plans/<slug:plan>/close/", views.plan_close, name="plan_close"),
     path("plans/<slug:plan>/reopen/", views.plan_reopen, name="plan_reopen"),

@@ -86,11 +86,15 @@ def plan(request: HttpRequest, board: str, plan: str) -> HttpResponse:
     today = timezone.localdate()
     plan_obj = _plan(obj, plan, today)
     state = plan_obj.state_on(today)
+    blocks = selectors.plan_detail(plan=plan_obj, plan_closed=state.closed)
     context = {
         "plan": plan_obj,
         "state": state,
         "superseded_by": selectors.superseded_by(plan=plan_obj),
-        "blocks": selectors.plan_detail(plan=plan_obj, plan_closed=state.closed),
+        "blocks": blocks,
+        "last_priority_number": max(
+            (b.priority.number for b in blocks if b.priority is not None), default=None
+        ),
         "definitions": selectors.rag_definitions(plan=plan_obj),
         "themes": list(plan_obj.themes.order_by("kind", "position")),
         "history": history_with_changes(plan_obj.history.all()),

@@ -1,11 +1,12 @@
 from django.urls import URLPattern, path
 
-from reports.views import annual, dashboard, public, scorecard, scorecard_pdf
+from reports.views import annual, dashboard, public, scorecard, scorecard_pdf, setup
 
 app_name = "reports"
 
 urlpatterns: list[URLPattern] = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("setup/", setup.setup, name="setup"),
     path("annual-reports/", annual.annual_reports, name="annual_reports"),
     path("annual-reports/new/", annual.annual_report_create, name="annual_report_create"),
     path("annual-reports/<str:year>/", annual.annual_report, name="annual_report"),

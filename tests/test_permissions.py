@@ -108,6 +108,41 @@ def ended_plan(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "plan": found.slug}
 
 
+#: A board's details and who may see it: the Admin's; a chair and a manager
+#: read the board but are refused (403).
+BOARD_ADMIN = expect(LOGIN, 404, 403, 403, 200, 404)
+BOARD_ADMIN_INVALID = expect(LOGIN, 404, 403, 403, 400, 404)
+
+
+def removable_access(world: Any) -> dict[str, Any]:
+    """A partner's account on the first board, whose access an Admin may take away."""
+    from board.models import BoardAccess
+    from core import roles
+    from tests.factories import UserFactory
+
+    found = BoardAccess.objects.filter(board=world.board, user__username="removable").first()
+    user = (
+        found.user
+        if found
+        else UserFactory(username="removable", role=roles.PARTNER, boards=[world.board])
+    )
+    return {"board": world.board.slug, "user": user.pk}
+
+
+def agency(world: Any) -> dict[str, Any]:
+    from board.models import Agency
+
+    found = Agency.objects.filter(slug="unused-agency").first() or Agency.objects.create(
+        slug="unused-agency", name="Unused agency", sector="other"
+    )
+    return {"board": world.board.slug, "agency": found.slug}
+
+
+def priority(world: Any) -> dict[str, Any]:
+    """Priority 1 of the first board's business plan (the world has it)."""
+    return {"board": world.board.slug, "plan": world.plan.slug, "number": 1}
+
+
 INTERNAL_READ = expect(LOGIN, 404, 200, 200, 200, 404)
 INTERNAL_EDIT = expect(LOGIN, 404, 403, 200, 403, 404)
 INTERNAL_EDIT_INVALID = expect(LOGIN, 404, 403, 400, 403, 404)
@@ -473,6 +508,21 @@ ROUND_DONE = expect(LOGIN, 404, 403, 302, 403, 404)
 MATRIX: dict[str, Rule] = {
     "site:home": Rule(get=expect(LOGIN, 302, 302, 302, 200, 302, 302)),
     "site:switch_board": Rule(get=expect(LOGIN, 404, 404, 404, 404, 404)),
+    # Adding a board, its details and who may see it: the Admin's alone.
+    "site:board_create": Rule(
+        get=expect(LOGIN, 404, 404, 404, 200, 404, 404),
+        post=expect(LOGIN, 404, 404, 404, 400, 404, 404),
+    ),
+    "board:board_edit": Rule(board, get=BOARD_ADMIN, post=BOARD_ADMIN_INVALID),
+    "board:access": Rule(board, get=BOARD_ADMIN, post=BOARD_ADMIN_INVALID),
+    "board:access_remove": Rule(
+        removable_access, get=BOARD_ADMIN, post=expect(LOGIN, 404, 403, 403, 302, 404)
+    ),
+    # Agencies are shared; the manager adds them and changes those only
+    # their boards use (the world's agency is named by no seat).
+    "board:agency_list": Rule(board, get=READ, post=NOT_ALLOWED),
+    "board:agency_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "board:agency_edit": Rule(agency, get=EDIT, post=EDIT_POST_INVALID),
     "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200, 200)),
     # The load balancers' health page: anyone, and only to read.
     "core:health": Rule(
@@ -601,6 +651,15 @@ MATRIX: dict[str, Rule] = {
         lambda w: {"board": w.board.slug, "ref": w.risk.ref}, get=EDIT, post=EDIT_POST_INVALID
     ),
     "priorities:plans": Rule(board, get=READ, post=NOT_ALLOWED),
+    "priorities:plan_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:plan_edit": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:priority": Rule(priority, get=READ, post=NOT_ALLOWED),
+    "priorities:priority_create": Rule(plan, get=EDIT, post=EDIT_POST_INVALID),
+    "priorities:priority_edit": Rule(priority, get=EDIT, post=EDIT_POST_INVALID),
+    # Moving a priority is a button on the plan's page: POST only.
+    "priorities:priority_move": Rule(
+        priority, get=NOT_ALLOWED, post=expect(LOGIN, 404, 403, 302, 403, 404)
+    ),
     # Training is internal: a partner gets 404 wherever a chair reads or a manager edits.
     "training:training": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
     "training:figures_record": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
@@ -721,6 +780,13 @@ MATRIX: dict[str, Rule] = {
         published_snapshot, get=expect(LOGIN, 200, 200, 200, 200, 404), post=NOT_ALLOWED
     ),
     "indicators:indicator": Rule(indicator, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "indicators:indicator_list": Rule(board, get=INTERNAL_READ, post=NOT_ALLOWED),
+    "indicators:indicator_create": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:indicator_edit": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    # An empty choice is valid: no indicator serves the priority.
+    "indicators:priority_indicators": Rule(
+        priority, get=INTERNAL_EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)
+    ),
     "indicators:indicator_export": Rule(
         lambda w: {**indicator(w), "fmt": "xlsx"}, get=INTERNAL_READ, post=NOT_ALLOWED
     ),
@@ -738,6 +804,7 @@ MATRIX: dict[str, Rule] = {
     "indicators:neighbours": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Partners see only what is published: the dashboard does not exist for them.
     "reports:dashboard": Rule(board, get=expect(LOGIN, 404, 200, 200, 200, 404), post=NOT_ALLOWED),
+    "reports:setup": Rule(board, get=READ, post=NOT_ALLOWED),
     # Case reviews: partners see the register of published reviews and a
     # published review; for them every other page answers 404 (the review
     # here is unpublished; tests/reviews/test_views.py opens a published one).

@@ -314,6 +314,51 @@ def test_posting_anything_to_the_attendance_keys_forms_never_fails_and_a_refusal
     post()
 
 
+SETUP_FORMS = (
+    "board:agency_create",
+    "board:agency_edit",
+    "priorities:plan_create",
+    "priorities:plan_edit",
+    "priorities:priority_create",
+    "priorities:priority_edit",
+    "indicators:indicator_create",
+    "indicators:indicator_edit",
+    "indicators:priority_indicators",
+)
+ADMIN_SETUP_FORMS = ("site:board_create", "board:board_edit", "board:access")
+
+
+def test_posting_anything_to_the_set_up_forms_never_fails_and_a_refusal_changes_nothing(
+    world, client_for
+):
+    """The set-up pages' forms (the manager's, reached by the walk above too,
+    and the Admin's, which the walk as a manager does not reach), each sent
+    anything on its own."""
+    manager, admin = client_for("manager"), client_for("admin")
+    assert set(SETUP_FORMS) <= set(page_names("post"))
+    forms = [(manager, posted_form(manager, n, url_of(n, world))) for n in SETUP_FORMS]
+    forms += [(admin, posted_form(admin, n, url_of(n, world))) for n in ADMIN_SETUP_FORMS]
+    for _, form in forms:
+        assert set(form.fields) - {"unexpected"}, f"{form.action} has no form of its own"
+    before = fingerprint()
+
+    # At most 200 examples, fewer than the profile's 500: the walk over every
+    # form above reaches the manager's set-up forms too, and CI time is tight.
+    @settings(per_function_world, max_examples=min(200, per_function_world.max_examples))
+    @given(
+        sent=st.sampled_from(forms).flatmap(
+            lambda pair: st.tuples(st.just(pair), data_for(pair[1]))
+        )
+    )
+    def post(sent: tuple[tuple[Any, Form], dict[str, Any]]) -> None:
+        (client, form), data = sent
+        with transaction.atomic():
+            check(client.post(form.action, data), form.action, before, data)
+            transaction.set_rollback(True)
+
+    post()
+
+
 def html_of(response: Any) -> str:
     if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
         return ""

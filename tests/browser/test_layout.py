@@ -108,6 +108,11 @@ NOT_WALKED = {
     "training:courses_export": "a CSV or XLSX download",
     "training:import_columns": "a step of an import whose file has columns Assure does not "
     "know: the training journeys open it",
+    "site:board_create": "the Admin's (a manager gets 404): the set-up journey opens it",
+    "board:board_edit": "the Admin's (a manager gets 403)",
+    "board:access": "the Admin's (a manager gets 403): the set-up journey opens it",
+    "board:access_remove": "the Admin's (a manager gets 403)",
+    "priorities:priority_move": "a button on the plan's page posts to it",
 }
 PER_KIND = 3  # pages opened of each kind (URL name) on each board
 
