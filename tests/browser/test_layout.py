@@ -28,6 +28,11 @@ _NO_ANNUAL_REPORT = (
     "the past reports start no annual report in Assure; the annual report journeys open it at 320px"
 )
 
+_IMPORT_STEP = (
+    "a step of a spreadsheet import, reached only with a file uploaded: the tracker import "
+    "journeys open it"
+)
+
 # URL names the walk below does not open, and why.
 NOT_WALKED = {
     "login": "redirects a signed-in person to their boards",
@@ -106,6 +111,11 @@ NOT_WALKED = {
     "priorities:round_accept_all": "a button on a round's page posts to it",
     "priorities:round_close": "a button on a round's page posts to it",
     "training:courses_export": "a CSV or XLSX download",
+    "board:import_layout": _IMPORT_STEP,
+    "board:import_columns": _IMPORT_STEP,
+    "board:import_words": _IMPORT_STEP,
+    "board:import_preview": _IMPORT_STEP,
+    "board:import_confirm": "the import preview's button posts to it",
     "training:import_columns": "a step of an import whose file has columns Assure does not "
     "know: the training journeys open it",
     "site:board_create": "the Admin's (a manager gets 404): the set-up journey opens it",
