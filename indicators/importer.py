@@ -591,10 +591,13 @@ def fingerprint(preview: Preview) -> str:
     """What a preview would record, as a hash: the page keeps it with the
     confirmed import, and the background import saves only a preview that
     hashes the same, so nothing is saved that the business manager did not see."""
-    items = [
-        [i.indicator.code, i.what, i.start_year, str(i.value), i.marker, i.status]
+    # Sorted: the order of the items follows the mapping's keys, and
+    # PostgreSQL's jsonb keeps keys in an order of its own, so the background
+    # import may rebuild the same preview in another order.
+    items = sorted(
+        json.dumps([i.indicator.code, i.what, i.start_year, str(i.value), i.marker, i.status])
         for i in preview.items
-    ]
+    )
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
 

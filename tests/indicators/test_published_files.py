@@ -335,6 +335,30 @@ def _job(world, **changes):
     return statistics_imports.import_request(**fields)
 
 
+def test_a_preview_hashes_the_same_whatever_order_its_mapping_comes_back_in(world):
+    """The confirmed import keeps its mapping as JSON, and PostgreSQL's jsonb
+    gives its keys back in an order of its own: the same figures must hash the
+    same, or every import of two or more columns fails at confirm there."""
+    IndicatorFactory(board=world.board, code="referrals", unit="count")
+    IndicatorFactory(board=world.board, code="rate", unit="rate")
+    statistics = imp.read_statistics("cin.csv", SMALL)
+
+    def hashed(mapping):
+        return imp.fingerprint(
+            imp.preview_statistics(
+                board=world.board,
+                statistics=statistics,
+                authority=AREA.new_code,
+                mapping=mapping,
+                publication="Synthetic",
+            )
+        )
+
+    one_way = hashed({"referrals": "referrals", "referrals_rate": "rate"})
+    assert one_way == hashed({"referrals_rate": "rate", "referrals": "referrals"})
+    assert one_way != hashed({"referrals": "referrals"})
+
+
 def test_the_background_import_saves_and_reports_progress_to_the_end(
     world, django_capture_on_commit_callbacks
 ):
