@@ -472,3 +472,64 @@ def test_a_board_without_a_logo_has_a_cover_of_its_name_alone(world):
         alts = [str(e.get("/Alt", "")) for e in elements(document) if e.S == "/Figure"]
     assert alts == [f.summary for f in built.figures]
     assert pdf.page_texts(pdf.render_document(context))[0].startswith(world.board.name)
+
+
+def _picture(mode: str, **save: Any) -> bytes:
+    """A small picture of many colours (a gradient and a stripe), so that a
+    row or a channel out of place shows."""
+    from PIL import Image
+
+    image = Image.new("RGB", (37, 23))
+    image.putdata([(x * 6, y * 11, (x * y) % 256) for y in range(23) for x in range(37)])
+    if mode != "RGB":
+        image = image.convert(mode)
+    out = io.BytesIO()
+    image.save(out, **{"format": "PNG", **save})
+    return out.getvalue()
+
+
+def _pixels(data: bytes) -> bytes:
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data)).convert("RGB").tobytes()
+
+
+def test_charts_reach_the_pdf_as_their_own_rows_and_other_pictures_as_before(monkeypatch):
+    """An 8-bit RGB PNG (every chart) is embedded as its own compressed rows,
+    not decoded and encoded again; a picture with transparency (a logo) goes
+    WeasyPrint's way. Read back, each has its own pixels."""
+    from weasyprint.images import RasterImage
+
+    encoded = []
+    weasyprint_png_data = RasterImage._get_png_data
+    monkeypatch.setattr(
+        RasterImage,
+        "_get_png_data",
+        staticmethod(lambda image: encoded.append(image.mode) or weasyprint_png_data(image)),
+    )
+    chart, logo = _picture("RGB"), _picture("RGBA")
+    html = (
+        '<html lang="en-GB"><head><title>Pictures</title></head><body>'
+        f'<img src="{charts.data_uri(chart)}" alt="A chart">'
+        f'<img src="{charts.data_uri(logo)}" alt="A logo"></body></html>'
+    )
+    with pikepdf.open(io.BytesIO(pdf.write(pdf.lay_out(html)))) as document:
+        drawn = {
+            name: pikepdf.PdfImage(image) for name, image in document.pages[0].get_images().items()
+        }
+        by_mask = {bool(image.obj.get("/SMask")): image for image in drawn.values()}
+        as_drawn = {
+            has_mask: image.as_pil_image().convert("RGB").tobytes()
+            for has_mask, image in by_mask.items()
+        }
+    assert as_drawn == {False: _pixels(chart), True: _pixels(logo)}
+    assert encoded == ["RGB", "L"]  # the logo's colours and its mask only
+
+
+def test_only_a_plain_8_bit_rgb_png_is_passed_through():
+    plain = _picture("RGB")
+    assert pdf.png_idat(plain) is not None
+    interlaced = plain[:28] + b"\x01" + plain[29:]  # the header's interlace method
+    for other in (_picture("RGBA"), _picture("L"), _picture("P"), _picture("I;16"), interlaced):
+        assert pdf.png_idat(other) is None
+    assert pdf.png_idat(b"\xff\xd8\xff\xe0 a JPEG") is None
