@@ -31,6 +31,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.annual_report import quiet_logs  # noqa: E402
+
+quiet_logs()
+
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
