@@ -287,3 +287,34 @@ def test_the_meetings_page_links_the_import(world, manager_client):
     response = manager_client.get(f"/boards/{world.board.slug}/meetings/")
     assert f'href="/boards/{world.board.slug}/imports/attendance/"' in response.content.decode()
     assert "Import an attendance record" in response.content.decode()
+
+
+def _preview_of(world, rows):
+    from board import importing
+    from core import spreadsheets as sheets
+
+    book = sheets.read_book(
+        "attendance.csv", csv_bytes(rows), max_rows=2000, max_unpacked_bytes=10_000_000
+    )
+    importer = importing.REGISTRY["attendance"](world.board, OPTIONS)
+    pending = importing.Pending(kind="attendance", board=world.board.pk, name="a", sheets=book)
+    importing.start_mapping(importer, pending, None)
+    pending.options = OPTIONS
+    pending.mapping.words = {"meeting": {code.casefold(): v for code, v in CODES.items()}}
+    importing.suggest_words(importer, pending, pending.table(), None)
+    return importing.run_preview(importer, pending)
+
+
+def test_a_preview_reads_the_board_in_the_same_queries_however_many_rows(
+    world, seats, django_assert_max_num_queries
+):
+    seats_made = [
+        MemberFactory(board=world.board, person=f"Person {n}", groups=[world.group])
+        for n in range(30)
+    ]
+    head = ["Name", "15/05/2025", "12/06/2025", "11/09/2025"]
+    rows = [head, *([seat.person, "✓", "A", "X"] for seat in seats_made)]
+    with on_day(TODAY), django_assert_max_num_queries(12):
+        preview = _preview_of(world, rows)
+    assert preview.valid, [str(p) for p in preview.all_problems]
+    assert [len(entry["marks"]) for entry in preview.plan] == [30, 30, 30]
