@@ -318,3 +318,34 @@ def test_a_preview_reads_the_board_in_the_same_queries_however_many_rows(
         preview = _preview_of(world, rows)
     assert preview.valid, [str(p) for p in preview.all_problems]
     assert [len(entry["marks"]) for entry in preview.plan] == [30, 30, 30]
+
+
+def test_an_agencys_seat_is_found_by_its_agency_and_a_name_left_blank_leaves_its_row_out(
+    walk, world, seats
+):
+    health = AgencyFactory(slug="anyshire-icb", name="Anyshire ICB", short_name="ICB")
+    seat = MemberFactory(board=world.board, agency=health, person="", position="")
+    rows = [
+        ["Name", "Organisation", "15/05/2025"],
+        ["", "ICB", "R"],
+        ["Visitor from Ofsted", "", "✓"],
+    ]
+    with on_day(TODAY):
+        response = _preview(
+            walk,
+            csv_bytes(rows),
+            "attendance.csv",
+            by_word={"person": {"Visitor from Ofsted": "blank"}},
+        )
+        assert response.status_code == 200, problems_of(response)
+        left_out = response.context["preview"].rows[1]
+        assert (left_out.status, left_out.notes) == (
+            "skipped",
+            ["Left out: its name is mapped to be left blank."],
+        )
+        assert walk.confirm().status_code == 302
+    assert list(
+        Attendance.objects.filter(
+            member__board=world.board, meeting__date="2025-05-15"
+        ).values_list("member", "status")
+    ) == [(seat.pk, "representative")]
