@@ -533,3 +533,17 @@ def test_only_a_plain_8_bit_rgb_png_is_passed_through():
     for other in (_picture("RGBA"), _picture("L"), _picture("P"), _picture("I;16"), interlaced):
         assert pdf.png_idat(other) is None
     assert pdf.png_idat(b"\xff\xd8\xff\xe0 a JPEG") is None
+
+
+def test_pdf_streams_are_compressed_at_level_6_and_read_back_the_same():
+    import zlib
+
+    import pydyf
+
+    operators = b"BT /F1 10 Tf 72 712 Td (Page 1 of 37) Tj ET\n" * 400
+    squeezer = pdf._Deflate().compressobj(level=9)  # what pydyf asks for
+    squeezed = squeezer.compress(operators) + squeezer.flush()
+    assert squeezed == zlib.compress(operators, 6)
+    assert zlib.decompress(squeezed) == operators
+    pdf.write(pdf.lay_out('<html lang="en-GB"><head><title>T</title></head><body>T</body></html>'))
+    assert isinstance(pydyf.zlib, pdf._Deflate)
