@@ -95,8 +95,14 @@ def revised_edition[E](figure: tuple[Any, str], earlier: list[tuple[int, Any, st
     chair's dashboard all ask this one rule. `earlier` holds (edition number,
     value, marker, what to hand back); values compare as read (Decimals with
     Decimals, floats with floats)."""
-    differing = [e for e in earlier if (e[1], e[2]) != figure]
+    differing = [e for e in earlier if differs(figure, (e[1], e[2]))]
     return max(differing, key=lambda e: e[0])[3] if differing else None
+
+
+def differs(figure: tuple[Any, str], other: tuple[Any, str]) -> bool:
+    """Whether two editions state different figures: a value or a marker
+    changed. Only then is the later one a revision."""
+    return figure != other
 
 
 @dataclass
@@ -127,7 +133,11 @@ class Point:
         """The earlier editions whose figure differs from the one used. A
         later publication stating the same figure revises nothing, so it is
         not called a revision."""
-        return [e for e in self.other_editions if (e.value, e.marker) != (self.value, self.marker)]
+        return [
+            e
+            for e in self.other_editions
+            if differs((self.value, self.marker), (e.value, e.marker))
+        ]
 
     @property
     def revised(self) -> bool:
@@ -1034,9 +1044,8 @@ def mark_restatements(values: list[IndicatorValue]) -> None:
     }
     for value in values:
         previous = before.get((value.period_kind, value.period_start, value.edition - 1))
-        value.restates = previous is not None and (previous.value, previous.marker) == (  # type: ignore[attr-defined]
-            value.value,
-            value.marker,
+        value.restates = previous is not None and not differs(  # type: ignore[attr-defined]
+            (value.value, value.marker), (previous.value, previous.marker)
         )
 
 
