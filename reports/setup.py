@@ -163,6 +163,12 @@ def _record_items(board: Board, today: datetime.date) -> list[SetupItem]:
             _url("board:meeting_create", board),
             "Add a meeting",
             met,
+            (
+                (
+                    "Import an attendance record of the main group's meetings",
+                    _url("board:import_upload", board, kind="attendance"),
+                ),
+            ),
         ),
     ]
 

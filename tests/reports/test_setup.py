@@ -135,10 +135,10 @@ def test_the_set_up_page_reads_the_same_queries_however_much_the_board_holds(
     assert reverse("people:people", kwargs={"board": board.slug}) in html
 
 
-def test_the_seats_and_actions_items_offer_the_imports_of_the_boards_own_spreadsheets(client):
-    """A new board keeps its members and its tracker in spreadsheets: the
-    set-up page offers their imports beside the forms (the new-partnership
-    journey found them only two pages away)."""
+def test_the_seats_meetings_and_actions_items_offer_the_imports_of_the_boards_own_files(client):
+    """A new board keeps its members, its attendance and its tracker in
+    spreadsheets: the set-up page offers their imports beside the forms (the
+    new-partnership journey found them only pages away)."""
     board = BoardFactory()
     client.force_login(UserFactory(username="bm", role=roles.BUSINESS_MANAGER, boards=[board]))
     url = reverse("reports:setup", kwargs={"board": board.slug})
@@ -147,6 +147,10 @@ def test_the_seats_and_actions_items_offer_the_imports_of_the_boards_own_spreads
     with on_day(TODAY):
         html = client.get(url).content.decode()
         assert f'href="{seats}"' in html
+        attendance = reverse(
+            "board:import_upload", kwargs={"board": board.slug, "kind": "attendance"}
+        )
+        assert f'href="{attendance}"' in html
         # No plan in force yet: the actions item leads to adding the plan first.
         assert tracker not in html
         PlanFactory(
