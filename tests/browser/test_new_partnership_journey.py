@@ -38,6 +38,7 @@ from board.models import Agency, Board, Member
 from core import roles
 from indicators.models import IndicatorValue
 from tests.browser.conftest import check_accessibility
+from tests.browser.test_attendance_key_journeys import add_mark
 from tests.clock import on_day
 from tests.factories import UserFactory
 from tests.import_files import SheetSpec, xlsx
@@ -103,16 +104,6 @@ def fill_date(page, legend: str, day: int, month: int, year: int) -> None:
     group.get_by_label("Day").fill(str(day))
     group.get_by_label("Month").fill(str(month))
     group.get_by_label("Year").fill(str(year))
-
-
-def add_mark(page, code: str, words: str, *, present: bool, counted: bool) -> None:
-    page.get_by_role("button", name="Add a mark").click()
-    page.get_by_label("Code").fill(code)
-    page.get_by_label("What it means").fill(words)
-    page.get_by_label(re.compile("^Counts as present")).set_checked(present)
-    page.get_by_label(re.compile("^Counts towards the percentage")).set_checked(counted)
-    page.get_by_role("button", name="Save mark").click()
-    expect(page.get_by_text(f"Mark {code} ({words}) saved.")).to_be_visible()
 
 
 def membership_list() -> bytes:
