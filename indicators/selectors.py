@@ -293,6 +293,8 @@ class TableRow:
     england: ComparatorPoint | None
     neighbours: ComparatorPoint | None
     label: str
+    #: The target the period's figure is rated against, as shown ("" for none).
+    target: str = ""
 
 
 @dataclass
@@ -311,6 +313,20 @@ class IndicatorStatus:
     def target_of(self, point: Point) -> Decimal | None:
         """The target a point is rated against: its year's, or the standing one."""
         return target_for(self.indicator, self.targets, point.start)[0]
+
+    @property
+    def has_target(self) -> bool:
+        """Whether any period may be rated: a standing target or a year's."""
+        return self.indicator.polarity != Polarity.NEITHER and (
+            self.indicator.target is not None or bool(self.targets)
+        )
+
+    def _target_shown(self, start: datetime.date) -> str:
+        if not self.has_target:
+            return ""
+        target, _, year = target_for(self.indicator, self.targets, start)
+        shown = format_number(target, self.indicator.unit)
+        return f"{shown} ({year} target)" if shown and year else shown
 
     @property
     def latest_target_year(self) -> str:
@@ -355,6 +371,7 @@ class IndicatorStatus:
                 period_label(self.points[0].kind if self.points else PeriodKind.YEAR, start)
                 if start not in points
                 else points[start].label,
+                self._target_shown(start),
             )
             for start in starts
         ]
@@ -1052,3 +1069,16 @@ def indicator_comparators(*, indicator: Indicator) -> QuerySet[Comparator]:
         .select_related("source")
         .order_by("-period_start", "kind")
     )
+
+
+def indicator_targets(*, indicator: Indicator) -> list[IndicatorTarget]:
+    """The indicator's targets by year, latest year first, each with `shown`
+    (the target in its unit). One query."""
+    found = list(
+        IndicatorTarget.objects.filter(indicator=indicator)
+        .select_related("year", "source")
+        .order_by("-year__start")
+    )
+    for target in found:
+        target.shown = format_number(target.target, indicator.unit)  # type: ignore[attr-defined]
+    return found

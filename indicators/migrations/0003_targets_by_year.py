@@ -7,52 +7,153 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('board', '0017_import_mappings'),
-        ('indicators', '0002_published_statistics'),
+        ("board", "0017_import_mappings"),
+        ("indicators", "0002_published_statistics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalIndicatorTarget',
+            name="HistoricalIndicatorTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('target', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('tolerance', models.DecimalField(blank=True, decimal_places=4, help_text='How far short of the target still rates as near target.', max_digits=14, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='indicators.indicator')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='board.sourcedocument', verbose_name='document that states it')),
-                ('year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='board.reportingyear', verbose_name='reporting year')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.DecimalField(decimal_places=4, max_digits=14)),
+                (
+                    "tolerance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="How far short of the target still rates as near target.",
+                        max_digits=14,
+                        null=True,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="board.sourcedocument",
+                        verbose_name="document that states it",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="board.reportingyear",
+                        verbose_name="reporting year",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical indicator target',
-                'verbose_name_plural': 'historical indicator targets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical indicator target",
+                "verbose_name_plural": "historical indicator targets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='IndicatorTarget',
+            name="IndicatorTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('tolerance', models.DecimalField(blank=True, decimal_places=4, help_text='How far short of the target still rates as near target.', max_digits=14, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='indicators.indicator')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='board.sourcedocument', verbose_name='document that states it')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='board.reportingyear', verbose_name='reporting year')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.DecimalField(decimal_places=4, max_digits=14)),
+                (
+                    "tolerance",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        help_text="How far short of the target still rates as near target.",
+                        max_digits=14,
+                        null=True,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="indicators.indicator",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="board.sourcedocument",
+                        verbose_name="document that states it",
+                    ),
+                ),
+                (
+                    "year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="board.reportingyear",
+                        verbose_name="reporting year",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator', 'year__start'],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'year'), name='indicatortarget_one_a_year')],
+                "ordering": ["indicator", "year__start"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "year"), name="indicatortarget_one_a_year"
+                    )
+                ],
             },
         ),
     ]

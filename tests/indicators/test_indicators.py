@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from board.models import ReportingYear
 from indicators import selectors as sel
 from indicators import services
-from board.models import ReportingYear
 from indicators.models import Comparator, Indicator, IndicatorTarget, IndicatorValue
 from indicators.selectors import (
     Point,
