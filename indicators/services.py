@@ -330,17 +330,19 @@ def indicator_target_set(
     source: SourceDocument | None = None,
     note: str = "",
     replacing: IndicatorTarget | None = None,
+    adding: bool = False,
 ) -> IndicatorTarget:
     """Set the indicator's target for `year`: the year's target is changed
     if it has one (its history keeps what it was), made if not. `replacing`
-    is the target a person is changing, which may move to another year; a
-    year that already has a target of its own is refused, not overwritten."""
+    is the target a person is changing, which may move to another year, and
+    `adding` says a person is adding a new one: then a year that already has
+    a target of its own is refused, not overwritten."""
     if replacing is not None and replacing.indicator_id != indicator.pk:
         raise ValidationError({"year": ["That target belongs to another indicator."]})
     if year.pk is None:  # a year nothing is recorded in yet (board.selectors.year_choices)
         year = ReportingYear.for_start_year(year.start.year)
     record = replacing
-    if record is None:
+    if record is None and not adding:
         record = IndicatorTarget.objects.filter(indicator=indicator, year=year).first()
     if record is None:
         record = IndicatorTarget(indicator=indicator)

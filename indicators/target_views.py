@@ -62,6 +62,7 @@ def _form_page(
                 source=data["source"],
                 note=data["note"],
                 replacing=record,
+                adding=record is None,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -807,7 +807,11 @@ MATRIX: dict[str, Rule] = {
     "indicators:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "indicators:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     # Targets by year: the business manager's; the chair reads them on the indicator's page.
-    "indicators:target_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:target_add": Rule(
+        lambda w: {k: v for k, v in indicator_target(w).items() if k != "year"},
+        get=INTERNAL_EDIT,
+        post=INTERNAL_EDIT_INVALID,
+    ),
     "indicators:target_edit": Rule(indicator_target, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "indicators:target_remove": Rule(
         indicator_target, get=INTERNAL_EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)
