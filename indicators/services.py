@@ -347,7 +347,8 @@ def indicator_target_set(
     if record is None:
         record = IndicatorTarget(indicator=indicator)
     record.indicator, record.year = indicator, year
-    record.target, record.tolerance, record.source, record.note = target, tolerance, source, note
+    record.target = target  # type: ignore[assignment]  # None is refused below, by name
+    record.tolerance, record.source, record.note = tolerance, source, note
     record.normalise_text()
     _raise(indicator_target_problems(target=record))
     record.save()
