@@ -184,7 +184,9 @@ class IndicatorForm(ServiceModelForm):
         }
         help_texts = {
             "code": 'Lower-case letters, numbers and hyphens; its page\'s address, e.g. "referrals".',
-            "target": "The figure a plan or report states, in the indicator's unit.",
+            "target": "The figure a plan or report states, in the indicator's unit: the "
+            "standing target, for any year without a target of its own (set those on the "
+            "indicator's page).",
         }
         widgets = {
             "code": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
