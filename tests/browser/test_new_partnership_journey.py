@@ -6,7 +6,7 @@ four-mark attendance key, brings its seats and agencies from its own
 membership list, the main group's meetings so far this year from its own
 attendance record, its action plan from its own tracker (other headings,
 other rating words), a training year's courses with sessions and capacity,
-and a scorecard from statistics files in the published layout (thousands
+and a scorecard (this year's target for one indicator) from statistics files in the published layout (thousands
 of rows, suppression markers, old and new authority codes), then reads
 the set-up page, the chair's dashboard and the scorecard. axe-core checks
 the pages as this story leaves them (a new board's, the seats import's, the
@@ -516,6 +516,15 @@ def test_a_new_partnership_sets_itself_up_from_its_own_spreadsheets_and_publishe
     page.get_by_label("Target (optional)").fill("500")
     page.get_by_role("button", name="Save indicator").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Referrals per 10,000 children")
+    # This year's target, lower than the standing one the plan states.
+    page.get_by_role("button", name="Add a target for a year").click()
+    page.get_by_label("Reporting year").select_option("2026-27")
+    page.get_by_label("Target", exact=True).fill("450")
+    page.get_by_label("Tolerance (optional)").fill("10")
+    page.get_by_role("button", name="Save target").click()
+    targets = page.locator("#targets-by-year")
+    expect(targets.get_by_role("row", name=re.compile("^2026-27"))).to_contain_text("450")
+    check_accessibility(page)
 
     page.goto(f"{live_server.url}/boards/{board.slug}/indicators/import/")
     page.get_by_role("link", name="neighbour list").click()
@@ -574,6 +583,8 @@ def test_a_new_partnership_sets_itself_up_from_its_own_spreadsheets_and_publishe
     expect(row).to_contain_text(f"{int(own):,} (2023-24)")
     average = sum(neighbours) / len(neighbours)
     expect(row).to_contain_text(f"{average:,.1f} (average of {len(neighbours)} of 10 neighbours)")
+    # The latest figure (2023-24) is rated against the standing target: only
+    # 2026-27 has a target of its own.
     rate, _ = figures(AREA, "referrals_rate")
     rating = "On target" if rate <= 500 else "Off target"
     expect(page.locator("#scorecard-referral-rate")).to_contain_text(f"{rating} (500")
