@@ -6,9 +6,9 @@ four-mark attendance key, brings its seats and agencies from its own
 membership list, the main group's meetings so far this year from its own
 attendance record, its action plan from its own tracker (other headings,
 other rating words), a training year's courses with sessions and capacity,
-and a scorecard (this year's target for one indicator) from statistics files in the published layout (thousands
-of rows, suppression markers, old and new authority codes), then reads
-the set-up page, the chair's dashboard and the scorecard. axe-core checks
+and a scorecard from statistics files in the published layout (thousands
+of rows, suppression markers, old and new authority codes) with this
+year's target for one indicator, then reads the set-up page, the chair's dashboard and the scorecard. axe-core checks
 the pages as this story leaves them (a new board's, the seats import's, the
 results of each import, and the three it ends on); the forms the shorter
 journeys check already are not checked again, to keep CI quick.
