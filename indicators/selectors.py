@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -22,11 +23,12 @@ from django.db.models import Count, FloatField, Max, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 
-from board.models import Board, year_label
+from board.models import Board, start_year_of, year_label
 from core.history import without_loaded_records
 from indicators.models import (
     Comparator,
     Indicator,
+    IndicatorTarget,
     IndicatorValue,
     Marker,
     PeriodKind,
@@ -86,6 +88,24 @@ def marker_words(marker: str) -> str:
     return f"{marker} ({meaning})"
 
 
+def revised_edition[E](figure: tuple[Any, str], earlier: list[tuple[int, Any, str, E]]) -> E | None:
+    """The latest earlier edition whose figure (value, marker) differs from
+    `figure`, or None when every earlier edition states the same. A later
+    publication repeating a figure revises nothing, so it is not called a
+    revision anywhere Assure shows one: the scorecard, its overview and the
+    chair's dashboard all ask this one rule. `earlier` holds (edition number,
+    value, marker, what to hand back); values compare as read (Decimals with
+    Decimals, floats with floats)."""
+    differing = [e for e in earlier if differs(figure, (e[1], e[2]))]
+    return max(differing, key=lambda e: e[0])[3] if differing else None
+
+
+def differs(figure: tuple[Any, str], other: tuple[Any, str]) -> bool:
+    """Whether two editions state different figures: a value or a marker
+    changed. Only then is the later one a revision."""
+    return figure != other
+
+
 @dataclass
 class Point:
     """One period's figure as the scorecard uses it (the latest edition),
@@ -114,7 +134,11 @@ class Point:
         """The earlier editions whose figure differs from the one used. A
         later publication stating the same figure revises nothing, so it is
         not called a revision."""
-        return [e for e in self.other_editions if (e.value, e.marker) != (self.value, self.marker)]
+        return [
+            e
+            for e in self.other_editions
+            if differs((self.value, self.marker), (e.value, e.marker))
+        ]
 
     @property
     def revised(self) -> bool:
@@ -123,8 +147,11 @@ class Point:
     @property
     def revised_from(self) -> str:
         """The figure this one revises (the latest earlier one that differs), as shown."""
-        found = self.revises
-        return found[-1].shown if found else ""
+        found = revised_edition(
+            (self.value, self.marker),
+            [(e.edition, e.value, e.marker, e) for e in self.other_editions],
+        )
+        return found.shown if found else ""
 
     @property
     def shown(self) -> str:
@@ -186,17 +213,70 @@ def direction_of_travel(polarity: str, latest: Point | None, previous: Point | N
     return Direction("worse", f"Getting worse ({'up' if up else 'down'})", arrow)
 
 
-def target_rating(indicator: Indicator | IndicatorRef, latest: Point | None) -> TargetRating:
+@dataclass(frozen=True)
+class YearTarget:
+    """An indicator's target for one reporting year (`IndicatorTarget`), as read for rating."""
+
+    start_year: int
+    target: Decimal
+    tolerance: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return year_label(self.start_year)
+
+
+#: {indicator id: {the year's first calendar year: its target}}
+YearTargets = dict[int, dict[int, YearTarget]]
+
+
+def year_targets(indicator_ids: Any) -> YearTargets:
+    """Every year's target of the indicators (a list of ids or a subquery of
+    them): one query of plain rows."""
+    found: YearTargets = defaultdict(dict)
+    rows = (
+        IndicatorTarget.objects.filter(indicator_id__in=indicator_ids)
+        .order_by()
+        .values_list("indicator_id", "year__start", "target", "tolerance")
+    )
+    for indicator_id, start, target, tolerance in rows:
+        found[indicator_id][start.year] = YearTarget(start.year, target, tolerance)
+    return found
+
+
+def target_for(
+    indicator: Indicator | IndicatorRef, targets: dict[int, YearTarget], day: datetime.date
+) -> tuple[Decimal | None, Decimal | None, str]:
+    """The target, tolerance and the year it is set for (or "" for the
+    standing target) that rate a figure of a period starting `day`: the
+    target of the reporting year the period falls in, or the indicator's
+    standing target where that year has none."""
+    own = targets.get(start_year_of(day))
+    if own is not None:
+        return own.target, own.tolerance, own.label
+    return indicator.target, indicator.tolerance, ""
+
+
+def target_rating(
+    indicator: Indicator | IndicatorRef,
+    latest: Point | None,
+    targets: dict[int, YearTarget] | None = None,
+) -> TargetRating:
     """On target (the target met, equal counts as met), near target (short
-    of it by no more than the tolerance, the edge included), or off target.
-    A suppressed or missing figure is not rated."""
-    target = indicator.target
-    if target is None or indicator.polarity == Polarity.NEITHER:
+    of it by no more than the tolerance, the edge included), or off target,
+    against the target of the figure's own year (`target_for`). A suppressed
+    or missing figure is not rated."""
+    targets = targets or {}
+    if indicator.polarity == Polarity.NEITHER or (indicator.target is None and not targets):
         return NO_TARGET
     if latest is None or latest.value is None:
         why = f"suppressed: {marker_words(latest.marker)}" if latest else "no value yet"
         return TargetRating("not-rated", f"Not rated ({why})", "govuk-tag--grey")
-    tolerance = indicator.tolerance or Decimal(0)
+    target, tolerance, _year = target_for(indicator, targets, latest.start)
+    if target is None:
+        label = year_label(start_year_of(latest.start))
+        return TargetRating("no-target", f"No target for {label}", "govuk-tag--grey")
+    tolerance = tolerance or Decimal(0)
     shortfall = (
         target - latest.value if indicator.polarity == Polarity.HIGHER else latest.value - target
     )
@@ -239,6 +319,8 @@ class TableRow:
     england: ComparatorPoint | None
     neighbours: ComparatorPoint | None
     label: str
+    #: The target the period's figure is rated against, as shown ("" for none).
+    target: str = ""
 
 
 @dataclass
@@ -251,6 +333,34 @@ class IndicatorStatus:
     previous: Point | None = None
     direction: Direction = field(default_factory=lambda: Direction("none", "No value yet", ""))
     rating: TargetRating = NO_TARGET
+    #: The indicator's targets by year (`year_targets`), keyed by the year's first calendar year.
+    targets: dict[int, YearTarget] = field(default_factory=dict)
+
+    def target_of(self, point: Point) -> Decimal | None:
+        """The target a point is rated against: its year's, or the standing one."""
+        return target_for(self.indicator, self.targets, point.start)[0]
+
+    @property
+    def has_target(self) -> bool:
+        """Whether any period may be rated: a standing target or a year's."""
+        return self.indicator.polarity != Polarity.NEITHER and (
+            self.indicator.target is not None or bool(self.targets)
+        )
+
+    def _target_shown(self, start: datetime.date) -> str:
+        if not self.has_target:
+            return ""
+        target, _, year = target_for(self.indicator, self.targets, start)
+        shown = format_number(target, self.indicator.unit)
+        return f"{shown} ({year} target)" if shown and year else shown
+
+    @property
+    def latest_target_year(self) -> str:
+        """The year whose own target rates the latest figure, or "" when
+        the standing target (or none) does."""
+        if self.latest is None:
+            return ""
+        return target_for(self.indicator, self.targets, self.latest.start)[2]
 
     def comparator_for(self, kind: str, point: Point | None) -> ComparatorPoint | None:
         """The comparator for the point's period or, failing that, the
@@ -287,6 +397,7 @@ class IndicatorStatus:
                 period_label(self.points[0].kind if self.points else PeriodKind.YEAR, start)
                 if start not in points
                 else points[start].label,
+                self._target_shown(start),
             )
             for start in starts
         ]
@@ -387,7 +498,8 @@ def _points(editions: list[Edition]) -> list[Point]:
 
 def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
     """Every indicator of the queryset with its series, comparators and
-    judgements: three queries, however many indicators and periods. Values
+    judgements: four queries (the targets by year the fourth), however many
+    indicators and periods. Values
     and comparators are read as plain rows (a model instance for each of
     thousands of rows costs more than everything else together)."""
     found = list(
@@ -430,6 +542,7 @@ def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
                 neighbours_listed=listed,
             )
         )
+    targets = year_targets(ids)
     result = []
     urls: dict[str, str] = {}  # reverse once per board: the code is a slug
     for indicator in found:
@@ -444,11 +557,12 @@ def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
             url=urls[slug].replace("/indicator-code/", f"/{indicator.code}/"),
             points=points,
             comparators=comparators[indicator.pk],
+            targets=targets.get(indicator.pk, {}),
         )
         status.latest = points[-1] if points else None
         status.previous = points[-2] if len(points) > 1 else None
         status.direction = direction_of_travel(indicator.polarity, status.latest, status.previous)
-        status.rating = target_rating(indicator, status.latest)
+        status.rating = target_rating(indicator, status.latest, status.targets)
         result.append(status)
     return result
 
@@ -680,7 +794,11 @@ def _latest_editions(indicators: QuerySet[Indicator]) -> Periods:
     return periods
 
 
-def _judge(line: IndicatorLine, own: dict[tuple[datetime.date, str], list[Any]]) -> None:
+def _judge(
+    line: IndicatorLine,
+    own: dict[tuple[datetime.date, str], list[Any]],
+    targets: dict[int, YearTarget],
+) -> None:
     """The line's last two periods and its judgements."""
     ref = line.indicator
     last = sorted(own.items(), key=lambda item: item[0][0])[-2:]
@@ -691,19 +809,25 @@ def _judge(line: IndicatorLine, own: dict[tuple[datetime.date, str], list[Any]])
     if points:
         line.latest = points[-1]
         edition, row, _count, every = last[-1][1]
-        differing = sorted(
-            (e for e in every if e[0] < edition and (e[1], e[2]) != (row[4], row[5])),
-            key=lambda e: e[0],
+        line.revised_from = _revised_from(
+            (row[4], row[5]), [e for e in every if e[0] < edition], ref.unit
         )
-        line.revised = bool(differing)
-        if differing:
-            _, number, marker = differing[-1]
-            line.revised_from = (
-                marker_words(marker) if marker else format_number(exact(number), ref.unit)
-            )
+        line.revised = bool(line.revised_from)
         line.previous = points[0] if len(points) > 1 else None
     line.direction = direction_of_travel(ref.polarity, line.latest, line.previous)
-    line.rating = target_rating(ref, line.latest)
+    line.rating = target_rating(ref, line.latest, targets)
+
+
+def _revised_from(
+    figure: tuple[float | None, str], earlier: list[tuple[int, float | None, str]], unit: str
+) -> str:
+    """The figure read as a float (`as_float`) that `figure` revises, as
+    shown, or "" when the earlier editions all state the same."""
+    found = revised_edition(figure, [(e[0], e[1], e[2], e) for e in earlier])
+    if found is None:
+        return ""
+    _, number, marker = found
+    return marker_words(marker) if marker else format_number(exact(number), unit)
 
 
 def _add_comparators(indicators: QuerySet[Indicator], lines: dict[int, IndicatorLine]) -> None:
@@ -746,21 +870,22 @@ def indicator_lines(
 ) -> list[IndicatorLine]:
     """Each indicator of the queryset with its last two periods and their
     judgements, and (with `comparators`) England and the neighbours for the
-    latest period or the latest before it: three queries (two without
-    comparators), however many indicators and periods. Plain rows, and an
+    latest period or the latest before it: four queries (three without
+    comparators; the targets by year are one), however many indicators and periods. Plain rows, and an
     object built only for what is shown; the judgements are the ones
     `statuses` makes from the whole series (direction_of_travel, target_rating)."""
     found = _refs(indicators)
     if not found:
         return []
     periods = _latest_editions(indicators)
+    targets = year_targets(indicators.order_by().values("pk"))
     lines: dict[int, IndicatorLine] = {}
     urls: dict[str, str] = {}  # reverse once per board: the code is a slug
     for ref, slug in found:
         if slug not in urls:
             urls[slug] = _indicator_urls(slug)
         line = IndicatorLine(ref, urls[slug].replace("/indicator-code/", f"/{ref.code}/"))
-        _judge(line, periods.get(ref.pk, {}))
+        _judge(line, periods.get(ref.pk, {}), targets.get(ref.pk, {}))
         lines[ref.pk] = line
     if comparators:
         _add_comparators(indicators, lines)
@@ -769,7 +894,7 @@ def indicator_lines(
 
 def scorecard_overview(*, board: Board) -> list[LineGroup]:
     """The scorecard's first page: every indicator's row (`indicator_lines`),
-    grouped by priority as `scorecard` groups them. Three queries."""
+    grouped by priority as `scorecard` groups them. Four queries."""
     groups: dict[int | None, LineGroup] = {}
     for line in indicator_lines(Indicator.objects.filter(board=board)):
         priority = line.indicator.priority
@@ -824,7 +949,7 @@ def scorecard_priorities(*, board: Board) -> list[PriorityCount]:
 def scorecard_for_priority(*, board: Board, key: str) -> PriorityGroup | None:
     """The full series (`statuses`) of the indicators of one priority, named
     by its key ("business-plan-3", or "none" for those linked to none);
-    None for a key the board has no indicator under. Three queries."""
+    None for a key the board has no indicator under. Four queries."""
     if key == "none":
         indicators = Indicator.objects.filter(board=board, priority__isnull=True)
     else:
@@ -844,7 +969,7 @@ def indicators_needing_attention(*, board: Board) -> list[IndicatorLine]:
     """The board's indicators off target or getting worse, each with its
     latest value, the previous one, the direction, the rating and its url
     (``.latest``, ``.previous``, ``.direction``, ``.rating``, ``.url``).
-    Two queries, however many indicators and periods. An indicator whose
+    Three queries, however many indicators and periods. An indicator whose
     polarity is neither is never rated nor judged worse, so it is not read."""
     watched = Indicator.objects.filter(board=board).exclude(polarity=Polarity.NEITHER)
     return [line for line in indicator_lines(watched, comparators=False) if line.needs_attention]
@@ -862,9 +987,22 @@ class ValueChange:
     period: str
     shown: str
     recorded_at: datetime.datetime
-    revised: bool
+    #: Which publication of the period's figure this is (1 for the first).
+    edition: int
+    #: The earlier figure this one revises, as shown; "" when it is the first
+    #: edition or states the same figure as every edition before it.
+    revised_from: str
     url: str
     count: int
+
+    @property
+    def revised(self) -> bool:
+        return bool(self.revised_from)
+
+    @property
+    def restates(self) -> bool:
+        """A later edition repeating the figure: the same figure again, no revision."""
+        return self.edition > 1 and not self.revised_from
 
 
 @dataclass(frozen=True)
@@ -891,7 +1029,9 @@ def indicator_values_changed_since(
 
     Two queries of plain rows: one row per indicator that changed (when its
     newest value was recorded, how many there were), then the values of only
-    the first `limit` of them. (One query numbering every value by a window
+    the first `limit` of them; a third when a listed value is a later
+    edition, for the editions before it, so that only a figure that differs
+    is called revised (the rule the scorecard follows). (One query numbering every value by a window
     function read and converted each changed value, thousands after an import.)"""
     changed = without_loaded_records(
         IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
@@ -924,6 +1064,7 @@ def indicator_values_changed_since(
     )
     for row in rows if shown else ():
         newest.setdefault(row[0], row)
+    earlier = _earlier_editions(newest.values())
     base = _indicator_urls(board.slug)
     listed = []
     for indicator_id, count in shown.items():
@@ -938,12 +1079,44 @@ def indicator_values_changed_since(
                 period=period_label(kind, start),
                 shown=marker_words(marker) if marker else format_number(exact(number), unit),
                 recorded_at=recorded_at,
-                revised=edition > 1,
+                edition=edition,
+                revised_from=_revised_from(
+                    (number, marker), earlier.get((indicator_id, kind, start, edition), []), unit
+                ),
                 url=base.replace("/indicator-code/", f"/{quote(code)}/"),
                 count=count,
             )
         )
     return ValueChanges(listed, len(indicators))
+
+
+def _earlier_editions(
+    newest: Iterable[tuple[Any, ...]],
+) -> dict[tuple[int, str, datetime.date, int], list[tuple[int, float | None, str]]]:
+    """The editions before each listed later edition of its period, keyed by
+    (indicator, period kind, period start, edition), read as floats like the
+    listed ones. One query, and none when every listed value is a first
+    edition (as nearly all are)."""
+    later = {(row[0], row[5], row[6]): row[10] for row in newest if row[10] > 1}
+    found: dict[tuple[int, str, datetime.date, int], list[tuple[int, float | None, str]]] = {}
+    if not later:
+        return found
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator_id__in={key[0] for key in later},
+            period_start__in={key[2] for key in later},
+        )
+        .annotate(number=as_float())
+        .order_by()
+        .values_list("indicator_id", "period_kind", "period_start", "edition", "number", "marker")
+    )
+    for indicator_id, kind, start, edition, number, marker in rows:
+        listed = later.get((indicator_id, kind, start))
+        if listed is not None and edition < listed:
+            found.setdefault((indicator_id, kind, start, listed), []).append(
+                (edition, number, marker)
+            )
+    return found
 
 
 def indicator_values(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
@@ -964,9 +1137,8 @@ def mark_restatements(values: list[IndicatorValue]) -> None:
     }
     for value in values:
         previous = before.get((value.period_kind, value.period_start, value.edition - 1))
-        value.restates = previous is not None and (previous.value, previous.marker) == (  # type: ignore[attr-defined]
-            value.value,
-            value.marker,
+        value.restates = previous is not None and not differs(  # type: ignore[attr-defined]
+            (value.value, value.marker), (previous.value, previous.marker)
         )
 
 
@@ -976,3 +1148,16 @@ def indicator_comparators(*, indicator: Indicator) -> QuerySet[Comparator]:
         .select_related("source")
         .order_by("-period_start", "kind")
     )
+
+
+def indicator_targets(*, indicator: Indicator) -> list[IndicatorTarget]:
+    """The indicator's targets by year, latest year first, each with `shown`
+    (the target in its unit). One query."""
+    found = list(
+        IndicatorTarget.objects.filter(indicator=indicator)
+        .select_related("year", "source")
+        .order_by("-year__start")
+    )
+    for target in found:
+        target.shown = format_number(target.target, indicator.unit)  # type: ignore[attr-defined]
+    return found
