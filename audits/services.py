@@ -129,7 +129,7 @@ def audit_save(*, audit: Audit, agencies: Iterable[Agency] | None = None) -> Aud
     audit.save()
     if chosen is not None:
         audit.agencies.set(chosen)
-        if audit.board_id is not None:
+        if audit.board is not None:  # a pan-area group's audit names no one board
             board_agencies_add(board=audit.board, agencies=chosen)
     return audit
 
