@@ -163,14 +163,18 @@ def board_access_remove(request: HttpRequest, board: str, user: int) -> HttpResp
 
 
 def _agency_page(request: HttpRequest, board: Board, wanted: str) -> Page[Any]:
-    """A page of every agency (those whose name holds `wanted`, when given),
-    each with how many of this board's seats name it, whether it is on the
-    board's list of partner agencies, and whether other boards' records
-    name it. Read for the page's agencies only (by index), never by joining
-    every board's seats: seven queries a page, whatever the number of boards."""
-    agencies_q = Agency.objects.order_by("name")
+    """A page of the board's own agencies, or of every agency in Assure whose
+    name holds `wanted` (to find one to add), each with how many of this
+    board's seats name it, whether it is on the board's list of partner
+    agencies, and whether other boards' records name it. Read for the page's
+    agencies only (by index), never by joining every board's seats: seven
+    queries a page, whatever the number of boards."""
     if wanted:
-        agencies_q = agencies_q.filter(Q(name__icontains=wanted) | Q(short_name__iexact=wanted))
+        agencies_q = Agency.objects.filter(
+            Q(name__icontains=wanted) | Q(short_name__iexact=wanted)
+        ).order_by("name")
+    else:
+        agencies_q = selectors.partner_agencies(board=board)
     page = _page(request, agencies_q)
     agencies = list(page.object_list)
     ids = [a.pk for a in agencies]
