@@ -7,7 +7,7 @@ class BoardConfig(AppConfig):
 
     def ready(self) -> None:
         # The board's own importers register themselves (board.importing).
-        from board import seat_import  # noqa: F401
+        from board import attendance_import, seat_import  # noqa: F401
 
     def fixtures_loaded(self) -> None:
         """Fixtures write seats and contributions without the services: put

@@ -76,6 +76,11 @@ class Importer:
         """A field for a heading no alias names (a meeting's date, say)."""
         return None
 
+    def guess_columns(self, table: m.Table, columns: dict[int, str]) -> dict[int, str]:
+        """The suggested columns, with any the importer can tell from more
+        than the heading (a date written above it, say)."""
+        return columns
+
     def score(self, header: list[str]) -> int:
         """How many headings this importer recognises: which sheet to suggest."""
         return len(m.suggest_columns(header, self.fields, guess=self.guess_column))
@@ -215,11 +220,14 @@ def start_mapping(importer: Importer, pending: Pending, saved: ImportMapping | N
 
 def suggest_columns(importer: Importer, pending: Pending, saved: ImportMapping | None) -> None:
     table = pending.table()
-    pending.mapping.columns = m.suggest_columns(
-        table.header,
-        importer.fields,
-        saved.columns if saved else None,
-        guess=importer.guess_column,
+    pending.mapping.columns = importer.guess_columns(
+        table,
+        m.suggest_columns(
+            table.header,
+            importer.fields,
+            saved.columns if saved else None,
+            guess=importer.guess_column,
+        ),
     )
 
 

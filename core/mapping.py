@@ -207,6 +207,10 @@ class Table:
     rows: list[tuple[int, list[Any]]]
     merged: list[str] = field(default_factory=list)  # the ranges left merged
     filled: list[str] = field(default_factory=list)  # the ranges filled in
+    #: The rows above the headings, nearest first, merged ranges there filled
+    #: in: where a heading's date may be written (a row of dates over a row
+    #: of meeting names, a month merged over its meetings' days).
+    above: list[tuple[int, list[Any]]] = field(default_factory=list)
 
     def value(self, values: list[Any], column: int) -> Any:
         return values[column] if column < len(values) else None
@@ -252,12 +256,20 @@ def table_of(sheet: Sheet, layout: Layout) -> Table:
         else:
             merged.append(ref)
     header = [text_of(v) for v in rows.get(header_row, [])]
+    top = {number: list(values) for number, values in rows.items() if number < header_row}
+    for ref in sheet.merged:
+        bounds = cell_bounds(ref)
+        if bounds is not None and bounds[2] < header_row:
+            _fill_merged(top, bounds)
+    above = sorted(top.items(), reverse=True)
     body = [
         (number, values)
         for number, values in sorted(rows.items())
         if number > header_row and any(text_of(v) for v in values)
     ]
-    return Table(sheet=sheet.name, header=header, rows=body, merged=merged, filled=filled)
+    return Table(
+        sheet=sheet.name, header=header, rows=body, merged=merged, filled=filled, above=above
+    )
 
 
 def merged_problems(table: Table) -> list[CellProblem]:

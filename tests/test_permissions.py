@@ -958,6 +958,31 @@ def test_permission_matrix(name, method, role, world, client_for):
 
 
 @pytest.mark.parametrize(
+    ("name", "method", "role"),
+    [
+        (name, method, role)
+        for name, method in (
+            ("board:import_upload", "get"),
+            ("board:import_upload", "post"),
+            ("board:import_columns", "get"),
+            ("board:import_confirm", "post"),
+        )
+        for role in ROLES
+    ],
+)
+def test_the_attendance_import_answers_every_role_as_the_tracker_import_does(
+    name, method, role, world, client_for
+):
+    """The import pages take the importer's kind in the address: the
+    attendance record's rows of the matrix are the tracker's."""
+    rule = MATRIX[name]
+    client = client_for(None if role == "anonymous" else role)
+    url = reverse(name, kwargs={"board": world.board.slug, "kind": "attendance"})
+    response = client.post(url, rule.post_data) if method == "post" else client.get(url)
+    check(response, getattr(rule, method)[role])
+
+
+@pytest.mark.parametrize(
     "name",
     [
         "board:home",

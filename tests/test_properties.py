@@ -924,6 +924,11 @@ def _mapping_table(kind: str) -> st.SearchStrategy[tuple[list[str], list[list[An
         "Police",
         "19 May 2016",
         "Chair",
+        "✓",
+        "X",
+        "Ap",
+        "12 May 2016",
+        "May 2016",
     ]
     value = st.one_of(cell, st.sampled_from(words))
     head = st.lists(
@@ -942,6 +947,8 @@ def _mapping_options(kind: str, world: Any) -> dict[str, Any]:
     """The questions the columns page asks beside the columns, by importer."""
     if kind == "seats":
         return {"order": "day-first", "role": "agency-representative", "group": world.group.slug}
+    if kind == "attendance":
+        return {"order": "day-first", "group": world.group.slug}
     return {
         "order": "day-first",
         "plan": world.plan.slug,
@@ -950,7 +957,7 @@ def _mapping_options(kind: str, world: Any) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("kind", ["action-tracker", "seats"])
+@pytest.mark.parametrize("kind", ["action-tracker", "seats", "attendance"])
 def test_a_mapping_import_reads_any_file_or_says_why_and_a_refusal_saves_nothing(
     kind, world, users
 ):
