@@ -218,7 +218,9 @@ def _agency_page(request: HttpRequest, board: Board, wanted: str) -> Page[Any]:
 @require_GET
 def agency_list(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
-    wanted = " ".join(request.GET.get("q", "").split())[:200]
+    # Printable characters only: PostgreSQL refuses a NUL in a query's text.
+    typed = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable())
+    wanted = " ".join(typed.split())[:200]
     page = _agency_page(request, obj, wanted)
     context = {"page": page, "wanted": wanted}
     return render_board(request, "board/agency_list.html", obj, SECTION, context)
