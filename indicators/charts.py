@@ -38,7 +38,11 @@ SERIES = (
     ("value", "The board's area", ""),
     (Comparator.Kind.ENGLAND, "England", "6 4"),
     (Comparator.Kind.NEIGHBOURS, "Statistical neighbours", "2 3"),
+    ("target", "Target", "10 3 2 3"),
 )
+#: Half a period's width, as a share of it: the target is drawn across each
+#: period it applies to, stepping where a new year's target starts.
+STEP = 0.5
 
 
 def _series(status: IndicatorStatus) -> dict[str, list[tuple[str, Decimal | None, str]]]:
@@ -47,6 +51,11 @@ def _series(status: IndicatorStatus) -> dict[str, list[tuple[str, Decimal | None
     out: dict[str, list[tuple[str, Decimal | None, str]]] = {
         "value": [(p.label, p.value, p.marker) for p in status.points]
     }
+    targets = [status.target_of(p) for p in status.points]
+    if any(t is not None for t in targets) and status.indicator.polarity != "neither":
+        # Each period's target is its own year's, or the standing one: a line
+        # that steps where a year with another target begins.
+        out["target"] = [(p.label, t, "") for p, t in zip(status.points, targets, strict=True)]
     for kind in (Comparator.Kind.ENGLAND, Comparator.Kind.NEIGHBOURS):
         by_label = {c.label: c for c in status.comparators.get(kind, [])}
         if not any(label in by_label for label in labels):
@@ -90,7 +99,7 @@ def _trace(name: str, dash: str, rows: list[tuple[str, Decimal | None, str]]) ->
         "x": [label for label, _, _ in rows],
         "y": [float(v) if v is not None else None for _, v, _ in rows],
         "connectgaps": False,
-        "line": {"dash": {"": "solid", "6 4": "dash", "2 3": "dot"}[dash]},
+        "line": {"dash": {"": "solid", "6 4": "dash", "2 3": "dot", "10 3 2 3": "dashdot"}[dash]},
     }
 
 
@@ -106,6 +115,8 @@ def figure(status: IndicatorStatus) -> dict[str, Any]:
         if kind not in series:
             continue
         trace = _trace(name, dash, series[kind])
+        if kind == "target":
+            trace.update(mode="lines", line={**trace["line"], "shape": "hvh"})
         if other_scale(status, kind):
             apart.append({**trace, "name": f"{name} (own scale, lower panel)"})
         else:
@@ -239,6 +250,7 @@ def _draw(
         if kind not in kinds:
             continue
         line = Line(kind=str(kind), name=name, dash=dash)
+        half = round(plot_w * STEP / count, 1)
         run: list[str] = []
         for i, (label, value, _) in enumerate(series[kind]):
             if value is None:
@@ -247,6 +259,9 @@ def _draw(
                 run = []
                 continue
             x, y = x_at(i), y_at(float(value))
+            if kind == "target":  # across the period, no marker: a step, not a point
+                run += [f"{round(x - half, 1)},{y}", f"{round(x + half, 1)},{y}"]
+                continue
             run.append(f"{x},{y}")
             line.dots.append((x, y, label))
         if run:

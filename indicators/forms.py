@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from board.forms import ServiceModelForm
-from board.models import Board, SourceDocument
+from board.forms import ServiceModelForm, year_field
+from board.models import Board, ReportingYear, SourceDocument
 from core.forms import DateInput, GovukFormMixin, choice_field
 from indicators.models import Indicator, Marker, PeriodKind
 from indicators.services import as_decimal
@@ -184,7 +184,9 @@ class IndicatorForm(ServiceModelForm):
         }
         help_texts = {
             "code": 'Lower-case letters, numbers and hyphens; its page\'s address, e.g. "referrals".',
-            "target": "The figure a plan or report states, in the indicator's unit.",
+            "target": "The figure a plan or report states, in the indicator's unit: the "
+            "standing target, for any year without a target of its own (set those on the "
+            "indicator's page).",
         }
         widgets = {
             "code": forms.TextInput(attrs={"class": "govuk-input--width-20"}),
@@ -230,3 +232,60 @@ class PriorityIndicatorsForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = choice_field(self, "indicators")
         field.queryset = Indicator.objects.filter(board=board).order_by("position", "name")
+
+
+def _figure(form: forms.Form, name: str, words: str) -> Any:
+    """A typed figure ("1,234", "62.5") as a Decimal, None when left blank."""
+    raw = (form.cleaned_data.get(name) or "").strip()
+    if not raw:
+        return None
+    number = as_decimal(raw.rstrip("%").strip())
+    if number is None:
+        raise forms.ValidationError(f"Enter the {words} as a number, like 1,234 or 62.5.")
+    return number
+
+
+class IndicatorTargetForm(GovukFormMixin, forms.Form):
+    """An indicator's target for one reporting year; the rules are
+    indicator_target_set's (the standing target's, in the indicator's unit)."""
+
+    target = forms.CharField(
+        label="Target",
+        max_length=30,
+        help_text="In the indicator's unit: a count is a whole number, a percentage 0 to 100.",
+        error_messages={"required": "Enter the target, in the indicator's unit."},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    )
+    tolerance = forms.CharField(
+        label="Tolerance (optional)",
+        required=False,
+        max_length=30,
+        help_text="How far short of the target still rates as near target.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-10"}),
+    )
+    source = forms.ModelChoiceField(
+        label="Document that states it (optional)",
+        required=False,
+        queryset=SourceDocument.objects.order_by("title"),
+        empty_label="Not recorded",
+        error_messages={"invalid_choice": "Choose a document from the list."},
+    )
+    note = forms.CharField(
+        label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, years: list[ReportingYear], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.years = {year.label: year for year in years}
+        self.fields = {"year": year_field(years), **self.fields}
+        self.fields["source"].widget.attrs.setdefault("class", "govuk-select")
+
+    def clean_target(self) -> Any:
+        return _figure(self, "target", "target")
+
+    def clean_tolerance(self) -> Any:
+        return _figure(self, "tolerance", "tolerance")
+
+    @property
+    def year(self) -> ReportingYear:
+        return self.years[self.cleaned_data["year"]]

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from board.models import Board, SourceDocument
+from board.models import Board, ReportingYear, SourceDocument
 from core.models import CleanTextModel, NaturalKeyManager
 from priorities.models import Priority
 
@@ -147,6 +147,63 @@ class Indicator(CleanTextModel):
     @classmethod
     def get_by_natural_key(cls, board: str, code: str) -> Indicator:
         return cls.objects.get(board__slug=board, code=code)
+
+
+class IndicatorTarget(CleanTextModel):
+    """An indicator's target and tolerance for one reporting year, with the
+    document that states it where known. A value is rated against the target
+    of the year its period falls in; a year without a target of its own uses
+    the indicator's standing target (`Indicator.target`), if it has one
+    (docs/adr/0020)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.ForeignKey(
+        ReportingYear, on_delete=models.PROTECT, related_name="+", verbose_name="reporting year"
+    )
+    target = models.DecimalField(max_digits=14, decimal_places=4)
+    tolerance = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="How far short of the target still rates as near target.",
+    )
+    source = models.ForeignKey(
+        SourceDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="document that states it",
+    )
+    note = models.TextField(blank=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "year__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicatortarget_one_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: target for {self.year}"
+
+    def clean(self) -> None:
+        from indicators.services import indicator_target_problems
+
+        if self.indicator_id is not None and self.year_id is not None:
+            _raise_problems(indicator_target_problems(target=self))
+
+    def natural_key(self) -> tuple[str, ...]:
+        return (*self.indicator.natural_key(), self.year.label)
+
+    natural_key.dependencies = ["indicators.indicator", "board.reportingyear"]  # type: ignore[attr-defined]
+
+    @classmethod
+    def get_by_natural_key(cls, board: str, code: str, year: str) -> IndicatorTarget:
+        return cls.objects.get(indicator__board__slug=board, indicator__code=code, year__label=year)
 
 
 class PeriodValue(CleanTextModel):

@@ -22,11 +22,12 @@ from django.db.models import Count, FloatField, Max, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 
-from board.models import Board, year_label
+from board.models import Board, start_year_of, year_label
 from core.history import without_loaded_records
 from indicators.models import (
     Comparator,
     Indicator,
+    IndicatorTarget,
     IndicatorValue,
     Marker,
     PeriodKind,
@@ -186,17 +187,70 @@ def direction_of_travel(polarity: str, latest: Point | None, previous: Point | N
     return Direction("worse", f"Getting worse ({'up' if up else 'down'})", arrow)
 
 
-def target_rating(indicator: Indicator | IndicatorRef, latest: Point | None) -> TargetRating:
+@dataclass(frozen=True)
+class YearTarget:
+    """An indicator's target for one reporting year (`IndicatorTarget`), as read for rating."""
+
+    start_year: int
+    target: Decimal
+    tolerance: Decimal | None
+
+    @property
+    def label(self) -> str:
+        return year_label(self.start_year)
+
+
+#: {indicator id: {the year's first calendar year: its target}}
+YearTargets = dict[int, dict[int, YearTarget]]
+
+
+def year_targets(indicator_ids: Any) -> YearTargets:
+    """Every year's target of the indicators (a list of ids or a subquery of
+    them): one query of plain rows."""
+    found: YearTargets = defaultdict(dict)
+    rows = (
+        IndicatorTarget.objects.filter(indicator_id__in=indicator_ids)
+        .order_by()
+        .values_list("indicator_id", "year__start", "target", "tolerance")
+    )
+    for indicator_id, start, target, tolerance in rows:
+        found[indicator_id][start.year] = YearTarget(start.year, target, tolerance)
+    return found
+
+
+def target_for(
+    indicator: Indicator | IndicatorRef, targets: dict[int, YearTarget], day: datetime.date
+) -> tuple[Decimal | None, Decimal | None, str]:
+    """The target, tolerance and the year it is set for (or "" for the
+    standing target) that rate a figure of a period starting `day`: the
+    target of the reporting year the period falls in, or the indicator's
+    standing target where that year has none."""
+    own = targets.get(start_year_of(day))
+    if own is not None:
+        return own.target, own.tolerance, own.label
+    return indicator.target, indicator.tolerance, ""
+
+
+def target_rating(
+    indicator: Indicator | IndicatorRef,
+    latest: Point | None,
+    targets: dict[int, YearTarget] | None = None,
+) -> TargetRating:
     """On target (the target met, equal counts as met), near target (short
-    of it by no more than the tolerance, the edge included), or off target.
-    A suppressed or missing figure is not rated."""
-    target = indicator.target
-    if target is None or indicator.polarity == Polarity.NEITHER:
+    of it by no more than the tolerance, the edge included), or off target,
+    against the target of the figure's own year (`target_for`). A suppressed
+    or missing figure is not rated."""
+    targets = targets or {}
+    if indicator.polarity == Polarity.NEITHER or (indicator.target is None and not targets):
         return NO_TARGET
     if latest is None or latest.value is None:
         why = f"suppressed: {marker_words(latest.marker)}" if latest else "no value yet"
         return TargetRating("not-rated", f"Not rated ({why})", "govuk-tag--grey")
-    tolerance = indicator.tolerance or Decimal(0)
+    target, tolerance, _year = target_for(indicator, targets, latest.start)
+    if target is None:
+        label = year_label(start_year_of(latest.start))
+        return TargetRating("no-target", f"No target for {label}", "govuk-tag--grey")
+    tolerance = tolerance or Decimal(0)
     shortfall = (
         target - latest.value if indicator.polarity == Polarity.HIGHER else latest.value - target
     )
@@ -239,6 +293,8 @@ class TableRow:
     england: ComparatorPoint | None
     neighbours: ComparatorPoint | None
     label: str
+    #: The target the period's figure is rated against, as shown ("" for none).
+    target: str = ""
 
 
 @dataclass
@@ -251,6 +307,34 @@ class IndicatorStatus:
     previous: Point | None = None
     direction: Direction = field(default_factory=lambda: Direction("none", "No value yet", ""))
     rating: TargetRating = NO_TARGET
+    #: The indicator's targets by year (`year_targets`), keyed by the year's first calendar year.
+    targets: dict[int, YearTarget] = field(default_factory=dict)
+
+    def target_of(self, point: Point) -> Decimal | None:
+        """The target a point is rated against: its year's, or the standing one."""
+        return target_for(self.indicator, self.targets, point.start)[0]
+
+    @property
+    def has_target(self) -> bool:
+        """Whether any period may be rated: a standing target or a year's."""
+        return self.indicator.polarity != Polarity.NEITHER and (
+            self.indicator.target is not None or bool(self.targets)
+        )
+
+    def _target_shown(self, start: datetime.date) -> str:
+        if not self.has_target:
+            return ""
+        target, _, year = target_for(self.indicator, self.targets, start)
+        shown = format_number(target, self.indicator.unit)
+        return f"{shown} ({year} target)" if shown and year else shown
+
+    @property
+    def latest_target_year(self) -> str:
+        """The year whose own target rates the latest figure, or "" when
+        the standing target (or none) does."""
+        if self.latest is None:
+            return ""
+        return target_for(self.indicator, self.targets, self.latest.start)[2]
 
     def comparator_for(self, kind: str, point: Point | None) -> ComparatorPoint | None:
         """The comparator for the point's period or, failing that, the
@@ -287,6 +371,7 @@ class IndicatorStatus:
                 period_label(self.points[0].kind if self.points else PeriodKind.YEAR, start)
                 if start not in points
                 else points[start].label,
+                self._target_shown(start),
             )
             for start in starts
         ]
@@ -387,7 +472,8 @@ def _points(editions: list[Edition]) -> list[Point]:
 
 def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
     """Every indicator of the queryset with its series, comparators and
-    judgements: three queries, however many indicators and periods. Values
+    judgements: four queries (the targets by year the fourth), however many
+    indicators and periods. Values
     and comparators are read as plain rows (a model instance for each of
     thousands of rows costs more than everything else together)."""
     found = list(
@@ -430,6 +516,7 @@ def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
                 neighbours_listed=listed,
             )
         )
+    targets = year_targets(ids)
     result = []
     urls: dict[str, str] = {}  # reverse once per board: the code is a slug
     for indicator in found:
@@ -444,11 +531,12 @@ def statuses(indicators: QuerySet[Indicator]) -> list[IndicatorStatus]:
             url=urls[slug].replace("/indicator-code/", f"/{indicator.code}/"),
             points=points,
             comparators=comparators[indicator.pk],
+            targets=targets.get(indicator.pk, {}),
         )
         status.latest = points[-1] if points else None
         status.previous = points[-2] if len(points) > 1 else None
         status.direction = direction_of_travel(indicator.polarity, status.latest, status.previous)
-        status.rating = target_rating(indicator, status.latest)
+        status.rating = target_rating(indicator, status.latest, status.targets)
         result.append(status)
     return result
 
@@ -680,7 +768,11 @@ def _latest_editions(indicators: QuerySet[Indicator]) -> Periods:
     return periods
 
 
-def _judge(line: IndicatorLine, own: dict[tuple[datetime.date, str], list[Any]]) -> None:
+def _judge(
+    line: IndicatorLine,
+    own: dict[tuple[datetime.date, str], list[Any]],
+    targets: dict[int, YearTarget],
+) -> None:
     """The line's last two periods and its judgements."""
     ref = line.indicator
     last = sorted(own.items(), key=lambda item: item[0][0])[-2:]
@@ -703,7 +795,7 @@ def _judge(line: IndicatorLine, own: dict[tuple[datetime.date, str], list[Any]])
             )
         line.previous = points[0] if len(points) > 1 else None
     line.direction = direction_of_travel(ref.polarity, line.latest, line.previous)
-    line.rating = target_rating(ref, line.latest)
+    line.rating = target_rating(ref, line.latest, targets)
 
 
 def _add_comparators(indicators: QuerySet[Indicator], lines: dict[int, IndicatorLine]) -> None:
@@ -746,21 +838,22 @@ def indicator_lines(
 ) -> list[IndicatorLine]:
     """Each indicator of the queryset with its last two periods and their
     judgements, and (with `comparators`) England and the neighbours for the
-    latest period or the latest before it: three queries (two without
-    comparators), however many indicators and periods. Plain rows, and an
+    latest period or the latest before it: four queries (three without
+    comparators; the targets by year are one), however many indicators and periods. Plain rows, and an
     object built only for what is shown; the judgements are the ones
     `statuses` makes from the whole series (direction_of_travel, target_rating)."""
     found = _refs(indicators)
     if not found:
         return []
     periods = _latest_editions(indicators)
+    targets = year_targets(indicators.order_by().values("pk"))
     lines: dict[int, IndicatorLine] = {}
     urls: dict[str, str] = {}  # reverse once per board: the code is a slug
     for ref, slug in found:
         if slug not in urls:
             urls[slug] = _indicator_urls(slug)
         line = IndicatorLine(ref, urls[slug].replace("/indicator-code/", f"/{ref.code}/"))
-        _judge(line, periods.get(ref.pk, {}))
+        _judge(line, periods.get(ref.pk, {}), targets.get(ref.pk, {}))
         lines[ref.pk] = line
     if comparators:
         _add_comparators(indicators, lines)
@@ -769,7 +862,7 @@ def indicator_lines(
 
 def scorecard_overview(*, board: Board) -> list[LineGroup]:
     """The scorecard's first page: every indicator's row (`indicator_lines`),
-    grouped by priority as `scorecard` groups them. Three queries."""
+    grouped by priority as `scorecard` groups them. Four queries."""
     groups: dict[int | None, LineGroup] = {}
     for line in indicator_lines(Indicator.objects.filter(board=board)):
         priority = line.indicator.priority
@@ -824,7 +917,7 @@ def scorecard_priorities(*, board: Board) -> list[PriorityCount]:
 def scorecard_for_priority(*, board: Board, key: str) -> PriorityGroup | None:
     """The full series (`statuses`) of the indicators of one priority, named
     by its key ("business-plan-3", or "none" for those linked to none);
-    None for a key the board has no indicator under. Three queries."""
+    None for a key the board has no indicator under. Four queries."""
     if key == "none":
         indicators = Indicator.objects.filter(board=board, priority__isnull=True)
     else:
@@ -844,7 +937,7 @@ def indicators_needing_attention(*, board: Board) -> list[IndicatorLine]:
     """The board's indicators off target or getting worse, each with its
     latest value, the previous one, the direction, the rating and its url
     (``.latest``, ``.previous``, ``.direction``, ``.rating``, ``.url``).
-    Two queries, however many indicators and periods. An indicator whose
+    Three queries, however many indicators and periods. An indicator whose
     polarity is neither is never rated nor judged worse, so it is not read."""
     watched = Indicator.objects.filter(board=board).exclude(polarity=Polarity.NEITHER)
     return [line for line in indicator_lines(watched, comparators=False) if line.needs_attention]
@@ -976,3 +1069,16 @@ def indicator_comparators(*, indicator: Indicator) -> QuerySet[Comparator]:
         .select_related("source")
         .order_by("-period_start", "kind")
     )
+
+
+def indicator_targets(*, indicator: Indicator) -> list[IndicatorTarget]:
+    """The indicator's targets by year, latest year first, each with `shown`
+    (the target in its unit). One query."""
+    found = list(
+        IndicatorTarget.objects.filter(indicator=indicator)
+        .select_related("year", "source")
+        .order_by("-year__start")
+    )
+    for target in found:
+        target.shown = format_number(target.target, indicator.unit)  # type: ignore[attr-defined]
+    return found

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from board.models import Board
+from board.models import Board, ReportingYear, SourceDocument
 from indicators.models import (
     Comparator,
     Indicator,
+    IndicatorTarget,
     IndicatorValue,
     Marker,
     PeriodKind,
@@ -140,6 +141,34 @@ def as_decimal(raw: Any) -> Decimal | None:
 # --- indicators -----------------------------------------------------------------
 
 
+def target_problems(
+    *, unit: str, polarity: str, target: Decimal | None, tolerance: Decimal | None
+) -> Problems:
+    """A target's rules, the standing one's and each year's alike: a target
+    only where a direction is better, a figure the unit allows (a count
+    whole, a percentage 0 to 100), and a tolerance only beside a target, never
+    negative."""
+    problems: Problems = {}
+    if target is not None:
+        if polarity == Polarity.NEITHER:
+            _add(
+                problems,
+                "target",
+                "A target needs a direction: say whether higher or lower is better.",
+            )
+        elif unit in Indicator.Unit.values:
+            for message in number_problems(unit, Decimal(target), "target").get("target", []):
+                _add(problems, "target", message)
+    if tolerance is not None:
+        if target is None:
+            _add(problems, "tolerance", "A tolerance needs a target to be measured from.")
+        elif tolerance < 0:
+            _add(problems, "tolerance", "A tolerance cannot be negative.")
+        elif abs(tolerance) > MAX_VALUE:
+            _add(problems, "tolerance", f"A tolerance cannot be more than {MAX_VALUE:,}.")
+    return problems
+
+
 def indicator_problems(*, indicator: Indicator) -> Problems:  # noqa: C901
     """An indicator's rules: a code and a name, known unit, polarity,
     frequency and source, a priority of the board's own plans, and a target
@@ -169,24 +198,16 @@ def indicator_problems(*, indicator: Indicator) -> Problems:  # noqa: C901
             _add(problems, name, message)
     if indicator.priority is not None and indicator.priority.plan.board_id != indicator.board_id:
         _add(problems, "priority", "That priority belongs to another board's plan.")
-    target, tolerance = indicator.target, indicator.tolerance
-    if target is not None:
-        if indicator.polarity == Polarity.NEITHER:
-            _add(
-                problems,
-                "target",
-                "A target needs a direction: say whether higher or lower is better.",
-            )
-        elif indicator.unit in Indicator.Unit.values:
-            for message in number_problems(indicator.unit, Decimal(target), "target").get(
-                "target", []
-            ):
-                _add(problems, "target", message)
-    if tolerance is not None:
-        if target is None:
-            _add(problems, "tolerance", "A tolerance needs a target to be measured from.")
-        elif tolerance < 0:
-            _add(problems, "tolerance", "A tolerance cannot be negative.")
+    for name, messages in target_problems(
+        unit=indicator.unit,
+        polarity=indicator.polarity,
+        target=indicator.target,
+        tolerance=indicator.tolerance,
+    ).items():
+        for message in messages:
+            _add(problems, name, message)
+    if indicator.pk is not None:
+        _year_targets_still_hold(indicator, problems)
     if indicator.pk is None or indicator.board_id:
         clash = Indicator.objects.filter(board_id=indicator.board_id, code=indicator.code)
         if indicator.pk is not None:
@@ -194,6 +215,29 @@ def indicator_problems(*, indicator: Indicator) -> Problems:  # noqa: C901
         if indicator.code and clash.exists():
             _add(problems, "code", "The board already has an indicator with that code.")
     return problems
+
+
+def _year_targets_still_hold(indicator: Indicator, problems: Problems) -> None:
+    """A change of unit or direction that a year's target no longer fits
+    (a percentage target of 62.5 on a count) is refused, naming the year:
+    change or remove that target first."""
+    if indicator.unit not in Indicator.Unit.values or indicator.polarity not in Polarity.values:
+        return
+    for year, target, tolerance in IndicatorTarget.objects.filter(indicator=indicator).values_list(
+        "year__label", "target", "tolerance"
+    ):
+        found = target_problems(
+            unit=indicator.unit, polarity=indicator.polarity, target=target, tolerance=tolerance
+        )
+        if found:
+            field = "polarity" if indicator.polarity == Polarity.NEITHER else "unit"
+            reason = found.get("target", found.get("tolerance", [""]))[0]
+            _add(
+                problems,
+                field,
+                f"The target for {year} would no longer hold ({reason.rstrip('.')}): "
+                "change or remove it first.",
+            )
 
 
 @transaction.atomic
@@ -241,6 +285,83 @@ def priority_indicators_set(
             indicator.priority = target
             changed.append(indicator_save(indicator=indicator))
     return changed
+
+
+# --- targets by year ------------------------------------------------------------
+
+
+def indicator_target_problems(*, target: IndicatorTarget) -> Problems:
+    """A year's target: a reporting year, a target in the indicator's unit
+    (`target_problems`, as the standing target), and one target a year."""
+    indicator = target.indicator
+    problems: Problems = {}
+    if target.year_id is None:
+        _add(problems, "year", "Choose the reporting year the target is for.")
+    if target.target is None:
+        _add(problems, "target", "Enter the target, in the indicator's unit.")
+    for name, messages in target_problems(
+        unit=indicator.unit,
+        polarity=indicator.polarity,
+        target=target.target,
+        tolerance=target.tolerance,
+    ).items():
+        for message in messages:
+            _add(problems, name, message)
+    if target.year_id is not None:
+        clash = IndicatorTarget.objects.filter(indicator=indicator, year_id=target.year_id)
+        if target.pk is not None:
+            clash = clash.exclude(pk=target.pk)
+        if clash.exists():
+            _add(
+                problems,
+                "year",
+                f"{indicator.name} already has a target for {target.year}: change that one.",
+            )
+    return problems
+
+
+@transaction.atomic
+def indicator_target_set(
+    *,
+    indicator: Indicator,
+    year: ReportingYear,
+    target: Decimal | None,
+    tolerance: Decimal | None = None,
+    source: SourceDocument | None = None,
+    note: str = "",
+    replacing: IndicatorTarget | None = None,
+    adding: bool = False,
+) -> IndicatorTarget:
+    """Set the indicator's target for `year`: the year's target is changed
+    if it has one (its history keeps what it was), made if not. `replacing`
+    is the target a person is changing, which may move to another year, and
+    `adding` says a person is adding a new one: then a year that already has
+    a target of its own is refused, not overwritten."""
+    if replacing is not None and replacing.indicator_id != indicator.pk:
+        raise ValidationError({"year": ["That target belongs to another indicator."]})
+    if year.pk is None:  # a year nothing is recorded in yet (board.selectors.year_choices)
+        year = ReportingYear.for_start_year(year.start.year)
+    record = replacing
+    if record is None and not adding:
+        record = IndicatorTarget.objects.filter(indicator=indicator, year=year).first()
+    if record is None:
+        record = IndicatorTarget(indicator=indicator)
+    record.indicator, record.year = indicator, year
+    record.target = target  # type: ignore[assignment]  # None is refused below, by name
+    record.tolerance, record.source, record.note = tolerance, source, note
+    record.normalise_text()
+    _raise(indicator_target_problems(target=record))
+    record.save()
+    return record
+
+
+@transaction.atomic
+def indicator_target_remove(*, target: IndicatorTarget) -> None:
+    """Remove a year's target: the year's values are rated against the
+    standing target again, if there is one. The history keeps the removed
+    target and who removed it."""
+    IndicatorTarget.objects.select_for_update().filter(pk=target.pk).first()
+    target.delete()
 
 
 # --- values and comparators -----------------------------------------------------

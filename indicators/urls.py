@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views
+from indicators import target_views, views
 
 app_name = "indicators"
 
@@ -32,6 +32,17 @@ urlpatterns = [
         name="indicator_export",
     ),
     path("indicators/<slug:indicator>/values/new/", views.value_add, name="value_add"),
+    path("indicators/<slug:indicator>/targets/new/", target_views.target_add, name="target_add"),
+    path(
+        "indicators/<slug:indicator>/targets/<str:year>/edit/",
+        target_views.target_edit,
+        name="target_edit",
+    ),
+    path(
+        "indicators/<slug:indicator>/targets/<str:year>/remove/",
+        target_views.target_remove,
+        name="target_remove",
+    ),
     path(
         "indicators/<slug:indicator>/values/<int:value>/edit/",
         views.value_edit,

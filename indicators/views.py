@@ -72,6 +72,7 @@ def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:100]
     )
+    targets = list(selectors.indicator_targets(indicator=found))
     return render_board(
         request,
         "indicators/indicator.html",
@@ -79,6 +80,8 @@ def indicator(request: HttpRequest, board: str, indicator: str) -> HttpResponse:
         SECTION,
         {
             "indicator": found,
+            "targets": targets,
+            "standing": selectors.format_number(found.target, found.unit),
             "status": status,
             "chart": charts.svg_chart(status),
             "values": values,

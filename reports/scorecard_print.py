@@ -161,10 +161,20 @@ def _shown(point: Any) -> str:
 
 def render_csv(printed: PrintedScorecard) -> bytes:
     """Every indicator's figures, a row a period, newest first, beside
-    England and the statistical neighbours, through the safe spreadsheet
+    England, the statistical neighbours and the target the figure is rated
+    against (its year's, or the standing one), through the safe spreadsheet
     writer."""
     rows: list[list[Any]] = [
-        ["Priority", "Code", "Indicator", "Period", "Value", "England", "Statistical neighbours"]
+        [
+            "Priority",
+            "Code",
+            "Indicator",
+            "Period",
+            "Value",
+            "England",
+            "Statistical neighbours",
+            "Target",
+        ]
     ]
     for group in printed.groups:
         for item in group.items:
@@ -179,6 +189,7 @@ def render_csv(printed: PrintedScorecard) -> bytes:
                         _shown(row.point),
                         _shown(row.england),
                         _shown(row.neighbours),
+                        row.target,
                     ]
                 )
     return write_csv(rows)
@@ -209,6 +220,7 @@ def render_json(printed: PrintedScorecard) -> bytes:
                                 "value": _shown(row.point),
                                 "england": _shown(row.england),
                                 "neighbours": _shown(row.neighbours),
+                                "target": row.target,
                             }
                             for row in item.status.table
                         ],

@@ -25,7 +25,10 @@ from priorities.models import ActionPlan
 
 @dataclass(frozen=True)
 class SetupItem:
-    """One thing the board needs: `done` or not, what it is, and where to do it."""
+    """One thing the board needs: `done` or not, what it is, and where to do
+    it; `imports` are (words, address) of the imports that fill it from a
+    spreadsheet the board already keeps, offered beside the page that fills
+    it by hand, since a new board mostly has its records in files."""
 
     key: str
     title: str
@@ -33,6 +36,7 @@ class SetupItem:
     url: str
     link_text: str
     done: bool
+    imports: tuple[tuple[str, str], ...] = ()
 
 
 def _url(name: str, board: Board, **kwargs: object) -> str:
@@ -133,6 +137,12 @@ def _record_items(board: Board, today: datetime.date) -> list[SetupItem]:
             _url("board:member_create", board),
             "Add a seat",
             seats["held"] > 0,
+            (
+                (
+                    "Import seats and their agencies from the board's own membership list",
+                    _url("board:import_upload", board, kind="seats"),
+                ),
+            ),
         ),
         SetupItem(
             "reporting-year",
@@ -153,6 +163,12 @@ def _record_items(board: Board, today: datetime.date) -> list[SetupItem]:
             _url("board:meeting_create", board),
             "Add a meeting",
             met,
+            (
+                (
+                    "Import an attendance record of the main group's meetings",
+                    _url("board:import_upload", board, kind="attendance"),
+                ),
+            ),
         ),
     ]
 
@@ -205,6 +221,14 @@ def _plan_items(board: Board, today: datetime.date) -> list[SetupItem]:
             _url("priorities:action_create", board, plan=business.slug) if business else add_plan,
             "Add an action",
             bool(business and business.n_actions),
+            (
+                (
+                    "Import them from the board's own action tracker",
+                    _url("board:import_upload", board, kind="action-tracker"),
+                ),
+            )
+            if business
+            else (),
         ),
     ]
     for plan in plans:

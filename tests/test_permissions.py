@@ -170,6 +170,20 @@ def indicator_value(world: Any) -> dict[str, Any]:
     return {**kwargs, "indicator": "contacts", "value": value.pk}
 
 
+def indicator_target(world: Any) -> dict[str, Any]:
+    """An indicator with a target for the world's year, made again if a
+    page before removed it."""
+    from indicators.models import Indicator, IndicatorTarget
+
+    found, _ = Indicator.objects.get_or_create(
+        board=world.board,
+        code="timely",
+        defaults={"name": "Assessments on time", "unit": "percentage", "polarity": "higher"},
+    )
+    IndicatorTarget.objects.get_or_create(indicator=found, year=world.year, defaults={"target": 80})
+    return {"board": world.board.slug, "indicator": found.code, "year": world.year.label}
+
+
 def audit(world: Any) -> dict[str, Any]:
     """The same audit however many pages ask for one (the property tests
     open every page in one world)."""
@@ -793,6 +807,16 @@ MATRIX: dict[str, Rule] = {
     ),
     "indicators:value_add": Rule(indicator, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "indicators:value_edit": Rule(indicator_value, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    # Targets by year: the business manager's; the chair reads them on the indicator's page.
+    "indicators:target_add": Rule(
+        lambda w: {k: v for k, v in indicator_target(w).items() if k != "year"},
+        get=INTERNAL_EDIT,
+        post=INTERNAL_EDIT_INVALID,
+    ),
+    "indicators:target_edit": Rule(indicator_target, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
+    "indicators:target_remove": Rule(
+        indicator_target, get=INTERNAL_EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)
+    ),
     "indicators:statistics_import": Rule(board, get=INTERNAL_EDIT, post=INTERNAL_EDIT_INVALID),
     "indicators:statistics_import_confirm": Rule(
         board,

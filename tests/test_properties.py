@@ -324,6 +324,8 @@ SETUP_FORMS = (
     "indicators:indicator_create",
     "indicators:indicator_edit",
     "indicators:priority_indicators",
+    "indicators:target_add",
+    "indicators:target_edit",
 )
 ADMIN_SETUP_FORMS = ("site:board_create", "board:board_edit", "board:access")
 

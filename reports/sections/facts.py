@@ -37,6 +37,9 @@ class KeyFact:
     direction: str
     england: ComparatorPoint | None
     neighbours: ComparatorPoint | None
+    #: The figure against its year's target (or the standing one) in words;
+    #: "" where the indicator has no target at all.
+    rating: str = ""
 
 
 def _year_point(status: IndicatorStatus, start: datetime.date) -> Point | None:
@@ -49,8 +52,9 @@ def key_facts(ctx: Context) -> list[KeyFact]:
     direction of travel between them, and England and the statistical
     neighbours for the year (or, as the scorecard does, the latest period
     before it, which the figure's label then names). Quarterly and monthly
-    figures are left to the scorecard: a key fact is a whole year's figure.
-    Three queries, however many indicators."""
+    figures are left to the scorecard: a key fact is a whole year's figure,
+    rated against the year's own target (or the standing one). Four queries,
+    however many indicators."""
     start = ctx.year.start
     before = start.replace(year=start.year - 1)
     facts = []
@@ -74,6 +78,11 @@ def key_facts(ctx: Context) -> list[KeyFact]:
                     direction=direction,
                     england=status.comparator_for(Comparator.Kind.ENGLAND, point),
                     neighbours=status.comparator_for(Comparator.Kind.NEIGHBOURS, point),
+                    rating=indicator_selectors.target_rating(
+                        status.indicator, point, status.targets
+                    ).words
+                    if status.has_target
+                    else "",
                 )
             )
     return facts
@@ -172,6 +181,8 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
     )
     _facts_chart(ctx, built, facts)
     rows = []
+    # A column of ratings only where some indicator has a target to rate against.
+    rated = any(fact.rating for fact in facts)
     for fact in facts:
         url = fact.status.url
         rows.append(
@@ -182,6 +193,7 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
                 if fact.previous
                 else Cell("No figure", numeric=True),
                 Cell(fact.direction),
+                *([Cell(fact.rating or "No target")] if rated else []),
                 Cell(_comparator_text(fact.england, label), numeric=True),
                 Cell(_comparator_text(fact.neighbours, label), numeric=True),
             ]
@@ -195,10 +207,11 @@ def build_key_facts(ctx: Context, section: Section) -> BuiltSection:
                 label,
                 previous_label,
                 "Direction of travel",
+                *([f"Against the {label} target"] if rated else []),
                 "England",
                 "Statistical neighbours",
             ],
-            numeric=[False, True, True, False, True, True],
+            numeric=[False, True, True, False, *([False] if rated else []), True, True],
             rows=rows,
             source=scorecard,
         )

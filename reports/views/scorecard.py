@@ -39,7 +39,7 @@ from indicators.views import board_for_indicators
 
 FRAGMENT_TEMPLATE = "reports/_scorecard_indicator.html"
 #: Bump when the block's template changes, so no block drawn by the old one is used.
-FRAGMENT_VERSION = "3"
+FRAGMENT_VERSION = "4"
 FRAGMENT_SECONDS = 24 * 60 * 60
 
 
@@ -61,6 +61,7 @@ def fingerprint(status: IndicatorStatus) -> str:
             for p in status.points
         ],
         sorted((kind, points) for kind, points in status.comparators.items()),
+        sorted(status.targets.items()),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 

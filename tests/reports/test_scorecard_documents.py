@@ -152,15 +152,16 @@ def test_the_web_page_gives_each_chart_in_words_and_its_table_with_the_marker(
     html = scorecard_print.render_html(printed).decode()
     assert '<html lang="en-GB"' in html
     assert table_rows(html, "table-timely") == [
-        ["Period", "Value", "England", "Statistical neighbours"],
-        ["2020-21", "70%", "84%", "79.5%"],
+        ["Period", "Value", "England", "Statistical neighbours", "Target"],
+        ["2020-21", "70%", "84%", "79.5%", "80%"],
         [
             "2019-20",
             "c (confidential (suppressed to protect individuals))",
             "Not recorded",
             "Not recorded",
+            "80%",
         ],
-        ["2018-19", "82%", "Not recorded", "Not recorded"],
+        ["2018-19", "82%", "Not recorded", "Not recorded", "80%"],
     ]
     assert "Suppressed: 2019-20 (c)." in html
     assert 'href="/boards/alpha/indicators/timely/"' in html
@@ -181,7 +182,16 @@ def test_the_figures_as_csv_and_json_keep_the_marker_and_never_a_zero(
     priority = printed.groups[0].title
     suppressed = "c (confidential (suppressed to protect individuals))"
     assert rows[:4] == [
-        ["Priority", "Code", "Indicator", "Period", "Value", "England", "Statistical neighbours"],
+        [
+            "Priority",
+            "Code",
+            "Indicator",
+            "Period",
+            "Value",
+            "England",
+            "Statistical neighbours",
+            "Target",
+        ],
         [
             priority,
             "timely",
@@ -190,9 +200,28 @@ def test_the_figures_as_csv_and_json_keep_the_marker_and_never_a_zero(
             "70%",
             "84%",
             "79.5%",
+            "80%",
         ],
-        [priority, "timely", "Assessments completed within 45 days", "2019-20", suppressed, "", ""],
-        [priority, "timely", "Assessments completed within 45 days", "2018-19", "82%", "", ""],
+        [
+            priority,
+            "timely",
+            "Assessments completed within 45 days",
+            "2019-20",
+            suppressed,
+            "",
+            "",
+            "80%",
+        ],
+        [
+            priority,
+            "timely",
+            "Assessments completed within 45 days",
+            "2018-19",
+            "82%",
+            "",
+            "",
+            "80%",
+        ],
     ]
     assert [r[1] for r in rows[1:]] == ["timely"] * 3 + ["referrals"] * 2
     data = json.loads(scorecard_print.render_json(printed))
@@ -206,6 +235,7 @@ def test_the_figures_as_csv_and_json_keep_the_marker_and_never_a_zero(
         "value": suppressed,
         "england": "",
         "neighbours": "",
+        "target": "80%",
     }
     codes = [i["code"] for p in data["priorities"] for i in p["indicators"]]
     assert "elsewhere" not in codes

@@ -133,3 +133,32 @@ def test_the_set_up_page_reads_the_same_queries_however_much_the_board_holds(
     assert html.count('data-item="indicator-') == 20
     # The manager's item points at the People page: only an Admin gives access.
     assert reverse("people:people", kwargs={"board": board.slug}) in html
+
+
+def test_the_seats_meetings_and_actions_items_offer_the_imports_of_the_boards_own_files(client):
+    """A new board keeps its members, its attendance and its tracker in
+    spreadsheets: the set-up page offers their imports beside the forms (the
+    new-partnership journey found them only pages away)."""
+    board = BoardFactory()
+    client.force_login(UserFactory(username="bm", role=roles.BUSINESS_MANAGER, boards=[board]))
+    url = reverse("reports:setup", kwargs={"board": board.slug})
+    seats = reverse("board:import_upload", kwargs={"board": board.slug, "kind": "seats"})
+    tracker = reverse("board:import_upload", kwargs={"board": board.slug, "kind": "action-tracker"})
+    with on_day(TODAY):
+        html = client.get(url).content.decode()
+        assert f'href="{seats}"' in html
+        attendance = reverse(
+            "board:import_upload", kwargs={"board": board.slug, "kind": "attendance"}
+        )
+        assert f'href="{attendance}"' in html
+        # No plan in force yet: the actions item leads to adding the plan first.
+        assert tracker not in html
+        PlanFactory(
+            board=board,
+            kind="business-plan",
+            starts_on=datetime.date(2026, 4, 1),
+            ends_on=datetime.date(2027, 3, 31),
+        )
+        html = client.get(url).content.decode()
+    assert f'href="{tracker}"' in html
+    assert f'Or <a class="govuk-link" href="{tracker}">import them from the board' in html
