@@ -280,7 +280,7 @@ class BoardAgency(models.Model):
     without this list each form offered every agency in Assure: 3,300 at
     national volume, read whole and rendered on every request. The services
     that name an agency on a board put it on the list; a business manager
-    brings in another from the agencies page (docs/adr/0020)."""
+    brings in another from the agencies page (docs/adr/0021)."""
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="agency_links")
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="board_links")

@@ -154,7 +154,7 @@ def seat_counts_of(seats: list[Seat]) -> dict[str, int]:
 def partner_agencies(*, board: Board, also: QuerySet[Any] | None = None) -> QuerySet[Agency]:
     """The board's own list of partner agencies, by name: what its forms
     offer. Read through the list's index on the board (a board's twenty
-    or so rows), never every agency in Assure (docs/adr/0020). `also`, a
+    or so rows), never every agency in Assure (docs/adr/0021). `also`, a
     query of agency ids (those a record being edited already names), joins
     them in by a UNION: one query still, each side an index read."""
     if also is None:

@@ -826,7 +826,7 @@ def agency_save(
 
 
 # A board's own list of partner agencies: what its forms offer
-# (docs/adr/0020-a-boards-own-agencies.md).
+# (docs/adr/0021-a-boards-own-agencies.md).
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""A board's own list of partner agencies (docs/adr/0020): what its forms
+"""A board's own list of partner agencies (docs/adr/0021): what its forms
 offer, how agencies come onto it, and that it is read by the board's rows."""
 
 from __future__ import annotations
