@@ -237,6 +237,13 @@ class ReportingYear(CleanTextModel):
         return cls.objects.get(label=label)
 
 
+def agency_name_key(name: str) -> str:
+    """An agency's name as two agencies may not share it: "Luton Borough
+    Council", "luton borough council" and "Luton  Borough Council " are one
+    agency, so a second is refused and the existing one offered instead."""
+    return " ".join(name.split()).casefold()
+
+
 class Agency(CleanTextModel):
     class Sector(models.TextChoices):
         LOCAL_AUTHORITY = "local-authority", "Local authority"
@@ -252,18 +259,37 @@ class Agency(CleanTextModel):
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
+    #: The name as no two agencies may share it (agency_name_key), kept from
+    #: the name whenever the agency is validated or saved. Empty only for an
+    #: agency whose name another already had when the rule came in
+    #: (migration board 0018 names them), until an Admin renames or merges it.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
     short_name = models.CharField(max_length=40, blank=True)
     sector = models.CharField(max_length=20, choices=Sector.choices)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_key"])
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"],
+                condition=~models.Q(name_key=""),
+                name="board_agency_name_unique",
+                violation_error_message=(
+                    "Another agency already has this name (case and spacing do not count)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def normalise_text(self) -> None:
+        super().normalise_text()
+        self.name_key = agency_name_key(self.name or "")
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

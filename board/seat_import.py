@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from board import importing, services
-from board.models import Agency, Group, Member
+from board.models import Agency, Group, Member, agency_name_key
 from core import mapping as m
 from core.forms import GovukFormMixin
 
@@ -98,6 +98,9 @@ class _Context:
     by_person: dict[str, list[Member]]
     agencies: dict[str, Agency]
     groups: dict[str, Group]
+    #: The agencies by agency_name_key: a row mapped to a new agency with the
+    #: name of one of these is pointed to it instead.
+    agencies_by_name: dict[str, Agency]
 
 
 def _seat_key(agency: str, position: str, person: str) -> tuple[str, str, str]:
@@ -232,11 +235,15 @@ class SeatImporter(importing.Importer):
             seats[_seat_key(agency, member.position, member.person)] = member
             if member.person:
                 by_person.setdefault(" ".join(member.person.split()).casefold(), []).append(member)
+        agencies = {a.slug: a for a in Agency.objects.all()}
         return _Context(
             seats=seats,
             by_person=by_person,
-            agencies={a.slug: a for a in Agency.objects.all()},
+            agencies=agencies,
             groups={g.slug: g for g in self.board.groups.all()},
+            agencies_by_name={
+                agency_name_key(a.name): a for a in sorted(agencies.values(), key=lambda a: -a.pk)
+            },
         )
 
     def preview(self, table: m.Table, mapping: m.Mapping) -> m.Preview:
@@ -308,6 +315,14 @@ class SeatImporter(importing.Importer):
                 return None
             if len(name) > 200:
                 cells.refuse("agency", "a new agency's name may be at most 200 characters.")
+                return None
+            same = context.agencies_by_name.get(agency_name_key(name))
+            if same is not None:
+                cells.refuse(
+                    "agency",
+                    f"there is already an agency named {same.name}: map {text!r} to it "
+                    "rather than to a new agency.",
+                )
                 return None
             new_agencies.setdefault(name, sector)
             return (f"{NEW_AGENCY}{name.casefold()}", "", name)
@@ -476,7 +491,7 @@ def _agency_of(
     add (added once however many rows name it, through agency_save)."""
     if not entry["new_agency"]:
         return agencies[entry["agency"]] if entry["agency"] else None
-    agency = added.get(entry["new_agency"].casefold())
+    agency = added.get(agency_name_key(entry["new_agency"]))
     if agency is None:
         agency = services.agency_save(
             agency=Agency(
@@ -486,7 +501,7 @@ def _agency_of(
             )
         )
         agencies[agency.slug] = agency
-        added[entry["new_agency"].casefold()] = agency
+        added[agency_name_key(entry["new_agency"])] = agency
     return agency
 
 

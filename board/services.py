@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -35,6 +35,7 @@ from board.models import (
     PublishedTotal,
     ReportingYear,
     Risk,
+    agency_name_key,
     start_year_of,
 )
 
@@ -777,6 +778,18 @@ def agency_boards(*, agency: Agency) -> set[int]:
     return set(seats.distinct()) | set(money.distinct()) | set(listed)
 
 
+def agency_named(*, name: str, other_than: Agency | None = None) -> Agency | None:
+    """The agency with this name, case and spacing aside (agency_name_key),
+    other than `other_than`: the one a person adding an agency of that name
+    is offered instead. One query."""
+    if not name or not name.strip():
+        return None
+    found = Agency.objects.filter(name_key=agency_name_key(name))
+    if other_than is not None and other_than.pk is not None:
+        found = found.exclude(pk=other_than.pk)
+    return found.order_by("pk").first()
+
+
 def agency_problems(*, agency: Agency, changeable: Iterable[Board] | None = None) -> Problems:
     """What is wrong with an agency: the model's rules, a short web name
     another agency has, and (for someone who changes only some boards,
@@ -784,6 +797,14 @@ def agency_problems(*, agency: Agency, changeable: Iterable[Board] | None = None
     problems = _model_problems(agency, exclude=["slug"] if not agency.slug else [])
     if agency.slug and Agency.objects.filter(slug=agency.slug).exclude(pk=agency.pk).exists():
         _add(problems, "slug", f"Another agency already has the short web name {agency.slug}.")
+    same = agency_named(name=agency.name, other_than=agency)
+    if same is not None:
+        _add(
+            problems,
+            "name",
+            f"There is already an agency named {same.name}: choose it rather than adding "
+            "another (case and spacing do not count).",
+        )
     if changeable is not None and agency.pk is not None:
         others = agency_boards(agency=agency) - {b.pk for b in changeable}
         if others:
@@ -819,7 +840,13 @@ def agency_save(
     _raise(agency_problems(agency=agency, changeable=changeable))
     if not agency.slug:
         agency.slug = _unique_agency_slug(agency.name)
-    agency.save()
+    try:
+        with transaction.atomic():
+            agency.save()
+    except IntegrityError:
+        # Someone added the same name a moment ago: say so, as for any clash.
+        _raise(agency_problems(agency=agency, changeable=changeable))
+        raise
     if board is not None:
         board_agencies_add(board=board, agencies=[agency])
     return agency

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -87,6 +88,24 @@ def marker_words(marker: str) -> str:
     return f"{marker} ({meaning})"
 
 
+def revised_edition[E](figure: tuple[Any, str], earlier: list[tuple[int, Any, str, E]]) -> E | None:
+    """The latest earlier edition whose figure (value, marker) differs from
+    `figure`, or None when every earlier edition states the same. A later
+    publication repeating a figure revises nothing, so it is not called a
+    revision anywhere Assure shows one: the scorecard, its overview and the
+    chair's dashboard all ask this one rule. `earlier` holds (edition number,
+    value, marker, what to hand back); values compare as read (Decimals with
+    Decimals, floats with floats)."""
+    differing = [e for e in earlier if differs(figure, (e[1], e[2]))]
+    return max(differing, key=lambda e: e[0])[3] if differing else None
+
+
+def differs(figure: tuple[Any, str], other: tuple[Any, str]) -> bool:
+    """Whether two editions state different figures: a value or a marker
+    changed. Only then is the later one a revision."""
+    return figure != other
+
+
 @dataclass
 class Point:
     """One period's figure as the scorecard uses it (the latest edition),
@@ -115,7 +134,11 @@ class Point:
         """The earlier editions whose figure differs from the one used. A
         later publication stating the same figure revises nothing, so it is
         not called a revision."""
-        return [e for e in self.other_editions if (e.value, e.marker) != (self.value, self.marker)]
+        return [
+            e
+            for e in self.other_editions
+            if differs((self.value, self.marker), (e.value, e.marker))
+        ]
 
     @property
     def revised(self) -> bool:
@@ -124,8 +147,11 @@ class Point:
     @property
     def revised_from(self) -> str:
         """The figure this one revises (the latest earlier one that differs), as shown."""
-        found = self.revises
-        return found[-1].shown if found else ""
+        found = revised_edition(
+            (self.value, self.marker),
+            [(e.edition, e.value, e.marker, e) for e in self.other_editions],
+        )
+        return found.shown if found else ""
 
     @property
     def shown(self) -> str:
@@ -783,19 +809,25 @@ def _judge(
     if points:
         line.latest = points[-1]
         edition, row, _count, every = last[-1][1]
-        differing = sorted(
-            (e for e in every if e[0] < edition and (e[1], e[2]) != (row[4], row[5])),
-            key=lambda e: e[0],
+        line.revised_from = _revised_from(
+            (row[4], row[5]), [e for e in every if e[0] < edition], ref.unit
         )
-        line.revised = bool(differing)
-        if differing:
-            _, number, marker = differing[-1]
-            line.revised_from = (
-                marker_words(marker) if marker else format_number(exact(number), ref.unit)
-            )
+        line.revised = bool(line.revised_from)
         line.previous = points[0] if len(points) > 1 else None
     line.direction = direction_of_travel(ref.polarity, line.latest, line.previous)
     line.rating = target_rating(ref, line.latest, targets)
+
+
+def _revised_from(
+    figure: tuple[float | None, str], earlier: list[tuple[int, float | None, str]], unit: str
+) -> str:
+    """The figure read as a float (`as_float`) that `figure` revises, as
+    shown, or "" when the earlier editions all state the same."""
+    found = revised_edition(figure, [(e[0], e[1], e[2], e) for e in earlier])
+    if found is None:
+        return ""
+    _, number, marker = found
+    return marker_words(marker) if marker else format_number(exact(number), unit)
 
 
 def _add_comparators(indicators: QuerySet[Indicator], lines: dict[int, IndicatorLine]) -> None:
@@ -955,9 +987,22 @@ class ValueChange:
     period: str
     shown: str
     recorded_at: datetime.datetime
-    revised: bool
+    #: Which publication of the period's figure this is (1 for the first).
+    edition: int
+    #: The earlier figure this one revises, as shown; "" when it is the first
+    #: edition or states the same figure as every edition before it.
+    revised_from: str
     url: str
     count: int
+
+    @property
+    def revised(self) -> bool:
+        return bool(self.revised_from)
+
+    @property
+    def restates(self) -> bool:
+        """A later edition repeating the figure: the same figure again, no revision."""
+        return self.edition > 1 and not self.revised_from
 
 
 @dataclass(frozen=True)
@@ -984,7 +1029,9 @@ def indicator_values_changed_since(
 
     Two queries of plain rows: one row per indicator that changed (when its
     newest value was recorded, how many there were), then the values of only
-    the first `limit` of them. (One query numbering every value by a window
+    the first `limit` of them; a third when a listed value is a later
+    edition, for the editions before it, so that only a figure that differs
+    is called revised (the rule the scorecard follows). (One query numbering every value by a window
     function read and converted each changed value, thousands after an import.)"""
     changed = without_loaded_records(
         IndicatorValue.objects.filter(indicator__board=board, recorded_at__gte=since)
@@ -1017,6 +1064,7 @@ def indicator_values_changed_since(
     )
     for row in rows if shown else ():
         newest.setdefault(row[0], row)
+    earlier = _earlier_editions(newest.values())
     base = _indicator_urls(board.slug)
     listed = []
     for indicator_id, count in shown.items():
@@ -1031,12 +1079,44 @@ def indicator_values_changed_since(
                 period=period_label(kind, start),
                 shown=marker_words(marker) if marker else format_number(exact(number), unit),
                 recorded_at=recorded_at,
-                revised=edition > 1,
+                edition=edition,
+                revised_from=_revised_from(
+                    (number, marker), earlier.get((indicator_id, kind, start, edition), []), unit
+                ),
                 url=base.replace("/indicator-code/", f"/{quote(code)}/"),
                 count=count,
             )
         )
     return ValueChanges(listed, len(indicators))
+
+
+def _earlier_editions(
+    newest: Iterable[tuple[Any, ...]],
+) -> dict[tuple[int, str, datetime.date, int], list[tuple[int, float | None, str]]]:
+    """The editions before each listed later edition of its period, keyed by
+    (indicator, period kind, period start, edition), read as floats like the
+    listed ones. One query, and none when every listed value is a first
+    edition (as nearly all are)."""
+    later = {(row[0], row[5], row[6]): row[10] for row in newest if row[10] > 1}
+    found: dict[tuple[int, str, datetime.date, int], list[tuple[int, float | None, str]]] = {}
+    if not later:
+        return found
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator_id__in={key[0] for key in later},
+            period_start__in={key[2] for key in later},
+        )
+        .annotate(number=as_float())
+        .order_by()
+        .values_list("indicator_id", "period_kind", "period_start", "edition", "number", "marker")
+    )
+    for indicator_id, kind, start, edition, number, marker in rows:
+        listed = later.get((indicator_id, kind, start))
+        if listed is not None and edition < listed:
+            found.setdefault((indicator_id, kind, start, listed), []).append(
+                (edition, number, marker)
+            )
+    return found
 
 
 def indicator_values(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
@@ -1057,9 +1137,8 @@ def mark_restatements(values: list[IndicatorValue]) -> None:
     }
     for value in values:
         previous = before.get((value.period_kind, value.period_start, value.edition - 1))
-        value.restates = previous is not None and (previous.value, previous.marker) == (  # type: ignore[attr-defined]
-            value.value,
-            value.marker,
+        value.restates = previous is not None and not differs(  # type: ignore[attr-defined]
+            (value.value, value.marker), (previous.value, previous.marker)
         )
 
 

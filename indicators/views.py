@@ -16,9 +16,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board.access import get_board_or_404, render_board
@@ -235,14 +237,16 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
     obj = board_for_indicators(request, board, EDIT)
     pending: dict[str, Any] | None = request.session.get(STATISTICS_SESSION_KEY)
     if request.method == "POST" and "token" in request.POST:
+        statistics = None
         if (
-            not pending
-            or pending.get("board") != obj.pk
-            or pending.get("token") != request.POST["token"]
+            pending
+            and pending.get("board") == obj.pk
+            and pending.get("token") == request.POST["token"]
         ):
+            statistics = _waiting_statistics(pending)
+        if pending is None or statistics is None:
             messages.error(request, "That import has expired. Upload the file again.")
             return redirect("indicators:statistics_import", board=obj.slug)
-        statistics = importer.Statistics.from_json(pending["statistics"])
         mapping_form = _mapping_form(request, obj, statistics, request.POST)
         if not mapping_form.is_valid():
             return _import_page(
@@ -289,11 +293,17 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
         except importer.SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
+            if pending:  # an upload replaces the one waiting
+                statistics_imports.pending_upload_delete(str(pending.get("file", "")))
+            token = secrets.token_urlsafe(16)
             pending = {
-                "token": secrets.token_urlsafe(16),
+                "token": token,
                 "board": obj.pk,
                 "publication": form.cleaned_data["publication"].strip(),
-                "statistics": statistics.as_json(),
+                "name": upload.name,
+                "file": statistics_imports.pending_upload_keep(
+                    content=upload, token=token, now=timezone.now()
+                ),
             }
             request.session[STATISTICS_SESSION_KEY] = pending
             return _import_page(
@@ -313,28 +323,45 @@ def statistics_import(request: HttpRequest, board: str) -> HttpResponse:
 def statistics_import_confirm(request: HttpRequest, board: str) -> HttpResponse:
     obj = board_for_indicators(request, board, EDIT)
     pending: dict[str, Any] | None = request.session.get(STATISTICS_SESSION_KEY)
+    statistics = None
     if (
-        not pending
-        or pending.get("board") != obj.pk
-        or pending.get("token") != request.POST.get("token")
-        or not pending.get("fingerprint")
+        pending
+        and pending.get("board") == obj.pk
+        and pending.get("token") == request.POST.get("token")
+        and pending.get("fingerprint")
     ):
+        statistics = _waiting_statistics(pending)
+    if pending is None or statistics is None:
         messages.error(
             request, "That import has expired or was already saved. Upload the file again."
         )
         return redirect("indicators:statistics_import", board=obj.slug)
-    job = statistics_imports.import_request(
-        board=obj,
-        user=request.user,
-        file_name=pending["statistics"]["name"],
-        publication=pending["publication"],
-        authority=pending["authority"],
-        mapping=pending["mapping"],
-        fingerprint=pending["fingerprint"],
-        statistics=pending["statistics"],
-    )
+    with transaction.atomic():
+        job = statistics_imports.import_request(
+            board=obj,
+            user=request.user,
+            file_name=statistics.name,
+            publication=pending["publication"],
+            authority=pending["authority"],
+            mapping=pending["mapping"],
+            fingerprint=pending["fingerprint"],
+            statistics=statistics.as_json(),
+        )
+        statistics_imports.pending_upload_delete(pending["file"])
     del request.session[STATISTICS_SESSION_KEY]
     return redirect(job.get_absolute_url())
+
+
+def _waiting_statistics(pending: dict[str, Any]) -> importer.Statistics | None:
+    """The uploaded file read again from the storage it waits in; None if it
+    is gone or no longer reads (it was read once already at upload)."""
+    with statistics_imports.pending_upload_open(str(pending.get("file", ""))) as stream:
+        if stream is None:
+            return None
+        try:
+            return importer.read_statistics(str(pending.get("name", "")), stream)
+        except importer.SpreadsheetError:
+            return None
 
 
 @login_required

@@ -100,18 +100,34 @@ def change_rows(changes: list[RatingChange]) -> SafeString:
     )
 
 
+def _edition(change: ValueChange) -> str:
+    """Words as the scorecard's: "Revised (was 2,455)" only where the figure
+    differs from an earlier edition, and a later edition stating the same
+    figure said to be that."""
+    if change.revised:
+        return (
+            ' <strong class="govuk-tag govuk-tag--orange">Revised</strong>'
+            f' <span class="govuk-body-s">(was {escape(change.revised_from)})</span>'
+        )
+    if change.restates:
+        return (
+            f' <strong class="govuk-tag govuk-tag--grey">Edition {change.edition}</strong>'
+            ' <span class="govuk-body-s">(the same figure again)</span>'
+        )
+    return ""
+
+
 @register.simple_tag
 def value_rows(changes: list[ValueChange]) -> SafeString:
     """An indicator whose values were recorded or revised per row: its name
     (a link to its page), the newest of those values, when, and how many."""
     cell = '<td class="govuk-table__cell">'
-    revised = ' <strong class="govuk-tag govuk-tag--yellow">Revised</strong>'
     return SafeString(
         "".join(
             '<tr class="govuk-table__row">'
             f'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
             f'href="{escape(c.url)}">{escape(c.name)}</a></th>'
-            f"{cell}{escape(c.period)}: {escape(c.shown)}{revised if c.revised else ''}</td>"
+            f"{cell}{escape(c.period)}: {escape(c.shown)}{_edition(c)}</td>"
             f"{cell}{_date(timezone.localdate(c.recorded_at), '')}</td>"
             f"{cell}{c.count}</td></tr>"
             for c in changes

@@ -88,6 +88,32 @@ def test_a_membership_list_of_its_own_layout_imports_adding_an_agency_once(walk,
     assert remembered.columns
 
 
+def test_a_new_agency_with_a_known_agencys_name_is_pointed_to_the_known_one(walk, world, police):
+    """A word chosen to become a new agency whose name an agency already has
+    (case and spacing aside) is refused on its row, naming the agency to map
+    it to; the same word mapped to it imports."""
+    rows = [HEADINGS, ["ANYSHIRE  police", "Kim Wu", "Inspector", "", "", ""]]
+    with on_day(TODAY):
+        before = _state(world.board)
+        walk.upload("members.csv", csv_bytes(rows))
+        assert walk.layout().status_code == 302
+        assert walk.columns(**OPTIONS).status_code == 302
+        assert walk.words({"agency": {"ANYSHIRE  police": "new:police"}}).status_code == 302
+        response = walk.preview()
+        assert response.status_code == 400
+        assert problems_of(response) == [
+            "Row 2, column A (Organisation): there is already an agency named Anyshire Police: "
+            "map 'ANYSHIRE  police' to it rather than to a new agency."
+        ]
+        walk.confirm()
+        assert _state(world.board) == before
+        assert walk.words({"agency": {"ANYSHIRE  police": "anyshire-police"}}).status_code == 302
+        assert walk.preview().status_code == 200
+        assert walk.confirm().status_code == 302
+    assert Member.objects.get(board=world.board, person="Kim Wu").agency == police
+    assert _state(world.board)[1] == before[1]  # no agency added
+
+
 def test_an_unknown_agency_left_unmapped_is_named_and_nothing_is_saved(walk, world, police):
     rows = [HEADINGS, ["Northgate CCG", "Kim Wu", "Designated nurse", "", "", ""]]
     with on_day(TODAY):

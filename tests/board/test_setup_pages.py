@@ -225,6 +225,51 @@ def test_an_agency_named_only_by_the_managers_board_is_theirs_to_change():
     assert services.agency_save(agency=agency, changeable=[mine]).short_name == "LT"
 
 
+def test_it_refuses_a_second_agency_of_a_name_whatever_its_case_or_spacing():
+    luton = services.agency_save(
+        agency=Agency(name="Luton Borough Council", sector="local-authority"), changeable=[]
+    )
+    for name in ("Luton Borough Council", "luton  BOROUGH council ", "LUTON BOROUGH COUNCIL"):
+        with pytest.raises(ValidationError) as refused:
+            services.agency_save(agency=Agency(name=name, sector="local-authority"), changeable=[])
+        assert refused.value.message_dict["name"] == [
+            "There is already an agency named Luton Borough Council: choose it rather than "
+            "adding another (case and spacing do not count)."
+        ]
+    other = services.agency_save(agency=Agency(name="Luton Council", sector="other"))
+    other.name = "Luton borough council"
+    with pytest.raises(ValidationError, match="already an agency named Luton Borough Council"):
+        services.agency_save(agency=other)
+    assert Agency.objects.get(pk=other.pk).name == "Luton Council"
+    # An agency may change the case of its own name.
+    luton.name = "Luton borough council"
+    assert services.agency_save(agency=luton, changeable=[]).name_key == "luton borough council"
+    assert Agency.objects.count() == 2
+
+
+def test_the_database_refuses_two_agencies_of_a_name_whatever_path_skips_the_service():
+    from django.db import IntegrityError, transaction
+
+    AgencyFactory(name="Bedfordshire Police")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Agency.objects.create(slug="again", name="bedfordshire  police", sector="police")
+    with pytest.raises(ValidationError, match="Another agency already has this name"):
+        Agency(slug="again", name="BEDFORDSHIRE POLICE", sector="police").full_clean()
+
+
+def test_the_agency_page_refuses_a_duplicate_naming_the_agency_there_is(client):
+    mine = BoardFactory()
+    AgencyFactory(slug="luton-council", name="Luton Borough Council")
+    client.force_login(UserFactory(username="m", role=roles.BUSINESS_MANAGER, boards=[mine]))
+    refused = client.post(
+        reverse("board:agency_create", kwargs={"board": mine.slug}),
+        {"name": "luton borough  council", "short_name": "", "sector": "local-authority"},
+    )
+    assert refused.status_code == 400
+    assert "There is already an agency named Luton Borough Council" in refused.content.decode()
+    assert Agency.objects.count() == 1
+
+
 def test_the_agencies_page_offers_change_only_where_the_manager_may(client):
     mine, theirs = BoardFactory(), BoardFactory(name="Other board")
     client.force_login(UserFactory(username="m", role=roles.BUSINESS_MANAGER, boards=[mine]))
@@ -276,6 +321,57 @@ def test_the_admin_refuses_an_agency_web_name_that_is_taken_on_its_form(client):
     assert response.status_code == 200
     assert "already has the short web name" in response.content.decode()
     assert Agency.objects.count() == 1
+
+
+def test_the_admin_refuses_an_agency_named_as_another_on_its_form(client):
+    AgencyFactory(slug="bedfordshire-police", name="Bedfordshire Police")
+    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "x"))
+    response = client.post(
+        reverse("admin:board_agency_add"),
+        {
+            "slug": "beds-police",
+            "name": "BEDFORDSHIRE POLICE",
+            "short_name": "",
+            "sector": "police",
+        },
+    )
+    assert response.status_code == 200
+    assert "There is already an agency named Bedfordshire Police" in response.content.decode()
+    assert Agency.objects.count() == 1
+
+
+def test_the_migration_names_agencies_already_sharing_a_name_and_merges_none(capsys):
+    """Agencies stored before the rule may share a name: the oldest keeps the
+    key, the others are named for an Admin and left as they are."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("board.migrations.0018_agency_name_unique")
+    AgencyFactory(slug="luton-bc", name="Luton Borough Council")
+    second = AgencyFactory(slug="lbc", name="Another name")
+    AgencyFactory(slug="police", name="Bedfordshire Police")
+    Agency.objects.filter(pk=second.pk).update(name="luton  borough council")
+    Agency.objects.update(name_key="")
+
+    class Editor:
+        pass
+
+    editor = Editor()
+    editor.connection = connection  # type: ignore[attr-defined]
+    migration.fill_name_keys(apps, editor)
+    keys = dict(Agency.objects.values_list("slug", "name_key"))
+    assert keys == {"luton-bc": "luton borough council", "lbc": "", "police": "bedfordshire police"}
+    assert Agency.objects.count() == 3
+    assert (
+        "Agency 'luton  borough council' (lbc) has the name of 'Luton Borough Council' "
+        "(luton-bc): left as it is for an Admin to rename or merge."
+    ) in capsys.readouterr().out
+    # Until then a change to the one left is refused, naming the other.
+    second.refresh_from_db()
+    with pytest.raises(ValidationError, match="already an agency named Luton Borough Council"):
+        services.agency_save(agency=second)
 
 
 def test_the_agencies_page_reads_the_same_queries_however_many_boards_use_them(

@@ -28,11 +28,6 @@ _NO_ANNUAL_REPORT = (
     "the past reports start no annual report in Assure; the annual report journeys open it at 320px"
 )
 
-_IMPORT_STEP = (
-    "a step of a spreadsheet import, reached only with a file uploaded: the tracker import "
-    "journeys open it"
-)
-
 # URL names the walk below does not open, and why.
 NOT_WALKED = {
     "login": "redirects a signed-in person to their boards",
@@ -50,8 +45,6 @@ NOT_WALKED = {
     "priorities:plan_import_confirm": "the import preview's button posts to it",
     "indicators:indicator_export": "a CSV or XLSX download",
     "indicators:statistics_import_confirm": "the statistics import preview's button posts to it",
-    "indicators:statistics_import_status": "the past reports hold no statistics import; the "
-    "scorecard journeys open one",
     "audits:return": "the past reports state no agency's Section 11 return; the audit "
     "journeys open one at 320px",
     "reports:annual_report": _NO_ANNUAL_REPORT,
@@ -82,10 +75,6 @@ NOT_WALKED = {
     "core:two_factor_set_up": "a step of signing in: see the test after the walk",
     "core:two_factor_recovery_codes": "a step of signing in: see the test after the walk",
     "core:two_factor_code": "a step of signing in: see the test after the walk",
-    "priorities:lead_home": "an action lead's own page (a manager gets 404): see the test "
-    "after the walk",
-    "priorities:lead_action": "an action lead's own page (a manager gets 404): see the test "
-    "after the walk",
     "people:invitation": "the past reports invite nobody: see the test after the walk",
     "people:invitation_cancel": "the past reports invite nobody: see the test after the walk",
     "people:invitation_resend": "a button on the invitation's page posts to it",
@@ -101,23 +90,13 @@ NOT_WALKED = {
     "board:attendance_mark_retire": "a button on the attendance key's page posts to it; "
     "the attendance key journey opens the key",
     "priorities:evidence_file": "an evidence file: a download (the round journey fetches one)",
-    "priorities:lead_proposal": "an action lead's own page (a manager gets 404): the round "
-    "journey opens it",
-    "priorities:lead_request": "an action lead's own page (a manager gets 404): the round "
-    "journey opens it",
     "priorities:proposal_accept": "a button on a proposal's page posts to it",
     "priorities:proposal_return": "the proposal page's form to return it posts to it (its "
     "refusals show the proposal's page again)",
     "priorities:round_accept_all": "a button on a round's page posts to it",
     "priorities:round_close": "a button on a round's page posts to it",
     "training:courses_export": "a CSV or XLSX download",
-    "board:import_layout": _IMPORT_STEP,
-    "board:import_columns": _IMPORT_STEP,
-    "board:import_words": _IMPORT_STEP,
-    "board:import_preview": _IMPORT_STEP,
     "board:import_confirm": "the import preview's button posts to it",
-    "training:import_columns": "a step of an import whose file has columns Assure does not "
-    "know: the training journeys open it",
     "site:board_create": "the Admin's (a manager gets 404): the set-up journey opens it",
     "board:board_edit": "the Admin's (a manager gets 403)",
     "board:access": "the Admin's (a manager gets 403): the set-up journey opens it",
@@ -277,31 +256,39 @@ def page_name(path: str) -> tuple[str, str] | None:
     return match.view_name, match.kwargs.get("board", "")
 
 
-def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
-    round_and_course, page, live_server, past_reports, manager_of_both, sign_in
-):
-    """At 320 CSS pixels wide (a laptop at 400% zoom; WCAG 1.4.10, reflow),
-    every page a business manager of two boards can open, following the
-    links from each board's home page, fits the window's width. Wide tables
-    scroll inside their own region, which is allowed."""
-    page.set_viewport_size({"width": 320, "height": 640})
-    sign_in("manager")
-    origin = urlsplit(live_server.url).netloc
-    queue = deque(reverse("board:home", kwargs={"board": b.slug}) for b in past_reports)
-    # the Strategic Board's year of meetings, where the attendance links are
-    queue.append(
-        reverse("board:meetings", kwargs={"board": "bedford-borough"})
-        + "?group=bedford-borough-board&year=2016-17"
-    )
-    # every seat, where the links to a seat's pages are: no seat of the past
-    # reports is held today, so the seats page's default lists none
-    queue.append(reverse("board:member_list", kwargs={"board": "luton"}) + "?seats=all")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: An action lead's own pages (a manager gets 404): the walk opens them
+#: signed in as the lead of the walk's update round.
+LEAD_PAGES = {
+    "priorities:lead_home",
+    "priorities:lead_action",
+    "priorities:lead_request",
+    "priorities:lead_proposal",
+}
+#: The steps of the spreadsheet imports after the upload: the walk uploads a
+#: small generated file to each import and opens its steps (import_steps).
+IMPORT_STEPS = {
+    "board:import_layout",
+    "board:import_columns",
+    "board:import_words",
+    "board:import_preview",
+    "training:import_columns",
+    "indicators:statistics_import_status",
+}
+
+
+def walk(page, base: str, queue: deque[str], follow) -> tuple[Counter[tuple[str, str]], list[str]]:
+    """Open every page of `queue` and, up to PER_KIND of each kind, the pages
+    their links lead to whose URL name `follow` accepts; what each opened
+    page pushes sideways."""
+    origin = urlsplit(base).netloc
     seen = set(queue)
     opened: Counter[tuple[str, str]] = Counter()
     problems = []
     while queue:
         path = queue.popleft()
-        response = page.goto(live_server.url + path)
+        response = page.goto(base + path)
         assert response is not None, path
         assert response.ok, f"{path} answered {response.status}"
         if "text/html" not in response.headers.get("content-type", ""):
@@ -313,13 +300,172 @@ def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
             kind = page_name(url.path)
             if url.netloc != origin or url.path in seen or kind is None:
                 continue
-            if kind[0] in NOT_WALKED or kind[0].startswith("admin:") or opened[kind] >= PER_KIND:
+            if not follow(kind[0]) or opened[kind] >= PER_KIND:
                 continue
             seen.add(url.path)
             opened[kind] += 1
             queue.append(url.path)
-    assert problems == [], "\n".join(problems)
-    visited = {name for name, _ in opened} | {"board:home"}
+    return opened, problems
+
+
+def _step(page, where: str, opened: set[str], problems: list[str]) -> None:
+    """Note the step the page shows and whether it pushes the page sideways."""
+    page.wait_for_load_state()
+    kind = page_name(urlsplit(page.url).path)
+    if kind:
+        opened.add(kind[0])
+    if problem := sideways_scroll(page):
+        problems.append(f"{where} ({urlsplit(page.url).path}) is {problem}")
+
+
+def import_steps(page, base: str, board: Board) -> tuple[set[str], list[str]]:
+    """Each spreadsheet import with a small generated file uploaded, at each
+    step after the upload: the seats list (its layout, columns, words and
+    preview, with a long agency name Assure does not know), an action
+    tracker's columns (the board's long plan titles in a list), a training
+    register with a column Assure has no field for, and the published
+    statistics (the authority and columns, the preview, the confirmed import's
+    progress)."""
+    from indicators.models import Indicator
+    from tests.import_files import SheetSpec, csv_bytes, xlsx
+    from tests.indicators import published
+
+    opened: set[str] = set()
+    problems: list[str] = []
+    boards = f"{base}/boards/{board.slug}"
+
+    def upload(url: str, name: str, content: bytes, button: str, kind: str = "text/csv") -> None:
+        page.goto(url)
+        page.get_by_label("Spreadsheet").set_input_files(
+            {"name": name, "mimeType": kind, "buffer": content}
+        )
+        with page.expect_navigation():
+            page.get_by_role("button", name=button).click()
+
+    def click(name: str, where: str) -> None:
+        with page.expect_navigation():
+            page.get_by_role("button", name=name).click()
+        _step(page, where, opened, problems)
+
+    unknown = (
+        "Bedfordshire and Luton Clinical Commissioning Groups' Designated Safeguarding "
+        "Professionals Team"
+    )
+    # A workbook with a title above its headings, so the layout step asks
+    # which row holds them.
+    seats = xlsx(
+        SheetSpec(
+            "Board members",
+            [
+                ["Organisation", "Name", "Job title", "Appointed"],
+                ["Luton Borough Council", "Sam Patel", "Corporate Director, Wellbeing", ""],
+                [unknown, "Jo Green", "Designated Nurse for Safeguarding Children", "01/04/2026"],
+            ],
+            above=[[f"{board.name}: members"], []],
+        )
+    )
+    upload(f"{boards}/imports/seats/", "members.xlsx", seats, "Upload and continue", XLSX)
+    _step(page, "the seat import's layout", opened, problems)
+    click("Continue", "the seat import's columns")
+    click("Continue", "the seat import's words")
+    # Left unmapped, the agency Assure does not know is named in the preview;
+    # its word is then mapped to a new agency.
+    click("Continue to the preview", "the seat import's preview naming an unknown agency")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Change what the words mean").click()
+    page.get_by_label(unknown).select_option(label="A new agency (health)")
+    click("Continue to the preview", "the seat import's preview")
+
+    tracker = csv_bytes(
+        [
+            ["Action No.", "What we will do", "Owner", "Target completion date", "RAG"],
+            ["1.c", "Publish the neglect practice guidance", "Head of Early Help", "", "Green"],
+        ]
+    )
+    upload(f"{boards}/imports/action-tracker/", "tracker.csv", tracker, "Upload and continue")
+    _step(page, "the tracker import's columns", opened, problems)
+    click("Continue", "the tracker import's step after its columns")
+
+    register = csv_bytes(
+        [
+            ["Course", "Date", "Mode", "Places", "Delegates attended", "Trainer"],
+            ["Neglect and Graded Care Profile 2", "14/07/2020", "Face to face", "12", "11", "A"],
+        ]
+    )
+    upload(f"{boards}/training/import/", "register.csv", register, "Check the file")
+    _step(page, "the training import's question about its columns", opened, problems)
+    click("Continue", "the training import's column left unchosen")
+    page.get_by_label("Column F: Trainer").select_option(label="Ignore this column")
+    click("Continue", "the training import's preview")
+
+    page.goto(f"{boards}/indicators/import/")
+    page.get_by_label("Published statistics file").set_input_files(
+        {
+            "name": "cin.csv",
+            "mimeType": "text/csv",
+            "buffer": published.statistics_file(years=2, count=12),
+        }
+    )
+    page.get_by_label("Publication").fill("Children in need: synthetic figures")
+    click("Upload", "the statistics import's authority and columns")
+    indicator = Indicator.objects.filter(board=board, unit="count").order_by("code").first()
+    assert indicator is not None
+    page.get_by_label("Local authority").select_option(index=1)
+    page.get_by_label("Column “referrals”").select_option(value=indicator.code)
+    click("Preview the import", "the statistics import's preview")
+    if page.get_by_role("button", name="Confirm and import").count():
+        click("Confirm and import", "the statistics import's progress")
+    return opened, problems
+
+
+def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
+    round_and_course, page, live_server, past_reports, manager_of_both, sign_in
+):
+    """At 320 CSS pixels wide (a laptop at 400% zoom; WCAG 1.4.10, reflow),
+    every page a business manager of two boards can open, following the
+    links from each board's home page, fits the window's width, and so does
+    each step of the spreadsheet imports with a file uploaded; and every page
+    of the action lead in the walk's update round. Wide tables scroll inside
+    their own region, which is allowed."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in("manager")
+    queue = deque(reverse("board:home", kwargs={"board": b.slug}) for b in past_reports)
+    # the Strategic Board's year of meetings, where the attendance links are
+    queue.append(
+        reverse("board:meetings", kwargs={"board": "bedford-borough"})
+        + "?group=bedford-borough-board&year=2016-17"
+    )
+    # every seat, where the links to a seat's pages are: no seat of the past
+    # reports is held today, so the seats page's default lists none
+    queue.append(reverse("board:member_list", kwargs={"board": "luton"}) + "?seats=all")
+    skipped = set(NOT_WALKED) | LEAD_PAGES | IMPORT_STEPS
+
+    def managers(name: str) -> bool:
+        return name not in skipped and not name.startswith("admin:")
+
+    opened, problems = walk(page, live_server.url, queue, managers)
+    luton, _ = past_reports
+    steps, step_problems = import_steps(page, live_server.url, luton)
+    page.context.clear_cookies()
+    sign_in("lead")
+    round_page = reverse(
+        "priorities:lead_request", kwargs={"board": "luton", "round": round_and_course.pk}
+    )
+    leads, lead_problems = walk(
+        page,
+        live_server.url,
+        deque([reverse("priorities:lead_home", kwargs={"board": "luton"}), round_page]),
+        LEAD_PAGES.__contains__,
+    )
+    assert problems + step_problems + lead_problems == [], "\n".join(
+        problems + step_problems + lead_problems
+    )
+    visited = {name for name, _ in opened + leads} | steps
+    visited |= {
+        "board:home",
+        "priorities:lead_home",
+        "priorities:lead_request",
+    }  # where walks start
     pages = {n for n in all_url_names() if not n.startswith("admin:")} - set(NOT_WALKED)
     assert sorted(pages - visited) == [], (
         "Pages no link led to: link them, or say in NOT_WALKED why the walk leaves them out"

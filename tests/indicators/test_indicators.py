@@ -441,6 +441,52 @@ def test_values_changed_since_come_one_per_indicator_newest_first_and_capped(wor
     assert changes.listed[0].url == "/boards/alpha/indicators/i1/"
 
 
+def test_a_changed_value_revises_the_latest_earlier_figure_that_differs(
+    world, django_assert_max_num_queries
+):
+    """Editions 2,455, 2,458, 2,458: the third restates the second but still
+    revises the first, as the scorecard says; a marker against a number
+    differs; a first edition revises nothing. Three queries in all."""
+    ind = IndicatorFactory(board=world.board, code="cin", unit="count")
+    for edition, value in ((1, "2455"), (2, "2458"), (3, "2458")):
+        ValueFactory(indicator=ind, period_start=Y2019, edition=edition, value=Decimal(value))
+    same = IndicatorFactory(board=world.board, code="same", unit="count")
+    for edition in (1, 2):
+        ValueFactory(indicator=same, period_start=Y2019, edition=edition, value=Decimal("7"))
+    ValueFactory(indicator=same, period_start=Y2020, value=Decimal("8"))
+    hidden = IndicatorFactory(board=world.board, code="hidden", unit="count")
+    ValueFactory(indicator=hidden, period_start=Y2019, edition=1, value=Decimal("4"))
+    ValueFactory(indicator=hidden, period_start=Y2019, edition=2, value=None, marker="c")
+    with django_assert_max_num_queries(3):
+        changes = indicator_values_changed_since(
+            board=world.board, since=timezone.now() - datetime.timedelta(days=1)
+        )
+    found = {c.code: (c.edition, c.revised, c.revised_from, c.restates) for c in changes.listed}
+    assert found["cin"] == (3, True, "2,455", False)
+    assert found["hidden"] == (2, True, "4", False)
+    assert found["same"] == (1, False, "", False)
+    lines = {
+        line.indicator.code: line
+        for line in sel.indicator_lines(Indicator.objects.filter(board=world.board))
+    }
+    assert (lines["cin"].revised, lines["cin"].revised_from) == (True, "2,455")
+
+
+def test_a_value_published_again_unchanged_is_no_revision(world):
+    ind = IndicatorFactory(board=world.board, code="cin", unit="count")
+    for edition in (1, 2):
+        ValueFactory(indicator=ind, period_start=Y2019, edition=edition, value=Decimal("2455"))
+    (change,) = indicator_values_changed_since(
+        board=world.board, since=timezone.now() - datetime.timedelta(days=1)
+    ).listed
+    assert (change.edition, change.revised, change.revised_from, change.restates) == (
+        2,
+        False,
+        "",
+        True,
+    )
+
+
 def test_values_changed_at_the_same_moment_stand_by_name_then_code(world):
     """Ties on the moment recorded: indicators by name, then code; within an
     indicator, the value saved last is its newest."""

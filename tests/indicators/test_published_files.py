@@ -290,7 +290,7 @@ def test_a_count_with_a_neighbour_average_imports_through_the_pages(
     )
     assert response.status_code == 200
     token = client.session["assure-statistics-import"]["token"]
-    statistics = imp.Statistics.from_json(client.session["assure-statistics-import"]["statistics"])
+    statistics = imp.read_statistics("cin.csv", FILE)
     index = statistics.measures.index("referrals")
     response = client.post(
         url, {"token": token, "authority": AREA.new_code, f"measure_{index}": "referrals"}

@@ -321,6 +321,32 @@ def test_it_lists_an_indicator_off_target_with_a_link_to_its_page_and_values_tha
     assert f"Assessments completed within 45 days 2020-21: 70% {today():%-d %b %Y} 2" in moved
 
 
+def test_a_value_published_again_is_revised_only_where_its_figure_differs(world, client_for):
+    """The rule the scorecard follows: a later edition repeating a figure is
+    the same figure again, and one that changes it is revised, with the
+    figure it replaced beside it."""
+    from decimal import Decimal
+
+    from tests.indicators.factories import IndicatorFactory, ValueFactory
+
+    MeetingFactory(group=world.group, date=ago(14))
+    for code, name, second in (
+        ("same", "Children in need", "2455"),
+        ("moved", "Child protection plans", "2458"),
+    ):
+        indicator = IndicatorFactory(board=world.board, code=code, name=name, unit="count")
+        for edition, value in ((1, "2455"), (2, second)):
+            ValueFactory(indicator=indicator, edition=edition, value=Decimal(value))
+    moved = section(
+        client_for("chair").get(url(world.board)),
+        "Indicators with values recorded or revised",
+        "Indicators off target",
+    )
+    assert "Child protection plans 2019-20: 2,458 Revised (was 2,455)" in moved
+    assert "Children in need 2019-20: 2,455 Edition 2 (the same figure again)" in moved
+    assert moved.count("Revised") == 1
+
+
 def test_it_lists_review_deadlines_overdue_or_due_within_ten_working_days(world, client_for):
     from reviews import clock, services
     from reviews.models import StepKind

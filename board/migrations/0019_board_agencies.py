@@ -24,7 +24,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("board", "0017_import_mappings"),
+        ("board", "0018_agency_name_unique"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
