@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 
 from audits.models import Audit, DatedBy, FindingKind, Section11Focus, Section11Level
 from audits.services import RatingInput
 from board.forms import ServiceModelForm, year_field
 from board.models import Agency, Board, Group, ReportingYear
+from board.selectors import partner_agencies
 from core.forms import DateInput, GovukFormMixin, choice_field
 
 
@@ -91,11 +91,8 @@ class AuditForm(ServiceModelForm):
             (DatedBy.MONTH, "The report gives the month"),
             (DatedBy.DAY, "The report gives the day"),
         ]
-        taking_part = self.instance.agencies.values("pk") if self.instance.pk else []
-        choice_field(self, "agencies").queryset = (
-            Agency.objects.filter(Q(members__board=board) | Q(pk__in=taking_part))
-            .distinct()
-            .order_by("name")
+        choice_field(self, "agencies").queryset = partner_agencies(
+            board=board, also=self.instance.agencies.values("pk") if self.instance.pk else None
         )
         self.fields["cases_audited"].error_messages["invalid"] = (
             "Cases audited must be a whole number, for example 6."

@@ -30,6 +30,7 @@ from audits.models import (
     Section11Standard,
 )
 from board.models import Agency, Board, ReportingYear
+from board.services import board_agencies_add
 from core.problems import Problems, add_problem, raise_problems
 from priorities import services as priorities_services
 from priorities.models import Action, ActionPlan, Rating
@@ -128,6 +129,8 @@ def audit_save(*, audit: Audit, agencies: Iterable[Agency] | None = None) -> Aud
     audit.save()
     if chosen is not None:
         audit.agencies.set(chosen)
+        if audit.board is not None:  # a pan-area group's audit names no one board
+            board_agencies_add(board=audit.board, agencies=chosen)
     return audit
 
 

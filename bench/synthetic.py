@@ -28,6 +28,7 @@ from board.models import (
     ReportingYear,
     Risk,
 )
+from board.services import board_agencies_fill
 from priorities.models import Action, ActionPlan, Assessment, Priority, Rating
 from reports.demonstration import (  # the pieces the demonstration board shares
     NARRATIVE,
@@ -133,6 +134,9 @@ def generate(*, scale: int = 10, seed: int = 2016, number: int | None = None) ->
         )
         for i in range(10 * scale)
     )
+    # Rows written in bulk, so the board's partner agencies as the services
+    # would have listed them.
+    board_agencies_fill(boards=[board])
     _plans(board, scale, rng)
     _training(board, scale, rng)
     _indicators(board, scale, rng)

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from board import terms
 from board.models import Agency, Group, Member, Risk
+from board.selectors import partner_agencies
 from core.forms import FilterForm
 
 
@@ -38,7 +39,7 @@ class MemberFilter(django_filters.FilterSet):
             data["seats"] = "current"
         super().__init__(data, *args, **kwargs)
         self.day = day
-        self.filters["agency"].queryset = Agency.objects.filter(members__board=board).distinct()
+        self.filters["agency"].queryset = partner_agencies(board=board)
         self.filters["group"].queryset = board.groups.all()
 
     def filter_seats(self, queryset: QuerySet[Member], name: str, value: Any) -> QuerySet[Member]:

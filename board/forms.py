@@ -18,6 +18,7 @@ from board.models import (
     ReportingYear,
     Risk,
 )
+from board.selectors import partner_agencies
 from core.forms import DateInput, GovukFormMixin, choice_field
 
 
@@ -193,7 +194,7 @@ class MemberForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.instance.board = board
         choice_field(self, "groups").queryset = board.groups.order_by("kind", "name")
-        choice_field(self, "agency").queryset = Agency.objects.order_by("name")
+        choice_field(self, "agency").queryset = partner_agencies(board=board)
         choice_field(self, "agency").empty_label = "No agency"
 
 
@@ -326,7 +327,7 @@ class ContributionForm(ServiceModelForm):
         self.instance.board = board
         self.fields = {"year": year_field(years), **self.fields}
         agency = choice_field(self, "agency")
-        agency.queryset = Agency.objects.order_by("name")
+        agency.queryset = partner_agencies(board=board)
         agency.empty_label = "No agency"
         cast(forms.DecimalField, self.fields["amount"]).error_messages.update(
             {"invalid": "Enter the amount in pounds, for example 24359.60."}

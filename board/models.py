@@ -299,6 +299,32 @@ class Agency(CleanTextModel):
         return cls.objects.get(slug=slug)
 
 
+class BoardAgency(models.Model):
+    """An agency on a board's own list of partner agencies: what the board's
+    forms offer (a seat's agency, a contribution's, an audit's, a course's
+    delegates, a recommendation's). Agencies are shared by every board, so
+    without this list each form offered every agency in Assure: 3,300 at
+    national volume, read whole and rendered on every request. The services
+    that name an agency on a board put it on the list; a business manager
+    brings in another from the agencies page (docs/adr/0021)."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="agency_links")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="board_links")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "partner agency"
+        verbose_name_plural = "partner agencies"
+        constraints = [
+            # Also the index a board's list is read by (board first).
+            models.UniqueConstraint(fields=["board", "agency"], name="board_agency_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} (a partner of {self.board})"
+
+
 class Group(CleanTextModel):
     """A board, executive, sub-group or task-and-finish group. A pan-area group
     (the Pan-Bedfordshire CDOP, say) serves several boards at once."""

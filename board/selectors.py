@@ -29,6 +29,7 @@ from board.models import (
     Attendance,
     AttendanceMark,
     Board,
+    BoardAgency,
     Contribution,
     Group,
     MainGroup,
@@ -150,18 +151,26 @@ def seat_counts_of(seats: list[Seat]) -> dict[str, int]:
     return {key: sum(1 for seat in seats if seat_shown(seat, key)) for key in terms.SHOWN}
 
 
-def agencies_for_board(*, board: Board) -> QuerySet[Agency]:
-    """The agencies holding a seat on the board or contributing to it, each
-    with its number of seats. Found from the board's own seats and
-    contributions (two index reads of one board's rows) rather than by
-    joining every agency to every seat and contribution: with 150 boards in
-    one database that join read all of them (bench/national.py)."""
-    own_agencies = (
-        Member.objects.filter(board=board)
+def partner_agencies(*, board: Board, also: QuerySet[Any] | None = None) -> QuerySet[Agency]:
+    """The board's own list of partner agencies, by name: what its forms
+    offer. Read through the list's index on the board (a board's twenty
+    or so rows), never every agency in Assure (docs/adr/0021). `also`, a
+    query of agency ids (those a record being edited already names), joins
+    them in by a UNION: one query still, each side an index read."""
+    if also is None:
+        return Agency.objects.filter(board_links__board=board).order_by("name")
+    ids = (
+        BoardAgency.objects.filter(board=board)
         .order_by()
         .values("agency_id")
-        .union(Contribution.objects.filter(board=board).order_by().values("agency_id"))
+        .union(also.order_by())
     )
+    return Agency.objects.filter(pk__in=ids).order_by("name")
+
+
+def agencies_for_board(*, board: Board) -> QuerySet[Agency]:
+    """The board's partner agencies (which hold every agency its seats and
+    contributions name), each with its number of seats on the board."""
     seats = (
         Member.objects.filter(board=board, agency=OuterRef("pk"))
         .order_by()
@@ -169,10 +178,8 @@ def agencies_for_board(*, board: Board) -> QuerySet[Agency]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        Agency.objects.filter(pk__in=own_agencies)
-        .annotate(member_count=Coalesce(Subquery(seats, output_field=IntegerField()), 0))
-        .order_by("name")
+    return partner_agencies(board=board).annotate(
+        member_count=Coalesce(Subquery(seats, output_field=IntegerField()), 0)
     )
 
 
@@ -444,8 +451,12 @@ def attendance_matrix(
     for member_id, meeting_id, status in marks:
         statuses.setdefault(member_id, [None] * len(meetings))[column[meeting_id]] = status
     on_group = terms.held_between(Member.objects.filter(groups=group), year.start, year.end)
+    # One list of ids from two index reads (the group's seats; the seats
+    # marked), not an OR of the two, which PostgreSQL answers by reading
+    # every board's seats (docs/adr/0018).
+    marked = Member.objects.filter(pk__in=list(statuses)).order_by().values("pk")
     seats = list(
-        Member.objects.filter(Q(pk__in=on_group.values("pk")) | Q(pk__in=list(statuses)))
+        Member.objects.filter(pk__in=on_group.order_by().values("pk").union(marked))
         .select_related("agency")
         .order_by("pk")
     )

@@ -25,6 +25,7 @@ from board.models import (
     Attendance,
     AttendanceMark,
     Board,
+    BoardAgency,
     Contribution,
     Group,
     ImportMapping,
@@ -350,6 +351,7 @@ def member_save(*, member: Member, groups: Iterable[Group]) -> Member:
     member.position = member.position.strip()
     _raise(member_problems(member=member, groups=groups))
     member.save()
+    board_agencies_add(board=member.board, agencies=[member.agency])
     if {g.pk for g in member.groups.all()} != {g.pk for g in groups}:
         member.groups.set(groups)
     return member
@@ -666,6 +668,7 @@ def contribution_save(*, contribution: Contribution, year: ReportingYear) -> Con
     _raise(contribution_problems(contribution=contribution, year=year))
     contribution.year = _saved_year(year)
     contribution.save()
+    board_agencies_add(board=contribution.board, agencies=[contribution.agency])
     return contribution
 
 
@@ -765,13 +768,14 @@ def board_save(*, board: Board) -> Board:
 
 
 def agency_boards(*, agency: Agency) -> set[int]:
-    """The ids of the boards whose records name the agency: its seats and
-    its contributions. Two queries."""
+    """The ids of the boards whose records name the agency: its seats, its
+    contributions and the boards' lists of partner agencies. Three queries."""
     if agency.pk is None:
         return set()
     seats = Member.objects.filter(agency=agency).values_list("board_id", flat=True)
     money = Contribution.objects.filter(agency=agency).values_list("board_id", flat=True)
-    return set(seats.distinct()) | set(money.distinct())
+    listed = BoardAgency.objects.filter(agency=agency).values_list("board_id", flat=True)
+    return set(seats.distinct()) | set(money.distinct()) | set(listed)
 
 
 def agency_named(*, name: str, other_than: Agency | None = None) -> Agency | None:
@@ -823,10 +827,13 @@ def _unique_agency_slug(name: str) -> str:
 
 
 @transaction.atomic
-def agency_save(*, agency: Agency, changeable: Iterable[Board] | None = None) -> Agency:
+def agency_save(
+    *, agency: Agency, changeable: Iterable[Board] | None = None, board: Board | None = None
+) -> Agency:
     """Add or change an agency. A business manager passes the boards they
     change as `changeable`: an agency other boards' records name is refused
-    to them. The admin passes None."""
+    to them. The admin passes None. Given a `board`, the agency goes on that
+    board's list of partner agencies (added from the board's own pages)."""
     if agency.pk is not None:
         # Whether others use it is judged on the agency as stored.
         Agency.objects.select_for_update().filter(pk=agency.pk).first()
@@ -840,7 +847,57 @@ def agency_save(*, agency: Agency, changeable: Iterable[Board] | None = None) ->
         # Someone added the same name a moment ago: say so, as for any clash.
         _raise(agency_problems(agency=agency, changeable=changeable))
         raise
+    if board is not None:
+        board_agencies_add(board=board, agencies=[agency])
     return agency
+
+
+# A board's own list of partner agencies: what its forms offer
+# (docs/adr/0021-a-boards-own-agencies.md).
+
+
+@transaction.atomic
+def board_agencies_add(*, board: Board, agencies: Iterable[Agency | None]) -> list[Agency]:
+    """Put agencies on the board's list of partner agencies, those not on it
+    already, and return them. Every service that names an agency on a board
+    (a seat, a contribution, an audit, a course, a recommendation) calls it,
+    so the list always holds the agencies the board's records name. One
+    query when all are on the list already."""
+    wanted = {a.pk: a for a in agencies if a is not None and a.pk is not None}
+    if not wanted:
+        return []
+    have = set(
+        BoardAgency.objects.filter(board=board, agency_id__in=wanted).values_list(
+            "agency_id", flat=True
+        )
+    )
+    added = [agency for pk, agency in wanted.items() if pk not in have]
+    for agency in added:
+        BoardAgency.objects.get_or_create(board=board, agency=agency)
+    return added
+
+
+def board_agencies_fill(*, boards: Iterable[Board] | None = None) -> int:
+    """Put on each board's list every agency its seats and contributions
+    name (all boards, or `boards`), for records written without the
+    services: the past reports' fixtures and the synthetic generator's bulk
+    rows. Returns how many were added. A few queries, whatever the size."""
+    seats = Member.objects.filter(agency__isnull=False)
+    money = Contribution.objects.filter(agency__isnull=False)
+    links = BoardAgency.objects.all()
+    if boards is not None:
+        ids = [b.pk for b in boards]
+        seats, money = seats.filter(board_id__in=ids), money.filter(board_id__in=ids)
+        links = links.filter(board_id__in=ids)
+    named = set(seats.values_list("board_id", "agency_id").distinct()) | set(
+        money.values_list("board_id", "agency_id").distinct()
+    )
+    missing = named - set(links.values_list("board_id", "agency_id"))
+    BoardAgency.objects.bulk_create(
+        [BoardAgency(board_id=b, agency_id=a) for b, a in sorted(missing)],
+        ignore_conflicts=True,
+    )
+    return len(missing)
 
 
 # Reporting years, as the admin keeps them: their rules are the model's own.

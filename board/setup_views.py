@@ -11,15 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board import accounts, selectors, services
 from board.access import get_board_or_404, render_board
 from board.forms import AccessForm, AgencyForm, BoardForm, add_service_errors
-from board.models import Agency, Board, BoardAccess, Contribution, Member
+from board.models import Agency, Board, BoardAccess, BoardAgency, Contribution, Member
 from core import roles
 from core.history import history_with_changes
 from core.tables import PAGE_SIZE
@@ -162,30 +162,53 @@ def board_access_remove(request: HttpRequest, board: str, user: int) -> HttpResp
 # Agencies: the business manager's, shared by every board.
 
 
-def _agency_page(request: HttpRequest, board: Board) -> Page[Any]:
-    """A page of every agency, each with how many of this board's seats
-    name it and whether other boards' records do. Read for the page's
-    agencies only (by index), never by joining every board's seats: five
+def _agency_page(request: HttpRequest, board: Board, wanted: str) -> Page[Any]:
+    """A page of the board's own agencies, or of every agency in Assure whose
+    name holds `wanted` (to find one to add), each with how many of this
+    board's seats name it, whether it is on the board's list of partner
+    agencies, and whether other boards' records name it. Read for the page's
+    agencies only (by index), never by joining every board's seats: seven
     queries a page, whatever the number of boards."""
-    page = _page(request, Agency.objects.order_by("name"))
+    if wanted:
+        agencies_q = Agency.objects.filter(
+            Q(name__icontains=wanted) | Q(short_name__iexact=wanted)
+        ).order_by("name")
+    else:
+        agencies_q = selectors.partner_agencies(board=board)
+    page = _page(request, agencies_q)
     agencies = list(page.object_list)
     ids = [a.pk for a in agencies]
+    partners = set(
+        BoardAgency.objects.filter(board=board, agency_id__in=ids).values_list(
+            "agency_id", flat=True
+        )
+    )
     here = Counter(
         Member.objects.filter(board=board, agency_id__in=ids).values_list("agency_id", flat=True)
     )
-    elsewhere = set(
-        Member.objects.filter(agency_id__in=ids)
-        .exclude(board=board)
-        .values_list("agency_id", flat=True)
-        .distinct()
-    ) | set(
-        Contribution.objects.filter(agency_id__in=ids)
-        .exclude(board=board)
-        .values_list("agency_id", flat=True)
-        .distinct()
+    elsewhere = (
+        set(
+            Member.objects.filter(agency_id__in=ids)
+            .exclude(board=board)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        | set(
+            Contribution.objects.filter(agency_id__in=ids)
+            .exclude(board=board)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        | set(
+            BoardAgency.objects.filter(agency_id__in=ids)
+            .exclude(board=board)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
     )
     for agency in agencies:
         agency.seats_here = here[agency.pk]  # type: ignore[attr-defined]
+        agency.partner = agency.pk in partners  # type: ignore[attr-defined]
         agency.other_boards = agency.pk in elsewhere  # type: ignore[attr-defined]
     page.object_list = agencies
     return page
@@ -195,8 +218,26 @@ def _agency_page(request: HttpRequest, board: Board) -> Page[Any]:
 @require_GET
 def agency_list(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
-    page = _agency_page(request, obj)
-    return render_board(request, "board/agency_list.html", obj, SECTION, {"page": page})
+    # Printable characters only: PostgreSQL refuses a NUL in a query's text.
+    typed = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable())
+    wanted = " ".join(typed.split())[:200]
+    page = _agency_page(request, obj, wanted)
+    context = {"page": page, "wanted": wanted}
+    return render_board(request, "board/agency_list.html", obj, SECTION, context)
+
+
+@login_required
+@require_POST
+def agency_add(request: HttpRequest, board: str, agency: str) -> HttpResponse:
+    """Bring an agency already in Assure onto this board's list of partner
+    agencies, so the board's forms offer it."""
+    obj = get_board_or_404(request, board, EDIT)
+    found = get_object_or_404(Agency, slug=agency)
+    if services.board_agencies_add(board=obj, agencies=[found]):
+        messages.success(request, f"{found.name} added to {obj.name}'s agencies.")
+    else:
+        messages.success(request, f"{found.name} is already one of {obj.name}'s agencies.")
+    return redirect("board:agency_list", board=obj.slug)
 
 
 @login_required
@@ -210,7 +251,9 @@ def agency_edit(request: HttpRequest, board: str, agency: str | None = None) -> 
     form = AgencyForm(_posted(request), instance=instance)
     if form.is_valid():
         try:
-            saved = services.agency_save(agency=form.instance, changeable=changeable)
+            saved = services.agency_save(
+                agency=form.instance, changeable=changeable, board=None if instance.pk else obj
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -145,6 +145,13 @@ class Loader:
         with transaction.atomic():
             for model in dependency_order(self.records):
                 self.load_model([r for r in self.records if r.model is model])
+            # What an app derives from records written without its services
+            # (a board's list of partner agencies): each app says, by a
+            # `fixtures_loaded` method on its AppConfig, so core names none.
+            for config in apps.get_app_configs():
+                derive = getattr(config, "fixtures_loaded", None)
+                if derive is not None:
+                    derive()
         return self.result
 
     def load_model(self, pending: list[Record]) -> None:

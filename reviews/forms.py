@@ -12,9 +12,9 @@ from board.models import (
     READ_RECORDS_KEPT_MONTHS,
     READ_RECORDS_KEPT_MONTHS_MAX,
     READ_RECORDS_KEPT_MONTHS_MIN,
-    Agency,
     ReportingYear,
 )
+from board.selectors import partner_agencies
 from core.forms import DateInput, GovukFormMixin, choice_field
 from reviews.models import (
     STEP_OUTCOMES,
@@ -141,7 +141,11 @@ class RecommendationForm(ServiceModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "agencies").queryset = Agency.objects.order_by("name")
+        recommendation = self.instance
+        choice_field(self, "agencies").queryset = partner_agencies(
+            board=recommendation.review.board,
+            also=recommendation.agencies.values("pk") if recommendation.pk else None,
+        )
 
 
 class RecommendationActionForm(GovukFormMixin, forms.Form):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from board.models import Agency, ReportingYear
+from board.services import board_agencies_add
 from core.problems import Problems, add_problem, raise_problems
 from priorities import services as plan_services
 from priorities.models import Action, ActionPlan
@@ -502,6 +503,7 @@ def recommendation_save(
     recommendation.save()
     if agency_list is not None:
         recommendation.agencies.set(agency_list)
+        board_agencies_add(board=recommendation.review.board, agencies=agency_list)
     return recommendation
 
 

@@ -11,6 +11,7 @@ from board.models import (
     Agency,
     Attendance,
     Board,
+    BoardAgency,
     Contribution,
     Group,
     Meeting,
@@ -71,10 +72,18 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"agency-{n}")
     name = factory.Sequence(lambda n: f"Agency {n}")
     sector = Agency.Sector.OTHER
+
+    @factory.post_generation
+    def boards(self, create, extracted, **kwargs):
+        """`boards=[...]`: the agency on those boards' lists of partner
+        agencies, as "Add an agency" on a board's page puts it."""
+        for board in extracted or ():
+            BoardAgency.objects.get_or_create(board=board, agency=self)
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -108,6 +117,12 @@ class MemberFactory(factory.django.DjangoModelFactory):
         if extracted:
             self.groups.set(extracted)
 
+    @factory.post_generation
+    def partner(self, create, extracted, **kwargs):
+        """The seat's agency on the board's list, as member_save puts it."""
+        if create and self.agency_id:
+            BoardAgency.objects.get_or_create(board_id=self.board_id, agency_id=self.agency_id)
+
 
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -130,11 +145,18 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
 class ContributionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Contribution
+        skip_postgeneration_save = True
 
     board = factory.SubFactory(BoardFactory)
     year = factory.SubFactory(YearFactory)
     label = factory.Sequence(lambda n: f"Contributor {n}")
     amount = Decimal("1000.00")
+
+    @factory.post_generation
+    def partner(self, create, extracted, **kwargs):
+        """The contribution's agency on the board's list, as contribution_save puts it."""
+        if create and self.agency_id:
+            BoardAgency.objects.get_or_create(board_id=self.board_id, agency_id=self.agency_id)
 
 
 class RiskFactory(factory.django.DjangoModelFactory):

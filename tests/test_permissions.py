@@ -537,6 +537,7 @@ MATRIX: dict[str, Rule] = {
     "board:agency_list": Rule(board, get=READ, post=NOT_ALLOWED),
     "board:agency_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:agency_edit": Rule(agency, get=EDIT, post=EDIT_POST_INVALID),
+    "board:agency_add": Rule(agency, get=NOT_ALLOWED, post=expect(LOGIN, 404, 403, 302, 403, 404)),
     "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200, 200)),
     # The load balancers' health page: anyone, and only to read.
     "core:health": Rule(

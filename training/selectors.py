@@ -14,7 +14,7 @@ from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum, prefetch_rela
 from django.utils import timezone
 
 from board.models import Agency, Board, Group, ReportingYear
-from board.selectors import agencies_for_board, year_choices
+from board.selectors import partner_agencies, year_choices
 from priorities.models import Action
 from training.models import (
     CourseAgency,
@@ -812,19 +812,14 @@ def course_row(course: TrainingCourse) -> CourseRow:
 
 
 def known_agencies(*, board: Board) -> list[Agency]:
-    """The agencies a course may count delegates from: those with a seat or
-    a contribution on the board, and any the board's courses already count.
-    Two queries."""
-    used = Agency.objects.filter(
-        pk__in=CourseAgency.objects.filter(
-            Q(course__board=board)
-            | Q(course__group__in=Group.objects.filter(boards=board).values("pk"))
-        ).values("agency_id")
-    )
-    found = {a.pk: a for a in agencies_for_board(board=board)}
-    for agency in used:
-        found.setdefault(agency.pk, agency)
-    return sorted(found.values(), key=lambda a: a.name.casefold())
+    """The agencies a course may count delegates from: the board's partner
+    agencies, and any the board's courses already count. One query."""
+    used = CourseAgency.objects.filter(
+        Q(course__board=board)
+        | Q(course__group__in=Group.objects.filter(boards=board).values("pk"))
+    ).values("agency_id")
+    agencies = partner_agencies(board=board, also=used)
+    return sorted(agencies, key=lambda a: a.name.casefold())
 
 
 def courses_for_year(

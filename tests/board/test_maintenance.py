@@ -45,7 +45,7 @@ def member_data(**changes):
 @pytest.mark.django_db
 @on_day(datetime.date(2026, 12, 7))  # the seats list shows the seats held today
 def test_a_manager_adds_a_member_to_a_group_and_the_seat_is_listed(world, manager_client):
-    agency = AgencyFactory(name="Luton Council", short_name="LBC")
+    agency = AgencyFactory(name="Luton Council", short_name="LBC", boards=[world.board])
     response = manager_client.post(
         url("board:member_create", world), member_data(agency=agency.pk, groups=[world.group.pk])
     )
@@ -255,7 +255,7 @@ def test_a_manager_adds_a_contribution_for_the_current_year_and_the_budget_opens
     today = timezone.localdate()
     start = today.year if today.month >= 4 else today.year - 1
     label = f"{start}-{(start + 1) % 100:02d}"
-    agency = AgencyFactory(name="Bedfordshire Police")
+    agency = AgencyFactory(name="Bedfordshire Police", boards=[world.board])
     response = manager_client.post(
         url("board:contribution_create", world),
         {"year": label, "agency": agency.pk, "label": "Police", "amount": "24359.60"},

@@ -458,8 +458,8 @@ def test_the_seats_page_reads_every_seat_in_order_with_its_groups_in_two_queries
     third = MemberFactory(
         board=board, agency=agency_b, position="Head", person="Zed", groups=[zeta]
     )
-    for _ in range(extra):
-        MemberFactory(board=board, agency=AgencyFactory(name="C agency"), groups=[alpha, zeta])
+    for n in range(extra):
+        MemberFactory(board=board, agency=AgencyFactory(name=f"C agency {n}"), groups=[alpha, zeta])
     MemberFactory(board=BoardFactory(), agency=agency_a, groups=[alpha])  # another board's
     with django_assert_num_queries(2):
         seats = selectors.seats_for_board(board=board, day=TODAY)

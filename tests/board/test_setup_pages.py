@@ -273,10 +273,11 @@ def test_the_agency_page_refuses_a_duplicate_naming_the_agency_there_is(client):
 def test_the_agencies_page_offers_change_only_where_the_manager_may(client):
     mine, theirs = BoardFactory(), BoardFactory(name="Other board")
     client.force_login(UserFactory(username="m", role=roles.BUSINESS_MANAGER, boards=[mine]))
-    shared = AgencyFactory(slug="shared", name="Shared police")
+    shared = AgencyFactory(slug="shared", name="Shared police", boards=[mine])
     MemberFactory(board=theirs, agency=shared)
-    AgencyFactory(slug="local", name="Local trust")
+    AgencyFactory(slug="local", name="Local trust", boards=[mine])
     page = client.get(reverse("board:agency_list", kwargs={"board": mine.slug})).content.decode()
+    assert "Shared police" in page
     assert reverse("board:agency_edit", kwargs={"board": mine.slug, "agency": "local"}) in page
     assert reverse("board:agency_edit", kwargs={"board": mine.slug, "agency": "shared"}) not in page
     refused = client.post(

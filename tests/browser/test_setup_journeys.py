@@ -16,7 +16,7 @@ from board.models import Board
 from core import roles
 from indicators.models import Indicator
 from tests.browser.conftest import check_accessibility
-from tests.factories import UserFactory
+from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,6 +85,7 @@ def test_an_admin_adds_a_board_and_its_manager_sets_it_up_in_pages(page, live_se
     counts.append(still_to_do(page))
 
     # An agency.
+    AgencyFactory(name="Bedfordshire Police", slug="bedfordshire-police")
     page.get_by_role("link", name="Add the partner agencies").click()
     check_accessibility(page)
     page.get_by_role("button", name="Add an agency").click()
@@ -93,6 +94,13 @@ def test_an_admin_adds_a_board_and_its_manager_sets_it_up_in_pages(page, live_se
     check_accessibility(page)
     page.get_by_role("button", name="Save agency").click()
     expect(page.locator("#agencies")).to_contain_text("Dunstable Police")
+    # An agency already in Assure, found by name and added to this board's list.
+    page.get_by_label("Find an agency by name").fill("bedfordshire")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("#agencies")).not_to_contain_text("Dunstable Police")
+    page.locator("#agencies").get_by_role("button", name="Add to this board").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bedfordshire Police added")
+    check_accessibility(page)
 
     # A business plan with its period, then a priority and an action.
     page.goto(setup_url)
