@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from board.models import Board
 from core import roles
+from indicators.models import IndicatorTarget
 from tests.browser.conftest import PASSWORD, check_accessibility, code_for
 from tests.clock import on_day
 from tests.factories import RiskFactory, UserFactory
@@ -63,6 +64,7 @@ NOT_WALKED = {
     "public:snapshot_file": "a published snapshot's file on the public page: a download",
     "public:scorecard_file": "a published scorecard's file on the public page: a download",
     "board:group_main": "a button on the groups page posts to it",
+    "board:agency_add": "a button in the agencies page's search results posts to it",
     "reports:section_include": "a button on the annual report's page posts to it",
     "reports:section_move": "a button on the annual report's page posts to it",
     "reports:annual_report_publish": "a button on the annual report's page posts to it",
@@ -173,8 +175,13 @@ def round_and_course(on_walk_day, past_reports, manager_of_both):
     round open for the main group's next meeting with the lead's proposal
     sent for review, and a training course. All through the services, as
     the pages would write them."""
+    from decimal import Decimal
+
     from board import selectors as board_selectors
     from board import services as board_services
+    from board.models import ReportingYear
+    from indicators import services as indicator_services
+    from indicators.models import Indicator, Polarity
     from priorities import services as priorities
     from priorities.models import ActionPlan
     from priorities.rounds import services as rounds
@@ -234,6 +241,19 @@ def round_and_course(on_walk_day, past_reports, manager_of_both):
         impact="GREY",
         commentary="Screening runs in three of the four front doors; health's starts in January.",
         submit=True,
+    )
+    # A target of this year for an indicator with a direction (Bedford
+    # Borough's two; 50 fits any unit), so the walk opens a year's target's
+    # change and remove pages.
+    indicator = (
+        Indicator.objects.exclude(polarity=Polarity.NEITHER).order_by("board", "code").first()
+    )
+    assert indicator is not None
+    indicator_services.indicator_target_set(
+        indicator=indicator,
+        year=ReportingYear.for_start_year(2026),
+        target=Decimal("50"),
+        adding=True,
     )
     training.course_record(
         course=TrainingCourse(
@@ -438,6 +458,14 @@ def test_no_signed_in_page_scrolls_sideways_on_a_narrow_screen(
     # every seat, where the links to a seat's pages are: no seat of the past
     # reports is held today, so the seats page's default lists none
     queue.append(reverse("board:member_list", kwargs={"board": "luton"}) + "?seats=all")
+    # the indicator with this year's target, where the target's links are
+    target = IndicatorTarget.objects.select_related("indicator__board").get()
+    queue.append(
+        reverse(
+            "indicators:indicator",
+            kwargs={"board": target.indicator.board.slug, "indicator": target.indicator.code},
+        )
+    )
     skipped = set(NOT_WALKED) | LEAD_PAGES | IMPORT_STEPS
 
     def managers(name: str) -> bool:
