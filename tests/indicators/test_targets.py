@@ -25,10 +25,20 @@ from reports import scorecard_print
 from reports.dashboard import dashboard
 from reports.models import SectionKind
 from reports.sections import Context, build_key_facts
+from tests.clock import on_day
 from tests.indicators.factories import IndicatorFactory, SourceFactory, ValueFactory
 from tests.reports.annual_helpers import draft
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_2026_27():
+    """The figures here fall in 2025-26 and 2026-27, and the pages offer the
+    years up to the current one: the clock stays in 2026-27 so every year
+    the tests name is on offer whatever day they run."""
+    with on_day(datetime.date(2026, 12, 7)):
+        yield
 
 
 def year(start: int) -> ReportingYear:
