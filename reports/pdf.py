@@ -337,6 +337,8 @@ def lay_out(html: str, charts_exported: Future[list[bytes]] | None = None) -> An
     `charts_exported`."""
     from weasyprint.urls import FatalURLFetchingError
 
+    _keep_text_layouts()
+    _leaders_in_one_piece()
     with collection_paused():
         document = _lean_html(
             string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher(charts_exported)
@@ -373,9 +375,149 @@ def _deflate_at_level_6() -> None:
         pydyf.zlib = _Deflate()
 
 
+#: Characters that end a paragraph for Pango: a text without any is laid out
+#: the same whether or not Pango is told it is one paragraph.
+_PARAGRAPH_ENDS = frozenset("\n\r\x85\u2028\u2029")
+
+
+@cache
+def _keep_text_layouts() -> None:
+    """WeasyPrint shapes every piece of text at least twice: once to lay out
+    its line, then, having let Pango's layout go (`Layout.deactivate`), again
+    from nothing each time it is drawn (`Layout.reactivate`: a new Pango
+    context, font and layout, the text shaped anew). A contents page's
+    dotted leaders are some 3,000 copies of one "." sharing one layout, each
+    shaped again to draw it. Here a line's layout is kept from its layout
+    through its drawing, and drawing uses the glyphs already shaped.
+
+    A kept layout is the one drawing would make: the same text, style and
+    font. Drawing tells Pango the text is one paragraph, which for a text
+    with no paragraph end changes nothing but would have Pango shape it
+    again, so such a text is marked one paragraph when it is set. Where the
+    two could differ, drawing makes its own as before: text spaced out by
+    justification, a style other than the one it was laid out with, and a
+    line that drawing shortens with an ellipsis (its layout is let go once
+    drawn). Layouts go with the document's boxes. Should a later WeasyPrint
+    rename these functions, nothing is kept and text is shaped again, only
+    slower."""
+    from weasyprint import draw
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import pango
+
+    layout_class = line_break.Layout
+    names = ("set_text", "deactivate", "reactivate")
+    if not all(hasattr(layout_class, name) for name in names) or not hasattr(draw, "draw_text"):
+        return
+    weasyprint_set_text = layout_class.set_text
+    weasyprint_deactivate = layout_class.deactivate
+    weasyprint_reactivate = layout_class.reactivate
+    weasyprint_draw_text = draw.draw_text
+
+    def set_text(self: Any, text: str, justify: bool = False) -> None:
+        weasyprint_set_text(self, text, justify)
+        if _PARAGRAPH_ENDS.isdisjoint(self.text):
+            pango.pango_layout_set_single_paragraph_mode(self.layout, True)
+
+    def deactivate(self: Any) -> None:
+        if self.__dict__.pop("assure_altered", False):
+            weasyprint_deactivate(self)
+
+    def reactivate(self: Any, style: Any) -> None:
+        kept = "layout" in self.__dict__ and self.style is style
+        if not kept or self.justification_spacing:
+            weasyprint_reactivate(self, style)
+
+    def draw_text(stream: Any, textbox: Any, offset_x: Any, text_overflow: Any, *args: Any) -> Any:
+        block_ellipsis = args[0] if args else "none"
+        textbox.pango_layout.assure_altered = (
+            text_overflow == "ellipsis" or block_ellipsis != "none"
+        )
+        return weasyprint_draw_text(stream, textbox, offset_x, text_overflow, *args)
+
+    layout_class.set_text = set_text
+    layout_class.deactivate = deactivate
+    layout_class.reactivate = reactivate
+    draw.draw_text = draw_text
+
+
+#: How far (in CSS pixels) a leader drawn as one piece may end from where
+#: its copies ended: any more and its letters are spaced otherwise (kerned
+#: between copies), and the copies are kept.
+_LEADER_TOLERANCE = 0.01
+
+
+@cache
+def _leaders_in_one_piece() -> None:
+    """A leader (the contents' dots between an entry and its page) is laid
+    out by WeasyPrint as one text box for each copy of its text: some 3,000
+    boxes of "." on a report's contents page, each drawn, tagged and written
+    on its own, more than half the text boxes of a 40-page report. Here the
+    copies on a line become one box of the text repeated, at the first
+    copy's place and as wide as all of them: the same dots in the same
+    places, drawn as one string. Where the repeated text would not be
+    exactly as wide as its copies (letters kerned across copies), the copies
+    stay. Should a later WeasyPrint lay leaders out otherwise, they are left
+    as it makes them."""
+    from weasyprint.layout import inline, leader
+    from weasyprint.text.line_break import create_layout, line_size
+
+    if not hasattr(inline, "handle_leader") or not hasattr(leader, "leader_index"):
+        return
+    weasyprint_handle_leader = inline.handle_leader
+
+    def handle_leader(context: Any, line: Any, containing_block: Any) -> None:
+        weasyprint_handle_leader(context, line, containing_block)
+        _, leader_box = leader.leader_index(line)
+        copies = sorted(getattr(leader_box, "children", ()), key=lambda box: box.position_x)
+        if len(copies) < 2:
+            return
+        first, last = copies[0], copies[-1]
+        if any(c.text != first.text or c.style is not first.style for c in copies):
+            return
+        text = first.text * len(copies)
+        layout = create_layout(text, first.style, context, None, first.justification_spacing)
+        width = last.position_x + last.width - first.position_x
+        line_width, _ = line_size(layout.get_first_line()[0], first.style)
+        if abs(line_width - width) > _LEADER_TOLERANCE:
+            return
+        piece = first.copy_with_text(text)
+        piece.pango_layout = layout
+        piece.width = width
+        leader_box.children = (piece,)
+
+    inline.handle_leader = handle_leader
+
+
+@cache
+def _page_references_once() -> None:
+    """pydyf makes the list of a PDF's page references afresh every time it
+    is asked for it, and WeasyPrint asks once for every tagged element (to
+    say its page): for a report of 40 pages, a quarter of a million small
+    strings, about half of the time tagging takes. The list is kept while the
+    PDF has the same pages. Should a later pydyf not have the property,
+    nothing changes."""
+    import pydyf
+
+    if not isinstance(pydyf.PDF.__dict__.get("page_references"), property):
+        return
+    weasyprint_page_references = pydyf.PDF.page_references
+
+    def page_references(self: Any) -> tuple[bytes, ...]:
+        kids = self.pages["Kids"]
+        known = self.__dict__.get("assure_page_references")
+        if known is None or known[0] is not kids or known[1] != len(kids):
+            known = (kids, len(kids), weasyprint_page_references.fget(self))
+            self.assure_page_references = known
+        return known[2]
+
+    pydyf.PDF.page_references = property(page_references)
+
+
 def write(document: Any) -> bytes:
     """A laid-out document's PDF: tagged, PDF/UA-1."""
     _deflate_at_level_6()
+    _page_references_once()
+    _keep_text_layouts()
     with collection_paused():
         return bytes(document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True) or b"")
 
