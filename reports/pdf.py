@@ -375,6 +375,19 @@ def _deflate_at_level_6() -> None:
         pydyf.zlib = _Deflate()
 
 
+#: WeasyPrint's and pydyf's own functions that `reports.pdf` replaces, by
+#: (owner, name): for tests that draw a document both ways.
+WEASYPRINTS_OWN: dict[tuple[Any, str], Any] = {}
+
+
+def _replace(owner: Any, name: str, new: Any) -> None:
+    """Put `new` in place of `owner.name`, remembering the original."""
+    WEASYPRINTS_OWN[(owner, name)] = (
+        owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+    )
+    setattr(owner, name, new)
+
+
 #: Characters that end a paragraph for Pango: a text without any is laid out
 #: the same whether or not Pango is told it is one paragraph.
 _PARAGRAPH_ENDS = frozenset("\n\r\x85\u2028\u2029")
@@ -434,10 +447,10 @@ def _keep_text_layouts() -> None:
         )
         return weasyprint_draw_text(stream, textbox, offset_x, text_overflow, *args)
 
-    layout_class.set_text = set_text
-    layout_class.deactivate = deactivate
-    layout_class.reactivate = reactivate
-    draw.draw_text = draw_text
+    _replace(layout_class, "set_text", set_text)
+    _replace(layout_class, "deactivate", deactivate)
+    _replace(layout_class, "reactivate", reactivate)
+    _replace(draw, "draw_text", draw_text)
 
 
 #: How far (in CSS pixels) a leader drawn as one piece may end from where
@@ -485,7 +498,7 @@ def _leaders_in_one_piece() -> None:
         piece.width = width
         leader_box.children = (piece,)
 
-    inline.handle_leader = handle_leader
+    _replace(inline, "handle_leader", handle_leader)
 
 
 @cache
@@ -510,7 +523,7 @@ def _page_references_once() -> None:
             self.assure_page_references = known
         return known[2]
 
-    pydyf.PDF.page_references = property(page_references)
+    _replace(pydyf.PDF, "page_references", property(page_references))
 
 
 def write(document: Any) -> bytes:

@@ -547,3 +547,86 @@ def test_pdf_streams_are_compressed_at_level_6_and_read_back_the_same():
     assert zlib.decompress(squeezed) == operators
     pdf.write(pdf.lay_out('<html lang="en-GB"><head><title>T</title></head><body>T</body></html>'))
     assert isinstance(pydyf.zlib, pdf._Deflate)
+
+
+def _weasyprints_own(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """WeasyPrint's own functions of these names back in place for the test."""
+    pdf.lay_out('<html lang="en-GB"><head><title>T</title></head><body>T</body></html>')
+    for (owner, name), own in pdf.WEASYPRINTS_OWN.items():
+        if name in names:
+            monkeypatch.setattr(owner, name, own)
+
+
+def _drawings(data: bytes) -> list[bytes]:
+    with pikepdf.open(io.BytesIO(data)) as document:
+        return [page.Contents.read_bytes() for page in document.pages]
+
+
+#: Text of every kind a report draws, and the kinds whose drawing differs
+#: from their layout: justified, cut short with an ellipsis, preformatted
+#: lines, a word broken to fit its column.
+TEXTS = (
+    '<html lang="en-GB"><head><title>Texts</title><style>'
+    ".j { text-align: justify; width: 60mm } .e { width: 30mm; overflow: hidden;"
+    " white-space: nowrap; text-overflow: ellipsis } pre { white-space: pre }"
+    " td { width: 12mm; overflow-wrap: break-word }</style></head><body>"
+    "<h2>Priorities and progress</h2><p>The partnership met <strong>six</strong> times;"
+    " <a href='#x'>attendance</a> was 84%.</p><p class='j'>"
+    + "Partners agreed a shared plan for early help across the borough. " * 4
+    + "</p><p class='e'>A caption far too long for its narrow box</p>"
+    "<pre>Line one\nLine two</pre><ul><li>First point</li><li>Second</li></ul>"
+    "<table><thead><tr><th>Agency</th><th>£</th></tr></thead><tbody>"
+    "<tr><td>Safeguardingpartnership</td><td>1,000</td></tr></tbody></table></body></html>"
+)
+
+
+def test_text_drawn_from_the_layout_it_was_laid_out_with_is_drawn_as_weasyprint_draws_it(
+    monkeypatch,
+):
+    """Drawing takes the glyphs shaped for layout (`_keep_text_layouts`): the
+    same page drawing, operator for operator, as WeasyPrint shaping it anew."""
+    kept = _drawings(pdf.write(pdf.lay_out(TEXTS)))
+    _weasyprints_own(monkeypatch, "set_text", "deactivate", "reactivate", "draw_text")
+    assert kept == _drawings(pdf.write(pdf.lay_out(TEXTS)))
+
+
+CONTENTS = (
+    '<html lang="en-GB"><head><title>Contents</title><style>'
+    "a::after { content: leader('.') ' ' target-counter(attr(href url), page) }"
+    "</style></head><body><p><a href='#a'>Introduction</a></p>"
+    "<p><a href='#b'>Case reviews and the record of actions on recommendations</a></p>"
+    "<h2 id='a' style='break-before: page'>Introduction</h2><h2 id='b'>Reviews</h2></body></html>"
+)
+
+
+def _leaders(document: Any) -> list[list[Any]]:
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    lines = [box for box in document.pages[0]._page_box.descendants() if box.is_leader]
+    return [[c for c in line.descendants() if isinstance(c, TextBox)] for line in lines]
+
+
+def test_a_leader_is_one_string_of_its_dots_where_its_copies_were(monkeypatch):
+    ours = _leaders(pdf.lay_out(CONTENTS))
+    _weasyprints_own(monkeypatch, "handle_leader")
+    copies = _leaders(pdf.lay_out(CONTENTS))
+    assert len(ours) == len(copies) == 2
+    for (piece,), dots in zip(ours, copies, strict=True):
+        assert len(dots) > 20
+        assert piece.text == "." * len(dots)
+        left = min(dot.position_x for dot in dots)
+        right = max(dot.position_x + dot.width for dot in dots)
+        assert piece.position_x == pytest.approx(left, abs=1e-6)
+        assert piece.position_x + piece.width == pytest.approx(right, abs=1e-6)
+
+
+def test_page_references_follow_the_pages_a_pdf_has():
+    import pydyf
+
+    pdf.write(pdf.lay_out('<html lang="en-GB"><head><title>T</title></head><body>T</body></html>'))
+    document = pydyf.PDF()
+    document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = document.page_references
+    assert document.page_references is first  # kept, not made again
+    document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert document.page_references == (first[0], b"4 0 R")
