@@ -494,3 +494,15 @@ def check_chromium(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         )
         for path in chromium_problems()
     ]
+
+
+def pixel_size(fig: Any) -> tuple[int, int] | None:
+    """The size in pixels of a figure's image (its stated width and height
+    at `SCALE`), as kaleido draws it; None when the figure does not say."""
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout
+    width, height = (
+        layout.get(n) if isinstance(layout, dict) else layout[n] for n in ("width", "height")
+    )
+    if not width or not height:
+        return None
+    return round(width * SCALE), round(height * SCALE)

@@ -176,7 +176,22 @@ class ResourceRefused(Exception):
 CHART_URL = "assure-chart:{}"
 
 
-def _fetcher(exported: Future[list[bytes]] | None = None) -> Any:
+@dataclass
+class StandIns:
+    """Charts not drawn yet when layout reaches them, stood in for by blank
+    images of the size each will have (`sizes`, by chart number; None where
+    a figure does not say its size): WeasyPrint fetches every image as it
+    builds its boxes, before layout, so a first build would otherwise wait
+    for Chromium's start and every chart before laying anything out. Which
+    charts were stood in for, and the images layout made of them, are kept
+    to put the charts in their place once drawn."""
+
+    sizes: Sequence[tuple[int, int] | None]
+    used: dict[int, tuple[int, int]] = field(default_factory=dict)
+    images: dict[str, Any] = field(default_factory=dict)
+
+
+def _fetcher(exported: Future[list[bytes]] | None = None, stand_ins: StandIns | None = None) -> Any:
     """What a PDF's HTML may load: images in data: URIs and the charts being
     exported beside the layout (`CHART_URL`); nothing from the network or the
     disk. A chart that cannot be had stops the build, with kaleido's reason."""
@@ -186,7 +201,14 @@ def _fetcher(exported: Future[list[bytes]] | None = None) -> Any:
         def fetch(self, url: str, headers: Any = None) -> Any:
             prefix = CHART_URL.format("")
             if exported is not None and url.startswith(prefix):
-                image = exported.result()[int(url.removeprefix(prefix))]
+                number = int(url.removeprefix(prefix))
+                size = stand_ins.sizes[number] if stand_ins is not None else None
+                if stand_ins is not None and size is not None and not exported.done():
+                    stand_ins.used[number] = size
+                    return URLFetcherResponse(
+                        url, blank_png(*size), {"Content-Type": charts.MEDIA_TYPE}
+                    )
+                image = exported.result()[number]
                 return URLFetcherResponse(url, image, {"Content-Type": charts.MEDIA_TYPE})
             return super().fetch(url, headers)
 
@@ -227,6 +249,33 @@ def png_idat(data: bytes) -> bytes | None:
             break
         position += 12 + length
     return b"".join(chunks) or None
+
+
+@cache
+def blank_png(width: int, height: int) -> bytes:
+    """A white 8-bit RGB PNG of this size: a chart's stand-in while it is
+    drawn (`StandIns`). Only its size is read during layout."""
+    row = b"\x00" + b"\xff" * (3 * width)
+    header = struct.pack("!II", width, height) + _RGB8_PLAIN
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack("!I", len(data)) + body + struct.pack("!I", zlib.crc32(body))
+
+    return (
+        _PNG_START[:8]
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height, 1))
+        + chunk(b"IEND", b"")
+    )
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """A PNG's width and height, from its header; None for anything else."""
+    if not data.startswith(_PNG_START):
+        return None
+    width, height = struct.unpack_from("!II", data, 16)
+    return width, height
 
 
 def _charts_passed_through(images: dict[str, Any]) -> None:
@@ -331,7 +380,11 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def lay_out(html: str, charts_exported: Future[list[bytes]] | None = None) -> Any:
+def lay_out(
+    html: str,
+    charts_exported: Future[list[bytes]] | None = None,
+    stand_ins: StandIns | None = None,
+) -> Any:
     """The laid-out WeasyPrint document of a print template's HTML, whose
     images are data: URIs or charts at `CHART_URL` being exported by
     `charts_exported`."""
@@ -341,7 +394,9 @@ def lay_out(html: str, charts_exported: Future[list[bytes]] | None = None) -> An
     _leaders_in_one_piece()
     with collection_paused():
         document = _lean_html(
-            string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher(charts_exported)
+            string=html,
+            base_url=str(settings.BASE_DIR),
+            url_fetcher=_fetcher(charts_exported, stand_ins),
         )
         images: dict[str, Any] = {}
         try:
@@ -349,6 +404,8 @@ def lay_out(html: str, charts_exported: Future[list[bytes]] | None = None) -> An
         except FatalURLFetchingError as refused:  # a BaseException: make it an Exception
             raise ResourceRefused(f"{refused}: {refused.__cause__}") from refused.__cause__
         _charts_passed_through(images)
+        if stand_ins is not None:
+            stand_ins.images = images
         return laid_out
 
 
@@ -538,17 +595,24 @@ def write(document: Any) -> bytes:
 def lay_out_with_charts(html: Callable[[], str], holders: Sequence[Any], figures: list[Any]) -> Any:
     """The laid-out document of the HTML `html()` makes, with `figures`
     drawn as the images of `holders` (anything with an `image_uri`), in
-    order. The charts not cached yet are exported while WeasyPrint reads the
-    page and its styles: Chromium's start, the longest part of a first
-    build, comes beside the layout instead of before it. Afterwards each
-    holder has its chart as a data: URI."""
+    order. The charts not cached yet are exported while WeasyPrint lays the
+    document out: a chart not drawn yet when WeasyPrint asks for it stands
+    as a blank image of its size (`StandIns`), so Chromium's start and the
+    drawing, the longest part of a first build, come beside the layout
+    instead of before it; once both are done each chart takes its stand-in's
+    place in the PDF. Should a chart come out another size than its figure
+    said, the document is laid out again around the charts themselves.
+    Afterwards each holder has its chart as a data: URI."""
     if not holders:
         return lay_out(html())
     exported = charts.export_in_background(figures)
+    stand_ins = StandIns([charts.pixel_size(figure) for figure in figures])
     try:
         for number, holder in enumerate(holders):
             holder.image_uri = CHART_URL.format(number)
-        document = lay_out(html(), exported)
+        document = lay_out(html(), exported, stand_ins)
+        if stand_ins.used and not _charts_in_place(stand_ins, exported.result()):
+            document = lay_out(html(), exported)
     except Exception:
         # Never leave the export running behind a failed layout, and when
         # the export is what failed, give its reason rather than WeasyPrint's
@@ -560,6 +624,26 @@ def lay_out_with_charts(html: Callable[[], str], holders: Sequence[Any], figures
     for holder, image in zip(holders, exported.result(), strict=True):
         holder.image_uri = charts.data_uri(image)
     return document
+
+
+def _charts_in_place(stand_ins: StandIns, drawn: list[bytes]) -> bool:
+    """Each stood-in chart's own image in its stand-in's place, for the PDF
+    to embed; False, changing nothing, when any chart is not the size its
+    stand-in had (or not an image WeasyPrint made of it)."""
+    from weasyprint.images import RasterImage
+
+    placed: dict[int, Any] = {
+        number: stand_ins.images.get(CHART_URL.format(number)) for number in stand_ins.used
+    }
+    if any(
+        not isinstance(image, RasterImage) or png_size(drawn[number]) != stand_ins.used[number]
+        for number, image in placed.items()
+    ):
+        return False
+    for number, image in placed.items():
+        image.image_data = image.cache_image_data(drawn[number])
+        _charts_passed_through({CHART_URL.format(number): image})
+    return True
 
 
 def render_document(context: dict[str, Any]) -> Any:

@@ -403,9 +403,9 @@ def test_charts_are_exported_beside_the_layout_and_drawn_in_the_pdf(world, monke
 
     real_lay_out = pdf.lay_out
 
-    def lay_out(html, charts_exported=None):
+    def lay_out(html, charts_exported=None, stand_ins=None):
         events.append(("layout", "assure-chart:0" in html))
-        return real_lay_out(html, charts_exported)
+        return real_lay_out(html, charts_exported, stand_ins)
 
     monkeypatch.setattr(charts, "_export_all", drawn_charts)
     monkeypatch.setattr(pdf, "lay_out", lay_out)
@@ -419,6 +419,51 @@ def test_charts_are_exported_beside_the_layout_and_drawn_in_the_pdf(world, monke
         figures = [e for e in elements(written) if e.S == "/Figure"]
         assert [str(f.Alt) for f in figures] == [f.summary for f in built.figures]
     assert figure.summary in [str(f.Alt) for f in figures]
+
+
+@pytest.mark.parametrize("as_stated", [True, False])
+def test_a_chart_not_drawn_yet_stands_as_a_blank_of_its_size_until_it_is(
+    world, monkeypatch, as_stated
+):
+    """Layout does not wait for Chromium: a chart not drawn when WeasyPrint
+    asks for it stands as a blank image of its figure's size, and the PDF
+    embeds the chart itself; a chart of another size than its figure said
+    has the document laid out again around it."""
+    import threading
+
+    laid_out = threading.Event()
+    sizes = []
+
+    async def drawn_after_layout(figures):
+        assert laid_out.wait(timeout=30)
+        sizes.extend(charts.pixel_size(f) if as_stated else (40, 20) for f in figures)
+        return [png(*size) for size in sizes]
+
+    real_lay_out = pdf.lay_out
+    stood_in = []
+
+    def lay_out(html, charts_exported=None, stand_ins=None):
+        document = real_lay_out(html, charts_exported, stand_ins)
+        stood_in.append(dict(stand_ins.used) if stand_ins else None)
+        laid_out.set()
+        return document
+
+    monkeypatch.setattr(charts, "_export_all", drawn_after_layout)
+    monkeypatch.setattr(pdf, "lay_out", lay_out)
+    built = _budget_with_a_chart(world)
+    document = pdf.render_document(snapshots.document_context(built, version=1, changes=""))
+    number = built.figures.index(_block(built, Figure, "budget-chart"))
+    assert stood_in[0][number] == charts.pixel_size(_plotly_figure(built, number))
+    assert stood_in[1:] == ([] if as_stated else [None])  # laid out again around the charts
+    with pikepdf.open(io.BytesIO(pdf.write(document))) as written:
+        found = {i.objgen: i for p in written.pages for i in p.images.values()}
+        images = [pikepdf.PdfImage(i).as_pil_image() for i in found.values()]
+    assert sorted(i.size for i in images) == sorted(sizes)
+    assert {i.convert("RGB").getpixel((0, 0)) for i in images} == {(29, 112, 184)}
+
+
+def _plotly_figure(built: Any, number: int) -> Any:
+    return pdf._plotly_figures(built)[number]
 
 
 def test_a_chart_that_cannot_be_exported_stops_the_pdf_with_its_reason(world, monkeypatch):
@@ -572,7 +617,8 @@ TEXTS = (
     " td { width: 12mm; overflow-wrap: break-word }</style></head><body>"
     "<h2>Priorities and progress</h2><p>The partnership met <strong>six</strong> times;"
     " <a href='#x'>attendance</a> was 84%.</p><p class='j'>"
-    + "Partners agreed a shared plan for early help across the borough. " * 4
+    + "Partners agreed a shared plan for early help across the borough. "
+    * 4
     + "</p><p class='e'>A caption far too long for its narrow box</p>"
     "<pre>Line one\nLine two</pre><ul><li>First point</li><li>Second</li></ul>"
     "<table><thead><tr><th>Agency</th><th>£</th></tr></thead><tbody>"
