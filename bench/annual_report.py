@@ -11,10 +11,7 @@
 
 Each is built by WeasyPrint cold (a worker's first build: no chart cached, so
 one kaleido session starts) and warm, and the same HTML printed by headless
-Chromium and by WeasyPrint alone, with the ratio of the two engines on that
-HTML (the budget's "on the same HTML"; the whole build's ratio, which also
-counts gathering the report's data and making its HTML, is given beside it).
-Then a published snapshot is downloaded as a stored
+Chromium, with the ratio. Then a published snapshot is downloaded as a stored
 file, and the three past reports are regenerated from the fixtures. Besides
 the wall clock it gives WeasyPrint's CPU time and the load average: the
 machine may be shared, and the CPU time moves less with the load.
@@ -108,17 +105,6 @@ def _build_times(report: Any) -> tuple[dict[str, Any], list[str]]:
         warm_samples.append(_ms(start))
         cpu_samples.append(_cpu_ms(cpu))
     warm = statistics.median(warm_samples)
-    # The engines on the same HTML: Chromium is handed the finished page, so
-    # WeasyPrint is timed from the same string to the PDF's bytes (the
-    # report's data and its HTML are not printing).
-    html = pdf.render_pdf_html(context)
-    html_samples = []
-    for _ in range(RUNS):
-        start, cpu = time.perf_counter(), time.process_time()
-        pdf.write(pdf.lay_out(html))
-        html_samples.append((_ms(start), _cpu_ms(cpu)))
-    html_warm = statistics.median(s[0] for s in html_samples)
-    html_cpu = statistics.median(s[1] for s in html_samples)
     tables = built.tables
     cells = sum(len(t.rows) * len(t.header_cells()) for t in tables)
     lines = [
@@ -129,15 +115,10 @@ def _build_times(report: Any) -> tuple[dict[str, Any], list[str]]:
         f"warm {warm:.0f} ms (median of {RUNS}; fastest {min(warm_samples):.0f} "
         f"ms; CPU {statistics.median(cpu_samples):.0f} ms), {len(data) // 1024} KiB; {_load()}",
     ]
-    chrome_cold, chrome_warm = _chromium_print(html)
-    lines.append(
-        f"    WeasyPrint from the same HTML to the PDF: warm {html_warm:.0f} ms (median of "
-        f"{RUNS}; CPU {html_cpu:.0f} ms)"
-    )
+    chrome_cold, chrome_warm = _chromium_print(pdf.render_pdf_html(context))
     lines.append(
         f"    Headless Chromium, same HTML: cold {chrome_cold:.0f} ms (launch and print), "
-        f"warm {chrome_warm:.0f} ms; WeasyPrint / Chromium warm ratio on the same HTML "
-        f"{html_warm / chrome_warm:.1f}, whole build (data, HTML, PDF) / Chromium "
+        f"warm {chrome_warm:.0f} ms; WeasyPrint / Chromium warm ratio "
         f"{warm / chrome_warm:.1f}; {_load()}"
     )
     return {
@@ -147,10 +128,7 @@ def _build_times(report: Any) -> tuple[dict[str, Any], list[str]]:
         "warm_cpu": statistics.median(cpu_samples),
         "chromium_cold": chrome_cold,
         "chromium_warm": chrome_warm,
-        "html_warm": html_warm,
-        "html_cpu": html_cpu,
-        "ratio": html_warm / chrome_warm,
-        "build_ratio": warm / chrome_warm,
+        "ratio": warm / chrome_warm,
         "pages": pages,
         "load": _load(),
     }, lines
@@ -260,24 +238,10 @@ def _budget_lines(times: dict[str, Any]) -> list[str]:
             f"cold {times['chromium_cold']:,.0f} ms",
         ),
         _row(
-            "  WeasyPrint, same HTML to PDF, warm",
-            f"{times['html_warm']:,.0f} ms",
-            "",
-            "",
-            f"(CPU {times['html_cpu']:,.0f} ms)",
-        ),
-        _row(
-            "  WeasyPrint / Chromium, same HTML, warm",
+            "  WeasyPrint / Chromium, warm",
             f"{times['ratio']:.1f}",
             "4",
             verdict(times["ratio"] <= 4),
-        ),
-        _row(
-            "  whole build (data, HTML, PDF) / Chromium",
-            f"{times['build_ratio']:.1f}",
-            "",
-            "",
-            "(the ratio as measured before 7 Dec, fifth session)",
         ),
     ]
 

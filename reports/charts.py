@@ -496,13 +496,26 @@ def check_chromium(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
     ]
 
 
-def pixel_size(fig: Any) -> tuple[int, int] | None:
-    """The size in pixels of a figure's image (its stated width and height
-    at `SCALE`), as kaleido draws it; None when the figure does not say."""
-    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout
-    width, height = (
-        layout.get(n) if isinstance(layout, dict) else layout[n] for n in ("width", "height")
-    )
-    if not width or not height:
-        return None
+#: kaleido's size for a figure that states none (its DEFAULT_WIDTH and
+#: DEFAULT_HEIGHT): the scorecard's charts say no size.
+KALEIDO_SIZE = (700, 500)
+
+
+def pixel_size(fig: Any) -> tuple[int, int]:
+    """The size in pixels of a figure's image as kaleido draws it: the
+    width and height its layout states, else its template's, else kaleido's
+    own (`KALEIDO_SIZE`), at `SCALE`. Should kaleido size an image
+    otherwise, the PDF lays its page out again around the image as drawn
+    (`reports.pdf.lay_out_with_charts`)."""
+    if isinstance(fig, dict):
+        layout = fig.get("layout") or {}
+        template = (layout.get("template") or {}).get("layout") or {}
+        stated = [layout.get(n) or template.get(n) for n in ("width", "height")]
+    else:
+        template = fig.layout.template.layout if fig.layout.template else None
+        stated = [
+            fig.layout[n] or (template[n] if template is not None else None)
+            for n in ("width", "height")
+        ]
+    width, height = (given or default for given, default in zip(stated, KALEIDO_SIZE, strict=True))
     return round(width * SCALE), round(height * SCALE)

@@ -179,14 +179,13 @@ CHART_URL = "assure-chart:{}"
 @dataclass
 class StandIns:
     """Charts not drawn yet when layout reaches them, stood in for by blank
-    images of the size each will have (`sizes`, by chart number; None where
-    a figure does not say its size): WeasyPrint fetches every image as it
+    images of the size each will have (`sizes`, by chart number): WeasyPrint fetches every image as it
     builds its boxes, before layout, so a first build would otherwise wait
     for Chromium's start and every chart before laying anything out. Which
     charts were stood in for, and the images layout made of them, are kept
     to put the charts in their place once drawn."""
 
-    sizes: Sequence[tuple[int, int] | None]
+    sizes: Sequence[tuple[int, int]]
     used: dict[int, tuple[int, int]] = field(default_factory=dict)
     images: dict[str, Any] = field(default_factory=dict)
 
@@ -202,9 +201,8 @@ def _fetcher(exported: Future[list[bytes]] | None = None, stand_ins: StandIns | 
             prefix = CHART_URL.format("")
             if exported is not None and url.startswith(prefix):
                 number = int(url.removeprefix(prefix))
-                size = stand_ins.sizes[number] if stand_ins is not None else None
-                if stand_ins is not None and size is not None and not exported.done():
-                    stand_ins.used[number] = size
+                if stand_ins is not None and not exported.done():
+                    size = stand_ins.used[number] = stand_ins.sizes[number]
                     return URLFetcherResponse(
                         url, blank_png(*size), {"Content-Type": charts.MEDIA_TYPE}
                     )

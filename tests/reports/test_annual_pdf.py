@@ -456,7 +456,7 @@ def test_a_chart_not_drawn_yet_stands_as_a_blank_of_its_size_until_it_is(
     assert stood_in[0][number] == charts.pixel_size(_plotly_figure(built, number))
     assert stood_in[1:] == ([] if as_stated else [None])  # laid out again around the charts
     with pikepdf.open(io.BytesIO(pdf.write(document))) as written:
-        found = {i.objgen: i for p in written.pages for i in p.images.values()}
+        found = {i.objgen: i for p in written.pages for i in p.get_images().values()}
         images = [pikepdf.PdfImage(i).as_pil_image() for i in found.values()]
     assert sorted(i.size for i in images) == sorted(sizes)
     assert {i.convert("RGB").getpixel((0, 0)) for i in images} == {(29, 112, 184)}

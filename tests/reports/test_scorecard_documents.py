@@ -396,9 +396,9 @@ def test_the_scorecards_charts_are_exported_beside_the_layout_as_plain_figures(
 
     real_lay_out = pdf.lay_out
 
-    def lay_out(html, charts_exported=None):
+    def lay_out(html, charts_exported=None, stand_ins=None):
         events.append("assure-chart:0" in html)
-        return real_lay_out(html, charts_exported)
+        return real_lay_out(html, charts_exported, stand_ins)
 
     monkeypatch.setattr(charts, "_export_all", drawn)
     monkeypatch.setattr(pdf, "lay_out", lay_out)
