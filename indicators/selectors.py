@@ -735,9 +735,7 @@ class IsoDate(Func):
     for it in Python."""
 
     output_field = CharField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS text)")
+    template = "CAST(%(expressions)s AS text)"
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(
