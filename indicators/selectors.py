@@ -19,11 +19,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import CharField, Count, FloatField, Func, Max, QuerySet
+from django.db.models import Count, FloatField, Max, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 
 from board.models import Board, start_year_of, year_label
+from core.expressions import IsoDate
 from core.history import without_loaded_records
 from indicators.models import (
     Comparator,
@@ -726,21 +727,6 @@ def as_float() -> Cast:
     Decimal (reading thousands of values as Decimals was most of the
     overview's time). `exact` turns a shown one back into its Decimal."""
     return Cast("value", FloatField())
-
-
-class IsoDate(Func):
-    """A date read as its ISO text ("2016-04-01"), which sorts and compares
-    as the date does: the database hands it over as it stores it (SQLite) or
-    formats it (PostgreSQL, whatever its DateStyle), and no date is built
-    for it in Python."""
-
-    output_field = CharField()
-    template = "CAST(%(expressions)s AS text)"
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return super().as_sql(
-            compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM-DD')"
-        )
 
 
 def iso_start() -> IsoDate:
