@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CoreConfig(AppConfig):
@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
         from core.lookups import register_lookups
 
         register_lookups()
+        pre_migrate.connect(
+            data_version.pause_before_migrate, sender=self, dispatch_uid="assure-data-version-pause"
+        )
         post_migrate.connect(
             data_version.install_after_migrate,
             sender=self,
