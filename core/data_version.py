@@ -5,7 +5,8 @@ cached under the new number was drawn from data at least as new.
 
 The database keeps it, not Django: a trigger on every table (but the few in
 EXCLUDED, written on every request or sign-in attempt and shown on no cached
-page) bumps the one row of `core_data_version`. So the services, the admin,
+page) bumps the one row of `core_data_version` and records, in
+`core_table_version`, the version at which that table changed. So the services, the admin,
 fixtures, management commands, imports, a queryset's `update()`, `delete()`
 or `bulk_create()`, raw SQL and a person at `psql` all bump it; signals,
 which the bulk paths skip, play no part. `install` puts the triggers on
@@ -24,6 +25,7 @@ transaction at a time anyway).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.apps import apps
@@ -31,9 +33,14 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "core_data_version"
+#: Each table's version: the data version at which it last changed.
+TABLES = "core_table_version"
+#: The row of TABLES that every `migrate` moves: pages depend on it too.
+EVERYTHING = "*"
 TRIGGER = "assure_data_version"
-#: PostgreSQL's transaction-local setting: this transaction has bumped.
-BUMPED = "assure.data_version_bumped"
+#: PostgreSQL's transaction-local setting: the tables this transaction has
+#: recorded as changed ("|a|b|"); empty until it has bumped the version.
+TOUCHED = "assure.data_version_tables"
 #: PostgreSQL's session setting on the connection running `migrate`: its
 #: writes queue no trigger (an ALTER TABLE after a data change in the same
 #: migration would be refused with "pending trigger events"); the version is
@@ -45,6 +52,7 @@ MIGRATING = "assure.migrating"
 EXCLUDED = frozenset(
     {
         TABLE,
+        TABLES,
         "django_session",
         "axes_accessattempt",
         "axes_accessattemptexpiration",
@@ -53,17 +61,38 @@ EXCLUDED = frozenset(
     }
 )
 
+# The version is bumped at the transaction's first recorded change, which
+# takes the version row's lock before any table's row: every transaction
+# takes those locks in the same order, one at a time, so they cannot
+# deadlock one another.
 _FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    done text := coalesce(current_setting('{TOUCHED}', true), '');
 BEGIN
-    IF current_setting('{BUMPED}', true) IS DISTINCT FROM 'on' THEN
-        UPDATE {TABLE} SET number = number + 1 WHERE id = 1;
-        PERFORM set_config('{BUMPED}', 'on', true);
+    IF position('|' || TG_TABLE_NAME || '|' IN done) > 0 THEN
+        RETURN NULL;
     END IF;
+    IF done = '' THEN
+        UPDATE {TABLE} SET number = number + 1 WHERE id = 1;
+        done := '|';
+    END IF;
+    INSERT INTO {TABLES} (table_name, version)
+        SELECT TG_TABLE_NAME, number FROM {TABLE} WHERE id = 1
+        ON CONFLICT (table_name) DO UPDATE SET version = EXCLUDED.version;
+    PERFORM set_config('{TOUCHED}', done || TG_TABLE_NAME || '|', true);
     RETURN NULL;
 END
 $$
 """
+
+
+def _sqlite_body(table: str) -> str:
+    return (
+        f"BEGIN UPDATE {TABLE} SET number = number + 1 WHERE id = 1; "
+        f"INSERT INTO {TABLES} (table_name, version) SELECT '{table}', number FROM {TABLE} "
+        f"WHERE id = 1 ON CONFLICT (table_name) DO UPDATE SET version = excluded.version; END"
+    )
 
 
 def tables(connection: BaseDatabaseWrapper) -> list[str]:
@@ -123,7 +152,7 @@ def install(connection: BaseDatabaseWrapper) -> list[str]:
                 name = connection.ops.quote_name(f"{TRIGGER}_{table}_{kind}")
                 cursor.execute(
                     f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {kind.upper()} ON {quoted} "
-                    f"BEGIN UPDATE {TABLE} SET number = number + 1 WHERE id = 1; END"
+                    + _sqlite_body(table)
                 )
     return missing
 
@@ -152,6 +181,12 @@ def install_after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     if TABLE in connection.introspection.table_names():
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {TABLE} SET number = number + 1 WHERE id = 1")
+            cursor.execute(
+                f"INSERT INTO {TABLES} (table_name, version) "
+                f"SELECT %s, number FROM {TABLE} WHERE id = 1 "
+                f"ON CONFLICT (table_name) DO UPDATE SET version = excluded.version",
+                [EVERYTHING],
+            )
 
 
 def current(using: str = DEFAULT_DB_ALIAS) -> int | None:
@@ -161,3 +196,19 @@ def current(using: str = DEFAULT_DB_ALIAS) -> int | None:
         cursor.execute(f"SELECT number FROM {TABLE} WHERE id = 1")
         row = cursor.fetchone()
     return None if row is None else int(row[0])
+
+
+def changed_since(version: int, tables: Collection[str], using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether any of `tables` (or everything, at a `migrate`) changed after
+    `version`, in one query by key. Also when the version went back or its
+    row is gone (a database emptied by `flush` starts again from nothing)."""
+    names = sorted({EVERYTHING, *tables})
+    marks = ", ".join(["%s"] * len(names))
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(version) FROM {TABLES} WHERE table_name IN ({marks})), "
+            f"(SELECT number FROM {TABLE} WHERE id = 1)",
+            names,
+        )
+        changed, now = cursor.fetchone()
+    return now is None or int(now) < version or (changed is not None and int(changed) > version)

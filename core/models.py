@@ -73,3 +73,19 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Data version {self.number}"
+
+
+class TableVersion(CleanTextModel):
+    """The data version at which a table last changed, set by the same
+    trigger in the same transaction: a page kept at version N that read only
+    tables whose version is at most N is still what it would be drawn as
+    (core.page_cache). The row "*" moves with every `migrate`."""
+
+    table_name = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        db_table = "core_table_version"
+
+    def __str__(self) -> str:
+        return f"{self.table_name} changed at {self.version}"

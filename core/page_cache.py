@@ -25,14 +25,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -45,11 +48,22 @@ HIT = "hit"
 MISS = "miss"
 
 
+#: Tables read before the view runs (the session's person and their
+#: authenticator), which the page shows or depends on too.
+READ_BEFORE_THE_VIEW = ("auth_user", "otp_totp_totpdevice", "otp_static_staticdevice")
+
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+
+
 @dataclass(frozen=True)
 class Page:
     content: bytes
     status: int
     headers: tuple[tuple[str, str], ...]
+    #: The data version read before the page was drawn, and the tables the
+    #: drawing read: the page stands while none of them changed after it.
+    version: int
+    tables: frozenset[str]
 
 
 class PageStore:
@@ -110,7 +124,27 @@ def _has_messages(request: HttpRequest) -> bool:
     return len(messages.get_messages(request)) > 0
 
 
-def page_key(request: HttpRequest, version: int) -> str | None:
+@functools.cache
+def known_tables() -> frozenset[str]:
+    """Every installed model's table."""
+    return frozenset(m._meta.db_table for m in apps.get_models(include_auto_created=True))
+
+
+class TablesRead:
+    """Notes the tables every query names while the view draws the page (an
+    execute wrapper): any word of the SQL that is a model's table, quoted or
+    not, so a table is never missed (a stray match only costs a miss)."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set(READ_BEFORE_THE_VIEW)
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        known = known_tables()
+        self.tables.update(w for w in _WORD.findall(sql) if w in known)
+        return execute(sql, params, many, context)
+
+
+def page_key(request: HttpRequest) -> str | None:
     """The page's key, or None when it must not be cached. The session's key
     ties it to one person's sign-in (a new sign-in is a new session); the
     CSRF secret to the token inside the page, which then stays valid."""
@@ -120,7 +154,6 @@ def page_key(request: HttpRequest, version: int) -> str | None:
         return None
     parts = [
         request.get_full_path(),
-        str(version),
         timezone.localdate().isoformat(),  # pages say "overdue" and "this year"
         session_key,
         str(request.user.pk),
@@ -158,22 +191,30 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             or _has_messages(request)
         ):
             return view(request, *args, **kwargs)
-        version = data_version.current()
-        key = None if version is None else page_key(request, version)
+        key = page_key(request)
         if key is None:
             return view(request, *args, **kwargs)
         page = pages.get(key)
-        if page is not None:
+        if page is not None and not data_version.changed_since(page.version, page.tables):
             get_token(request)  # the CSRF cookie is renewed as a fresh page renews it
             response = HttpResponse(page.content, status=page.status, headers=dict(page.headers))
             request.page_cache = HIT  # type: ignore[attr-defined]
             return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-            response.render()
+        # Read before the page is drawn: every change it counts is in the page.
+        version = data_version.current()
+        if version is None:
+            return view(request, *args, **kwargs)
+        read = TablesRead()
+        with connection.execute_wrapper(read):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
         if _storable(request, response):
             headers = tuple((k, v) for k, v in response.items())
-            pages.put(key, Page(bytes(response.content), response.status_code, headers))
+            content = bytes(response.content)
+            pages.put(
+                key, Page(content, response.status_code, headers, version, frozenset(read.tables))
+            )
             request.page_cache = MISS  # type: ignore[attr-defined]
         return response
 

@@ -26,5 +26,13 @@ class Migration(migrations.Migration):
             ],
             options={"db_table": "core_data_version"},
         ),
+        migrations.CreateModel(
+            name="TableVersion",
+            fields=[
+                ("table_name", models.CharField(max_length=100, primary_key=True, serialize=False)),
+                ("version", models.BigIntegerField()),
+            ],
+            options={"db_table": "core_table_version"},
+        ),
         migrations.RunPython(first_row, migrations.RunPython.noop),
     ]
