@@ -1,7 +1,8 @@
 """The data version: a number that goes up whenever anything a page may show
-has changed (ADR 0022). Cached pages (core.page_cache) are keyed on it, so a
-change makes every cached page a miss on every server at once, and a page
-cached under the new number was drawn from data at least as new.
+has changed, and for each table the number at which it last changed (ADR
+0022). A cached page (core.page_cache) remembers the number read before it
+was drawn and the tables it read; a change to any of them gives the table a
+higher number, so the page is a miss on every server at once.
 
 The database keeps it, not Django: a trigger on every table (but the few in
 EXCLUDED, written on every request or sign-in attempt and shown on no cached

@@ -4,9 +4,11 @@ until anything they show may have changed (ADR 0022).
 `cached_page` wraps a view (the board home, the chair's dashboard, the
 scorecard, all actions). It serves a page again only to the session that
 asked for it, for the same address and query string, on the same day, while
-the data version (core.data_version) has not moved. A change anywhere moves
-the version, so a stale page is never a hit, on this server or any other;
-each server keeps its own copies and nothing is shared.
+no table the page read has changed since it was drawn (core.data_version:
+the database records, per table, the data version at which it last changed).
+A change to such a table marks it in the database, so a stale page is never
+a hit, on this server or any other; each server keeps its own copies and
+nothing is shared.
 
 What is never kept: an answer other than a 200 HTML page (errors, refusals,
 redirects, CSV or XLSX downloads), one that sets a cookie, anything but a GET,
