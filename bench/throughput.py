@@ -17,7 +17,10 @@ line also gives the time of a page drawn afresh (the median of requests by
 sessions that had not seen it: what a first visit, or the first visit after a
 change, costs), and each phase its hit rate, counted from the request log;
 the single-page figures are with the cache warm, the mix's with each write
-making the next read of every page a miss.
+making the next read of the pages that read what it changed a miss. Each
+phase also gives gunicorn's CPU time per answer (its master and workers,
+from /proc; PostgreSQL's not counted), steadier than wall time on a shared
+machine.
 
     make bench-throughput              # about 3 minutes, plus filling the board
     make bench-throughput ARGS=--keep  # the board the last run filled
@@ -310,6 +313,22 @@ def cache_counts(log: Path, start: int) -> tuple[int, int, int]:
     return hits, misses, hits + misses
 
 
+def server_cpu(server: subprocess.Popen[bytes]) -> float:
+    """Seconds of CPU gunicorn's master and workers have used (from /proc):
+    on a shared machine wall time moves with the load, CPU time much less."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if pid == server.pid or int(fields[1]) == server.pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def hit_rate(log: Path, start: int) -> str:
     hits, misses, _ = cache_counts(log, start)
     return f"page cache: {hits} hits, {misses} misses ({hits / max(1, hits + misses):.0%} hits)"
@@ -407,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name, path in pages.items():
             start = log.stat().st_size
+            cpu = server_cpu(server)
             tally = Tally()
             clients = [Session(port, sessions[i]) for i in range(CLIENTS)]
             took = run_for(
@@ -419,7 +439,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{percentile(tally.ms, 95):>6.0f} {len(tally.errors):>6}   "
                 f"{before_rps:>6} req/s {before_p95:>4} ms   >= {BUDGET_RPS} req/s "
                 f"{'ok' if rps >= BUDGET_RPS and not tally.errors else 'UNDER':<5}   "
-                f"{drawn[name]:>4.0f} ms; {hit_rate(log, start)}"
+                f"{drawn[name]:>4.0f} ms; {hit_rate(log, start)}; server CPU "
+                f"{(server_cpu(server) - cpu) * 1000 / max(1, len(tally.ms)):.1f} ms a request"
             )
             lines += [f"    {e}" for e in tally.errors[:5]]
 
@@ -453,7 +474,9 @@ def main(argv: list[str] | None = None) -> int:
 
         clients = [Session(port, sessions[i]) for i in range(MIX_CLIENTS)]
         start = log.stat().st_size
+        cpu = server_cpu(server)
         took = run_for(args.mix_seconds, clients, mixed)
+        cpu = server_cpu(server) - cpu
         everything = reads.ms + writes.ms
         errors = reads.errors + writes.errors
         p95 = percentile(everything, 95)
@@ -467,7 +490,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{'ok' if p95 < BUDGET_MIX_P95_MS and not errors else 'OVER'}"
         )
         lines += [f"    {e}" for e in errors[:5]]
-        lines.append(f"  Mix's {hit_rate(log, start)}")
+        lines.append(
+            f"  Mix's {hit_rate(log, start)}; server CPU "
+            f"{cpu * 1000 / max(1, len(everything)):.1f} ms an answer"
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
