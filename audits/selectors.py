@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from audits.models import (
     Audit,
@@ -21,6 +22,7 @@ from audits.models import (
     Section11Round,
     Section11Standard,
 )
+from board.agency_uses import NAMED, AgencyUse
 from board.models import Agency, Board, Group, ReportingYear
 from board.selectors import year_choices
 from priorities.models import Action, ActionPlan
@@ -335,3 +337,40 @@ def inspections_for_year(*, board: Board, year: ReportingYear | str) -> list[Ins
         )
         .order_by("start", "inspectorate")
     )
+
+
+def audits_using_agency(*, board: Board, agency: Agency, year: ReportingYear) -> list[AgencyUse]:
+    """The board's own audits that name the agency and are of `year` or
+    later or still under way, and its Section 11 returns from the agency
+    for rounds of `year` or later: what keeps the agency on the board's
+    list (board.agency_uses). Two queries."""
+    audits = (
+        Audit.objects.filter(board=board, agencies=agency)
+        .filter(
+            Q(year__start__gte=year.start)
+            | Q(status__in=[Audit.Status.PLANNED, Audit.Status.IN_PROGRESS])
+        )
+        .select_related("year")
+        .order_by("year__start", "theme")
+    )
+    returns = (
+        Section11Return.objects.filter(
+            round__board=board, agency=agency, round__year__start__gte=year.start
+        )
+        .select_related("round")
+        .order_by("round__year__start", "round__title")
+    )
+    return [
+        AgencyUse("audit", f"“{audit.theme}” {audit.year}", audit.url_on(board))
+        for audit in audits[: NAMED + 1]
+    ] + [
+        AgencyUse(
+            "Section 11 return",
+            f"to “{ret.round.title}”",
+            reverse(
+                "audits:return",
+                kwargs={"board": board.slug, "round": ret.round.slug, "agency": agency.slug},
+            ),
+        )
+        for ret in returns[: NAMED + 1]
+    ]

@@ -126,11 +126,15 @@ def audit_save(*, audit: Audit, agencies: Iterable[Agency] | None = None) -> Aud
     raise_problems(audit_problems(audit=audit, agencies=current))
     if audit.year_id is None:
         audit.year = ReportingYear.for_start_year(audit.year.start.year)
+    is_new = audit.pk is None
     audit.save()
     if chosen is not None:
+        # Only agencies named anew go on the list: one taken off it that a
+        # past audit names stays off when that audit is corrected.
+        had = set() if is_new else set(audit.agencies.values_list("pk", flat=True))
         audit.agencies.set(chosen)
         if audit.board is not None:  # a pan-area group's audit names no one board
-            board_agencies_add(board=audit.board, agencies=chosen)
+            board_agencies_add(board=audit.board, agencies=[a for a in chosen if a.pk not in had])
     return audit
 
 

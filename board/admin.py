@@ -1,10 +1,16 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group as Role
+from django.contrib.messages import ERROR
 from django.forms.models import construct_instance
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from board import services
@@ -14,6 +20,7 @@ from board.models import (
     Attendance,
     Board,
     BoardAccess,
+    BoardAgency,
     Contribution,
     Group,
     MainGroup,
@@ -203,6 +210,70 @@ class AgencyAdmin(ServiceAdmin):
 
     def save(self, obj, form):  # type: ignore[no-untyped-def]
         services.agency_save(agency=obj)
+
+
+class BoardAgencyAdminForm(forms.ModelForm):
+    class Meta:
+        model = BoardAgency
+        fields = ["board", "agency"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        board, agency = cleaned.get("board"), cleaned.get("agency")
+        if (
+            board is not None
+            and agency is not None
+            and BoardAgency.objects.filter(board=board, agency=agency).exists()
+        ):
+            raise forms.ValidationError(f"{agency.name} is already on {board.name}'s list.")
+        return cleaned
+
+
+@admin.register(BoardAgency)
+class BoardAgencyAdmin(SimpleHistoryAdmin):
+    """A board's list of partner agencies (docs/adr/0021), through the same
+    services as the agencies page: an add goes through board_agencies_add;
+    a removal through board_agency_remove, refused with the page's message
+    while the board still uses the agency. An entry is added or removed,
+    never changed into another."""
+
+    form = BoardAgencyAdminForm
+    list_display = ("agency", "board")
+    list_filter = ("board",)
+    search_fields = ("agency__name", "agency__short_name", "board__name")
+    autocomplete_fields = ("agency",)
+    list_select_related = ("agency", "board")
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):  # type: ignore[no-untyped-def]
+        # Removing several at once would skip the rule; each has its own page.
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        services.board_agencies_add(board=obj.board, agencies=[obj.agency])
+        saved = BoardAgency.objects.get(board=obj.board, agency=obj.agency)
+        obj.pk = saved.pk
+
+    def delete_view(self, request, object_id, extra_context=None):  # type: ignore[no-untyped-def]
+        """Say at once, with the service's own words, why a removal would be
+        refused, rather than offering a confirmation the service refuses."""
+        link = self.get_object(request, object_id)
+        if link is not None and self.has_delete_permission(request, link):
+            problems = services.board_agency_problems(board=link.board, agency=link.agency)
+            if problems:
+                for text in problems["__all__"]:
+                    self.message_user(request, text, ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:board_boardagency_change", args=[link.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        services.board_agency_remove(board=obj.board, agency=obj.agency)
 
 
 class GroupAdminForm(ServiceAdminForm):

@@ -171,6 +171,15 @@ class ServiceModelForm(GovukFormMixin, forms.ModelForm):
         self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
 
 
+def _stored_agency(model: Any, instance: Any) -> Any:
+    """For a record being edited, its stored agency as a query of one id, so
+    the form still offers an agency since taken off the board's list
+    (partner_agencies' `also`); None for a new record."""
+    if instance.pk is None:
+        return None
+    return model.objects.filter(pk=instance.pk, agency__isnull=False).values("agency_id")
+
+
 class MemberForm(ServiceModelForm):
     """A seat: who, in what role, for which agency, on which of the board's
     groups, from when to when. The rules are the service's (member_problems)."""
@@ -194,7 +203,9 @@ class MemberForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.instance.board = board
         choice_field(self, "groups").queryset = board.groups.order_by("kind", "name")
-        choice_field(self, "agency").queryset = partner_agencies(board=board)
+        choice_field(self, "agency").queryset = partner_agencies(
+            board=board, also=_stored_agency(Member, self.instance)
+        )
         choice_field(self, "agency").empty_label = "No agency"
 
 
@@ -327,7 +338,9 @@ class ContributionForm(ServiceModelForm):
         self.instance.board = board
         self.fields = {"year": year_field(years), **self.fields}
         agency = choice_field(self, "agency")
-        agency.queryset = partner_agencies(board=board)
+        agency.queryset = partner_agencies(
+            board=board, also=_stored_agency(Contribution, self.instance)
+        )
         agency.empty_label = "No agency"
         cast(forms.DecimalField, self.fields["amount"]).error_messages.update(
             {"invalid": "Enter the amount in pounds, for example 24359.60."}

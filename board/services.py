@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from board.agency_uses import agency_uses, uses_text
 from board.logo import LogoRefused, read_logo
 from board.models import (
     READ_RECORDS_KEPT_MONTHS_MAX,
@@ -343,6 +344,20 @@ def member_problems(*, member: Member, groups: Iterable[Group]) -> Problems:
     return problems
 
 
+def _newly_named(model: Any, record: Any) -> list[Agency]:
+    """The record's agency if saving it names it anew (a new record, or
+    another agency than the stored one): that one goes on the board's list.
+    A record edited with the agency it had leaves the list alone, so a past
+    seat corrected after its agency came off the list does not put it back."""
+    if record.agency_id is None:
+        return []
+    if record.pk is not None:
+        stored = model.objects.filter(pk=record.pk).values_list("agency_id", flat=True).first()
+        if stored == record.agency_id:
+            return []
+    return [record.agency]
+
+
 @transaction.atomic
 def member_save(*, member: Member, groups: Iterable[Group]) -> Member:
     """Add or change a seat and the groups it sits on, all or nothing."""
@@ -350,8 +365,9 @@ def member_save(*, member: Member, groups: Iterable[Group]) -> Member:
     member.person = member.person.strip()
     member.position = member.position.strip()
     _raise(member_problems(member=member, groups=groups))
+    named = _newly_named(Member, member)
     member.save()
-    board_agencies_add(board=member.board, agencies=[member.agency])
+    board_agencies_add(board=member.board, agencies=named)
     if {g.pk for g in member.groups.all()} != {g.pk for g in groups}:
         member.groups.set(groups)
     return member
@@ -667,8 +683,9 @@ def contribution_save(*, contribution: Contribution, year: ReportingYear) -> Con
     contribution.label = contribution.label.strip()
     _raise(contribution_problems(contribution=contribution, year=year))
     contribution.year = _saved_year(year)
+    named = _newly_named(Contribution, contribution)
     contribution.save()
-    board_agencies_add(board=contribution.board, agencies=[contribution.agency])
+    board_agencies_add(board=contribution.board, agencies=named)
     return contribution
 
 
@@ -875,6 +892,40 @@ def board_agencies_add(*, board: Board, agencies: Iterable[Agency | None]) -> li
     for agency in added:
         BoardAgency.objects.get_or_create(board=board, agency=agency)
     return added
+
+
+def board_agency_problems(
+    *, board: Board, agency: Agency, day: datetime.date | None = None
+) -> Problems:
+    """Why `agency` cannot come off `board`'s list on `day` (today if not
+    given): the records of that day's reporting year or a later one that
+    name it (board.agency_uses). Past years' records do not keep it on."""
+    problems: Problems = {}
+    year = ReportingYear.span_of(day or timezone.localdate())
+    uses = agency_uses(board=board, agency=agency, year=year)
+    if uses:
+        _add(
+            problems,
+            "__all__",
+            f"{agency.name} stays on {board.name}'s list: the board still uses it in "
+            f"{year} or later ({uses_text(uses)}). Take it off once those records "
+            "name another agency or their year is past.",
+        )
+    return problems
+
+
+@transaction.atomic
+def board_agency_remove(*, board: Board, agency: Agency, day: datetime.date | None = None) -> None:
+    """Take an agency off the board's list of partner agencies (one that left
+    the partnership, or one added by mistake), so the board's forms no longer
+    offer it for new records. Refused while the board still uses it
+    (board_agency_problems); the list's history keeps who took it off and
+    when. The agency itself stays in Assure, as do past records naming it."""
+    link = BoardAgency.objects.select_for_update().filter(board=board, agency=agency).first()
+    if link is None:
+        raise ValidationError(f"{agency.name} is not on {board.name}'s list.")
+    _raise(board_agency_problems(board=board, agency=agency, day=day))
+    link.delete()
 
 
 def board_agencies_fill(*, boards: Iterable[Board] | None = None) -> int:

@@ -14,12 +14,22 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from board import accounts, selectors, services
 from board.access import get_board_or_404, render_board
+from board.agency_uses import NAMED, agency_uses, by_kind
 from board.forms import AccessForm, AgencyForm, BoardForm, add_service_errors
-from board.models import Agency, Board, BoardAccess, BoardAgency, Contribution, Member
+from board.models import (
+    Agency,
+    Board,
+    BoardAccess,
+    BoardAgency,
+    Contribution,
+    Member,
+    ReportingYear,
+)
 from core import roles
 from core.history import history_with_changes
 from core.tables import PAGE_SIZE
@@ -222,7 +232,14 @@ def agency_list(request: HttpRequest, board: str) -> HttpResponse:
     typed = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable())
     wanted = " ".join(typed.split())[:200]
     page = _agency_page(request, obj, wanted)
-    context = {"page": page, "wanted": wanted}
+    # Who added an agency to the list or took one off, and when: the last
+    # twenty changes, in one query.
+    changes = (
+        BoardAgency.history.filter(board_id=obj.pk)
+        .select_related("history_user", "agency")
+        .order_by("-history_date", "-history_id")[:20]
+    )
+    context = {"page": page, "wanted": wanted, "list_history": changes}
     return render_board(request, "board/agency_list.html", obj, SECTION, context)
 
 
@@ -238,6 +255,45 @@ def agency_add(request: HttpRequest, board: str, agency: str) -> HttpResponse:
     else:
         messages.success(request, f"{found.name} is already one of {obj.name}'s agencies.")
     return redirect("board:agency_list", board=obj.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_remove(request: HttpRequest, board: str, agency: str) -> HttpResponse:
+    """Take an agency off this board's list (it left the partnership, or was
+    added by mistake). The page says first whether the board still uses it,
+    naming the records and linking to them; a POST then takes it off, or is
+    refused for the same reason and changes nothing."""
+    obj = get_board_or_404(request, board, EDIT)
+    link = get_object_or_404(
+        BoardAgency.objects.select_related("agency"), board=obj, agency__slug=agency
+    )
+    found = link.agency
+    year = ReportingYear.span_of(timezone.localdate())
+    uses = agency_uses(board=obj, agency=found, year=year)
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            services.board_agency_remove(board=obj, agency=found)
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(
+                request,
+                f"{found.name} taken off {obj.name}'s agencies: its forms no longer offer it. "
+                "Past records that name it keep it.",
+            )
+            return redirect("board:agency_list", board=obj.slug)
+    context = {
+        "agency": found,
+        "uses": by_kind(uses),
+        "year": year,
+        "named": NAMED,
+        "problems": problems,
+    }
+    return render_board(
+        request, "board/agency_remove.html", obj, SECTION, context, 400 if problems else 200
+    )
 
 
 @login_required

@@ -18,6 +18,7 @@ urlpatterns = [
     path("agencies/", setup_views.agency_list, name="agency_list"),
     path("agencies/new/", setup_views.agency_edit, name="agency_create"),
     path("agencies/<slug:agency>/add/", setup_views.agency_add, name="agency_add"),
+    path("agencies/<slug:agency>/remove/", setup_views.agency_remove, name="agency_remove"),
     path("agencies/<slug:agency>/edit/", setup_views.agency_edit, name="agency_edit"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/new/", views.group_edit, name="group_create"),

@@ -31,8 +31,8 @@ MODEL_PERMISSIONS = {
     ACTION_LEAD: (),
 }
 
-#: The Admin role also manages accounts, and which boards they see, in the
-#: Django admin: (app label, codename) pairs.
+#: The Admin role also manages accounts, which boards they see, and boards'
+#: lists of partner agencies, in the Django admin: (app label, codename) pairs.
 ADMIN_ACCOUNT_PERMISSIONS = (
     ("auth", "view_user"),
     ("auth", "add_user"),
@@ -42,6 +42,10 @@ ADMIN_ACCOUNT_PERMISSIONS = (
     ("board", "add_boardaccess"),
     ("board", "change_boardaccess"),
     ("board", "delete_boardaccess"),
+    # A board's list of partner agencies: added to and taken off, never
+    # changed (board.admin.BoardAgencyAdmin, through the same services).
+    ("board", "add_boardagency"),
+    ("board", "delete_boardagency"),
 )
 
 

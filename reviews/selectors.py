@@ -12,7 +12,8 @@ from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from board.models import Board, ReportingYear
+from board.agency_uses import NAMED, AgencyUse
+from board.models import Agency, Board, ReportingYear
 from core.history import Change, history_with_changes, without_loaded_records
 from priorities.models import Action, Assessment, Rating
 from priorities.selectors import with_current_ratings
@@ -568,3 +569,25 @@ def review_history(*, review: CaseReview, limit: int = 50) -> list[Any]:
         previous[entry.id] = entry
     shown = [e for e in step_records if e.changes]
     return sorted([*entries, *shown], key=lambda e: e.history_date, reverse=True)[:limit]
+
+
+def recommendations_naming_agency(
+    *, board: Board, agency: Agency, year: ReportingYear
+) -> list[AgencyUse]:
+    """The board's recommendations addressed to the agency whose review is
+    of `year` or later or still in progress: what keeps the agency on the
+    board's list (board.agency_uses). One query."""
+    found = (
+        Recommendation.objects.filter(review__board=board, agencies=agency)
+        .filter(
+            Q(review__year__start__gte=year.start) | Q(review__status=CaseReview.Status.IN_PROGRESS)
+        )
+        .select_related("review__board")
+        .order_by("review__name", "number")
+    )
+    return [
+        AgencyUse(
+            "recommendation", f"{rec.number} of {rec.review.name}", rec.review.get_absolute_url()
+        )
+        for rec in found[: NAMED + 1]
+    ]

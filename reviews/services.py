@@ -500,10 +500,17 @@ def recommendation_save(
     recommendation.text = recommendation.text.strip()
     recommendation.addressed_as_written = recommendation.addressed_as_written.strip()
     raise_problems(recommendation_problems(recommendation=recommendation, agencies=agency_list))
+    is_new = recommendation.pk is None
     recommendation.save()
     if agency_list is not None:
+        # Only agencies named anew go on the list: one taken off it that a
+        # past recommendation names stays off when that one is corrected.
+        had = set() if is_new else set(recommendation.agencies.values_list("pk", flat=True))
         recommendation.agencies.set(agency_list)
-        board_agencies_add(board=recommendation.review.board, agencies=agency_list)
+        board_agencies_add(
+            board=recommendation.review.board,
+            agencies=[a for a in agency_list if a.pk not in had],
+        )
     return recommendation
 
 

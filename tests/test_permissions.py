@@ -138,6 +138,17 @@ def agency(world: Any) -> dict[str, Any]:
     return {"board": world.board.slug, "agency": found.slug}
 
 
+def partner_agency(world: Any) -> dict[str, Any]:
+    """The unused agency, on the first board's list (so it may come off)."""
+    from board.models import Agency, BoardAgency
+
+    kwargs = agency(world)
+    BoardAgency.objects.get_or_create(
+        board=world.board, agency=Agency.objects.get(slug=kwargs["agency"])
+    )
+    return kwargs
+
+
 def priority(world: Any) -> dict[str, Any]:
     """Priority 1 of the first board's business plan (the world has it)."""
     return {"board": world.board.slug, "plan": world.plan.slug, "number": 1}
@@ -538,6 +549,10 @@ MATRIX: dict[str, Rule] = {
     "board:agency_create": Rule(board, get=EDIT, post=EDIT_POST_INVALID),
     "board:agency_edit": Rule(agency, get=EDIT, post=EDIT_POST_INVALID),
     "board:agency_add": Rule(agency, get=NOT_ALLOWED, post=expect(LOGIN, 404, 403, 302, 403, 404)),
+    # Taking an unused agency off the list: the business manager of the board.
+    "board:agency_remove": Rule(
+        partner_agency, get=EDIT, post=expect(LOGIN, 404, 403, 302, 403, 404)
+    ),
     "core:accessibility": Rule(get=expect(200, 200, 200, 200, 200, 200, 200)),
     # The load balancers' health page: anyone, and only to read.
     "core:health": Rule(

@@ -11,8 +11,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from board.agency_uses import NAMED, AgencyUse
 from board.models import Agency, Board, Group, ReportingYear
 from board.selectors import partner_agencies, year_choices
 from priorities.models import Action
@@ -934,3 +937,28 @@ def agencies_for_year(*, board: Board, year: ReportingYear) -> list[AgencyTable]
         )
     tables.sort(key=lambda t: (t.owner_is_group, t.owner.name))
     return tables
+
+
+def courses_counting_agency(
+    *, board: Board, agency: Agency, year: ReportingYear
+) -> list[AgencyUse]:
+    """The board's courses (its own and its groups') from the first day of
+    `year` on that count delegates from the agency: what keeps the agency on
+    the board's list (board.agency_uses). One query."""
+    found = (
+        CourseAgency.objects.filter(agency=agency, course__date__gte=year.start)
+        .filter(
+            Q(course__board=board)
+            | Q(course__group__in=Group.objects.filter(boards=board).values("pk"))
+        )
+        .select_related("course")
+        .order_by("course__date", "course__title")
+    )
+    return [
+        AgencyUse(
+            "course",
+            f"“{row.course.title}” on {date_format(row.course.date, 'j M Y')}",
+            reverse("training:course_edit", kwargs={"board": board.slug, "course": row.course_id}),
+        )
+        for row in found[: NAMED + 1]
+    ]

@@ -3,6 +3,7 @@ offer, how agencies come onto it, and that it is read by the board's rows."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -12,10 +13,15 @@ from board import selectors, services
 from board.forms import ContributionForm, MemberForm
 from board.models import Agency, BoardAgency, Contribution, Member
 from core import roles
+from tests.clock import on_day
 from tests.factories import (
     AgencyFactory,
+    AuditFactory,
     BoardFactory,
+    ContributionFactory,
     MemberFactory,
+    ReturnFactory,
+    RoundFactory,
     UserFactory,
     YearFactory,
 )
@@ -158,3 +164,144 @@ def test_the_seat_form_reads_the_same_queries_however_many_agencies_assure_holds
     with django_assert_num_queries(len(few)):
         page = client.get(url).content.decode()
     assert "Elsewhere" not in page
+
+
+# Taking an agency off a board's list. The clock stands on 1 April 2027, the
+# first day of 2027-28: records of that year or later keep an agency on.
+
+NEW_YEAR = datetime.date(2027, 4, 1)
+
+
+def _year_2027():
+    return YearFactory(label="2027-28", start=NEW_YEAR, end=datetime.date(2028, 3, 31))
+
+
+def _seat(board, agency):
+    # Held on the year's first day, its last.
+    return MemberFactory(board=board, agency=agency, position="Chief Inspector", end=NEW_YEAR)
+
+
+def _contribution(board, agency):
+    return ContributionFactory(board=board, agency=agency, label="Police", year=_year_2027())
+
+
+def _audit(board, agency):
+    # Of 2016-17, but still under way.
+    audit = AuditFactory(board=board, theme="Neglect", status="in-progress")
+    audit.agencies.set([agency])
+    return audit
+
+
+def _section11_return(board, agency):
+    return ReturnFactory(round=RoundFactory(board=board, year=_year_2027()), agency=agency)
+
+
+def _course(board, agency):
+    from training.models import CourseAgency, Mode, TrainingCourse
+
+    course = TrainingCourse.objects.create(
+        board=board,
+        year=_year_2027(),
+        quarter=1,
+        mode=Mode.FACE_TO_FACE,
+        title="Neglect",
+        date=NEW_YEAR,
+        places_offered=10,
+        delegates_attended=9,
+    )
+    CourseAgency.objects.create(course=course, agency=agency, delegates=3)
+
+
+def _recommendation(board, agency):
+    from tests.reviews.factories import RecommendationFactory, ReviewFactory
+
+    review = ReviewFactory(board=board, name="Child J", year=_year_2027(), status="completed")
+    RecommendationFactory(review=review, number=2).agencies.set([agency])
+
+
+@pytest.mark.parametrize(
+    ("make", "named"),
+    [
+        (_seat, 'Seat <a class="govuk-link" href="/boards/alpha/members/'),
+        (
+            _contribution,
+            'Contribution <a class="govuk-link" href="/boards/alpha/budget/contributions/',
+        ),
+        (_audit, 'Audit <a class="govuk-link" href="/boards/alpha/audits/'),
+        (
+            _section11_return,
+            'Section 11 return <a class="govuk-link" href="/boards/alpha/section-11/',
+        ),
+        (_course, 'Course <a class="govuk-link" href="/boards/alpha/training/courses/'),
+        (
+            _recommendation,
+            'Recommendation <a class="govuk-link" href="/boards/alpha/reviews/',
+        ),
+    ],
+    ids=["seat", "contribution", "audit", "section-11-return", "course", "recommendation"],
+)
+def test_it_refuses_to_take_off_an_agency_the_board_still_uses_and_says_which_record(
+    make, named, client
+):
+    board = BoardFactory(slug="alpha", name="Alpha Board")
+    police = AgencyFactory(name="Luton Police", slug="luton-police", boards=[board])
+    make(board, police)
+    url = reverse("board:agency_remove", kwargs={"board": "alpha", "agency": "luton-police"})
+    with on_day(NEW_YEAR):
+        client.force_login(UserFactory(username="m", role=roles.BUSINESS_MANAGER, boards=[board]))
+        page = client.get(url).content.decode()
+        refused = client.post(url)
+    assert named in page  # the record, linked to its page
+    assert "Remove from this board</button>" not in page
+    assert refused.status_code == 400
+    assert "Luton Police stays on Alpha Board&#x27;s list" in refused.content.decode()
+    assert BoardAgency.objects.filter(board=board, agency=police).exists()
+    assert BoardAgency.history.filter(history_type="-").count() == 0
+
+
+def test_a_manager_takes_an_agency_off_and_its_past_seat_keeps_it(client):
+    board = BoardFactory(slug="alpha", name="Alpha Board")
+    police = AgencyFactory(name="Luton Police", slug="luton-police", boards=[board])
+    AgencyFactory(name="Bedford Council", boards=[board])
+    # Ended on the last day of 2026-27: past, so it does not keep the agency on.
+    past = MemberFactory(board=board, agency=police, end=datetime.date(2027, 3, 31))
+    manager = UserFactory(username="m", role=roles.BUSINESS_MANAGER, boards=[board])
+    url = reverse("board:agency_remove", kwargs={"board": "alpha", "agency": "luton-police"})
+    with on_day(NEW_YEAR):
+        client.force_login(manager)
+        assert "Remove from this board</button>" in client.get(url).content.decode()
+        done = client.post(url, follow=True).content.decode()
+    assert "Luton Police taken off Alpha Board&#x27;s agencies" in done
+    assert "Took off Luton Police" in done  # the list's history, on the agencies page
+    assert not BoardAgency.objects.filter(board=board, agency=police).exists()
+    removal = BoardAgency.history.get(history_type="-")
+    assert removal.history_user == manager
+    # The past seat still shows it and its form still offers it; a new seat's does not.
+    assert _names(MemberForm(board=board, instance=past).fields["agency"].queryset) == [
+        "Bedford Council",
+        "Luton Police",
+    ]
+    assert _names(MemberForm(board=board).fields["agency"].queryset) == ["Bedford Council"]
+    # Correcting that seat does not put the agency back on the list.
+    past.notes = "Left the partnership."
+    services.member_save(member=past, groups=[])
+    assert not BoardAgency.objects.filter(board=board, agency=police).exists()
+
+
+def test_the_admin_refuses_a_removal_the_page_refuses_and_keeps_who_added_one(client_for, world):
+    police = AgencyFactory(name="Luton Police", slug="luton-police", boards=[world.board])
+    _seat(world.board, police)
+    link = BoardAgency.objects.get(board=world.board, agency=police)
+    delete = reverse("admin:board_boardagency_delete", args=[link.pk])
+    with on_day(NEW_YEAR):
+        client = client_for("admin")
+        refused = client.post(delete, {"post": "yes"}, follow=True).content.decode()
+    assert f"Luton Police stays on {world.board.name}&#x27;s list" in refused
+    assert BoardAgency.objects.filter(pk=link.pk).exists()
+    council = AgencyFactory(name="Bedford Council")
+    added = client.post(
+        reverse("admin:board_boardagency_add"), {"board": world.board.pk, "agency": council.pk}
+    )
+    assert added.status_code == 302
+    entry = BoardAgency.history.get(agency=council)
+    assert (entry.history_type, entry.history_user.username) == ("+", "admin")

@@ -101,6 +101,13 @@ def test_an_admin_adds_a_board_and_its_manager_sets_it_up_in_pages(page, live_se
     page.locator("#agencies").get_by_role("button", name="Add to this board").click()
     expect(page.get_by_role("alert")).to_contain_text("Bedfordshire Police added")
     check_accessibility(page)
+    # Added by mistake: taken off again, after a confirmation page.
+    row = page.locator("#agencies tr", has_text="Bedfordshire Police")
+    row.get_by_role("link", name="Remove from this board").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Remove from this board").click()
+    expect(page.get_by_role("alert")).to_contain_text("Bedfordshire Police taken off")
+    expect(page.locator("#agencies")).not_to_contain_text("Bedfordshire Police")
 
     # A business plan with its period, then a priority and an action.
     page.goto(setup_url)
