@@ -24,6 +24,7 @@ machine.
 
     make bench-throughput              # about 3 minutes, plus filling the board
     make bench-throughput ARGS=--keep  # the board the last run filled
+    ASSURE_THROUGHPUT_PAGE_CACHE_MB=0 make bench-throughput  # the cache off
 
 The database is DATABASE_URL's PostgreSQL server with "_throughput" added
 to its name (assure_bench_national_throughput by default); it is recreated
@@ -242,6 +243,9 @@ def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
             "SECURE_SSL_REDIRECT": "0",  # no TLS proxy in front here
             "ASSURE_LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
+            # As deployed: the page cache on (ADR 0022); the in-process
+            # benchmarks turn it off to time pages drawn afresh.
+            "ASSURE_PAGE_CACHE_MB": os.environ.get("ASSURE_THROUGHPUT_PAGE_CACHE_MB", "64"),
             "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers {WORKERS} --timeout 60",
         }
     )
