@@ -5,6 +5,11 @@ bench/run.py measures them). Prints each page's call tree, trimmed to the
 calls that take at least 2% of it.
 
     .venv/bin/python bench/pages_profile.py [page ...]
+    .venv/bin/python bench/pages_profile.py --cached [page ...]
+
+With --cached, the page served from the page cache (core.page_cache): what a
+hit still costs (sessions, authentication, the second factor, axes, the
+middleware), with django-axes on as deployed, and the queries a hit makes.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "assure-benchmark-only-" + "p" * 40)
 os.environ["SECURE_SSL_REDIRECT"] = "0"
-os.environ["AXES_ENABLED"] = "0"
+CACHED = "--cached" in sys.argv
+os.environ["AXES_ENABLED"] = "1" if CACHED else "0"
+os.environ["ASSURE_PAGE_CACHE_MB"] = "64" if CACHED else "0"
 os.environ["ALLOWED_HOSTS"] = "testserver"
 os.environ["LOG_LEVEL"] = "WARNING"
 if not os.environ.get("DATABASE_URL"):
@@ -52,9 +59,24 @@ def main(names: list[str]) -> None:
         "scorecard": reverse("reports:scorecard", kwargs={"board": board.slug}),
         "actions": reverse("priorities:actions", kwargs={"board": board.slug}),
     }
+    if CACHED:  # the page keeps the token the sign-in page's cookie holds
+        from django.conf import settings
+        from django.middleware.csrf import _get_new_csrf_string
+
+        client.cookies[settings.CSRF_COOKIE_NAME] = _get_new_csrf_string()
     for name in names or list(pages):
         url = pages[name]
         client.get(url)
+        if CACHED:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert getattr(response.wsgi_request, "page_cache", None) == "hit"
+            print(f"===== {name}: a hit makes {len(queries)} queries:")
+            for query in queries:
+                print("   ", query["sql"][:160])
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(REQUESTS):
@@ -65,4 +87,4 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main([a for a in sys.argv[1:] if a != "--cached"])

@@ -23,6 +23,8 @@ os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "assure-benchmark-only-" + "b" * 40)
 os.environ["SECURE_SSL_REDIRECT"] = "0"
 os.environ["AXES_ENABLED"] = "0"
+# The pages' own speed: drawn every time, never a page cache hit (ADR 0022).
+os.environ["ASSURE_PAGE_CACHE_MB"] = "0"
 os.environ["ALLOWED_HOSTS"] = "testserver"
 DB = Path(tempfile.mkdtemp(prefix="assure-bench-")) / "bench.sqlite3"
 os.environ["DATABASE_URL"] = f"sqlite:///{DB}"

@@ -11,8 +11,20 @@ does: an action's edit form or a new assessment (form fetched, CSRF token
 and all, then posted). Every figure is printed beside the one measured
 before this benchmark existed (issue 21) and the budget (DESIGN.md).
 
+The four pages are kept in each worker's page cache (core.page_cache, ADR
+0022) for the session that asked, until the data changes. So each page's
+line also gives the time of a page drawn afresh (the median of requests by
+sessions that had not seen it: what a first visit, or the first visit after a
+change, costs), and each phase its hit rate, counted from the request log;
+the single-page figures are with the cache warm, the mix's with each write
+making the next read of the pages that read what it changed a miss. Each
+phase also gives gunicorn's CPU time per answer (its master and workers,
+from /proc; PostgreSQL's not counted), steadier than wall time on a shared
+machine.
+
     make bench-throughput              # about 3 minutes, plus filling the board
     make bench-throughput ARGS=--keep  # the board the last run filled
+    ASSURE_THROUGHPUT_PAGE_CACHE_MB=0 make bench-throughput  # the cache off
 
 The database is DATABASE_URL's PostgreSQL server with "_throughput" added
 to its name (assure_bench_national_throughput by default); it is recreated
@@ -24,6 +36,7 @@ from __future__ import annotations
 import argparse
 import html.parser
 import http.client
+import json
 import os
 import random
 import signal
@@ -50,6 +63,7 @@ from bench.national import (  # noqa: E402
 )
 
 CLIENTS = 4
+PROBES = 9
 SECONDS = 15.0
 MIX_CLIENTS = 16
 MIX_SECONDS = 60.0
@@ -229,6 +243,9 @@ def start_gunicorn(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
             "SECURE_SSL_REDIRECT": "0",  # no TLS proxy in front here
             "ASSURE_LOG_FORMAT": "json",
             "LOG_LEVEL": "INFO",
+            # As deployed: the page cache on (ADR 0022); the in-process
+            # benchmarks turn it off to time pages drawn afresh.
+            "ASSURE_PAGE_CACHE_MB": os.environ.get("ASSURE_THROUGHPUT_PAGE_CACHE_MB", "64"),
             "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port} --workers {WORKERS} --timeout 60",
         }
     )
@@ -280,6 +297,60 @@ def signed_in_sessions(board: Any, count: int) -> list[str]:
         session.save()
         ids.append(session.session_key)
     return ids
+
+
+def cache_counts(log: Path, start: int) -> tuple[int, int, int]:
+    """The page cache's hits and misses, and the requests for a cached page's
+    address, in the request log's lines after byte `start`."""
+    hits = misses = 0
+    with log.open("rb") as f:
+        f.seek(start)
+        for line in f:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("logger") != "assure.request":
+                continue
+            hits += entry.get("page_cache") == "hit"
+            misses += entry.get("page_cache") == "miss"
+    return hits, misses, hits + misses
+
+
+def server_cpu(server: subprocess.Popen[bytes]) -> float:
+    """Seconds of CPU gunicorn's master and workers have used (from /proc):
+    on a shared machine wall time moves with the load, CPU time much less."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if pid == server.pid or int(fields[1]) == server.pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def hit_rate(log: Path, start: int) -> str:
+    hits, misses, _ = cache_counts(log, start)
+    return f"page cache: {hits} hits, {misses} misses ({hits / max(1, hits + misses):.0%} hits)"
+
+
+def drawn_afresh(port: int, pages: dict[str, str], probes: list[str]) -> dict[str, float]:
+    """Each page's median time when drawn (a miss: sessions that never saw
+    it), after the first answers of each worker compiled its templates."""
+    for path in pages.values():
+        for probe in probes[:4]:
+            Session(port, probe).request("GET", path)
+    drawn = {}
+    for name, path in pages.items():
+        tally = Tally()
+        for probe in probes[4:]:
+            Session(port, probe).timed(tally, "GET", path)
+        drawn[name] = percentile(tally.ms, 50)
+    return drawn
 
 
 def run_for(seconds: float, clients: list[Session], work: Any) -> float:
@@ -339,7 +410,10 @@ def main(argv: list[str] | None = None) -> int:
     def action_url(name: str, ref: str) -> str:
         return reverse(name, kwargs={"board": slug, "plan": "synthetic-plan", "ref": ref})
 
-    sessions = signed_in_sessions(board, MIX_CLIENTS)
+    # The clients', then fresh ones that have seen no page (4 to warm each
+    # worker up, 5 to time a page drawn afresh).
+    sessions = signed_in_sessions(board, MIX_CLIENTS + PROBES)
+    probes = sessions[MIX_CLIENTS:]
     port = free_port()
     log = Path(tempfile.mkdtemp(prefix="assure-throughput-")) / "gunicorn.log"
     lines = [
@@ -349,15 +423,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     server = start_gunicorn(url, port, log)
     try:
-        warm = Session(port, sessions[0])
-        for path in pages.values():
-            for _ in range(4):  # each worker's first answers compile templates
-                warm.request("GET", path)
+        drawn = drawn_afresh(port, pages, probes)
         lines.append(
             f"{'page':<20} {CLIENTS} clients x {args.seconds:.0f} s: requests/s   p50    p95  "
-            f"errors   before (req/s, p95)   budget"
+            f"errors   before (req/s, p95)   budget              drawn afresh"
         )
         for name, path in pages.items():
+            start = log.stat().st_size
+            cpu = server_cpu(server)
             tally = Tally()
             clients = [Session(port, sessions[i]) for i in range(CLIENTS)]
             took = run_for(
@@ -369,7 +442,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {name:<18} {rps:>26.1f} {percentile(tally.ms, 50):>6.0f} "
                 f"{percentile(tally.ms, 95):>6.0f} {len(tally.errors):>6}   "
                 f"{before_rps:>6} req/s {before_p95:>4} ms   >= {BUDGET_RPS} req/s "
-                f"{'ok' if rps >= BUDGET_RPS and not tally.errors else 'UNDER'}"
+                f"{'ok' if rps >= BUDGET_RPS and not tally.errors else 'UNDER':<5}   "
+                f"{drawn[name]:>4.0f} ms; {hit_rate(log, start)}; server CPU "
+                f"{(server_cpu(server) - cpu) * 1000 / max(1, len(tally.ms)):.1f} ms a request"
             )
             lines += [f"    {e}" for e in tally.errors[:5]]
 
@@ -402,7 +477,10 @@ def main(argv: list[str] | None = None) -> int:
                 client.timed(reads, "GET", rng.choice(list(pages.values())))
 
         clients = [Session(port, sessions[i]) for i in range(MIX_CLIENTS)]
+        start = log.stat().st_size
+        cpu = server_cpu(server)
         took = run_for(args.mix_seconds, clients, mixed)
+        cpu = server_cpu(server) - cpu
         everything = reads.ms + writes.ms
         errors = reads.errors + writes.errors
         p95 = percentile(everything, 95)
@@ -416,6 +494,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{'ok' if p95 < BUDGET_MIX_P95_MS and not errors else 'OVER'}"
         )
         lines += [f"    {e}" for e in errors[:5]]
+        lines.append(
+            f"  Mix's {hit_rate(log, start)}; server CPU "
+            f"{cpu * 1000 / max(1, len(everything)):.1f} ms an answer"
+        )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -46,6 +46,7 @@ from board.models import (
 from board.rules import is_chair
 from board.tables import AgencyTable, MemberTable, RiskTable, attendance_sheet
 from core.history import history_with_changes
+from core.page_cache import cached_page
 from core.spreadsheets import spreadsheet_response
 from core.tables import configure_table
 
@@ -79,6 +80,7 @@ def switch_board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@cached_page
 def home(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board)
     context: dict[str, object] = {}

@@ -32,7 +32,7 @@ _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=-]{0,127}")
 #: Attributes a log call may pass in `extra` that reach the JSON line. Only
 #: these: Django passes the request object itself with some records, and its
 #: representation holds the query string.
-EXTRA_FIELDS = ("method", "path", "status", "duration_ms", "check")
+EXTRA_FIELDS = ("method", "path", "status", "duration_ms", "page_cache", "check")
 
 
 def request_id_from(header: str | None) -> str:

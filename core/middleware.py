@@ -94,18 +94,21 @@ class RequestIdMiddleware:
         # Load balancers probe the health page every few seconds: those
         # lines are for debugging only.
         quiet = request.path_info == HEALTH_PATH and response.status_code == 200
+        extra: dict[str, object] = {
+            "method": request.method,
+            "path": path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        if cached := getattr(request, "page_cache", None):
+            extra["page_cache"] = cached  # core.page_cache: "hit", or "miss" (drawn and kept)
         request_log.log(
             logging.DEBUG if quiet else logging.INFO,
             "%s %s %s",
             request.method,
             path,
             response.status_code,
-            extra={
-                "method": request.method,
-                "path": path,
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            },
+            extra=extra,
         )
         return response
 

@@ -58,3 +58,34 @@ class CleanTextModel(models.Model):
             value,
             is_markdown=name in cls.markdown_fields,
         )
+
+
+class DataVersion(models.Model):
+    """One row whose number goes up in every transaction that changes any
+    data a page may show (core.data_version, ADR 0022): the cached pages
+    (core.page_cache) are keyed on it. Bumped by the database itself, by a
+    trigger on every table, so no path of Django's or anyone's can forget."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "core_data_version"
+
+    def __str__(self) -> str:
+        return f"Data version {self.number}"
+
+
+class TableVersion(CleanTextModel):
+    """The data version at which a table last changed, set by the same
+    trigger in the same transaction: a page kept at version N that read only
+    tables whose version is at most N is still what it would be drawn as
+    (core.page_cache). The row "*" moves with every `migrate`."""
+
+    table_name = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        db_table = "core_table_version"
+
+    def __str__(self) -> str:
+        return f"{self.table_name} changed at {self.version}"

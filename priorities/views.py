@@ -22,6 +22,7 @@ from board.access import get_board_or_404, render_board
 from board.forms import add_service_errors
 from board.models import Board
 from core.history import history_with_changes
+from core.page_cache import cached_page
 from core.spreadsheets import describe_size, spreadsheet_response
 from core.tables import configure_table
 from priorities import selectors, services, spreadsheets
@@ -244,6 +245,7 @@ def plan_export(request: HttpRequest, board: str, plan: str, fmt: str) -> HttpRe
 
 @login_required
 @require_GET
+@cached_page
 def actions(request: HttpRequest, board: str) -> HttpResponse:
     obj = get_board_or_404(request, board, READ)
     today = timezone.localdate()

@@ -328,8 +328,14 @@ def group_by_plan(
     return list(plans.values()), totals
 
 
+def _day(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
 def _period(row: dict[str, Any]) -> str:
-    words = period_in_words(row["plan__starts_on"], row["plan__ends_on"], row["plan__extended_to"])
+    words = period_in_words(
+        _day(row["plan_starts_on"]), _day(row["plan_ends_on"]), _day(row["plan_extended_to"])
+    )
     return f"Period: {words[0].lower()}{words[1:]}"
 
 

@@ -242,6 +242,11 @@ SECURE_HSTS_PRELOAD = not DEBUG
 if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Each web process keeps the heavy pages it drew for the person who asked,
+# until the data version moves (core.page_cache, ADR 0022): at most this many
+# megabytes of pages; 0 turns the cache off.
+ASSURE_PAGE_CACHE_MB = env_int("ASSURE_PAGE_CACHE_MB", 64)
+
 # Uploads (action plan spreadsheets) are refused above this size.
 ASSURE_MAX_UPLOAD_BYTES = env_int("ASSURE_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ASSURE_MAX_UPLOAD_BYTES + 1024 * 1024

@@ -28,3 +28,6 @@ STORAGES = {
 }
 # Background tasks run at once, in the test's own thread.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# No page is served from the page cache, so every test (the query counts
+# above all) measures the page as drawn; tests/test_page_cache.py turns it on.
+ASSURE_PAGE_CACHE_MB = 0

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from board.access import get_board_or_404, render_board
 from core.forms import DateInput, GovukFormMixin
+from core.page_cache import cached_page
 from priorities.rounds.selectors import dashboard_round
 from reports.dashboard import dashboard as read_dashboard
 
@@ -59,6 +60,7 @@ def _asked(request: HttpRequest) -> bool:
 
 @login_required
 @require_GET
+@cached_page
 def dashboard(request: HttpRequest, board: str) -> HttpResponse:
     # Partners see only what is published: for them this page does not exist.
     obj = get_board_or_404(request, board, READ)

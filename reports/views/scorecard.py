@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET
 
 from board.access import render_board
 from board.models import Board
+from core.page_cache import cached_page
 from indicators import charts
 from indicators import selectors as indicator_selectors
 from indicators.selectors import IndicatorStatus
@@ -87,6 +88,7 @@ def indicator_blocks(statuses: list[IndicatorStatus]) -> None:
 
 @login_required
 @require_GET
+@cached_page
 def scorecard(request: HttpRequest, board: str) -> HttpResponse:
     obj = board_for_indicators(request, board)
     key = request.GET.get("priority", "").strip()

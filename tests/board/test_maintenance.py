@@ -382,7 +382,7 @@ def make_records(world, n):
 
 
 LIST_PAGES = {
-    "board:member_list": 9,
+    "board:member_list": 10,
     "board:group_list": 10,
     "board:year_list": 9,
     "board:contribution_list": 11,

@@ -26,6 +26,7 @@ ASSURE_APPS = {
     "audits",
     "training",
     "reports",
+    "core",
 }
 #: Assure's apps whose text is a record of what Assure itself did, kept
 #: exactly: each email as it was sent (its line endings are SMTP's).

@@ -339,12 +339,12 @@ def test_a_listed_action_comes_with_what_the_page_shows_of_it(world):
         "plan_id": world.plan.pk,
         "plan__slug": "business-plan",
         "plan__title": world.plan.title,
-        "plan__starts_on": None,
-        "plan__ends_on": None,
-        "plan__extended_to": None,
         "priority_id": world.action.priority.pk,
         "priority__number": 1,
         "priority__title": world.action.priority.title,
+        "plan_starts_on": None,
+        "plan_ends_on": None,
+        "plan_extended_to": None,
     }
     # Saved without a person (as a fixture load is): not "added" since.
     assert list(ds.actions_added_since(board=world.board, since=day(0))) == []

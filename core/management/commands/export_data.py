@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 #: What is not moved: Django rebuilds content types and permissions on migrate
 #: (references to them are written as natural keys), and sign-in sessions and
-#: throttling records belong to the database they were made in.
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes")
+#: throttling records belong to the database they were made in, and so do
+#: core's data versions (ADR 0022), which the database's triggers keep.
+EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes", "core")
 
 
 class Command(BaseCommand):
