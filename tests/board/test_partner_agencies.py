@@ -273,6 +273,8 @@ def test_a_manager_takes_an_agency_off_and_its_past_seat_keeps_it(client):
         done = client.post(url, follow=True).content.decode()
     assert "Luton Police taken off Alpha Board&#x27;s agencies" in done
     assert "Took off Luton Police" in done  # the list's history, on the agencies page
+    who = manager.get_full_name() or manager.username
+    assert f'<td class="govuk-table__cell">{who}</td>' in done  # and who took it off
     assert not BoardAgency.objects.filter(board=board, agency=police).exists()
     removal = BoardAgency.history.get(history_type="-")
     assert removal.history_user == manager
