@@ -145,6 +145,10 @@ class Context:
 
     board: Board
     year: ReportingYear
+    #: What a builder read that another section of the same report reads
+    #: too (the priorities' progress: their section and the one of little
+    #: progress), by the name of the function that read it.
+    found: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def _stated(self) -> list[StatedFigure]:

@@ -62,7 +62,14 @@ def priority_progress(ctx: Context) -> list[PriorityProgress]:
     """Each priority of the board's business plans in force during the year
     (a plan of another year belongs to that year's report), with its
     actions, rated for process and impact as at the end of the year, and
-    the evidence the rating rests on."""
+    the evidence the rating rests on. Read once for a report: two sections
+    show it."""
+    if "priority_progress" not in ctx.found:
+        ctx.found["priority_progress"] = _priority_progress(ctx)
+    return list(ctx.found["priority_progress"])
+
+
+def _priority_progress(ctx: Context) -> list[PriorityProgress]:
     plans = list(
         plans_in_force_during(
             board=ctx.board,
